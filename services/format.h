@@ -1,0 +1,31 @@
+/* Formatting for people: IDs and Buddhist-era dates as Thai staff read them. */
+#ifndef TABIEN_FORMAT_H
+#define TABIEN_FORMAT_H
+
+#include <stddef.h>
+
+#include "services/card_record.h"
+#include "services/errors.h"
+
+/* "1234567890121" -> "1-2345-67890-12-1"; anything not 13 digits is copied. */
+void format_cid(const char *cid, char *out, size_t size);
+
+/* Thai: "19 ก.ค. 2536", "ก.ค. 2536" (day unknown), "2536" (month unknown),
+ * "ตลอดชีพ" (lifelong), "-" (absent).
+ * English: "19 Jul 2536 BE", "Jul 2536 BE", "2536 BE", "lifelong", "-". */
+void format_date(const struct card_date *d, enum tb_lang lang, char *out, size_t size);
+
+/* ISO-like for machines, still Buddhist era: "2536-07-19", "2536-07-00",
+ * "99999999" for lifelong, "" for absent. */
+void format_date_be(const struct card_date *d, char *out, size_t size);
+
+/* Today's date in the Buddhist era (local time). */
+void format_today(struct card_date *out);
+
+/* <0, 0, >0 like strcmp; unknown parts compare as the earliest. */
+int card_date_cmp(const struct card_date *a, const struct card_date *b);
+
+/* Expired: not lifelong, has a year, and before today. */
+int card_date_expired(const struct card_date *expiry, const struct card_date *today);
+
+#endif
