@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# `tabien card read` and `tabien card watch` as a person or a script uses them,
+# against a private pcscd and the virtual card.  Speaks TAP.
+set -u
+B=${TABIEN_BUILDDIR:?}
+S=${TABIEN_SRCDIR:?}
+. "$S/tools/lib.sh"
+TABIEN="$B/tabien"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-cli.XXXXXX")
+port=$(free_port)
+export PCSCLITE_CSOCK_NAME="$dir/pcscd.comm"
+n=0 failed=0 pcscd_pid= card_pid= watch_pid=
+
+cleanup() {
+	[ -n "$watch_pid" ] && kill "$watch_pid" 2>/dev/null
+	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
+	[ -n "$pcscd_pid" ] && kill "$pcscd_pid" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+	shift
+	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f"; done
+}
+check() { # check NAME COMMAND... (files to show on failure in $SHOW)
+	local name=$1; shift
+	if "$@"; then ok "$name"; else not_ok "$name" ${SHOW:-}; fi
+}
+# Polls until the file holds the text, up to 10 s.
+wait_for() {
+	local i
+	for i in $(seq 1 200); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# The socket exists before pcscd is ready: wait until it lists the reader.
+start_pcscd() {
+	"$B/sim/tabien-pcscd" --dir "$dir" --port "$port" "$@" >"$dir/pcscd.log" 2>&1 &
+	pcscd_pid=$!
+	local i
+	for i in $(seq 1 200); do
+		if [ -S "$dir/pcscd.comm" ]; then
+			[ "${1:-}" = --no-reader ] && return 0
+			"$TABIEN" card readers 2>/dev/null | grep -q 'Virtual PCD' && return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+stop_pcscd() { kill "$pcscd_pid"; wait "$pcscd_pid" 2>/dev/null; pcscd_pid=; rm -f "$dir/pcscd.comm"; }
+insert() { # insert FIXTURE [vcard options]
+	local f=$1; shift
+	"$B/sim/tabien-vcard" --fixture "$S/sim/fixtures/$f.card" --port "$port" "$@" \
+		>>"$dir/vcard.log" 2>&1 &
+	card_pid=$!
+}
+# Pulls the card and waits until pcscd has seen the reader empty (it polls
+# every 400 ms), as a person's next card cannot come sooner.
+pull() {
+	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
+	wait "$card_pid" 2>/dev/null
+	card_pid=
+	local i
+	for i in $(seq 1 200); do
+		"$TABIEN" card readers 2>/dev/null | grep -q 'Virtual PCD 00 00.*empty' && return 0
+		sleep 0.05
+	done
+	return 1
+}
+value() { sed -n "s/^$2: *//p" "$S/sim/fixtures/$1.card"; }
+
+echo "1..17"
+
+# No pcscd at all.
+"$TABIEN" card read >"$dir/out" 2>"$dir/err"; rc=$?
+SHOW="$dir/err" check "no pcscd: exit 1 with the reason in English and Thai" \
+	bash -c "[ $rc = 1 ] && grep -q 'PCSCD-DOWN' '$dir/err' && grep -q 'pcscd) is not running' '$dir/err' && grep -q 'บริการเครื่องอ่านบัตร' '$dir/err' && grep -q 'systemctl start pcscd' '$dir/err'"
+
+# pcscd without a reader.
+start_pcscd --no-reader
+"$TABIEN" card read >"$dir/out" 2>"$dir/err"; rc=$?
+SHOW="$dir/err" check "no reader: exit 1, says to plug in the reader" \
+	bash -c "[ $rc = 1 ] && grep -q 'NO-READER' '$dir/err' && grep -q 'ไม่พบเครื่องอ่านบัตร' '$dir/err'"
+stop_pcscd
+
+start_pcscd
+"$TABIEN" card readers >"$dir/out" 2>"$dir/err"; rc=$?
+SHOW="$dir/out $dir/err" check "readers: the virtual reader, empty" \
+	bash -c "[ $rc = 0 ] && grep -q 'Virtual PCD 00 00.*empty' '$dir/out'"
+"$TABIEN" card read --wait 0 >"$dir/out" 2>"$dir/err"; rc=$?
+SHOW="$dir/err" check "no card: exit 1, says to insert the card" \
+	bash -c "[ $rc = 1 ] && grep -q 'NO-CARD' '$dir/err' && grep -q 'Insert the citizen' '$dir/err'"
+
+# A real read, the card inserted while the command waits.
+"$TABIEN" card read --wait 10 --photo "$dir/photo.jpg" >"$dir/out" 2>"$dir/err" &
+reader_pid=$!
+insert somchai
+wait "$reader_pid"; rc=$?
+cid=$(value somchai cid)
+fmt="${cid:0:1}-${cid:1:4}-${cid:5:5}-${cid:10:2}-${cid:12:1}"
+IFS='#' read -r t_title t_first t_middle t_last <<<"$(value somchai name_th)"
+SHOW="$dir/out $dir/err" check "read: exit 0, formatted ID and the Thai name" \
+	bash -c "[ $rc = 0 ] && grep -q -- '$fmt' '$dir/out' && grep -q '$t_title$t_first $t_last' '$dir/out'"
+SHOW="$dir/out" check "read: Buddhist-era dates in Thai" grep -qE '(ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.) 25[0-9][0-9]' "$dir/out"
+check "read: --photo writes the card's JPEG, byte for byte" \
+	cmp -s "$dir/photo.jpg" "$S/sim/fixtures/$(value somchai photo)"
+check "read: the photo file is private (0600)" bash -c "[ \"\$(stat -c %a '$dir/photo.jpg')\" = 600 ]"
+# Labels line up: the value column starts at the same screen column on every
+# row, though the Thai labels have combining marks (columns != characters).
+awk_cols=$(while IFS= read -r line; do
+	label=${line%%  [! ]*}; rest=${line#"$label"}; sp=${rest%%[! ]*}
+	printf '%s\n' "$label$sp" | LC_ALL=C.UTF-8 wc -L; done <"$dir/out" | sort -u | wc -l)
+SHOW="$dir/out" check "read: value column aligned on every row" [ "$awk_cols" = 1 ]
+
+"$TABIEN" card read --json >"$dir/json" 2>"$dir/err"; rc=$?
+SHOW="$dir/json $dir/err" check "read --json: the fixture's ID, names and address" \
+	bash -c "[ $rc = 0 ] && grep -q '\"cid\":[[:space:]]*\"$cid\"' '$dir/json' && grep -q '\"first\":[[:space:]]*\"$t_first\"' '$dir/json' && grep -q '\"cid_valid\":[[:space:]]*true' '$dir/json' && grep -q '\"photo_bytes\":[[:space:]]*[1-9]' '$dir/json'"
+pull
+
+# A card with a wrong check digit: shown, flagged, exit 3.
+insert somchai --odd bad-checksum
+"$TABIEN" card read --wait 10 --no-photo >"$dir/out" 2>"$dir/err"; rc=$?
+SHOW="$dir/out $dir/err" check "bad check digit: exit 3, flagged on screen and as a warning" \
+	bash -c "[ $rc = 3 ] && grep -q 'CHECK DIGIT WRONG' '$dir/out' && grep -q 'CID-CHECKSUM' '$dir/err' && grep -q 'หลักตรวจสอบ' '$dir/err'"
+pull
+
+insert somchai --odd no-applet
+"$TABIEN" card read --wait 10 >"$dir/out" 2>"$dir/err"; rc=$?
+SHOW="$dir/err" check "not a Thai ID card: exit 1, says so" \
+	bash -c "[ $rc = 1 ] && grep -q 'NOT-THAI-ID' '$dir/err' && grep -q 'ไม่ใช่บัตรประจำตัวประชาชน' '$dir/err'"
+pull
+
+# Usage errors.
+"$TABIEN" card read --wait abc >/dev/null 2>"$dir/err"; rc=$?
+SHOW="$dir/err" check "bad --wait: exit 2 with a message" bash -c "[ $rc = 2 ] && grep -q 'wait' '$dir/err'"
+"$TABIEN" card frobnicate >/dev/null 2>"$dir/err"; rc=$?
+check "unknown card command: exit 2" [ "$rc" = 2 ]
+
+# watch: events as they happen; Ctrl-C ends it cleanly.
+"$TABIEN" card watch --no-photo >"$dir/watch" 2>&1 &
+watch_pid=$!
+wait_for "$dir/watch" 'reader added'
+insert malee
+SHOW="$dir/watch" check "watch: insertion and a finished read are printed" \
+	bash -c "$(declare -f wait_for); wait_for '$dir/watch' 'card inserted' && wait_for '$dir/watch' 'read done'"
+pull
+SHOW="$dir/watch" check "watch: removal is printed" wait_for "$dir/watch" 'card removed'
+kill -INT "$watch_pid"; wait "$watch_pid"; rc=$?; watch_pid=
+check "watch: Ctrl-C exits 0" [ "$rc" = 0 ]
+
+[ "$failed" = 0 ]

@@ -1,0 +1,48 @@
+/* Test harness: a private pcscd with one vpcd reader, and the virtual card
+ * inserted and pulled as a separate process.  Used by the integration tests
+ * and the benchmarks; everything is real (libpcsclite -> pcscd -> vpcd ->
+ * tabien-vcard). */
+#ifndef TABIEN_HARNESS_H
+#define TABIEN_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct harness {
+	char dir[256];    /* private temporary directory */
+	char sock[300];   /* pcscd socket clients use */
+	int port;         /* vpcd port */
+	pid_t pcscd;
+	pid_t vcard;
+};
+
+/* Makes the directory, picks a free port and points this process's PC/SC
+ * client at the private socket.  pcscd is not started yet, so a test can see
+ * "pcscd not running" first.  libpcsclite reads PCSCLITE_CSOCK_NAME once per
+ * process, which is why the socket path never changes afterwards. */
+int harness_init(struct harness *h);
+/* Starts pcscd (with the vpcd reader, or with none) and waits until it
+ * answers.  */
+int harness_pcscd_start(struct harness *h, bool with_reader);
+void harness_pcscd_stop(struct harness *h);
+/* Inserts the virtual card: fixture is a name in sim/fixtures ("somchai");
+ * args are extra tabien-vcard options (NULL-terminated, may be NULL).  Waits
+ * until the reader reports the card present unless wait_present is false. */
+int harness_insert(struct harness *h, const char *fixture, const char *const *args,
+		   bool wait_present);
+/* Pulls the card and waits until the reader shows it empty. */
+int harness_remove(struct harness *h);
+/* Waits for the virtual card to go by itself (--pull-after). */
+int harness_wait_card_gone(struct harness *h);
+void harness_fini(struct harness *h);
+
+/* Paths into the source and build trees. */
+const char *harness_srcdir(void);
+const char *harness_builddir(void);
+/* Reads sim/fixtures/NAME.card's value for key into out; 0 or -1. */
+int harness_fixture_value(const char *name, const char *key, char *out, size_t size);
+/* Loads the fixture's photo file; caller frees.  NULL on error. */
+unsigned char *harness_fixture_photo(const char *name, size_t *len);
+
+#endif
