@@ -1,0 +1,64 @@
+# Shared by tools/demo, tools/check and tools/bench: install what is missing,
+# then build.  Sourced, not run.
+
+# Debian 12 packages.  Build: compiler, autotools and the libraries' -dev
+# packages.  Run and test: pcscd with the vpcd driver (the virtual card's
+# reader), tmux (the terminal tests), a UTF-8 locale comes with libc.
+TABIEN_PACKAGES="gcc make autoconf automake libtool pkg-config libc6-dev
+ libpcsclite-dev libcjson-dev libjpeg62-turbo-dev libcmocka-dev
+ pcscd vsmartcard-vpcd tmux"
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+say() { printf '%s\n' "tabien: $*" >&2; }
+
+deps_install() {
+	local missing=() p
+	for p in $TABIEN_PACKAGES; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "installing ${missing[*]}"
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null || {
+			say "these Debian packages are missing and this user cannot install them: ${missing[*]}"
+			say "as root: apt-get install ${missing[*]}"
+			return 1
+		}
+		sudo=(sudo)
+	fi
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build DIR [configure options...]: configure once into DIR, then make.
+build() {
+	local dir="$TOP/$1"
+	shift
+	if [ ! -x "$TOP/configure" ] || [ "$TOP/configure.ac" -nt "$TOP/configure" ]; then
+		(cd "$TOP" && autoreconf -fi >/dev/null 2>&1) || { say "autoreconf failed"; return 1; }
+	fi
+	mkdir -p "$dir"
+	if [ ! -f "$dir/Makefile" ] || [ "$(cat "$dir/.tabien-configure" 2>/dev/null)" != "$*" ]; then
+		(cd "$dir" && "$TOP/configure" -q "$@") || { say "configure failed"; return 1; }
+		printf '%s' "$*" >"$dir/.tabien-configure"
+	fi
+	make -C "$dir" -s -j"$(nproc)" >/dev/null || { say "build failed"; return 1; }
+}
+
+# A free even port whose neighbour is free too (vpcd takes both).
+free_port() {
+	local p i
+	for i in $(seq 1 200); do
+		p=$((20000 + 2 * (RANDOM % 15000)))
+		if ! (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null &&
+			! (echo >/dev/tcp/127.0.0.1/$((p + 1))) 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
