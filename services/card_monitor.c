@@ -32,12 +32,14 @@ struct card_monitor {
 	int wake[2];                /* wakes the thread's pauses on stop */
 	pthread_t thread;
 	atomic_bool stop;
-	pthread_mutex_t lock;       /* guards cur (cancel vs. free) */
+	pthread_mutex_t lock;       /* guards cur (cancel vs. free), reread */
 	struct card_ctx *cur;
+	char reread[128];           /* a reader whose card to read again */
 };
 
 struct reader_slot {
 	char name[128];
+	char atr[72];
 	DWORD state;
 	bool present;
 };
@@ -120,8 +122,7 @@ static void on_progress(void *ud, size_t done, size_t total)
 	post(rc->m, &ev);
 }
 
-static void read_card(struct card_monitor *m, struct card_ctx *c, struct reader_slot *s,
-		      const char *atr_hex)
+static void read_card(struct card_monitor *m, struct card_ctx *c, struct reader_slot *s)
 {
 	struct read_ctx rc = { .m = m, .reader = s->name };
 	struct card_read_cb cb = { .part = on_part, .progress = on_progress, .ud = &rc };
@@ -129,7 +130,7 @@ static void read_card(struct card_monitor *m, struct card_ctx *c, struct reader_
 	tb_err err = { 0 };
 
 	str_copy(ev.reader, sizeof ev.reader, s->name);
-	str_copy(ev.atr_hex, sizeof ev.atr_hex, atr_hex);
+	str_copy(ev.atr_hex, sizeof ev.atr_hex, s->atr);
 	post(m, &ev);
 
 	ev = (struct card_event){ .type = CARD_EV_DONE };
@@ -183,6 +184,23 @@ static int sync_readers(struct card_monitor *m, struct card_ctx *c, struct reade
 	return 0;
 }
 
+/* Reads again the card a reread request names, if it is still there. */
+static void reread_pending(struct card_monitor *m, struct card_ctx *c, struct reader_slot *slots,
+			   int n)
+{
+	char name[128];
+
+	pthread_mutex_lock(&m->lock);
+	str_copy(name, sizeof name, m->reread);
+	m->reread[0] = '\0';
+	pthread_mutex_unlock(&m->lock);
+	if (!name[0])
+		return;
+	for (int i = 0; i < n && !atomic_load(&m->stop); i++)
+		if (slots[i].present && strcmp(slots[i].name, name) == 0)
+			read_card(m, c, &slots[i]);
+}
+
 /* One connection to pcscd, until it goes away or we are told to stop.
  * Returns 0 on stop, -1 when pcscd was lost (err says how). */
 static int watch(struct card_monitor *m, struct card_ctx *c, struct reader_slot *slots,
@@ -201,14 +219,18 @@ static int watch(struct card_monitor *m, struct card_ctx *c, struct reader_slot 
 			return -1;
 		relist = false;
 		n = *nslots;
+		/* A request made while this thread was busy missed its cancel. */
+		reread_pending(m, c, slots, n);
 		for (int i = 0; i < n; i++)
 			st[i] = (SCARD_READERSTATE){ .szReader = slots[i].name,
 						     .dwCurrentState = slots[i].state };
 		st[n] = (SCARD_READERSTATE){ .szReader = PNP_READER, .dwCurrentState = pnp_state };
 
 		rv = SCardGetStatusChange(hctx, INFINITE, st, (DWORD)n + 1);
-		if (rv == SCARD_E_CANCELLED || rv == SCARD_E_TIMEOUT)
+		if (rv == SCARD_E_CANCELLED || rv == SCARD_E_TIMEOUT) {
+			reread_pending(m, c, slots, n);
 			continue;
+		}
 		if (rv == SCARD_E_UNKNOWN_READER || rv == SCARD_E_READER_UNAVAILABLE) {
 			relist = true;
 			continue;
@@ -230,11 +252,10 @@ static int watch(struct card_monitor *m, struct card_ctx *c, struct reader_slot 
 				continue;
 			}
 			if (present && !slots[i].present) {
-				char atr[72];
 				slots[i].present = true;
 				hex_encode(st[i].rgbAtr, st[i].cbAtr < sizeof st[i].rgbAtr ? st[i].cbAtr : sizeof st[i].rgbAtr,
-					   atr, sizeof atr);
-				read_card(m, c, &slots[i], atr);
+					   slots[i].atr, sizeof slots[i].atr);
+				read_card(m, c, &slots[i]);
 			} else if (!(ev & SCARD_STATE_PRESENT) && slots[i].present) {
 				slots[i].present = false;
 				post_simple(m, CARD_EV_REMOVED, slots[i].name, NULL);
@@ -360,6 +381,14 @@ int card_monitor_next(struct card_monitor *m, struct card_event *ev)
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return 0;
 	return -1;
+}
+
+void card_monitor_reread(struct card_monitor *m, const char *reader)
+{
+	pthread_mutex_lock(&m->lock);
+	str_copy(m->reread, sizeof m->reread, reader);
+	card_ctx_cancel(m->cur);
+	pthread_mutex_unlock(&m->lock);
 }
 
 void card_monitor_stop(struct card_monitor **mp)

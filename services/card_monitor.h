@@ -47,6 +47,9 @@ int card_monitor_fd(const struct card_monitor *m);
 int card_monitor_next(struct card_monitor *m, struct card_event *ev);
 /* Frees (and wipes) the record an event carries. */
 void card_event_clear(struct card_event *ev);
+/* Asks for the card in `reader` to be read again (posts INSERTED, DATA ...
+ * as for a new card).  Ignored when that reader holds no card. */
+void card_monitor_reread(struct card_monitor *m, const char *reader);
 /* Stops the thread, drops queued events (wiping their records), frees. */
 void card_monitor_stop(struct card_monitor **m);
 

@@ -24,7 +24,19 @@
 	X(TB_E_FILE, "input", "FILE", \
 	  "A file could not be read or written", "อ่านหรือเขียนไฟล์ไม่ได้", \
 	  "Check the path and its permissions", \
-	  "ตรวจสอบที่อยู่ไฟล์และสิทธิ์การเข้าถึง")
+	  "ตรวจสอบที่อยู่ไฟล์และสิทธิ์การเข้าถึง") \
+	X(TB_E_CONFIG, "input", "CONFIG", \
+	  "The configuration file has an error", "ไฟล์ตั้งค่ามีข้อผิดพลาด", \
+	  "Fix the line named; until then the default is used", \
+	  "แก้ไขบรรทัดที่ระบุ ระหว่างนี้โปรแกรมใช้ค่าเริ่มต้น") \
+	X(TB_E_THEME, "input", "THEME", \
+	  "The theme file has an error", "ไฟล์ธีมมีข้อผิดพลาด", \
+	  "Fix the line named or pick another theme; the built-in theme is used meanwhile", \
+	  "แก้ไขบรรทัดที่ระบุหรือเลือกธีมอื่น ระหว่างนี้โปรแกรมใช้ธีมพื้นฐาน") \
+	X(TB_E_TERMINAL, "input", "TERMINAL", \
+	  "This terminal cannot show tabien", "เทอร์มินัลนี้แสดงผลโปรแกรมไม่ได้", \
+	  "Use a UTF-8 terminal of at least 80x24 (for example: export LANG=C.UTF-8)", \
+	  "ใช้เทอร์มินัลแบบ UTF-8 ขนาดอย่างน้อย 80x24 (เช่น export LANG=C.UTF-8)")
 
 #define TB_ERRORS_PCSC(X) \
 	X(TB_E_PCSC_NO_SERVICE, "card", "PCSCD-DOWN", \

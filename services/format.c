@@ -158,3 +158,17 @@ int card_date_expired(const struct card_date *expiry,
 	}
 	return card_date_cmp(expiry, today) < 0;
 }
+
+void format_name(const struct card_name *n, int thai, char *out, size_t size)
+{
+	const char *parts[] = { n->first, n->middle, n->last };
+	size_t o;
+
+	if (!size)
+		return;
+	o = (size_t)snprintf(out, size, "%s", n->title);
+	for (int i = 0; i < 3 && o < size; i++)
+		if (parts[i][0])
+			o += (size_t)snprintf(out + o, size - o, "%s%s",
+					      o == 0 || (i == 0 && thai) ? "" : " ", parts[i]);
+}

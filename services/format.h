@@ -10,6 +10,10 @@
 /* "1234567890121" -> "1-2345-67890-12-1"; anything not 13 digits is copied. */
 void format_cid(const char *cid, char *out, size_t size);
 
+/* A whole name as people write it: Thai runs the title into the first name
+ * ("นายสมชาย ใจดี"), English puts a space after it ("Mr. Somchai Jaidee"). */
+void format_name(const struct card_name *n, int thai, char *out, size_t size);
+
 /* Thai: "19 ก.ค. 2536", "ก.ค. 2536" (day unknown), "2536" (month unknown),
  * "ตลอดชีพ" (lifelong), "-" (absent).
  * English: "19 Jul 2536 BE", "Jul 2536 BE", "2536 BE", "lifelong", "-". */

@@ -1,0 +1,120 @@
+#include "config.h"
+
+#include "services/configfile.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "services/util.h"
+
+void config_path(char *out, size_t size)
+{
+	const char *env = getenv("TABIEN_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+
+	if (env && *env)
+		snprintf(out, size, "%s", env);
+	else if (xdg && *xdg)
+		snprintf(out, size, "%s/tabien/tabien.conf", xdg);
+	else
+		snprintf(out, size, "%s/.config/tabien/tabien.conf", home && *home ? home : ".");
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int valid_key(const char *k)
+{
+	if (!*k)
+		return 0;
+	for (; *k; k++)
+		if (!isalnum((unsigned char)*k) && *k != '.' && *k != '-' && *k != '_')
+			return 0;
+	return 1;
+}
+
+int config_load(struct config *c, const char *path, tb_err *err)
+{
+	char line[1024];
+	FILE *f;
+	int lineno = 0, rc = 0;
+
+	memset(c, 0, sizeof *c);
+	if (path)
+		str_copy(c->path, sizeof c->path, path);
+	else
+		config_path(c->path, sizeof c->path);
+	f = fopen(c->path, "r");
+	if (!f)
+		return errno == ENOENT ? 0 : err_set(err, TB_E_FILE, errno, "config");
+	while (fgets(line, sizeof line, f)) {
+		char *k, *v, *eq;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = err_set(err, TB_E_CONFIG, lineno, "line too long");
+			break;
+		}
+		k = trim(line);
+		if (!*k || *k == '#')
+			continue;
+		eq = strchr(k, '=');
+		if (!eq) {
+			rc = err_set(err, TB_E_CONFIG, lineno, "expected key = value");
+			break;
+		}
+		*eq = '\0';
+		v = trim(eq + 1);
+		k = trim(k);
+		if (!valid_key(k) || strlen(k) >= sizeof c->e[0].key) {
+			rc = err_set(err, TB_E_CONFIG, lineno, "bad key");
+			break;
+		}
+		if (strlen(v) >= sizeof c->e[0].value) {
+			rc = err_set(err, TB_E_CONFIG, lineno, "value too long");
+			break;
+		}
+		if (c->n == CONFIG_MAX_ENTRIES) {
+			rc = err_set(err, TB_E_CONFIG, lineno, "too many settings");
+			break;
+		}
+		str_copy(c->e[c->n].key, sizeof c->e[0].key, k);
+		str_copy(c->e[c->n].value, sizeof c->e[0].value, v);
+		c->e[c->n].line = lineno;
+		c->n++;
+	}
+	fclose(f);
+	return rc;
+}
+
+const char *config_get(struct config *c, const char *key)
+{
+	const char *v = NULL;
+
+	for (int i = 0; i < c->n; i++)
+		if (strcmp(c->e[i].key, key) == 0) {
+			c->e[i].used = 1;
+			v = c->e[i].value;
+		}
+	return v;
+}
+
+const struct config_entry *config_unused(const struct config *c)
+{
+	for (int i = 0; i < c->n; i++)
+		if (!c->e[i].used)
+			return &c->e[i];
+	return NULL;
+}

@@ -1,0 +1,40 @@
+/* The per-terminal configuration file: `key = value` lines, `#` comments.
+ * Where it lives: $TABIEN_CONFIG, else $XDG_CONFIG_HOME/tabien/tabien.conf,
+ * else ~/.config/tabien/tabien.conf.  A missing file is no error. */
+#ifndef TABIEN_CONFIGFILE_H
+#define TABIEN_CONFIGFILE_H
+
+#include <stddef.h>
+
+#include "services/errors.h"
+
+#define CONFIG_MAX_ENTRIES 128
+
+struct config_entry {
+	char key[64];
+	char value[256];
+	int line;
+	int used;          /* set by config_get, so unknown keys can be reported */
+};
+
+struct config {
+	char path[512];
+	struct config_entry e[CONFIG_MAX_ENTRIES];
+	int n;
+};
+
+/* The file's path, following the rules above. */
+void config_path(char *out, size_t size);
+
+/* Loads path (NULL: config_path()).  A missing file gives an empty config and
+ * 0.  A malformed line stops the load: -1, err = TB_E_CONFIG with the line
+ * number as detail, and the entries before it kept. */
+int config_load(struct config *c, const char *path, tb_err *err);
+
+/* The value of key (last one wins), or NULL. Marks the entry used. */
+const char *config_get(struct config *c, const char *key);
+
+/* The first entry nobody asked for, or NULL: an unknown setting. */
+const struct config_entry *config_unused(const struct config *c);
+
+#endif
