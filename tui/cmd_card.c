@@ -39,21 +39,6 @@ void cmd_error(FILE *f, const char *prefix, const tb_err *e)
 	fprintf(f, "%s%s\n%*s%s\n", prefix, en, (int)strlen(prefix), "", th);
 }
 
-/* Thai names run the title into the first name ("นายสมชาย ใจดี"); English
- * ones put a space after it ("Mr. Somchai Jaidee"). */
-static void name_join(const struct card_name *n, int thai, char *out, size_t size)
-{
-	const char *parts[] = { n->first, n->middle, n->last };
-	size_t o = (size_t)snprintf(out, size, "%s", n->title);
-
-	for (size_t i = 0; i < 3 && o < size; i++) {
-		if (!parts[i][0])
-			continue;
-		o += (size_t)snprintf(out + o, size - o, "%s%s",
-				      o == 0 || (i == 0 && thai) ? "" : " ", parts[i]);
-	}
-}
-
 static void print_row(const char *label, const char *value)
 {
 	text_pad(stdout, label, LABEL_COLS);
@@ -93,9 +78,9 @@ static void print_text(const struct card_record *r, const struct card_read_stats
 	if (r->flags & CARD_FLAG_CID_BAD)
 		strncat(buf, "  [CHECK DIGIT WRONG / เลขตรวจสอบไม่ถูกต้อง]", sizeof buf - strlen(buf) - 1);
 	print_row("Citizen ID / เลขประจำตัวประชาชน", buf);
-	name_join(&r->th, 1, buf, sizeof buf);
+	format_name(&r->th, 1, buf, sizeof buf);
 	print_row("Name / ชื่อ", buf);
-	name_join(&r->en, 0, buf, sizeof buf);
+	format_name(&r->en, 0, buf, sizeof buf);
 	print_row("Name (English) / ชื่อภาษาอังกฤษ", buf);
 	date_both(&r->birth, date, sizeof date);
 	print_row("Born / เกิดวันที่", date);
@@ -399,7 +384,7 @@ static void watch_print(const struct card_event *ev, int json)
 	case CARD_EV_DONE: {
 		char cid[32], name[CARD_TEXT_MAX * 4];
 		format_cid(ev->rec->cid, cid, sizeof cid);
-		name_join(&ev->rec->th, 1, name, sizeof name);
+		format_name(&ev->rec->th, 1, name, sizeof name);
 		snprintf(line, sizeof line, "read done / อ่านเสร็จ: %s %s (%u exchanges, %.0f ms)",
 			 cid, name, ev->stats.exchanges, ev->stats.ms_total);
 		break;

@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/text.h"
 
 static void usage(FILE *f)
 {
-	fputs("usage: tabien <command> [options]\n"
+	fputs("usage: tabien                 the full-screen program (F1 shows the keys)\n"
+	      "       tabien <command> [options]\n"
 	      "\n"
 	      "  card read  [--reader NAME] [--wait SECONDS] [--no-photo] [--photo FILE] [--json]\n"
 	      "             read the card in the reader once and print it\n"
@@ -29,10 +31,12 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	if (argc < 2)
+		return app_run();
 	text_locale_init();
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("tabien %s\n", PACKAGE_VERSION);

@@ -1,0 +1,644 @@
+/* The event loop.  One thread owns curses; it waits in poll() for a key, a
+ * card event or a signal, changes the state, marks what is dirty, and draws
+ * the dirty windows with one doupdate() — so a keystroke over SSH sends only
+ * the cells that changed. */
+#include "config.h"
+
+#include "tui/app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <jpeglib.h>
+#include <winscard.h>
+
+#include "services/card_record.h"
+#include "services/format.h"
+#include "services/util.h"
+#include "tui/i18n.h"
+#include "tui/pane.h"
+#include "tui/photo.h"
+#include "tui/text.h"
+
+const struct pane_ops *const panes[] = { &pane_card, &pane_diag };
+const int npanes = sizeof panes / sizeof panes[0];
+
+static int sig_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t sig_quit;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	sig_quit = sig;
+	if (write(sig_pipe[1], "q", 1) < 0) {
+		/* the loop wakes on EINTR anyway */
+	}
+	errno = saved;
+}
+
+void app_message(struct app *a, bool is_error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->message, sizeof a->message, fmt, ap);
+	va_end(ap);
+	a->message_is_error = is_error;
+	a->dirty |= DIRTY_STATUS;
+}
+
+void app_error(struct app *a, const char *reader, const tb_err *e)
+{
+	char text[512];
+
+	memmove(&a->errors[1], &a->errors[0], sizeof a->errors[0] * (APP_MAX_ERRORS - 1));
+	a->errors[0] = (struct app_error){ .when = time(NULL), .err = *e };
+	str_copy(a->errors[0].reader, sizeof a->errors[0].reader, reader ? reader : "");
+	if (a->nerrors < APP_MAX_ERRORS)
+		a->nerrors++;
+	err_format(e, i18n_lang(), text, sizeof text);
+	app_message(a, true, "%s", text);
+	a->dirty |= DIRTY_MAIN;
+}
+
+struct reader_state *app_reader(struct app *a)
+{
+	return a->active >= 0 && a->active < a->nreaders ? &a->readers[a->active] : NULL;
+}
+
+/* --- card events ---------------------------------------------------------- */
+
+static void reader_wipe(struct reader_state *r)
+{
+	card_record_free(&r->rec);
+	photo_free(&r->photo);
+	r->done = r->total = 0;
+}
+
+static struct reader_state *reader_find(struct app *a, const char *name)
+{
+	for (int i = 0; i < a->nreaders; i++)
+		if (strcmp(a->readers[i].name, name) == 0)
+			return &a->readers[i];
+	return NULL;
+}
+
+static void reader_add(struct app *a, const char *name)
+{
+	struct reader_state *r;
+
+	if (reader_find(a, name) || a->nreaders == APP_MAX_READERS)
+		return;
+	r = &a->readers[a->nreaders++];
+	*r = (struct reader_state){ 0 };
+	str_copy(r->name, sizeof r->name, name);
+	if (a->active < 0)
+		a->active = a->nreaders - 1;
+}
+
+static void reader_remove(struct app *a, const char *name)
+{
+	struct reader_state *r = reader_find(a, name);
+	int i;
+
+	if (!r)
+		return;
+	i = (int)(r - a->readers);
+	reader_wipe(r);
+	memmove(r, r + 1, sizeof *r * (size_t)(a->nreaders - i - 1));
+	a->nreaders--;
+	if (a->active >= a->nreaders)
+		a->active = a->nreaders - 1;
+}
+
+/* The reader a new card went into becomes the one shown, unless the one
+ * shown still holds a card. */
+static void reader_follow(struct app *a, struct reader_state *r)
+{
+	struct reader_state *cur = app_reader(a);
+	if (!cur || !cur->present || cur == r)
+		a->active = (int)(r - a->readers);
+}
+
+static void on_card_event(struct app *a, struct card_event *ev)
+{
+	struct reader_state *r = ev->reader[0] ? reader_find(a, ev->reader) : NULL;
+
+	switch (ev->type) {
+	case CARD_EV_SERVICE:
+		a->service = ev->err.id == TB_OK;
+		a->service_err = ev->err;
+		if (ev->err.id != TB_OK)
+			app_error(a, NULL, &ev->err);
+		else
+			app_message(a, false, "%s", _("Card service ready"));
+		break;
+	case CARD_EV_READER_ADDED:
+		reader_add(a, ev->reader);
+		break;
+	case CARD_EV_READER_REMOVED:
+		reader_remove(a, ev->reader);
+		break;
+	case CARD_EV_INSERTED:
+		if (!r)
+			break;
+		reader_wipe(r);
+		r->present = r->reading = true;
+		r->err = (tb_err){ 0 };
+		str_copy(r->atr, sizeof r->atr, ev->atr_hex);
+		reader_follow(a, r);
+		app_message(a, false, "%s", _("Reading the card…"));
+		break;
+	case CARD_EV_DATA:
+		if (!r)
+			break;
+		card_record_free(&r->rec);
+		r->rec = ev->rec;
+		ev->rec = NULL;
+		break;
+	case CARD_EV_PROGRESS:
+		if (!r)
+			break;
+		r->done = ev->done;
+		r->total = ev->total;
+		/* Only the progress bar changes: no need for the status bar. */
+		a->dirty |= DIRTY_MAIN;
+		return;
+	case CARD_EV_DONE:
+		if (!r)
+			break;
+		card_record_free(&r->rec);
+		r->rec = ev->rec;
+		ev->rec = NULL;
+		r->reading = false;
+		r->stats = ev->stats;
+		r->have_stats = true;
+		if (r->rec->photo) {
+			tb_err perr = { 0 };
+			r->photo = photo_new(r->rec->photo, r->rec->photo_len, &perr);
+			if (!r->photo) {
+				app_error(a, r->name, &perr);
+				break;
+			}
+		}
+		app_message(a, r->rec->nwarn > 0, "%s", r->rec->nwarn
+			    ? _("Card read, with problems: see the marked fields")
+			    : _("Card read"));
+		break;
+	case CARD_EV_REMOVED:
+		if (!r)
+			break;
+		reader_wipe(r);
+		r->present = r->reading = false;
+		app_message(a, false, "%s", _("Card removed: its data was cleared from the screen"));
+		break;
+	case CARD_EV_ERROR:
+		if (r) {
+			r->reading = false;
+			r->err = ev->err;
+			reader_wipe(r);
+		}
+		app_error(a, ev->reader, &ev->err);
+		break;
+	}
+	a->dirty |= DIRTY_MAIN | DIRTY_STATUS;
+}
+
+/* --- drawing ---------------------------------------------------------------- */
+
+static void fill_line(WINDOW *w, int y, enum theme_role role)
+{
+	wattr_set(w, theme_attr(role), theme_pair(role), NULL);
+	wmove(w, y, 0);
+	for (int x = 0; x < getmaxx(w); x++)
+		waddch(w, ' ');
+	wattr_set(w, A_NORMAL, 0, NULL);
+}
+
+static void draw_tabs(struct app *a)
+{
+	WINDOW *w = a->tabw;
+	int x = 0;
+
+	werase(w);
+	fill_line(w, 0, ROLE_TAB);
+	x += text_draw(w, 0, x, 40, " ทะเบียน tabien ", theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
+	for (int i = 0; i < npanes; i++) {
+		char keys[64], label[160];
+		enum theme_role role = panes[i] == a->pane ? ROLE_TAB_ACTIVE : ROLE_TAB;
+
+		actions_keys(panes[i]->open_act, keys, sizeof keys);
+		keys[strcspn(keys, " ")] = '\0';
+		snprintf(label, sizeof label, " %s %s ", keys, _(panes[i]->title));
+		x += 1;
+		x += text_draw(w, 0, x, getmaxx(w) - x, label, theme_attr(role), theme_pair(role));
+	}
+	{
+		char keys[64], label[96];
+		actions_keys(ACT_HELP, keys, sizeof keys);
+		keys[strcspn(keys, " ")] = '\0';
+		snprintf(label, sizeof label, "%s %s ", keys, _("Help"));
+		int wlab = text_width(label);
+		if (getmaxx(w) - wlab > x)
+			text_draw(w, 0, getmaxx(w) - wlab, wlab, label, theme_attr(ROLE_TAB), theme_pair(ROLE_TAB));
+	}
+	wnoutrefresh(w);
+}
+
+static void draw_status(struct app *a)
+{
+	WINDOW *w = a->statusw;
+	struct reader_state *r = app_reader(a);
+	const char *branch = config_get(&a->cfg, "branch");
+	char left[512];
+	int x;
+
+	werase(w);
+	fill_line(w, 0, ROLE_STATUS);
+	snprintf(left, sizeof left, " %s %s │ %s %s │ %s%s%s ",
+		 _("User:"), a->user, _("Branch:"), branch && *branch ? branch : "—",
+		 a->service == 0 ? _("pcscd not running")
+		 : !r ? _("no reader")
+		 : r->name,
+		 r && a->service != 0 ? (r->present ? " ●" : " ○") : "",
+		 r && a->service != 0 ? (r->present ? _(" card") : _(" empty")) : "");
+	x = text_draw(w, 0, 0, getmaxx(w), left, theme_attr(ROLE_STATUS), theme_pair(ROLE_STATUS));
+	if (a->message[0] && x < getmaxx(w) - 4) {
+		enum theme_role role = a->message_is_error ? ROLE_STATUS_ERROR : ROLE_STATUS;
+		x += text_draw(w, 0, x, getmaxx(w) - x, "│ ", theme_attr(ROLE_STATUS), theme_pair(ROLE_STATUS));
+		text_draw(w, 0, x, getmaxx(w) - x, a->message, theme_attr(role), theme_pair(role));
+	}
+	wnoutrefresh(w);
+}
+
+static void draw_help(struct app *a)
+{
+	/* The overlay covers the whole pane, so no piece of it shows beside
+	 * the box (a cut Thai word reads as garbage). */
+	int rows = LINES - 2, cols = COLS, n = ACT_COUNT - 1;
+	WINDOW *w = newwin(rows, cols, 1, 0);
+	char keys[64];
+
+	if (!w)
+		return;
+	if (a->help_top > n - (rows - 4))
+		a->help_top = n - (rows - 4) > 0 ? n - (rows - 4) : 0;
+	wattr_set(w, theme_attr(ROLE_BORDER), theme_pair(ROLE_BORDER), NULL);
+	box(w, 0, 0);
+	wattr_set(w, A_NORMAL, 0, NULL);
+	text_draw(w, 0, 2, cols - 4, _(" Keys — press Esc or F1 to close "), theme_attr(ROLE_TITLE),
+		  theme_pair(ROLE_TITLE));
+	for (int i = 0; i < rows - 4 && a->help_top + i < n; i++) {
+		enum action act = (enum action)(a->help_top + i + 1);
+		actions_keys(act, keys, sizeof keys);
+		text_draw(w, 2 + i, 2, 18, keys, theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+		text_draw(w, 2 + i, 21, cols - 23, _(action_help(act)), theme_attr(ROLE_NORMAL),
+			  theme_pair(ROLE_NORMAL));
+	}
+	if (n > rows - 4)
+		text_draw(w, rows - 1, cols - 14, 12, a->help_top + rows - 4 < n ? " ↓ PgDn " : " ↑ PgUp ",
+			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	wnoutrefresh(w);
+	delwin(w);
+}
+
+static void draw_too_small(void)
+{
+	char line[160];
+
+	erase();
+	snprintf(line, sizeof line, "%dx%d", COLS, LINES);
+	text_draw(stdscr, LINES / 2 - 2, 1, COLS - 2, _("The terminal is too small."), A_BOLD, 0);
+	text_draw(stdscr, LINES / 2 - 1, 1, COLS - 2, "หน้าจอเล็กเกินไป / Terminal too small", 0, 0);
+	snprintf(line, sizeof line, _("Now %dx%d; tabien needs at least %dx%d."), COLS, LINES,
+		 APP_MIN_COLS, APP_MIN_LINES);
+	text_draw(stdscr, LINES / 2, 1, COLS - 2, line, 0, 0);
+	text_draw(stdscr, LINES / 2 + 1, 1, COLS - 2, _("Make the window larger, or press q to quit."), 0, 0);
+	wnoutrefresh(stdscr);
+}
+
+static void layout(struct app *a)
+{
+	if (a->tabw)
+		delwin(a->tabw);
+	if (a->mainw)
+		delwin(a->mainw);
+	if (a->statusw)
+		delwin(a->statusw);
+	a->tabw = a->mainw = a->statusw = NULL;
+	a->too_small = COLS < APP_MIN_COLS || LINES < APP_MIN_LINES;
+	erase();
+	wnoutrefresh(stdscr);
+	if (a->too_small)
+		return;
+	a->tabw = newwin(1, COLS, 0, 0);
+	a->mainw = newwin(LINES - 2, COLS, 1, 0);
+	a->statusw = newwin(1, COLS, LINES - 1, 0);
+}
+
+static void draw(struct app *a)
+{
+	if (a->dirty & DIRTY_LAYOUT)
+		layout(a);
+	if (a->dirty & DIRTY_CLEAR)
+		clearok(curscr, TRUE);
+	if (a->too_small) {
+		draw_too_small();
+	} else {
+		/* The help overlay covers the pane: draw the pane again under it
+		 * whenever either changes. */
+		if (a->help)
+			a->dirty |= DIRTY_MAIN;
+		if (a->dirty & DIRTY_TABS)
+			draw_tabs(a);
+		if (a->dirty & DIRTY_MAIN) {
+			werase(a->mainw);
+			a->pane->draw(a, a->mainw);
+			wnoutrefresh(a->mainw);
+		}
+		if (a->dirty & DIRTY_STATUS)
+			draw_status(a);
+		if (a->help)
+			draw_help(a);
+	}
+	doupdate();
+	a->dirty = 0;
+}
+
+/* --- keys ------------------------------------------------------------------------ */
+
+static void pane_switch(struct app *a, const struct pane_ops *p)
+{
+	if (p == a->pane)
+		return;
+	if (a->pane->close)
+		a->pane->close(a);
+	a->pane = p;
+	if (p->open)
+		p->open(a);
+	a->dirty |= DIRTY_TABS | DIRTY_MAIN;
+}
+
+static void theme_next(struct app *a)
+{
+	int cur = 0;
+	tb_err err = { 0 };
+
+	if (a->nthemes == 0)
+		return;
+	for (int i = 0; i < a->nthemes; i++)
+		if (strcmp(a->themes[i], a->theme.name) == 0)
+			cur = i;
+	cur = (cur + 1) % a->nthemes;
+	if (theme_load(&a->theme, a->themes[cur], &err))
+		app_error(a, NULL, &err);
+	else
+		app_message(a, false, _("Theme: %s"), a->theme.name);
+	theme_apply(&a->theme);
+	a->dirty |= DIRTY_ALL;
+}
+
+static void on_action(struct app *a, enum action act)
+{
+	unsigned d;
+
+	if (a->help) {
+		int n = ACT_COUNT - 1;
+		switch (act) {
+		case ACT_HELP: case ACT_BACK: case ACT_QUIT:
+			a->help = false;
+			a->dirty |= DIRTY_ALL;
+			return;
+		case ACT_DOWN: a->help_top++; break;
+		case ACT_UP: a->help_top = a->help_top > 0 ? a->help_top - 1 : 0; break;
+		case ACT_PAGE_DOWN: a->help_top += 10; break;
+		case ACT_PAGE_UP: a->help_top = a->help_top > 10 ? a->help_top - 10 : 0; break;
+		case ACT_TOP: a->help_top = 0; break;
+		case ACT_BOTTOM: a->help_top = n; break;
+		default: return;
+		}
+		a->dirty |= DIRTY_MAIN;
+		return;
+	}
+	if (a->too_small) {
+		if (act == ACT_QUIT)
+			a->quit = true;
+		return;
+	}
+	if (a->pane->key && (d = a->pane->key(a, act))) {
+		a->dirty |= d;
+		return;
+	}
+	switch (act) {
+	case ACT_HELP:
+		a->help = true;
+		a->help_top = 0;
+		a->dirty |= DIRTY_MAIN;
+		break;
+	case ACT_QUIT:
+		a->quit = true;
+		break;
+	case ACT_NEXT_PANE:
+	case ACT_PREV_PANE: {
+		int i = 0;
+		while (i < npanes && panes[i] != a->pane)
+			i++;
+		i = (i + (act == ACT_NEXT_PANE ? 1 : npanes - 1)) % npanes;
+		pane_switch(a, panes[i]);
+		break;
+	}
+	case ACT_THEME:
+		theme_next(a);
+		break;
+	case ACT_LANGUAGE:
+		i18n_set(i18n_lang() == TB_LANG_TH ? TB_LANG_EN : TB_LANG_TH);
+		app_message(a, false, "%s", _("Language: English"));
+		a->dirty |= DIRTY_ALL;
+		break;
+	case ACT_REDRAW:
+		a->dirty |= DIRTY_ALL | DIRTY_CLEAR;
+		break;
+	case ACT_REPORT: {
+		tb_err err = { 0 };
+		if (app_report(a, &err))
+			app_error(a, NULL, &err);
+		else
+			app_message(a, false, _("Support report written: %s"), a->report_path);
+		break;
+	}
+	default:
+		for (int i = 0; i < npanes; i++)
+			if (panes[i]->open_act == act)
+				pane_switch(a, panes[i]);
+		break;
+	}
+}
+
+static void on_keys(struct app *a)
+{
+	wint_t ch;
+	int r;
+
+	while ((r = get_wch(&ch)) != ERR) {
+		if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
+			a->dirty |= DIRTY_ALL | DIRTY_LAYOUT;
+			continue;
+		}
+		/* An unknown key does nothing at all: no beep, no redraw. */
+		on_action(a, actions_for_key((int)ch, r == KEY_CODE_YES));
+		if (a->quit)
+			return;
+	}
+}
+
+/* --- set-up and the loop ------------------------------------------------------- */
+
+/* A UTF-8 locale named but not generated on this machine (th_TH.UTF-8 on a
+ * fresh system) is served by C.UTF-8; a locale that is not UTF-8 at all is
+ * refused. */
+static bool locale_wants_utf8(void)
+{
+	static const char *vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strcasestr(v, "UTF-8") || strcasestr(v, "utf8");
+	}
+	return false;
+}
+
+static int terminal_check(void)
+{
+	tb_err e = { .id = TB_E_TERMINAL };
+	char msg[512];
+	int loc;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("tabien: the full-screen program needs a terminal; for scripts use "
+		      "'tabien card read' (tabien --help)\n", stderr);
+		return -1;
+	}
+	loc = text_locale_init();
+	if (loc < 0 || (loc == 0 && !locale_wants_utf8())) {
+		/* Thai cannot be shown in a non-UTF-8 locale, so say it in
+		 * English only rather than in garbage. */
+		err_format(&e, TB_LANG_EN, msg, sizeof msg);
+		fprintf(stderr, "tabien: %s\n", msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void app_free(struct app *a)
+{
+	card_monitor_stop(&a->mon);
+	for (int i = 0; i < a->nreaders; i++)
+		reader_wipe(&a->readers[i]);
+	if (a->tabw)
+		delwin(a->tabw);
+	if (a->mainw)
+		delwin(a->mainw);
+	if (a->statusw)
+		delwin(a->statusw);
+}
+
+int app_run(void)
+{
+	static struct app app;
+	struct app *a = &app;
+	struct card_monitor_opts mo = { .read_photo = true };
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *setting;
+	tb_err err = { 0 };
+
+	if (terminal_check())
+		return 1;
+	*a = (struct app){ .active = -1, .service = -1, .pane = &pane_card };
+	{
+		struct passwd *pw = getpwuid(getuid());
+		str_copy(a->user, sizeof a->user, pw ? pw->pw_name : "?");
+	}
+	if (config_load(&a->cfg, NULL, &a->cfg_err) == 0)
+		a->cfg_err = (tb_err){ 0 };
+	i18n_init(config_get(&a->cfg, "language"));
+	actions_init(&a->cfg, a->cfg_err.id ? NULL : &a->cfg_err);
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK)) {
+		perror("tabien: pipe");
+		return 1;
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	a->mon = card_monitor_start(&mo, &err);
+	if (!initscr()) {
+		card_monitor_stop(&a->mon);
+		return 1;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+	}
+	a->nthemes = theme_list(a->themes, APP_MAX_THEMES);
+	setting = config_get(&a->cfg, "theme");
+	if (theme_load(&a->theme, setting ? setting : "default", &err) && (setting || a->nthemes))
+		app_error(a, NULL, &err);
+	theme_apply(&a->theme);
+	if (!a->mon)
+		app_error(a, NULL, &err);
+	if (a->cfg_err.id)
+		app_error(a, NULL, &a->cfg_err);
+	else {
+		const struct config_entry *u = config_unused(&a->cfg);
+		if (u) {
+			tb_err ue = { .id = TB_E_CONFIG, .detail = u->line, .field = u->key };
+			app_error(a, NULL, &ue);
+		}
+	}
+	a->dirty = DIRTY_ALL | DIRTY_LAYOUT;
+
+	while (!a->quit && !sig_quit) {
+		struct pollfd p[3] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = sig_pipe[0], .events = POLLIN },
+			{ .fd = a->mon ? card_monitor_fd(a->mon) : -1, .events = POLLIN },
+		};
+		struct card_event ev;
+
+		if (a->dirty)
+			draw(a);
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			break;
+		/* A resize arrives as KEY_RESIZE from ncurses' own handler, after
+		 * poll was interrupted: read keys in either case. */
+		on_keys(a);
+		while (a->mon && card_monitor_next(a->mon, &ev) == 1) {
+			on_card_event(a, &ev);
+			card_event_clear(&ev);
+		}
+	}
+	endwin();
+	app_free(a);
+	explicit_bzero(a, sizeof *a);
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+	return 0;
+}

@@ -1,0 +1,102 @@
+/* The full-screen program's state and its one event loop.  Panes draw from
+ * this state; only the loop changes it (from keys and card events). */
+#ifndef TABIEN_APP_H
+#define TABIEN_APP_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "services/card_monitor.h"
+#include "services/configfile.h"
+#include "services/errors.h"
+#include "tui/actions.h"
+#include "tui/theme.h"
+
+#define APP_MAX_READERS 8
+#define APP_MAX_ERRORS 16
+#define APP_MAX_THEMES 16
+#define APP_MIN_COLS 80
+#define APP_MIN_LINES 24
+
+struct photo;
+
+/* One reader and what is in it.  rec and photo are personal data: wiped the
+ * moment the card leaves the reader. */
+struct reader_state {
+	char name[128];
+	bool present;
+	bool reading;
+	unsigned done, total;           /* photo bytes read so far */
+	char atr[72];
+	struct card_record *rec;
+	struct photo *photo;
+	tb_err err;                     /* why the last read failed */
+	struct card_read_stats stats;   /* the last read's figures */
+	bool have_stats;
+};
+
+struct app_error {
+	time_t when;
+	tb_err err;
+	char reader[128];
+};
+
+/* What changed and must be drawn again. */
+enum {
+	DIRTY_TABS = 1u << 0,
+	DIRTY_MAIN = 1u << 1,
+	DIRTY_STATUS = 1u << 2,
+	DIRTY_ALL = DIRTY_TABS | DIRTY_MAIN | DIRTY_STATUS,
+	DIRTY_LAYOUT = 1u << 3,   /* windows must be made again (resize) */
+	DIRTY_CLEAR = 1u << 4,    /* repaint the whole terminal (^L) */
+};
+
+struct pane_ops;
+
+struct app {
+	struct config cfg;
+	tb_err cfg_err;
+	char user[64];                  /* the login at this terminal */
+	struct theme theme;
+	char themes[APP_MAX_THEMES][64];
+	int nthemes;
+
+	struct card_monitor *mon;
+	int service;                    /* -1 not known yet, 0 down, 1 up */
+	tb_err service_err;
+	struct reader_state readers[APP_MAX_READERS];
+	int nreaders;
+	int active;                     /* index of the reader shown, or -1 */
+
+	struct app_error errors[APP_MAX_ERRORS]; /* newest at [0] */
+	int nerrors;
+	char message[256];              /* the status bar's last message */
+	bool message_is_error;
+
+	const struct pane_ops *pane;
+	bool help;
+	int help_top;
+	int diag_sel;                   /* selected error in diagnostics */
+	char report_path[1024];
+
+	WINDOW *tabw, *mainw, *statusw;
+	bool too_small;
+	unsigned dirty;
+	bool quit;
+};
+
+/* Runs the full-screen program; returns the exit status. */
+int app_run(void);
+
+/* For panes: say something in the status bar (a translated string). */
+void app_message(struct app *a, bool is_error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Remember an error for the diagnostics pane and show it in the status bar. */
+void app_error(struct app *a, const char *reader, const tb_err *e);
+/* The reader shown, or NULL. */
+struct reader_state *app_reader(struct app *a);
+/* Writes the support report; returns 0 and its path in a->report_path. */
+int app_report(struct app *a, tb_err *err);
+
+#endif

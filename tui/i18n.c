@@ -1,0 +1,58 @@
+#include "config.h"
+
+#include "tui/i18n.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* GNU gettext caches translations; bumping this counter after changing
+ * LANGUAGE makes it look again (documented in the gettext manual). */
+extern int _nl_msg_cat_cntr;
+
+static enum tb_lang current = TB_LANG_EN;
+
+static int locale_is_thai(void)
+{
+	static const char *vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strncmp(v, "th", 2) == 0;
+	}
+	return 0;
+}
+
+void i18n_set(enum tb_lang lang)
+{
+	current = lang;
+	/* LANGUAGE outranks LC_MESSAGES, and works under C.UTF-8 too. */
+	setenv("LANGUAGE", lang == TB_LANG_TH ? "th" : "en", 1);
+	++_nl_msg_cat_cntr;
+}
+
+enum tb_lang i18n_lang(void)
+{
+	return current;
+}
+
+void i18n_init(const char *setting)
+{
+	const char *dir = getenv("TABIEN_LOCALEDIR");
+
+	/* Not installed: the catalogue compiled in the build tree. */
+	if (!dir || !*dir)
+		dir = access(LOCALEDIR "/th/LC_MESSAGES/" PACKAGE ".mo", R_OK) == 0
+		      ? LOCALEDIR : TABIEN_BUILDDIR "/po";
+	bindtextdomain(PACKAGE, dir);
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	textdomain(PACKAGE);
+	if (setting && strcmp(setting, "th") == 0)
+		i18n_set(TB_LANG_TH);
+	else if (setting && strcmp(setting, "en") == 0)
+		i18n_set(TB_LANG_EN);
+	else
+		i18n_set(locale_is_thai() ? TB_LANG_TH : TB_LANG_EN);
+}
