@@ -1,12 +1,13 @@
 # Shared by tools/demo, tools/check and tools/bench: install what is missing,
 # then build.  Sourced, not run.
 
-# Debian 12 packages.  Build: compiler, autotools and the libraries' -dev
-# packages.  Run and test: pcscd with the vpcd driver (the virtual card's
-# reader), tmux (the terminal tests), a UTF-8 locale comes with libc.
+# Debian 12 packages.  Build: compiler, autotools, the libraries' -dev
+# packages and gettext (msgfmt for the Thai catalogue).  Run and test: pcscd
+# with the vpcd driver (the virtual card's reader), tmux (the terminal tests);
+# the C.UTF-8 locale comes with libc.
 TABIEN_PACKAGES="gcc make autoconf automake libtool pkg-config libc6-dev
- libpcsclite-dev libcjson-dev libjpeg62-turbo-dev libcmocka-dev
- pcscd vsmartcard-vpcd tmux"
+ libpcsclite-dev libcjson-dev libjpeg62-turbo-dev libcmocka-dev libncurses-dev
+ gettext pcscd vsmartcard-vpcd tmux"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -59,6 +60,19 @@ free_port() {
 			echo "$p"
 			return 0
 		fi
+	done
+	return 1
+}
+
+# wait_reader TABIEN STATE: polls `tabien card readers` (up to 10 s) until the
+# first virtual reader shows STATE ("card" or "empty").  pcscd notices a card
+# leaving only at its next poll (400 ms); a card put in before that is served
+# with the old card's state.
+wait_reader() {
+	local i
+	for i in $(seq 1 200); do
+		"$1" card readers 2>/dev/null | grep -q "Virtual PCD 00 00.*$2" && return 0
+		sleep 0.05
 	done
 	return 1
 }

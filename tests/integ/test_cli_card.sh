@@ -47,7 +47,7 @@ start_pcscd() {
 	for i in $(seq 1 200); do
 		if [ -S "$dir/pcscd.comm" ]; then
 			[ "${1:-}" = --no-reader ] && return 0
-			"$TABIEN" card readers 2>/dev/null | grep -q 'Virtual PCD' && return 0
+			wait_reader "$TABIEN" empty && return 0
 		fi
 		sleep 0.05
 	done
@@ -66,12 +66,7 @@ pull() {
 	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
 	wait "$card_pid" 2>/dev/null
 	card_pid=
-	local i
-	for i in $(seq 1 200); do
-		"$TABIEN" card readers 2>/dev/null | grep -q 'Virtual PCD 00 00.*empty' && return 0
-		sleep 0.05
-	done
-	return 1
+	wait_reader "$TABIEN" empty
 }
 value() { sed -n "s/^$2: *//p" "$S/sim/fixtures/$1.card"; }
 
