@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "tui/app.h"
 #include "tui/cmd.h"
@@ -29,8 +31,22 @@ static void usage(FILE *f)
 }
 
 
+/* The card's data must never land in a core file, nor be readable by
+ * another process of the same user through ptrace.  LeakSanitizer needs
+ * ptrace, so sanitizer builds (tests) keep the process dumpable. */
+static void protect_memory(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &none);
+#ifndef __SANITIZE_ADDRESS__
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	protect_memory();
 	if (argc < 2)
 		return app_run();
 	text_locale_init();
