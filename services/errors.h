@@ -113,7 +113,138 @@
 	  "ตรวจเทียบใบหน้ากับหน้าบัตร หรืออ่านใหม่เพื่อลองอ่านรูปอีกครั้ง")
 
 
-#define TB_ERRORS(X) TB_ERRORS_GENERAL(X) TB_ERRORS_PCSC(X) TB_ERRORS_CARD(X)
+#define TB_ERRORS_STORE(X) \
+	X(TB_E_STORE_NOT_INIT, "storage", "NOT-INITIALISED", \
+	  "tabien has not been set up on this terminal yet", \
+	  "ยังไม่ได้ตั้งค่าโปรแกรม tabien บนเครื่องนี้", \
+	  "An admin of the agency runs 'tabien admin init' to create the branch and the first admin account", \
+	  "ผู้ดูแลระบบของหน่วยงานสั่ง 'tabien admin init' เพื่อสร้างข้อมูลสาขาและบัญชีผู้ดูแลระบบคนแรก") \
+	X(TB_E_STORE_ALREADY_INIT, "storage", "ALREADY-INITIALISED", \
+	  "tabien is already set up on this terminal", \
+	  "โปรแกรม tabien ตั้งค่าบนเครื่องนี้ไว้แล้ว", \
+	  "Change users and branch settings with the 'tabien admin' commands or the settings screen", \
+	  "แก้ไขผู้ใช้และการตั้งค่าสาขาด้วยคำสั่ง 'tabien admin' หรือหน้าตั้งค่า") \
+	X(TB_E_STORE_NEWER, "storage", "DB-NEWER", \
+	  "The database was made by a newer version of tabien", \
+	  "ฐานข้อมูลถูกสร้างโดยโปรแกรม tabien รุ่นที่ใหม่กว่า", \
+	  "Install the newer version of tabien on this terminal; do not delete the database", \
+	  "ติดตั้งโปรแกรม tabien รุ่นใหม่บนเครื่องนี้ และอย่าลบฐานข้อมูล") \
+	X(TB_E_STORE_CORRUPT, "storage", "DB-CORRUPT", \
+	  "The database file is damaged or is not a tabien database", \
+	  "ไฟล์ฐานข้อมูลเสียหายหรือไม่ใช่ฐานข้อมูลของ tabien", \
+	  "Keep the file as it is (it holds the audit trail) and call branch support to restore it from a backup", \
+	  "เก็บไฟล์ไว้ตามสภาพ (มีบันทึกการใช้งาน) และแจ้งฝ่ายสนับสนุนของสาขาเพื่อกู้คืนจากสำเนาสำรอง") \
+	X(TB_E_STORE_READONLY, "storage", "DB-READONLY", \
+	  "The database cannot be written (the file, its folder or the disk is read-only)", \
+	  "เขียนฐานข้อมูลไม่ได้ (ไฟล์ โฟลเดอร์ หรือดิสก์เป็นแบบอ่านอย่างเดียว)", \
+	  "Check that this account may write the database file and its folder, and that the disk is mounted read-write", \
+	  "ตรวจสอบว่าบัญชีนี้มีสิทธิ์เขียนไฟล์ฐานข้อมูลและโฟลเดอร์ และดิสก์ไม่ได้เป็นแบบอ่านอย่างเดียว") \
+	X(TB_E_STORE_FULL, "storage", "DB-FULL", \
+	  "The disk that holds the database is full", \
+	  "ดิสก์ที่เก็บฐานข้อมูลเต็ม", \
+	  "Free some disk space, then try again", \
+	  "ลบไฟล์ที่ไม่จำเป็นเพื่อเพิ่มพื้นที่ว่าง แล้วลองใหม่") \
+	X(TB_E_STORE_BUSY, "storage", "DB-BUSY", \
+	  "The database is busy (another tabien on this terminal is using it)", \
+	  "ฐานข้อมูลไม่ว่าง (มีโปรแกรม tabien อื่นบนเครื่องนี้กำลังใช้งาน)", \
+	  "Wait a moment and try again", \
+	  "รอสักครู่แล้วลองใหม่") \
+	X(TB_E_STORE_OPEN, "storage", "DB-OPEN", \
+	  "The database file cannot be opened or created", \
+	  "เปิดหรือสร้างไฟล์ฐานข้อมูลไม่ได้", \
+	  "Check the path (--db or TABIEN_DB) and the permissions of the file and its folders", \
+	  "ตรวจสอบที่อยู่ไฟล์ (--db หรือ TABIEN_DB) และสิทธิ์ของไฟล์และโฟลเดอร์") \
+	X(TB_E_STORE_MODE, "storage", "DB-MODE", \
+	  "Other accounts can read the database file, and it cannot be made private", \
+	  "บัญชีอื่นอ่านไฟล์ฐานข้อมูลได้ และเปลี่ยนให้เป็นไฟล์ส่วนตัวไม่ได้", \
+	  "The file's owner runs 'chmod 600' on the database file", \
+	  "ให้เจ้าของไฟล์สั่ง 'chmod 600' กับไฟล์ฐานข้อมูล") \
+	X(TB_E_STORE, "storage", "DB-ERROR", \
+	  "The database reported an error", "ฐานข้อมูลแจ้งข้อผิดพลาด", \
+	  "Try again; if it repeats, send the support report to branch support", \
+	  "ลองใหม่ หากยังเกิดซ้ำ ให้ส่งรายงานสำหรับฝ่ายสนับสนุนให้ฝ่ายสนับสนุนของสาขา")
+
+#define TB_ERRORS_AUTH(X) \
+	X(TB_E_AUTH_WRONG, "auth", "AUTH-WRONG", \
+	  "Wrong username or password", \
+	  "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", \
+	  "Check the username and that the keyboard types in the right language, then try again", \
+	  "ตรวจสอบชื่อผู้ใช้ และดูว่าแป้นพิมพ์พิมพ์ภาษาที่ถูกต้อง แล้วลองใหม่") \
+	X(TB_E_AUTH_PENDING, "auth", "AUTH-PENDING", \
+	  "Your account is waiting for your agency's admin to approve it", \
+	  "บัญชีของท่านรอผู้ดูแลระบบของหน่วยงานอนุมัติ", \
+	  "Ask your agency's admin to check and approve your registration", \
+	  "ติดต่อผู้ดูแลระบบของหน่วยงานเพื่อตรวจสอบและอนุมัติการลงทะเบียน") \
+	X(TB_E_AUTH_REJECTED, "auth", "AUTH-REJECTED", \
+	  "Your registration was not approved by your agency's admin", \
+	  "การลงทะเบียนของท่านไม่ได้รับการอนุมัติจากผู้ดูแลระบบของหน่วยงาน", \
+	  "Ask your agency's admin why; if you registered under the wrong agency, register again under the right one", \
+	  "สอบถามเหตุผลจากผู้ดูแลระบบของหน่วยงาน หากลงทะเบียนผิดหน่วยงาน ให้ลงทะเบียนใหม่ให้ถูกหน่วยงาน") \
+	X(TB_E_AUTH_SUSPENDED, "auth", "AUTH-SUSPENDED", \
+	  "You are not authorised to use the system", \
+	  "ท่านไม่ได้รับสิทธิ์เข้าใช้งานระบบ", \
+	  "Contact your agency's admin", \
+	  "ติดต่อผู้ดูแลระบบของหน่วยงาน") \
+	X(TB_E_AUTH_LOCKED, "auth", "AUTH-LOCKED", \
+	  "Too many failed logins: the account is locked for the number of seconds shown", \
+	  "เข้าสู่ระบบผิดหลายครั้ง บัญชีถูกล็อกชั่วคราวตามจำนวนวินาทีที่แสดง", \
+	  "Try again after that time; if the password is forgotten, an admin can reset it", \
+	  "ลองใหม่หลังพ้นเวลาดังกล่าว หากลืมรหัสผ่าน ให้ผู้ดูแลระบบตั้งรหัสผ่านใหม่ให้") \
+	X(TB_E_AUTH_MUST_CHANGE, "auth", "PASSWORD-EXPIRED", \
+	  "The password was reset and must be changed before going on", \
+	  "รหัสผ่านถูกตั้งใหม่ ต้องเปลี่ยนรหัสผ่านก่อนใช้งานต่อ", \
+	  "Change it at the login screen or with 'tabien admin passwd USERNAME'", \
+	  "เปลี่ยนรหัสผ่านที่หน้าเข้าสู่ระบบ หรือด้วยคำสั่ง 'tabien admin passwd ชื่อผู้ใช้'") \
+	X(TB_E_AUTH_TAKEN, "auth", "USERNAME-TAKEN", \
+	  "This username is already taken", \
+	  "ชื่อผู้ใช้นี้มีผู้ใช้แล้ว", \
+	  "Choose another username", \
+	  "เลือกชื่อผู้ใช้อื่น") \
+	X(TB_E_AUTH_INVALID, "input", "INVALID-FIELD", \
+	  "A field is missing or not valid", \
+	  "ข้อมูลบางช่องไม่ได้กรอกหรือไม่ถูกต้อง", \
+	  "Fix the field named: username 3 to 32 of a-z 0-9 . _ -; names up to 100 characters without control characters; a 13-digit citizen ID with a correct check digit", \
+	  "แก้ไขช่องที่ระบุ: ชื่อผู้ใช้ 3 ถึง 32 ตัว ใช้ได้เฉพาะ a-z 0-9 . _ -; ชื่อไม่เกิน 100 ตัวอักษรและไม่มีอักขระควบคุม; เลขประจำตัวประชาชน 13 หลักที่หลักตรวจสอบถูกต้อง") \
+	X(TB_E_AUTH_PASSWORD_SHORT, "auth", "PASSWORD-SHORT", \
+	  "The password is too short", \
+	  "รหัสผ่านสั้นเกินไป", \
+	  "Use a password of at least the number of characters shown", \
+	  "ใช้รหัสผ่านที่มีความยาวอย่างน้อยตามจำนวนตัวอักษรที่แสดง") \
+	X(TB_E_AUTH_PASSWORD_MISMATCH, "auth", "PASSWORD-MISMATCH", \
+	  "The two passwords typed are not the same", \
+	  "รหัสผ่านที่พิมพ์ทั้งสองครั้งไม่ตรงกัน", \
+	  "Type the same password twice", \
+	  "พิมพ์รหัสผ่านเดียวกันทั้งสองครั้ง") \
+	X(TB_E_AUTH_LAST_ADMIN, "auth", "LAST-ADMIN", \
+	  "This is the last active admin: the account cannot be suspended or lose its admin rights", \
+	  "บัญชีนี้เป็นผู้ดูแลระบบคนสุดท้ายที่ใช้งานอยู่ จึงระงับหรือถอนสิทธิ์ผู้ดูแลระบบไม่ได้", \
+	  "Make another active user an admin first", \
+	  "แต่งตั้งผู้ใช้อื่นที่ใช้งานอยู่เป็นผู้ดูแลระบบก่อน") \
+	X(TB_E_AUTH_NOT_ADMIN, "auth", "NOT-ADMIN", \
+	  "Only an active admin of the agency can do this", \
+	  "เฉพาะผู้ดูแลระบบของหน่วยงานที่ใช้งานอยู่เท่านั้นที่ทำรายการนี้ได้", \
+	  "Ask your agency's admin", \
+	  "ติดต่อผู้ดูแลระบบของหน่วยงาน") \
+	X(TB_E_AUTH_NO_USER, "auth", "NO-SUCH-USER", \
+	  "There is no user with this username", \
+	  "ไม่พบผู้ใช้ชื่อนี้", \
+	  "Check the username ('tabien admin users' lists them)", \
+	  "ตรวจสอบชื่อผู้ใช้ (คำสั่ง 'tabien admin users' แสดงรายชื่อ)") \
+	X(TB_E_AUTH_STATE, "auth", "ACCOUNT-STATE", \
+	  "The account's status does not allow this", \
+	  "สถานะของบัญชีไม่อนุญาตให้ทำรายการนี้", \
+	  "Only pending accounts are approved or rejected, active ones suspended or made admin, suspended ones reinstated", \
+	  "อนุมัติหรือปฏิเสธได้เฉพาะบัญชีที่รออนุมัติ ระงับหรือแต่งตั้งเป็นผู้ดูแลระบบได้เฉพาะบัญชีที่ใช้งานอยู่ และคืนสิทธิ์ได้เฉพาะบัญชีที่ถูกระงับ")
+
+#define TB_ERRORS_AUDIT(X) \
+	X(TB_E_AUDIT_BROKEN, "audit", "AUDIT-BROKEN", \
+	  "The audit trail was altered: a row was changed, removed or moved (the number shown is the first bad row)", \
+	  "บันทึกการใช้งานถูกแก้ไข มีรายการถูกเปลี่ยน ลบ หรือย้ายลำดับ (ตัวเลขที่แสดงคือรายการแรกที่ไม่ถูกต้อง)", \
+	  "Keep the database file as it is as evidence and report it to the agency's supervisor", \
+	  "เก็บไฟล์ฐานข้อมูลไว้ตามสภาพเพื่อเป็นหลักฐาน และรายงานผู้บังคับบัญชาของหน่วยงาน")
+
+#define TB_ERRORS(X) TB_ERRORS_GENERAL(X) TB_ERRORS_PCSC(X) TB_ERRORS_CARD(X) \
+	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X)
 
 enum tb_err_id {
 	TB_OK = 0,

@@ -15,6 +15,14 @@ enum {
 };
 
 int cmd_card(int argc, char **argv);
+/* tabien admin init|register|users|approve|...|settings (cmd_admin.c) */
+int cmd_admin(int argc, char **argv);
+/* tabien audit verify|export (cmd_admin.c) */
+int cmd_audit(int argc, char **argv);
+/* Before the full screen is taken: EXIT_OK when the database (db_path, or
+ * the default) is set up; otherwise prints in English and Thai what to do
+ * (an admin runs `tabien admin init`) and returns EXIT_FAIL. */
+int cmd_setup_check(const char *db_path);
 
 /* Prints an error in English and Thai, with what to do next. */
 void cmd_error(FILE *f, const char *prefix, const tb_err *e);

@@ -24,6 +24,32 @@ static void usage(FILE *f)
 	      "  card watch [--reader NAME] [--no-photo] [--json]\n"
 	      "             print reader and card events as they happen (Ctrl-C ends)\n"
 	      "             แสดงเหตุการณ์ของเครื่องอ่านและบัตรเมื่อเกิดขึ้น (กด Ctrl-C เพื่อจบ)\n"
+	      "  admin init [--batch]\n"
+	      "             first run: the branch and its first admin (asks each value)\n"
+	      "             ตั้งค่าครั้งแรก: ข้อมูลสาขาและผู้ดูแลระบบคนแรก\n"
+	      "  admin register [--batch]\n"
+	      "             register an account; it waits for an admin's approval\n"
+	      "             ลงทะเบียนบัญชีผู้ใช้ ซึ่งต้องรอผู้ดูแลระบบอนุมัติ\n"
+	      "  admin users [--status pending|active|suspended|rejected] [--json]\n"
+	      "             list the accounts / แสดงรายชื่อบัญชีผู้ใช้\n"
+	      "  admin approve|reject|suspend|reinstate|make-admin|remove-admin USER --as ADMIN [--batch]\n"
+	      "             an admin acts on an account (asks the admin's password)\n"
+	      "             ผู้ดูแลระบบจัดการบัญชีผู้ใช้ (ถามรหัสผ่านของผู้ดูแลระบบ)\n"
+	      "  admin reset-password USER --as ADMIN [--batch]\n"
+	      "             print a temporary password once / แสดงรหัสผ่านชั่วคราวหนึ่งครั้ง\n"
+	      "  admin passwd USER [--batch]\n"
+	      "             change your own password / เปลี่ยนรหัสผ่านของตนเอง\n"
+	      "  admin settings [--as ADMIN [--idle-timeout S] [--purpose TEXT]... ...]\n"
+	      "             show or change the branch settings / แสดงหรือแก้ไขการตั้งค่าสาขา\n"
+	      "  audit verify\n"
+	      "             check that no audit row was changed or removed\n"
+	      "             ตรวจว่าบันทึกการใช้งานไม่ถูกแก้ไขหรือลบ\n"
+	      "  audit export --as ADMIN [--user U] [--since YYYY-MM-DD] [--until YYYY-MM-DD]\n"
+	      "               [--subject ID] [--csv FILE]\n"
+	      "             the audit trail as CSV / ส่งออกบันทึกการใช้งานเป็น CSV\n"
+	      "\n"
+	      "  --db PATH  the database (default $TABIEN_DB, else ~/.local/share/tabien/tabien.db)\n"
+	      "  --batch    read every answer, passwords too, from standard input, one per line\n"
 	      "\n"
 	      "exit status: 0 done, 1 failed (the message says why), 2 usage,\n"
 	      "             3 read but the card's data has problems (see the warnings)\n",
@@ -60,6 +86,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "card") == 0)
 		return cmd_card(argc - 1, argv + 1);
+	if (strcmp(argv[1], "admin") == 0)
+		return cmd_admin(argc - 1, argv + 1);
+	if (strcmp(argv[1], "audit") == 0)
+		return cmd_audit(argc - 1, argv + 1);
 	fprintf(stderr, "tabien: unknown command '%s' / ไม่รู้จักคำสั่ง '%s'\n", argv[1], argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -1,0 +1,113 @@
+/* The audit table's SQL. */
+#include "config.h"
+
+#include "storage/audit_db.h"
+#include "storage/db_private.h"
+
+int audit_db_head(struct db *d, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], tb_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*seq = 0;
+	hash[0] = '\0';
+	if (db_prepare(d, "SELECT seq, hash FROM audit_head WHERE id = 1", &st, err))
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		db_col_copy(st, 1, hash, AUDIT_HASH_HEX + 1);
+		sqlite3_finalize(st);
+		return 1;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+}
+
+int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
+{
+	sqlite3_stmt *st;
+
+	if (db_prepare(d, "INSERT INTO audit (seq, time, terminal, branch, username, action, "
+		       "service, subject, purpose, result, hash) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err))
+		return -1;
+	sqlite3_bind_int64(st, 1, r->seq);
+	db_bind_text(st, 2, r->time);
+	db_bind_text(st, 3, r->terminal);
+	db_bind_text(st, 4, r->branch);
+	db_bind_text(st, 5, r->username);
+	db_bind_text(st, 6, r->action);
+	db_bind_text(st, 7, r->service);
+	db_bind_text(st, 8, r->subject);
+	db_bind_text(st, 9, r->purpose);
+	db_bind_text(st, 10, r->result);
+	db_bind_text(st, 11, r->hash);
+	if (db_exec_stmt(d, st, err))
+		return -1;
+	if (db_prepare(d, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2) "
+		       "ON CONFLICT (id) DO UPDATE SET seq = ?1, hash = ?2", &st, err))
+		return -1;
+	sqlite3_bind_int64(st, 1, r->seq);
+	db_bind_text(st, 2, r->hash);
+	return db_exec_stmt(d, st, err);
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		db_bind_text(st, i, s);
+}
+
+int audit_db_scan(struct db *d, const struct audit_db_filter *f,
+		  int (*fn)(const struct audit_row *r, void *arg), void *arg, tb_err *err)
+{
+	static const struct audit_db_filter all = { 0 };
+	/* Two constant statements rather than an ORDER BY built from input. */
+	static const char *const sql[2] = {
+		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
+		"result, hash FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
+		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
+		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) ORDER BY seq LIMIT ?6",
+		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
+		"result, hash FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
+		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
+		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) ORDER BY seq DESC LIMIT ?6",
+	};
+	sqlite3_stmt *st;
+	struct audit_row r;
+	int rc, stop = 0;
+
+	if (!f)
+		f = &all;
+	if (db_prepare(d, sql[f->newest_first != 0], &st, err))
+		return -1;
+	bind_opt(st, 1, f->username);
+	bind_opt(st, 2, f->subject);
+	bind_opt(st, 3, f->action);
+	bind_opt(st, 4, f->since);
+	bind_opt(st, 5, f->until);
+	sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = (struct audit_row){
+			.seq = sqlite3_column_int64(st, 0),
+			.time = db_col_text(st, 1),
+			.terminal = db_col_text(st, 2),
+			.branch = db_col_text(st, 3),
+			.username = db_col_text(st, 4),
+			.action = db_col_text(st, 5),
+			.service = db_col_text(st, 6),
+			.subject = db_col_text(st, 7),
+			.purpose = db_col_text(st, 8),
+			.result = db_col_text(st, 9),
+			.hash = db_col_text(st, 10),
+		};
+		stop = fn(&r, arg);
+		if (stop)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+}
