@@ -20,9 +20,10 @@ struct binding {
 
 static const struct {
 	const char *name, *keys, *help;
+	int admin;
 } table[ACT_COUNT] = {
-	[ACT_NONE] = { "none", "", "" },
-#define ACTION_ROW(id, n, k, h) [id] = { n, k, h },
+	[ACT_NONE] = { "none", "", "", 0 },
+#define ACTION_ROW(id, n, k, h, adm) [id] = { n, k, h, adm },
 	ACTIONS(ACTION_ROW)
 #undef ACTION_ROW
 };
@@ -38,6 +39,11 @@ const char *action_name(enum action a)
 const char *action_help(enum action a)
 {
 	return (unsigned)a < ACT_COUNT ? table[a].help : "";
+}
+
+int action_admin_only(enum action a)
+{
+	return (unsigned)a < ACT_COUNT && table[a].admin;
 }
 
 /* Key names as written in the config file. */

@@ -1,5 +1,5 @@
 /* Every user action, declared once: id, config name, default keys (in the
- * config file's syntax) and help text.  The same table makes the enum, the
+ * config file's syntax), help text, and whether only admins use it.  The same table makes the enum, the
  * keymap, the `key.NAME = ...` settings and the help overlay. */
 #ifndef TABIEN_ACTIONS_H
 #define TABIEN_ACTIONS_H
@@ -10,30 +10,45 @@
 #include "services/errors.h"
 
 #define ACTIONS(X) \
-	X(ACT_HELP, "help", "F1 ?", N_("Show or hide the keys")) \
-	X(ACT_PANE_CARD, "pane-card", "F2 c", N_("Card: the citizen's ID card")) \
-	X(ACT_PANE_DIAG, "pane-diagnostics", "F9 d", N_("Diagnostics: readers, versions, errors")) \
-	X(ACT_NEXT_PANE, "next-pane", "Tab", N_("Next pane")) \
-	X(ACT_PREV_PANE, "prev-pane", "BTab", N_("Previous pane")) \
-	X(ACT_NEXT_READER, "next-reader", "r", N_("Use the next card reader")) \
-	X(ACT_READ_AGAIN, "read-again", "F5", N_("Read the card again")) \
-	X(ACT_REPORT, "support-report", "F6 s", N_("Write a support report (no personal data)")) \
-	X(ACT_THEME, "next-theme", "F7 t", N_("Switch theme")) \
-	X(ACT_LANGUAGE, "language", "F8 l", N_("Switch language: Thai / English")) \
-	X(ACT_UP, "up", "Up k", N_("Move up")) \
-	X(ACT_DOWN, "down", "Down j", N_("Move down")) \
-	X(ACT_PAGE_UP, "page-up", "PgUp", N_("Page up")) \
-	X(ACT_PAGE_DOWN, "page-down", "PgDn Space", N_("Page down")) \
-	X(ACT_TOP, "top", "Home g", N_("Go to the top")) \
-	X(ACT_BOTTOM, "bottom", "End G", N_("Go to the bottom")) \
-	X(ACT_SELECT, "select", "Enter", N_("Choose")) \
-	X(ACT_BACK, "back", "Esc", N_("Back / close")) \
-	X(ACT_REDRAW, "redraw", "^L", N_("Redraw the screen")) \
-	X(ACT_QUIT, "quit", "F10 q", N_("Quit"))
+	X(ACT_HELP, "help", "F1 ?", N_("Show or hide the keys"), 0) \
+	X(ACT_QUIT, "quit", "F10 q", N_("Quit"), 0) \
+	X(ACT_PANE_CARD, "pane-card", "F2 c", N_("Card: the citizen's ID card"), 0) \
+	X(ACT_PANE_USERS, "pane-users", "F3", N_("Users: approve and manage accounts (admins)"), 1) \
+	X(ACT_PANE_AUDIT, "pane-audit", "F4", N_("Audit trail: who looked at what (admins)"), 1) \
+	X(ACT_PANE_SETTINGS, "pane-settings", "F11", N_("Settings: yours, and the branch's (admins)"), 0) \
+	X(ACT_PANE_DIAG, "pane-diagnostics", "F9 d", N_("Diagnostics: readers, versions, errors"), 0) \
+	X(ACT_NEXT_PANE, "next-pane", "Tab", N_("Next pane"), 0) \
+	X(ACT_PREV_PANE, "prev-pane", "BTab", N_("Previous pane"), 0) \
+	X(ACT_NEXT_READER, "next-reader", "r", N_("Use the next card reader"), 0) \
+	X(ACT_READ_AGAIN, "read-again", "F5", N_("Read the card again"), 0) \
+	X(ACT_REPORT, "support-report", "F6 s", N_("Write a support report (no personal data)"), 0) \
+	X(ACT_THEME, "next-theme", "F7 t", N_("Switch theme"), 0) \
+	X(ACT_LANGUAGE, "language", "F8 l", N_("Switch language: Thai / English"), 0) \
+	X(ACT_PURPOSE, "purpose", "p", N_("Choose the purpose of lookups (written to the audit trail)"), 0) \
+	X(ACT_LOGOUT, "logout", "F12", N_("Log out"), 0) \
+	X(ACT_APPROVE, "approve", "a", N_("Users: approve the selected account"), 1) \
+	X(ACT_REJECT, "reject", "x", N_("Users: reject the selected registration"), 1) \
+	X(ACT_SUSPEND, "suspend", "u", N_("Users: suspend the selected account"), 1) \
+	X(ACT_REINSTATE, "reinstate", "e", N_("Users: reinstate the selected account"), 1) \
+	X(ACT_MAKE_ADMIN, "make-admin", "m", N_("Users: make the selected user an admin"), 1) \
+	X(ACT_REMOVE_ADMIN, "remove-admin", "M", N_("Users: remove admin rights"), 1) \
+	X(ACT_RESET_PASSWORD, "reset-password", "w", N_("Users: reset the selected user's password"), 1) \
+	X(ACT_FILTER, "filter", "/", N_("Audit: filter by user, subject and date"), 1) \
+	X(ACT_VERIFY, "verify", "V", N_("Audit: check that no row was changed or removed"), 1) \
+	X(ACT_EXPORT, "export", "E", N_("Audit: export the rows shown as CSV"), 1) \
+	X(ACT_UP, "up", "Up k", N_("Move up"), 0) \
+	X(ACT_DOWN, "down", "Down j", N_("Move down"), 0) \
+	X(ACT_PAGE_UP, "page-up", "PgUp", N_("Page up"), 0) \
+	X(ACT_PAGE_DOWN, "page-down", "PgDn Space", N_("Page down"), 0) \
+	X(ACT_TOP, "top", "Home g", N_("Go to the top"), 0) \
+	X(ACT_BOTTOM, "bottom", "End G", N_("Go to the bottom"), 0) \
+	X(ACT_SELECT, "select", "Enter", N_("Choose"), 0) \
+	X(ACT_BACK, "back", "Esc", N_("Back / close"), 0) \
+	X(ACT_REDRAW, "redraw", "^L", N_("Redraw the screen"), 0)
 
 enum action {
 	ACT_NONE = 0,
-#define ACTION_ENUM(id, name, keys, help) id,
+#define ACTION_ENUM(id, name, keys, help, admin) id,
 	ACTIONS(ACTION_ENUM)
 #undef ACTION_ENUM
 	ACT_COUNT
@@ -41,6 +56,7 @@ enum action {
 
 const char *action_name(enum action a);
 const char *action_help(enum action a);   /* English; translate with _() */
+int action_admin_only(enum action a);
 
 /* Builds the keymap from the defaults, then `key.NAME = KEYS` settings from c
  * (may be NULL).  A setting that names an unknown action or key is reported

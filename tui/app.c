@@ -22,15 +22,20 @@
 #include <jpeglib.h>
 #include <winscard.h>
 
+#include "services/audit.h"
 #include "services/card_record.h"
 #include "services/format.h"
+#include "services/users.h"
 #include "services/util.h"
 #include "tui/i18n.h"
 #include "tui/pane.h"
+#include "tui/cmd.h"
 #include "tui/photo.h"
 #include "tui/text.h"
 
-const struct pane_ops *const panes[] = { &pane_card, &pane_diag };
+const struct pane_ops *const panes[] = {
+	&pane_login, &pane_card, &pane_users, &pane_audit, &pane_diag, &pane_settings,
+};
 const int npanes = sizeof panes / sizeof panes[0];
 
 static int sig_pipe[2] = { -1, -1 };
@@ -74,6 +79,22 @@ void app_error(struct app *a, const char *reader, const tb_err *e)
 struct reader_state *app_reader(struct app *a)
 {
 	return a->active >= 0 && a->active < a->nreaders ? &a->readers[a->active] : NULL;
+}
+
+const char *app_purpose(const struct app *a)
+{
+	return a->branch.npurposes > 0 ? a->branch.purposes[a->purpose % a->branch.npurposes] : "";
+}
+
+/* The login pane while nobody is logged in (or the screen is locked);
+ * the others after, the admin's only for admins. */
+static bool pane_visible(const struct app *a, const struct pane_ops *p)
+{
+	bool in = a->logged_in && !a->locked;
+
+	if (p->logged_out)
+		return !in;
+	return in && (!p->admin_only || a->user.role == USER_ADMIN);
 }
 
 /* --- card events ---------------------------------------------------------- */
@@ -130,9 +151,35 @@ static void reader_follow(struct app *a, struct reader_state *r)
 		a->active = (int)(r - a->readers);
 }
 
+/* Every card read, good or failed, leaves an audit row: who, whose card
+ * (its ID is the only personal reference kept), why, and how it went. */
+static void audit_card(struct app *a, const struct card_event *ev)
+{
+	const char *result = "OK";
+	struct audit_entry e;
+	tb_err err = { 0 };
+
+	/* Only reads in a reader: not the service's own errors. */
+	if (!a->logged_in || !ev->reader[0])
+		return;
+	if (ev->type == CARD_EV_ERROR)
+		result = err_code(ev->err.id);
+	else if (ev->rec && ev->rec->nwarn > 0)
+		result = err_code(ev->rec->warn[0].id);
+	e = (struct audit_entry){
+		.username = a->user.username, .action = AUDIT_CARD_READ, .service = "",
+		.subject = ev->rec ? ev->rec->cid : "", .purpose = app_purpose(a), .result = result,
+	};
+	if (audit_append(a->db, &e, &err))
+		app_error(a, NULL, &err);
+}
+
 static void on_card_event(struct app *a, struct card_event *ev)
 {
 	struct reader_state *r = ev->reader[0] ? reader_find(a, ev->reader) : NULL;
+
+	if (a->pane->card && a->pane->card(a, ev))
+		return;
 
 	switch (ev->type) {
 	case CARD_EV_SERVICE:
@@ -177,6 +224,7 @@ static void on_card_event(struct app *a, struct card_event *ev)
 	case CARD_EV_DONE:
 		if (!r)
 			break;
+		audit_card(a, ev);
 		card_record_free(&r->rec);
 		r->rec = ev->rec;
 		ev->rec = NULL;
@@ -203,6 +251,7 @@ static void on_card_event(struct app *a, struct card_event *ev)
 		app_message(a, false, "%s", _("Card removed: its data was cleared from the screen"));
 		break;
 	case CARD_EV_ERROR:
+		audit_card(a, ev);
 		if (r) {
 			r->reading = false;
 			r->err = ev->err;
@@ -232,11 +281,13 @@ static void draw_tabs(struct app *a)
 
 	werase(w);
 	fill_line(w, 0, ROLE_TAB);
-	x += text_draw(w, 0, x, 40, " ทะเบียน tabien ", theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
+	x += text_draw(w, 0, x, 40, " ทะเบียน ", theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
 	for (int i = 0; i < npanes; i++) {
 		char keys[64], label[160];
 		enum theme_role role = panes[i] == a->pane ? ROLE_TAB_ACTIVE : ROLE_TAB;
 
+		if (!pane_visible(a, panes[i]))
+			continue;
 		actions_keys(panes[i]->open_act, keys, sizeof keys);
 		keys[strcspn(keys, " ")] = '\0';
 		snprintf(label, sizeof label, " %s %s ", keys, _(panes[i]->title));
@@ -255,58 +306,85 @@ static void draw_tabs(struct app *a)
 	wnoutrefresh(w);
 }
 
+/* The status bar: who, where, why, the reader, then the last message. Each
+ * part has a width cap, so the message keeps most of an 80-column line. */
+static int status_part(WINDOW *w, int x, const char *text, int cap, enum theme_role role)
+{
+	int room = getmaxx(w) - x;
+
+	if (room <= 2 || !text[0])
+		return x;
+	x += text_draw(w, 0, x, cap < room ? cap : room, text, theme_attr(role), theme_pair(role));
+	return x + text_draw(w, 0, x, getmaxx(w) - x, " │ ", theme_attr(ROLE_STATUS), theme_pair(ROLE_STATUS));
+}
+
 static void draw_status(struct app *a)
 {
 	WINDOW *w = a->statusw;
 	struct reader_state *r = app_reader(a);
-	const char *branch = config_get(&a->cfg, "branch");
-	char left[512];
-	int x;
+	char who[80], reader[96];
+	int x = 1;
 
 	werase(w);
 	fill_line(w, 0, ROLE_STATUS);
-	snprintf(left, sizeof left, " %s %s │ %s %s │ %s%s%s ",
-		 _("User:"), a->user, _("Branch:"), branch && *branch ? branch : "—",
-		 a->service == 0 ? _("pcscd not running")
-		 : !r ? _("no reader")
-		 : r->name,
-		 r && a->service != 0 ? (r->present ? " ●" : " ○") : "",
-		 r && a->service != 0 ? (r->present ? _(" card") : _(" empty")) : "");
-	x = text_draw(w, 0, 0, getmaxx(w), left, theme_attr(ROLE_STATUS), theme_pair(ROLE_STATUS));
-	if (a->message[0] && x < getmaxx(w) - 4) {
+	if (!a->logged_in || a->locked) {
+		x = status_part(w, x, a->branch.name, 24, ROLE_STATUS);
+	} else {
+		snprintf(who, sizeof who, "%s%s", a->user.username, a->user.role == USER_ADMIN ? "*" : "");
+		x = status_part(w, x, who, 14, ROLE_STATUS);
+		x = status_part(w, x, a->branch.name, 14, ROLE_STATUS);
+		x = status_part(w, x, app_purpose(a), 14, ROLE_STATUS);
+		snprintf(reader, sizeof reader, "%s", a->service == 0 ? _("pcscd not running")
+			 : !r ? _("no reader") : r->present ? _("● card") : _("○ empty"));
+		x = status_part(w, x, reader, 18, a->service == 0 ? ROLE_STATUS_ERROR : ROLE_STATUS);
+	}
+	if (a->message[0] && x < getmaxx(w) - 2) {
 		enum theme_role role = a->message_is_error ? ROLE_STATUS_ERROR : ROLE_STATUS;
-		x += text_draw(w, 0, x, getmaxx(w) - x, "│ ", theme_attr(ROLE_STATUS), theme_pair(ROLE_STATUS));
 		text_draw(w, 0, x, getmaxx(w) - x, a->message, theme_attr(role), theme_pair(role));
 	}
 	wnoutrefresh(w);
+}
+
+/* The actions this user has, in table order. */
+static int help_actions(const struct app *a, enum action *out)
+{
+	int n = 0;
+	bool admin = a->logged_in && a->user.role == USER_ADMIN;
+
+	for (int act = 1; act < ACT_COUNT; act++)
+		if (admin || !action_admin_only((enum action)act))
+			out[n++] = (enum action)act;
+	return n;
 }
 
 static void draw_help(struct app *a)
 {
 	/* The overlay covers the whole pane, so no piece of it shows beside
 	 * the box (a cut Thai word reads as garbage). */
-	int rows = LINES - 2, cols = COLS, n = ACT_COUNT - 1;
+	int rows = LINES - 2, cols = COLS, inner = rows - 2, n;
+	enum action acts[ACT_COUNT];
 	WINDOW *w = newwin(rows, cols, 1, 0);
 	char keys[64];
 
 	if (!w)
 		return;
-	if (a->help_top > n - (rows - 4))
-		a->help_top = n - (rows - 4) > 0 ? n - (rows - 4) : 0;
+	n = help_actions(a, acts);
+	if (a->help_top > n - inner)
+		a->help_top = n - inner > 0 ? n - inner : 0;
 	wattr_set(w, theme_attr(ROLE_BORDER), theme_pair(ROLE_BORDER), NULL);
 	box(w, 0, 0);
 	wattr_set(w, A_NORMAL, 0, NULL);
 	text_draw(w, 0, 2, cols - 4, _(" Keys — press Esc or F1 to close "), theme_attr(ROLE_TITLE),
 		  theme_pair(ROLE_TITLE));
-	for (int i = 0; i < rows - 4 && a->help_top + i < n; i++) {
-		enum action act = (enum action)(a->help_top + i + 1);
+	for (int i = 0; i < inner && a->help_top + i < n; i++) {
+		enum action act = acts[a->help_top + i];
 		actions_keys(act, keys, sizeof keys);
-		text_draw(w, 2 + i, 2, 18, keys, theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
-		text_draw(w, 2 + i, 21, cols - 23, _(action_help(act)), theme_attr(ROLE_NORMAL),
+		text_draw(w, 1 + i, 2, 14, keys, theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+		text_draw(w, 1 + i, 17, cols - 19, _(action_help(act)), theme_attr(ROLE_NORMAL),
 			  theme_pair(ROLE_NORMAL));
 	}
-	if (n > rows - 4)
-		text_draw(w, rows - 1, cols - 14, 12, a->help_top + rows - 4 < n ? " ↓ PgDn " : " ↑ PgUp ",
+	if (n > inner)
+		text_draw(w, rows - 1, cols - 14, 12, a->help_top + inner < n ? " ↓ PgDn " : " ↑ PgUp ",
 			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 	wnoutrefresh(w);
 	delwin(w);
@@ -362,12 +440,16 @@ static void draw(struct app *a)
 		if (a->dirty & DIRTY_TABS)
 			draw_tabs(a);
 		if (a->dirty & DIRTY_MAIN) {
+			a->cursor = false;
 			werase(a->mainw);
 			a->pane->draw(a, a->mainw);
-			wnoutrefresh(a->mainw);
 		}
 		if (a->dirty & DIRTY_STATUS)
 			draw_status(a);
+		/* The pane's window last: the terminal's cursor is left where the
+		 * last window refreshed put it, and a form wants it in its field. */
+		if ((a->dirty & DIRTY_MAIN) || a->cursor)
+			wnoutrefresh(a->mainw);
 		if (a->help)
 			draw_help(a);
 	}
@@ -377,16 +459,136 @@ static void draw(struct app *a)
 
 /* --- keys ------------------------------------------------------------------------ */
 
-static void pane_switch(struct app *a, const struct pane_ops *p)
+static void session_save(struct app *a)
 {
-	if (p == a->pane)
+	char state[64];
+	tb_err err = { 0 };
+
+	if (!a->logged_in)
+		return;
+	/* Only where the user was: never a citizen's data. */
+	snprintf(state, sizeof state, "pane=%s", a->pane->id);
+	if (session_save_state(a->db, a->sess.id, state, &err))
+		app_error(a, NULL, &err);
+}
+
+void app_show(struct app *a, const struct pane_ops *p)
+{
+	if (p == a->pane || !pane_visible(a, p))
 		return;
 	if (a->pane->close)
 		a->pane->close(a);
 	a->pane = p;
 	if (p->open)
 		p->open(a);
-	a->dirty |= DIRTY_TABS | DIRTY_MAIN;
+	session_save(a);
+	a->dirty |= DIRTY_TABS | DIRTY_MAIN | DIRTY_STATUS;
+}
+
+static const struct pane_ops *pane_by_id(const char *id)
+{
+	for (int i = 0; i < npanes; i++)
+		if (strcmp(panes[i]->id, id) == 0)
+			return panes[i];
+	return NULL;
+}
+
+/* --- who is logged in ----------------------------------------------------------- */
+
+void app_cards(struct app *a, bool on, bool photo)
+{
+	struct card_monitor_opts mo = { .read_photo = photo };
+	tb_err err = { 0 };
+
+	/* Stopping drops every record and photo with their readers. */
+	card_monitor_stop(&a->mon);
+	for (int i = 0; i < a->nreaders; i++)
+		reader_wipe(&a->readers[i]);
+	a->nreaders = 0;
+	a->active = -1;
+	a->service = -1;
+	if (!on)
+		return;
+	a->mon = card_monitor_start(&mo, &err);
+	if (!a->mon)
+		app_error(a, NULL, &err);
+}
+
+static void audit_simple(struct app *a, const char *action, const char *subject)
+{
+	struct audit_entry e = { .username = a->user.username, .action = action, .service = "",
+				 .subject = subject, .purpose = "", .result = "OK" };
+	tb_err err = { 0 };
+
+	if (audit_append(a->db, &e, &err))
+		app_error(a, NULL, &err);
+}
+
+void app_logged_in(struct app *a, const struct user *u)
+{
+	struct user_settings us;
+	const struct pane_ops *p = &pane_card;
+	tb_err err = { 0 };
+	bool same = a->locked && strcmp(a->user.username, u->username) == 0;
+
+	a->user = *u;
+	a->locked = false;
+	a->last_input = a->last_touch = time(NULL);
+	if (!same) {
+		if (session_start(a->db, u, &a->sess, &err)) {
+			app_error(a, NULL, &err);
+			a->logged_in = false;
+			pane_login_mode(a, LOGIN_SIGN_IN);
+			return;
+		}
+		a->logged_in = true;
+		/* The user's own settings, then where a lost session was. */
+		if (settings_user_get(a->db, u->id, &us, &err) == 0) {
+			tb_err terr = { 0 };
+			if (us.theme[0] && theme_load(&a->theme, us.theme, &terr) == 0)
+				theme_apply(&a->theme);
+			if (us.language[0])
+				i18n_set(strcmp(us.language, "th") == 0 ? TB_LANG_TH : TB_LANG_EN);
+			if (us.default_pane[0] && pane_by_id(us.default_pane))
+				p = pane_by_id(us.default_pane);
+		}
+		if (a->sess.resumed && strncmp(a->sess.state, "pane=", 5) == 0 &&
+		    pane_by_id(a->sess.state + 5))
+			p = pane_by_id(a->sess.state + 5);
+	}
+	app_cards(a, true, true);
+	app_show(a, p);
+	app_message(a, false, a->sess.resumed && !same ? _("Welcome back: your last session was resumed")
+		    : _("Logged in"));
+	a->dirty |= DIRTY_ALL;
+}
+
+void app_logout(struct app *a, const char *reason)
+{
+	tb_err err = { 0 };
+
+	app_cards(a, false, false);
+	if (a->logged_in && session_end(a->db, a->sess.id, a->user.username, reason, &err))
+		app_error(a, NULL, &err);
+	a->logged_in = a->locked = false;
+	explicit_bzero(&a->user, sizeof a->user);
+	explicit_bzero(&a->sess, sizeof a->sess);
+	a->pane = &pane_login;
+	pane_login_mode(a, LOGIN_SIGN_IN);
+}
+
+/* The idle lock: the citizen's data goes first, then the screen asks for
+ * the password again. */
+static void app_lock(struct app *a)
+{
+	app_cards(a, false, false);
+	audit_simple(a, AUDIT_SESSION_LOCK, "");
+	a->locked = true;
+	if (a->pane->close)
+		a->pane->close(a);
+	a->pane = &pane_login;
+	pane_login_mode(a, LOGIN_UNLOCK);
+	app_message(a, false, "%s", _("Locked after a while without use: the card data was cleared"));
 }
 
 static void theme_next(struct app *a)
@@ -453,10 +655,26 @@ static void on_action(struct app *a, enum action act)
 		int i = 0;
 		while (i < npanes && panes[i] != a->pane)
 			i++;
-		i = (i + (act == ACT_NEXT_PANE ? 1 : npanes - 1)) % npanes;
-		pane_switch(a, panes[i]);
+		for (int k = 0; k < npanes; k++) {
+			i = (i + (act == ACT_NEXT_PANE ? 1 : npanes - 1)) % npanes;
+			if (pane_visible(a, panes[i]))
+				break;
+		}
+		app_show(a, panes[i]);
 		break;
 	}
+	case ACT_LOGOUT:
+		if (a->logged_in && !a->locked) {
+			app_logout(a, SESSION_END_LOGOUT);
+			app_message(a, false, "%s", _("Logged out"));
+		}
+		break;
+	case ACT_PURPOSE:
+		if (a->logged_in && a->branch.npurposes > 0) {
+			a->purpose = (a->purpose + 1) % a->branch.npurposes;
+			app_message(a, false, _("Purpose: %s"), app_purpose(a));
+		}
+		break;
 	case ACT_THEME:
 		theme_next(a);
 		break;
@@ -478,8 +696,8 @@ static void on_action(struct app *a, enum action act)
 	}
 	default:
 		for (int i = 0; i < npanes; i++)
-			if (panes[i]->open_act == act)
-				pane_switch(a, panes[i]);
+			if (panes[i]->open_act == act && act != ACT_NONE)
+				app_show(a, panes[i]);
 		break;
 	}
 }
@@ -493,6 +711,17 @@ static void on_keys(struct app *a)
 		if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
 			a->dirty |= DIRTY_ALL | DIRTY_LAYOUT;
 			continue;
+		}
+		a->last_input = time(NULL);
+		/* Text fields take their keys first (letters are shortcuts
+		 * elsewhere); the help overlay and a too small screen do not
+		 * pass keys to the pane. */
+		if (!a->help && !a->too_small && a->pane->input) {
+			unsigned d = a->pane->input(a, r == KEY_CODE_YES, ch);
+			if (d) {
+				a->dirty |= d;
+				continue;
+			}
 		}
 		/* An unknown key does nothing at all: no beep, no redraw. */
 		on_action(a, actions_for_key((int)ch, r == KEY_CODE_YES));
@@ -553,37 +782,64 @@ static void app_free(struct app *a)
 		delwin(a->statusw);
 }
 
+/* The database and the branch, before the screen is taken, so that a
+ * terminal nobody has set up says what to do in plain text. */
+static int app_open_db(struct app *a)
+{
+	const char *path = config_get(&a->cfg, "database");
+	tb_err err = { 0 };
+	int init;
+
+	a->db = db_open(path && *path ? path : NULL, 0, &err);
+	init = a->db ? settings_initialised(a->db, &err) : -1;
+	if (init <= 0 || settings_branch_get(a->db, &a->branch, &err) || users_init(&err)) {
+		cmd_error(stderr, "tabien: ", &err);
+		db_close(&a->db);
+		return -1;
+	}
+	/* A shorter lock for this terminal alone (a kiosk, the tests); the
+	 * branch's setting otherwise. */
+	{
+		const char *idle = getenv("TABIEN_IDLE_SECONDS");
+		if (idle && atoi(idle) > 0)
+			a->branch.idle_timeout_s = atoi(idle);
+	}
+	return 0;
+}
+
 int app_run(void)
 {
 	static struct app app;
 	struct app *a = &app;
-	struct card_monitor_opts mo = { .read_photo = true };
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *setting;
 	tb_err err = { 0 };
+	bool cursor_on = false;
 
 	if (terminal_check())
 		return 1;
-	*a = (struct app){ .active = -1, .service = -1, .pane = &pane_card };
+	*a = (struct app){ .active = -1, .service = -1, .pane = &pane_login };
 	{
 		struct passwd *pw = getpwuid(getuid());
-		str_copy(a->user, sizeof a->user, pw ? pw->pw_name : "?");
+		str_copy(a->login, sizeof a->login, pw ? pw->pw_name : "?");
 	}
 	if (config_load(&a->cfg, NULL, &a->cfg_err) == 0)
 		a->cfg_err = (tb_err){ 0 };
 	i18n_init(config_get(&a->cfg, "language"));
 	actions_init(&a->cfg, a->cfg_err.id ? NULL : &a->cfg_err);
+	if (app_open_db(a))
+		return 1;
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK)) {
 		perror("tabien: pipe");
+		db_close(&a->db);
 		return 1;
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
-	a->mon = card_monitor_start(&mo, &err);
 	if (!initscr()) {
-		card_monitor_stop(&a->mon);
+		db_close(&a->db);
 		return 1;
 	}
 	cbreak();
@@ -602,8 +858,6 @@ int app_run(void)
 	if (theme_load(&a->theme, setting ? setting : "default", &err) && (setting || a->nthemes))
 		app_error(a, NULL, &err);
 	theme_apply(&a->theme);
-	if (!a->mon)
-		app_error(a, NULL, &err);
 	if (a->cfg_err.id)
 		app_error(a, NULL, &a->cfg_err);
 	else {
@@ -613,6 +867,7 @@ int app_run(void)
 			app_error(a, NULL, &ue);
 		}
 	}
+	pane_login_mode(a, LOGIN_SIGN_IN);
 	a->dirty = DIRTY_ALL | DIRTY_LAYOUT;
 
 	while (!a->quit && !sig_quit) {
@@ -622,10 +877,24 @@ int app_run(void)
 			{ .fd = a->mon ? card_monitor_fd(a->mon) : -1, .events = POLLIN },
 		};
 		struct card_event ev;
+		int timeout = -1;
+		time_t now;
 
-		if (a->dirty)
+		if (a->dirty) {
 			draw(a);
-		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			/* Forms show the terminal's cursor; nothing else does. */
+			bool want = a->cursor && !a->help && !a->too_small;
+			if (want != cursor_on) {
+				cursor_on = want;
+				curs_set(cursor_on);
+			}
+		}
+		/* Wake for the idle lock. */
+		if (a->logged_in && !a->locked) {
+			long left = (long)(a->last_input + a->branch.idle_timeout_s - time(NULL));
+			timeout = left > 0 ? (int)(left * 1000) : 0;
+		}
+		if (poll(p, 3, timeout) < 0 && errno != EINTR)
 			break;
 		/* A resize arrives as KEY_RESIZE from ncurses' own handler, after
 		 * poll was interrupted: read keys in either case. */
@@ -634,9 +903,27 @@ int app_run(void)
 			on_card_event(a, &ev);
 			card_event_clear(&ev);
 		}
+		now = time(NULL);
+		if (a->logged_in && !a->locked) {
+			if (now - a->last_input >= a->branch.idle_timeout_s) {
+				app_lock(a);
+			} else if (now - a->last_touch >= 60) {
+				tb_err terr = { 0 };
+				a->last_touch = now;
+				if (session_touch(a->db, a->sess.id, &terr))
+					app_error(a, NULL, &terr);
+			}
+		}
 	}
 	endwin();
+	/* q ends the session; a hang-up or a kill leaves it open, so the next
+	 * login here resumes where the user was. */
+	if (a->quit && a->logged_in)
+		app_logout(a, SESSION_END_QUIT);
+	else
+		session_save(a);
 	app_free(a);
+	db_close(&a->db);
 	explicit_bzero(a, sizeof *a);
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);

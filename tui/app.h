@@ -8,6 +8,10 @@
 #include <time.h>
 
 #include "services/card_monitor.h"
+#include "services/session.h"
+#include "services/settings.h"
+#include "storage/db.h"
+#include "storage/users_db.h"
 #include "services/configfile.h"
 #include "services/errors.h"
 #include "tui/actions.h"
@@ -57,10 +61,22 @@ struct pane_ops;
 struct app {
 	struct config cfg;
 	tb_err cfg_err;
-	char user[64];                  /* the login at this terminal */
+	char login[64];                 /* the system login at this terminal */
 	struct theme theme;
 	char themes[APP_MAX_THEMES][64];
 	int nthemes;
+
+	/* Who is using the terminal.  Nothing but the login pane works
+	 * without an approved account; the idle lock wipes the card data. */
+	struct db *db;
+	struct branch_settings branch;
+	struct user user;
+	struct session sess;
+	bool logged_in;
+	bool locked;
+	int purpose;                    /* index into branch.purposes */
+	time_t last_input;
+	time_t last_touch;
 
 	struct card_monitor *mon;
 	int service;                    /* -1 not known yet, 0 down, 1 up */
@@ -81,6 +97,7 @@ struct app {
 	char report_path[1024];
 
 	WINDOW *tabw, *mainw, *statusw;
+	bool cursor;                    /* a pane drew a text field: show the cursor there */
 	bool too_small;
 	unsigned dirty;
 	bool quit;
@@ -96,7 +113,22 @@ void app_message(struct app *a, bool is_error, const char *fmt, ...)
 void app_error(struct app *a, const char *reader, const tb_err *e);
 /* The reader shown, or NULL. */
 struct reader_state *app_reader(struct app *a);
+/* The folder for files the program writes for people (support reports,
+ * audit exports): $XDG_STATE_HOME/tabien, made 0700. */
+int app_state_dir(char *out, size_t size);
 /* Writes the support report; returns 0 and its path in a->report_path. */
 int app_report(struct app *a, tb_err *err);
+
+/* After a successful login (or unlock by the same user). */
+void app_logged_in(struct app *a, const struct user *u);
+/* Ends the session (reason: SESSION_END_*) and goes back to the login pane. */
+void app_logout(struct app *a, const char *reason);
+/* Starts the card monitor (for registration: the officer's own card, no
+ * photo) or stops it, wiping every record. */
+void app_cards(struct app *a, bool on, bool photo);
+/* The purpose lookups are made for, or "" when the branch has none. */
+const char *app_purpose(const struct app *a);
+/* Switches to a pane (by its ops), saving the session's state. */
+void app_show(struct app *a, const struct pane_ops *p);
 
 #endif

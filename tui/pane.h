@@ -6,6 +6,11 @@
 
 #include "tui/actions.h"
 
+#include <stdbool.h>
+#include <wchar.h>
+
+struct card_event;
+
 struct app;
 
 struct pane_ops {
@@ -18,10 +23,26 @@ struct pane_ops {
 	/* Handles an action; returns DIRTY_* flags, or 0 when not handled. */
 	unsigned (*key)(struct app *a, enum action act);
 	void (*close)(struct app *a);
+	/* Raw keys before they become actions (text fields take letters that
+	 * are shortcuts elsewhere); DIRTY_* flags, or 0 to pass the key on. */
+	unsigned (*input)(struct app *a, bool is_fkey, wint_t ch);
+	/* Card events the pane wants first (registration takes the officer's
+	 * own ID); true when it took the event. */
+	bool (*card)(struct app *a, const struct card_event *ev);
+	bool admin_only;
+	bool logged_out;           /* shown only when nobody is logged in */
 };
 
+extern const struct pane_ops pane_login;
 extern const struct pane_ops pane_card;
+extern const struct pane_ops pane_users;
+extern const struct pane_ops pane_audit;
+extern const struct pane_ops pane_settings;
 extern const struct pane_ops pane_diag;
+
+/* The login pane's modes. */
+enum login_mode { LOGIN_SIGN_IN, LOGIN_REGISTER, LOGIN_UNLOCK, LOGIN_CHANGE_PASSWORD };
+void pane_login_mode(struct app *a, enum login_mode m);
 
 /* In the order of the tab line. */
 extern const struct pane_ops *const panes[];

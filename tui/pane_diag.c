@@ -16,6 +16,8 @@
 
 #include <cjson/cJSON.h>
 #include <jpeglib.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <winscard.h>
 
 #include "services/util.h"
@@ -47,32 +49,42 @@ static void diag_facts(struct app *a, fact_fn fact, void *ud)
 		fact(ud, N_("Readers"), _("none"));
 	for (int i = 0; i < a->nreaders; i++) {
 		const struct reader_state *r = &a->readers[i];
-		snprintf(v, sizeof v, "%s%s — %s%s%s", r->name, i == a->active ? " *" : "",
-			 r->present ? _("card") : _("empty"), r->present && r->atr[0] ? ", ATR " : "",
-			 r->present ? r->atr : "");
+		snprintf(v, sizeof v, "%s%s — %s", r->name, i == a->active ? " *" : "",
+			 r->present ? _("card") : _("empty"));
 		fact(ud, i == 0 ? N_("Readers") : "", v);
+		if (r->present && r->atr[0]) {
+			snprintf(v, sizeof v, "  ATR %s", r->atr);
+			fact(ud, "", v);
+		}
 	}
 	for (int i = 0; i < a->nreaders; i++) {
 		const struct reader_state *r = &a->readers[i];
 		if (!r->have_stats)
 			continue;
-		snprintf(v, sizeof v, _("%u card exchanges, %zu bytes; name and ID after %.0f ms, all after %.0f ms%s"),
-			 r->stats.exchanges, r->stats.bytes_sent + r->stats.bytes_received,
-			 r->stats.ms_text, r->stats.ms_total,
+		snprintf(v, sizeof v, _("%u card exchanges, %zu bytes%s"), r->stats.exchanges,
+			 r->stats.bytes_sent + r->stats.bytes_received,
 			 r->stats.photo_len_fallback ? _("; photo length field unusable") : "");
 		fact(ud, N_("Last read"), v);
+		snprintf(v, sizeof v, _("name and ID after %.0f ms, all after %.0f ms"), r->stats.ms_text,
+			 r->stats.ms_total);
+		fact(ud, "", v);
 	}
 	snprintf(v, sizeof v, "%s, %dx%d, %s", term ? term : "?", COLS, LINES,
 		 has_colors() ? (COLORS >= 256 ? _("256 colours") : _("8 colours")) : _("no colours"));
 	fact(ud, N_("Terminal"), v);
-	snprintf(v, sizeof v, "tabien %s · %s · pcsc-lite %s · libjpeg-turbo %s · cJSON %s",
-		 PACKAGE_VERSION, curses_version(), PCSCLITE_VERSION_NUMBER,
-		 XSTR(LIBJPEG_TURBO_VERSION), cJSON_Version());
+	snprintf(v, sizeof v, "tabien %s · %s · SQLite %s", PACKAGE_VERSION, curses_version(),
+		 sqlite3_libversion());
 	fact(ud, N_("Versions"), v);
-	snprintf(v, sizeof v, "%s%s · %s %s · %s", a->cfg.path,
-		 a->cfg.n || a->cfg_err.id ? "" : _(" (none)"), _("theme"), a->theme.name,
-		 i18n_lang() == TB_LANG_TH ? "ภาษาไทย" : "English");
+	snprintf(v, sizeof v, "pcsc-lite %s · libjpeg-turbo %s · cJSON %s · libsodium %s",
+		 PCSCLITE_VERSION_NUMBER, XSTR(LIBJPEG_TURBO_VERSION), cJSON_Version(),
+		 sodium_version_string());
+	fact(ud, "", v);
+	snprintf(v, sizeof v, _("theme %s · %s · idle lock %d s"), a->theme.name,
+		 i18n_lang() == TB_LANG_TH ? "ภาษาไทย" : "English", a->branch.idle_timeout_s);
 	fact(ud, N_("Settings"), v);
+	snprintf(v, sizeof v, "%s%s", a->cfg.path, a->cfg.n || a->cfg_err.id ? "" : _(" (none)"));
+	fact(ud, "", v);
+	fact(ud, "", a->db ? db_path(a->db) : "");
 }
 
 struct draw_ctx {
@@ -170,7 +182,7 @@ static void report_fact(void *ud, const char *label, const char *value)
 }
 
 /* $XDG_STATE_HOME/tabien (default ~/.local/state/tabien), made 0700. */
-static int report_dir(char *out, size_t size)
+int app_state_dir(char *out, size_t size)
 {
 	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 
@@ -200,7 +212,7 @@ int app_report(struct app *a, tb_err *err)
 	FILE *f;
 	int fd;
 
-	if (report_dir(dir, sizeof dir))
+	if (app_state_dir(dir, sizeof dir))
 		return err_set(err, TB_E_FILE, errno, "support report folder");
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);

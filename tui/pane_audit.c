@@ -1,0 +1,227 @@
+/* The audit pane (admins): who looked at whose data, when, why and with
+ * what result — newest first, filtered by user, subject and dates; the
+ * chain can be verified and the rows shown exported as CSV. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "services/audit.h"
+#include "services/util.h"
+#include "tui/app.h"
+#include "tui/form.h"
+#include "tui/i18n.h"
+#include "tui/pane.h"
+#include "tui/text.h"
+
+#define MAX_ROWS 200
+
+struct row {
+	int64_t seq;
+	char time[24], username[40], action[32], subject[40], purpose[160], result[32];
+};
+
+static struct row rows[MAX_ROWS];
+static int nrows, sel;
+static bool filtering;
+static char verdict[256];
+static struct form_field ffields[] = {
+	{ .label = N_("User name"), .max_chars = 32 },
+	{ .label = N_("Subject (citizen ID)"), .flags = FIELD_DIGITS, .max_chars = 13 },
+	{ .label = N_("From (YYYY-MM-DD)"), .max_chars = 10 },
+	{ .label = N_("Until (YYYY-MM-DD)"), .max_chars = 10 },
+};
+static struct form filter_form = { ffields, 4, 0 };
+
+static int collect(const struct audit_row *r, void *arg)
+{
+	struct row *o = &rows[nrows++];
+
+	o->seq = r->seq;
+	str_copy(o->time, sizeof o->time, r->time);
+	str_copy(o->username, sizeof o->username, r->username);
+	str_copy(o->action, sizeof o->action, r->action);
+	str_copy(o->subject, sizeof o->subject, r->subject);
+	snprintf(o->purpose, sizeof o->purpose, "%s", r->purpose);
+	str_copy(o->result, sizeof o->result, r->result);
+	return nrows >= MAX_ROWS;
+}
+
+static int filter_make(struct audit_filter *f, tb_err *err)
+{
+	*f = (struct audit_filter){ .limit = MAX_ROWS, .newest_first = 1 };
+	if (audit_date_range(ffields[2].value[0] ? ffields[2].value : NULL,
+			     ffields[3].value[0] ? ffields[3].value : NULL, f, err))
+		return -1;
+	f->username = ffields[0].value[0] ? ffields[0].value : NULL;
+	f->subject = ffields[1].value[0] ? ffields[1].value : NULL;
+	return 0;
+}
+
+static void audit_reload(struct app *a)
+{
+	struct audit_filter f;
+	tb_err err = { 0 };
+
+	explicit_bzero(rows, sizeof rows);
+	nrows = 0;
+	if (filter_make(&f, &err) || audit_query(a->db, &f, collect, NULL, &err))
+		app_error(a, NULL, &err);
+	if (sel >= nrows)
+		sel = nrows > 0 ? nrows - 1 : 0;
+}
+
+static void audit_open(struct app *a)
+{
+	verdict[0] = '\0';
+	filtering = false;
+	audit_reload(a);
+}
+
+static void audit_close(struct app *a)
+{
+	/* The rows name citizens: they do not outlive the pane. */
+	explicit_bzero(rows, sizeof rows);
+	nrows = 0;
+	form_wipe(&filter_form);
+}
+
+static void audit_draw(struct app *a, WINDOW *w)
+{
+	int height = getmaxy(w) - 5, first = sel >= height ? sel - height + 1 : 0, y = 1, cols = getmaxx(w);
+	char line[1024];
+
+	text_draw(w, y++, 1, cols - 2, _("Audit trail — newest first"), theme_attr(ROLE_TITLE),
+		  theme_pair(ROLE_TITLE));
+	if (filtering) {
+		int cy, cx;
+		form_draw(&filter_form, w, y + 1, 3, 24, 30);
+		getyx(w, cy, cx);
+		text_draw(w, getmaxy(w) - 2, 3, cols - 4, _("Enter: apply the filter · Esc: close"),
+			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+		wmove(w, cy, cx);
+		a->cursor = true;
+		return;
+	}
+	if (nrows == 0)
+		text_draw(w, y, 3, cols - 4, _("none"), theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	for (int i = first; i < nrows && y < height + 2; i++, y++) {
+		const struct row *r = &rows[i];
+		enum theme_role role = strcmp(r->result, "OK") == 0 ? ROLE_VALUE : ROLE_WARNING;
+		/* "2026-11-21T07:05:41Z" shown as "2026-11-21 07:05" (UTC). */
+		snprintf(line, sizeof line, "%.10s %.5s  %-12s %-16s %-13s %s  %s", r->time, r->time + 11,
+			 r->username, r->action, r->subject, r->result, r->purpose);
+		if (i == sel)
+			text_draw(w, y, 1, 1, "›", theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+		text_draw(w, y, 3, cols - 4, line, theme_attr(role), theme_pair(role));
+	}
+	if (verdict[0])
+		text_draw(w, getmaxy(w) - 3, 3, cols - 4, verdict, theme_attr(ROLE_OK), theme_pair(ROLE_OK));
+	text_draw(w, getmaxy(w) - 2, 3, cols - 4, _("/: filter · V: verify the chain · E: export CSV (times in UTC)"),
+		  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+}
+
+static void audit_verify_now(struct app *a)
+{
+	struct audit_check c;
+	tb_err err = { 0 };
+
+	if (audit_verify(a->db, &c, &err)) {
+		app_error(a, NULL, &err);
+		snprintf(verdict, sizeof verdict, _("The chain is broken at row %lld"), (long long)c.first_bad);
+		return;
+	}
+	snprintf(verdict, sizeof verdict, _("The chain is intact: %lld rows"), (long long)c.rows);
+}
+
+static void audit_export_now(struct app *a)
+{
+	char dir[512], path[640], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	struct audit_filter f;
+	tb_err err = { 0 };
+	FILE *out;
+	long n;
+	int fd;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	if (app_state_dir(dir, sizeof dir) || filter_make(&f, &err)) {
+		if (!err.id)
+			err_set(&err, TB_E_FILE, errno, "audit export");
+		app_error(a, NULL, &err);
+		return;
+	}
+	f.limit = 0; /* everything the filter matches, not only what fits */
+	snprintf(path, sizeof path, "%s/audit-%s.csv", dir, stamp);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || !(out = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
+		err_set(&err, TB_E_FILE, errno, "audit export");
+		app_error(a, NULL, &err);
+		return;
+	}
+	n = audit_export_csv(a->db, a->user.username, &f, out, &err);
+	if (fclose(out) || n < 0) {
+		if (!err.id)
+			err_set(&err, TB_E_FILE, errno, "audit export");
+		app_error(a, NULL, &err);
+		return;
+	}
+	snprintf(verdict, sizeof verdict, _("%ld rows exported to %s"), n, path);
+	audit_reload(a); /* the export itself is a new row */
+}
+
+static unsigned audit_input(struct app *a, bool is_fkey, wint_t ch)
+{
+	if (!filtering)
+		return 0;
+	switch (form_key(&filter_form, is_fkey, ch)) {
+	case FORM_IGNORED:
+		return 0;
+	case FORM_CANCEL:
+		filtering = false;
+		break;
+	case FORM_SUBMIT:
+		filtering = false;
+		sel = 0;
+		audit_reload(a);
+		break;
+	case FORM_CHANGED:
+		break;
+	}
+	return DIRTY_MAIN | DIRTY_STATUS;
+}
+
+static unsigned audit_key(struct app *a, enum action act)
+{
+	switch (act) {
+	case ACT_UP: if (sel > 0) sel--; break;
+	case ACT_DOWN: if (sel + 1 < nrows) sel++; break;
+	case ACT_TOP: sel = 0; break;
+	case ACT_BOTTOM: sel = nrows > 0 ? nrows - 1 : 0; break;
+	case ACT_FILTER: filtering = true; break;
+	case ACT_VERIFY: audit_verify_now(a); break;
+	case ACT_EXPORT: audit_export_now(a); break;
+	default: return 0;
+	}
+	return DIRTY_MAIN;
+}
+
+const struct pane_ops pane_audit = {
+	.id = "audit",
+	.title = N_("Audit"),
+	.open_act = ACT_PANE_AUDIT,
+	.open = audit_open,
+	.draw = audit_draw,
+	.key = audit_key,
+	.input = audit_input,
+	.close = audit_close,
+	.admin_only = true,
+};

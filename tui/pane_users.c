@@ -1,0 +1,201 @@
+/* The users pane (admins): the queue of registrations waiting for approval
+ * first, then everyone else.  Each action asks for confirmation and is
+ * written to the audit trail by the users service. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "services/format.h"
+#include "services/users.h"
+#include "tui/app.h"
+#include "tui/i18n.h"
+#include "tui/pane.h"
+#include "tui/text.h"
+
+#define MAX_USERS 256
+
+static struct user list[MAX_USERS];
+static int nlist, sel;
+static enum action pending = ACT_NONE;   /* the action waiting for "yes" */
+static char temp_password[32];           /* shown once after a reset */
+
+static int collect(const struct user *u, void *arg)
+{
+	if (nlist < MAX_USERS)
+		list[nlist++] = *u;
+	return 0;
+}
+
+/* Pending first (the admin's queue), then by status, oldest first. */
+static void users_reload(struct app *a)
+{
+	static const int order[] = { USER_PENDING, USER_ACTIVE, USER_SUSPENDED, USER_REJECTED };
+	tb_err err = { 0 };
+
+	explicit_bzero(list, sizeof list);
+	nlist = 0;
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (users_list(a->db, order[i], collect, NULL, &err)) {
+			app_error(a, NULL, &err);
+			break;
+		}
+	if (sel >= nlist)
+		sel = nlist > 0 ? nlist - 1 : 0;
+}
+
+static void users_open(struct app *a)
+{
+	pending = ACT_NONE;
+	users_reload(a);
+}
+
+static void users_close(struct app *a)
+{
+	explicit_bzero(list, sizeof list);
+	explicit_bzero(temp_password, sizeof temp_password);
+	nlist = 0;
+	pending = ACT_NONE;
+}
+
+static const char *status_text(enum user_status s)
+{
+	switch (s) {
+	case USER_PENDING: return _("waiting for approval");
+	case USER_ACTIVE: return _("active");
+	case USER_SUSPENDED: return _("suspended");
+	case USER_REJECTED: return _("rejected");
+	}
+	return "?";
+}
+
+/* The question before an action, as a verb put before the person. */
+static const char *action_question(enum action act)
+{
+	switch (act) {
+	case ACT_APPROVE: return _("Approve the account of");
+	case ACT_REJECT: return _("Reject the registration of");
+	case ACT_SUSPEND: return _("Suspend the account of");
+	case ACT_REINSTATE: return _("Reinstate the account of");
+	case ACT_MAKE_ADMIN: return _("Give admin rights to");
+	case ACT_REMOVE_ADMIN: return _("Take admin rights from");
+	case ACT_RESET_PASSWORD: return _("Reset the password of");
+	default: return NULL;
+	}
+}
+
+static void users_draw(struct app *a, WINDOW *w)
+{
+	int rows = getmaxy(w) - 6, first = sel >= rows ? sel - rows + 1 : 0, y = 1;
+	char line[1024];
+
+	text_draw(w, y++, 1, getmaxx(w) - 2, _("Accounts — waiting for approval first"),
+		  theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
+	if (nlist == 0)
+		text_draw(w, y, 3, getmaxx(w) - 4, _("none"), theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	for (int i = first; i < nlist && y < rows + 2; i++, y++) {
+		const struct user *u = &list[i];
+		enum theme_role role = u->status == USER_PENDING ? ROLE_WARNING
+				     : u->status == USER_ACTIVE ? ROLE_VALUE : ROLE_MUTED;
+		/* The selection is a marker: moving it costs two cells. */
+		if (i == sel)
+			text_draw(w, y, 1, 1, "›", theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+		text_draw(w, y, 3, 16, u->username, theme_attr(role), theme_pair(role));
+		text_draw(w, y, 20, 26, u->full_name, theme_attr(role), theme_pair(role));
+		snprintf(line, sizeof line, "%s%s", status_text(u->status),
+			 u->role == USER_ADMIN ? _(", admin") : "");
+		text_draw(w, y, 47, getmaxx(w) - 48, line, theme_attr(role), theme_pair(role));
+	}
+	if (nlist > 0) {
+		const struct user *u = &list[sel];
+		char cid[32];
+		format_cid(u->cid, cid, sizeof cid);
+		snprintf(line, sizeof line, "%s · %s %s · %s %s", u->position, _("Citizen ID"), cid,
+			 _("registered"), u->created);
+		text_draw(w, getmaxy(w) - 4, 3, getmaxx(w) - 4, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	}
+	if (pending != ACT_NONE && nlist > 0) {
+		snprintf(line, sizeof line, "%s %s (%s)?", action_question(pending), list[sel].full_name,
+			 list[sel].username);
+		text_draw(w, getmaxy(w) - 3, 3, getmaxx(w) - 4, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+		text_draw(w, getmaxy(w) - 2, 3, getmaxx(w) - 4, _("Enter: yes · Esc: no"), theme_attr(ROLE_KEY),
+			  theme_pair(ROLE_KEY));
+	} else if (temp_password[0]) {
+		snprintf(line, sizeof line, _("Temporary password (shown once; the user must change it): %s"),
+			 temp_password);
+		text_draw(w, getmaxy(w) - 3, 3, getmaxx(w) - 4, line, theme_attr(ROLE_OK), theme_pair(ROLE_OK));
+	} else {
+		text_draw(w, getmaxy(w) - 2, 3, getmaxx(w) - 4,
+			  _("a: approve · x: reject · u: suspend · e: reinstate · m / M: admin · w: reset password"),
+			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	}
+}
+
+static void users_do(struct app *a, enum action act)
+{
+	static const struct { enum action act; enum users_action ua; } map[] = {
+		{ ACT_APPROVE, USERS_APPROVE }, { ACT_REJECT, USERS_REJECT },
+		{ ACT_SUSPEND, USERS_SUSPEND }, { ACT_REINSTATE, USERS_REINSTATE },
+		{ ACT_MAKE_ADMIN, USERS_MAKE_ADMIN }, { ACT_REMOVE_ADMIN, USERS_REMOVE_ADMIN },
+	};
+	const char *target = list[sel].username;
+	tb_err err = { 0 };
+	int rc = -1;
+
+	if (act == ACT_RESET_PASSWORD) {
+		rc = users_reset_password(a->db, a->user.username, target, NULL, temp_password,
+					  sizeof temp_password, &err);
+	} else {
+		for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+			if (map[i].act == act)
+				rc = users_admin(a->db, a->user.username, map[i].ua, target, &err);
+	}
+	if (rc)
+		app_error(a, NULL, &err);
+	else
+		app_message(a, false, _("Done: %s"), target);
+	users_reload(a);
+}
+
+static unsigned users_key(struct app *a, enum action act)
+{
+	/* Moving the selection drops a question about another user. */
+	if (act == ACT_UP || act == ACT_DOWN || act == ACT_TOP || act == ACT_BOTTOM)
+		pending = ACT_NONE;
+	switch (act) {
+	case ACT_UP: if (sel > 0) sel--; break;
+	case ACT_DOWN: if (sel + 1 < nlist) sel++; break;
+	case ACT_TOP: sel = 0; break;
+	case ACT_BOTTOM: sel = nlist > 0 ? nlist - 1 : 0; break;
+	case ACT_SELECT:
+		if (pending == ACT_NONE)
+			return 0;
+		users_do(a, pending);
+		pending = ACT_NONE;
+		return DIRTY_MAIN | DIRTY_STATUS;
+	case ACT_BACK:
+		if (pending == ACT_NONE && !temp_password[0])
+			return 0;
+		pending = ACT_NONE;
+		explicit_bzero(temp_password, sizeof temp_password);
+		break;
+	default:
+		if (!action_question(act) || nlist == 0)
+			return 0;
+		explicit_bzero(temp_password, sizeof temp_password);
+		pending = act;
+		break;
+	}
+	return DIRTY_MAIN;
+}
+
+const struct pane_ops pane_users = {
+	.id = "users",
+	.title = N_("Users"),
+	.open_act = ACT_PANE_USERS,
+	.open = users_open,
+	.draw = users_draw,
+	.key = users_key,
+	.close = users_close,
+	.admin_only = true,
+};
