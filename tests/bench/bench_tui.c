@@ -1,0 +1,960 @@
+/* bench_tui: the full-screen program as a terminal sees it.  Runs the real
+ * `tabien` under a pseudo-terminal (80x24, TERM=xterm-256color) against a
+ * private pcscd and the virtual card, reads every byte it writes, and prints
+ * figures next to their targets: time to the first full screen, bytes sent
+ * for start-up, a pane switch, a cursor move and the help overlay, the time
+ * from card insertion to the citizen's ID on screen, and peak memory.  The
+ * baseline, measured in the same run, is the same pane switch with the photo
+ * in grey (theme mono) instead of colour.
+ * Figures only: nothing here passes or fails on a time.
+ *
+ *   bench_tui [--runs N] [--inserts N] [--delay-ms D] [--fixture NAME]
+ *             [--pwhash fast|interactive|moderate]
+ *
+ * The program wants a set-up terminal and a login: the bench makes a private
+ * database (`tabien admin init`, an officer registered and approved) with the
+ * program's default password hashing unless --pwhash names another cost, and
+ * logs the officer in through the form.
+ *
+ * How things are detected:
+ *  - exec: a close-on-exec pipe the child holds; it reads as closed the
+ *    moment execve succeeds.
+ *  - first full screen: the output holds the tab line's title and then stays
+ *    quiet for 30 ms; the figure is the time of the last byte before the
+ *    quiet spell, from exec.  Before a login that screen is the login form.
+ *  - login: from the Enter that submits the password to the status bar's
+ *    "Purpose", shown only to someone logged in (it lands on blank cells, so
+ *    the terminal gets the word whole).
+ *  - bytes for a key: the screen is left quiet for 150 ms, the key is
+ *    written, and everything up to the next 150 ms of quiet is counted.
+ *  - card timing: the virtual card's --log lines (unbuffered stderr, read as
+ *    they are written) mark when pcscd powered the card up (it does that when
+ *    its 400 ms presence poll finds the card) and when the first command came
+ *    (the log line follows the per-exchange delay, which is taken off). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "services/format.h"
+#include "tests/lib/harness.h"
+
+extern char **environ;
+
+#define COLS 80
+#define ROWS 24
+#define QUIET_FIRST_MS 30.0
+#define QUIET_KEY_MS 150.0
+#define MAX_RUNS 32
+
+/* The terminal's accounts: an admin and the officer at the counter. */
+#define ADMIN "admin1"
+#define ADMIN_PASSWORD "admin-password-1"
+#define OFFICER "staff1"
+#define OFFICER_PASSWORD "counter-password-1"
+
+/* xterm-256color's keys as ncurses knows them (keypad transmit mode is on
+ * while the program runs). */
+#define KEY_F1 "\033OP"
+#define KEY_F2 "\033OQ"
+#define KEY_F9 "\033[20~"
+#define KEY_DOWN "\033OB"
+#define KEY_UP "\033OA"
+#define KEY_ESC "\033"
+#define KEY_F10 "\033[21~"
+
+/* Targets to print next to the figures. */
+#define TARGET_START_MS 50.0
+#define TARGET_RSS_KB 8192L
+#define TARGET_MOVE_BYTES 64
+#define TARGET_SWITCH_BYTES 4096
+#define TARGET_CARD_MS 150.0
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n)
+{
+	double s[MAX_RUNS];
+
+	memcpy(s, v, sizeof *v * (size_t)n);
+	qsort(s, (size_t)n, sizeof *s, cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* --- the program under a pseudo-terminal ------------------------------------- */
+
+struct term {
+	int fd;              /* the pty's master side */
+	pid_t pid;
+	double t_exec;       /* when execve succeeded */
+	double t_last;       /* when the last byte came */
+	unsigned char *buf;  /* everything the program wrote */
+	size_t len, cap;
+	bool eof;
+};
+
+struct paths {
+	char top[300], home[320], config[320], state[320], db[340];
+	const char *pwhash;  /* TABIEN_PWHASH for the accounts, or NULL: the default */
+	char themes[512], localedir[512], exe[512];
+};
+
+static void env_free(char **env)
+{
+	for (char **e = env; e && *e; e++)
+		free(*e);
+	free(env);
+}
+
+static int env_add(char **env, size_t *k, const char *name, const char *value)
+{
+	size_t len = strlen(name) + strlen(value) + 2;
+
+	if (!(env[*k] = malloc(len)))
+		return -1;
+	snprintf(env[(*k)++], len, "%s=%s", name, value);
+	return 0;
+}
+
+/* The program's environment: this one's, minus what would change how it
+ * runs, plus the build tree's themes and catalogue and a home of its own.
+ * PCSCLITE_CSOCK_NAME (the private pcscd) comes from harness_init; the
+ * database is a private one, and `terminal` names this terminal in it. */
+static char **child_env(const struct paths *p, const char *terminal)
+{
+	static const char *const drop[] = { "TERM=", "LANG=", "LC_", "LANGUAGE=", "HOME=",
+					    "XDG_", "TABIEN_", "COLUMNS=", "LINES=", "TMUX=", NULL };
+	size_t n = 0, k = 0;
+	char **env;
+	int bad = 0;
+
+	while (environ[n])
+		n++;
+	env = calloc(n + 16, sizeof *env);
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		bool keep = true;
+		for (const char *const *d = drop; *d && keep; d++)
+			keep = strncmp(environ[i], *d, strlen(*d)) != 0;
+		if (keep && (env[k] = strdup(environ[i])))
+			k++;
+		else if (keep)
+			bad = 1;
+	}
+	bad = bad || env_add(env, &k, "TERM", "xterm-256color") ||
+	      env_add(env, &k, "LANG", "C.UTF-8") || env_add(env, &k, "LC_ALL", "C.UTF-8") ||
+	      env_add(env, &k, "HOME", p->home) || env_add(env, &k, "XDG_CONFIG_HOME", p->config) ||
+	      env_add(env, &k, "XDG_STATE_HOME", p->state) ||
+	      env_add(env, &k, "TABIEN_THEMES", p->themes) ||
+	      env_add(env, &k, "TABIEN_LOCALEDIR", p->localedir) ||
+	      env_add(env, &k, "TABIEN_DB", p->db) || env_add(env, &k, "TABIEN_TERMINAL", terminal) ||
+	      (p->pwhash && env_add(env, &k, "TABIEN_PWHASH", p->pwhash));
+	if (bad) {
+		env_free(env);
+		return NULL;
+	}
+	return env;
+}
+static int term_start(struct term *t, const struct paths *p, char **env)
+{
+	struct winsize ws = { .ws_row = ROWS, .ws_col = COLS };
+	int gate[2];
+	char c;
+
+	memset(t, 0, sizeof *t);
+	t->fd = -1;
+	if (pipe2(gate, O_CLOEXEC)) {
+		perror("bench: pipe");
+		return -1;
+	}
+	t->pid = forkpty(&t->fd, NULL, NULL, &ws);
+	if (t->pid < 0) {
+		perror("bench: forkpty");
+		close(gate[0]);
+		close(gate[1]);
+		return -1;
+	}
+	if (t->pid == 0) {
+		char *const argv[] = { (char *)p->exe, NULL };
+		int e;
+		close(gate[0]);
+		execve(p->exe, argv, env);
+		e = errno;
+		if (write(gate[1], &e, sizeof e) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(gate[1]);
+	/* Closed by execve: this read ends the moment the program starts. */
+	while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+		;
+	t->t_exec = t->t_last = now_ms();
+	close(gate[0]);
+	fcntl(t->fd, F_SETFL, fcntl(t->fd, F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
+/* Waits up to timeout_ms for output and takes all there is; returns the
+ * bytes read, or -1 once the program has closed the terminal. */
+static long term_pump(struct term *t, double timeout_ms)
+{
+	struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+	unsigned char chunk[65536];
+	long got = 0;
+	ssize_t n;
+
+	if (t->eof)
+		return -1;
+	if (poll(&pfd, 1, timeout_ms < 0 ? 0 : (int)(timeout_ms + 0.999)) <= 0)
+		return 0;
+	while ((n = read(t->fd, chunk, sizeof chunk)) > 0) {
+		if (t->len + (size_t)n > t->cap) {
+			size_t cap = t->cap ? t->cap : 65536;
+			unsigned char *b;
+			while (cap < t->len + (size_t)n)
+				cap *= 2;
+			b = realloc(t->buf, cap);
+			if (!b) {
+				t->eof = true;
+				return -1;
+			}
+			t->buf = b;
+			t->cap = cap;
+		}
+		memcpy(t->buf + t->len, chunk, (size_t)n);
+		t->len += (size_t)n;
+		got += n;
+		t->t_last = now_ms();
+	}
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		t->eof = true; /* EIO: the program's side is closed */
+		return got ? got : -1;
+	}
+	return got;
+}
+
+/* Reads until no output came for quiet_ms (0), or max_ms passed (-1). */
+static int term_settle(struct term *t, double quiet_ms, double max_ms)
+{
+	double start = now_ms(), last = start;
+
+	for (;;) {
+		double n = now_ms();
+		long r;
+		if (n - last >= quiet_ms)
+			return 0;
+		if (n - start >= max_ms)
+			return -1;
+		r = term_pump(t, quiet_ms - (n - last));
+		if (r > 0)
+			last = t->t_last;
+		else if (r < 0)
+			return -1;
+	}
+}
+
+static bool term_has(const struct term *t, size_t from, const char *s)
+{
+	return from < t->len && memmem(t->buf + from, t->len - from, s, strlen(s)) != NULL;
+}
+
+/* Reads until the output since `from` holds s; returns 0 or -1. */
+static int term_wait_for(struct term *t, size_t from, const char *s, double max_ms)
+{
+	double start = now_ms();
+
+	while (!term_has(t, from, s)) {
+		if (now_ms() - start >= max_ms || term_pump(t, 5) < 0)
+			return term_has(t, from, s) ? 0 : -1;
+	}
+	return 0;
+}
+
+static int term_send(struct term *t, const char *s)
+{
+	size_t len = strlen(s);
+	return write(t->fd, s, len) == (ssize_t)len ? 0 : -1;
+}
+
+/* Peak and current resident memory of the program, in KiB. */
+static void term_rss(const struct term *t, long *hwm, long *rss)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	*hwm = *rss = -1;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)t->pid);
+	if (!(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof line, f)) {
+		sscanf(line, "VmHWM: %ld", hwm);
+		sscanf(line, "VmRSS: %ld", rss);
+	}
+	fclose(f);
+}
+
+/* Quits with key (or a signal if that does not work); returns the exit status. */
+static int term_quit(struct term *t, const char *key)
+{
+	int status = -1;
+	double start;
+
+	if (t->pid <= 0)
+		return -1;
+	term_send(t, key);
+	start = now_ms();
+	while (waitpid(t->pid, &status, WNOHANG) == 0) {
+		if (now_ms() - start > 5000) {
+			fprintf(stderr, "bench: the program did not quit; stopping it\n");
+			kill(t->pid, SIGTERM);
+			waitpid(t->pid, &status, 0);
+			break;
+		}
+		if (term_pump(t, 10) < 0)
+			usleep(1000);
+	}
+	t->pid = 0;
+	close(t->fd);
+	t->fd = -1;
+	return status;
+}
+
+static void term_free(struct term *t)
+{
+	if (t->pid > 0) {
+		kill(t->pid, SIGTERM);
+		waitpid(t->pid, NULL, 0);
+	}
+	if (t->fd >= 0)
+		close(t->fd);
+	free(t->buf);
+	memset(t, 0, sizeof *t);
+	t->fd = -1;
+}
+
+/* --- what the bytes are ------------------------------------------------------ */
+
+struct bytes {
+	size_t total;
+	size_t text, chars;          /* printable text (UTF-8) and its characters */
+	size_t halfblock;            /* of the text: the photo's ▀ cells */
+	size_t sgr, nsgr;            /* attributes and colours */
+	size_t sgr256, nsgr256;      /* of those: 256-colour ones (the photo) */
+	size_t ncolour256;           /* 256-colour indices off the grey ramp */
+	size_t move, nmove;          /* cursor positioning */
+	size_t other_csi, nother;    /* erase, repeat, scroll, modes */
+	size_t charset;              /* line-drawing switches */
+	size_t ctrl;                 /* CR, LF, BS... */
+};
+
+/* How many of the 256-colour indices (38;5;N or 48;5;N) in one SGR sequence
+ * are off the grey ramp (16, 231, 232-255). */
+static size_t colour_indices(const unsigned char *seq, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i + 4 < len; i++) {
+		if ((seq[i] == '3' || seq[i] == '4') && memcmp(seq + i + 1, "8;5;", 4) == 0) {
+			unsigned v = 0;
+			for (size_t j = i + 5; j < len && seq[j] >= '0' && seq[j] <= '9'; j++)
+				v = v * 10 + (unsigned)(seq[j] - '0');
+			if (!(v == 16 || v == 231 || v >= 232))
+				n++;
+		}
+	}
+	return n;
+}
+
+static void bytes_count(const unsigned char *p, size_t n, struct bytes *b)
+{
+	static const unsigned char half[] = { 0xE2, 0x96, 0x80 };
+	size_t i = 0;
+
+	memset(b, 0, sizeof *b);
+	b->total = n;
+	while (i < n) {
+		size_t start = i;
+		if (p[i] == 0x1B && i + 1 < n && p[i + 1] == '[') {
+			bool is256;
+			i += 2;
+			while (i < n && p[i] >= 0x20 && p[i] <= 0x3F)
+				i++;
+			if (i >= n)
+				break;
+			i++;
+			if (p[i - 1] == 'm') {
+				is256 = memmem(p + start, i - start, "38;5;", 5) ||
+					memmem(p + start, i - start, "48;5;", 5);
+				b->sgr += i - start;
+				b->nsgr++;
+				if (is256) {
+					b->sgr256 += i - start;
+					b->nsgr256++;
+					b->ncolour256 += colour_indices(p + start, i - start);
+				}
+			} else if (strchr("HfABCDEFGda`", p[i - 1])) {
+				b->move += i - start;
+				b->nmove++;
+			} else {
+				b->other_csi += i - start;
+				b->nother++;
+			}
+		} else if (p[i] == 0x1B && i + 1 < n && strchr("()*+", p[i + 1])) {
+			i = i + 3 <= n ? i + 3 : n;
+			b->charset += i - start;
+		} else if (p[i] == 0x1B && i + 1 < n && p[i + 1] == ']') {
+			while (i < n && p[i] != 0x07 && !(p[i] == 0x1B && i + 1 < n && p[i + 1] == '\\'))
+				i++;
+			i = i < n && p[i] == 0x07 ? i + 1 : (i + 2 <= n ? i + 2 : n);
+			b->other_csi += i - start;
+			b->nother++;
+		} else if (p[i] == 0x1B) {
+			i = i + 2 <= n ? i + 2 : n;
+			b->other_csi += i - start;
+			b->nother++;
+		} else if (p[i] == 0x0E || p[i] == 0x0F) {
+			i++;
+			b->charset++;
+		} else if (p[i] < 0x20 || p[i] == 0x7F) {
+			i++;
+			b->ctrl++;
+		} else {
+			if (i + 3 <= n && memcmp(p + i, half, 3) == 0)
+				b->halfblock += 3;
+			if ((p[i] & 0xC0) != 0x80)
+				b->chars++;
+			i++;
+			b->text++;
+		}
+	}
+}
+
+/* The photo in the output was drawn in greys only. */
+static bool grey_photo(const struct bytes *b)
+{
+	return b->halfblock > 0 && b->nsgr256 > 0 && b->ncolour256 == 0;
+}
+
+static void bytes_print(const struct bytes *b)
+{
+	printf("      text %zu B (%zu characters%s", b->text, b->chars, b->halfblock ? ", " : ")");
+	if (b->halfblock)
+		printf("%zu B of them the photo's %zu half blocks)", b->halfblock, b->halfblock / 3);
+	printf("; attributes/colours %zu B in %zu sequences", b->sgr, b->nsgr);
+	if (b->nsgr256)
+		printf(" (%zu B in %zu 256-colour ones: the photo)", b->sgr256, b->nsgr256);
+	printf(";\n      cursor moves %zu B in %zu; other escapes %zu B in %zu; line-drawing "
+	       "switches %zu B; controls %zu B\n",
+	       b->move, b->nmove, b->other_csi, b->nother, b->charset, b->ctrl);
+}
+
+/* Bytes the program writes for one key: from a quiet screen to the next
+ * quiet spell.  `expect`, if not NULL, is text the key must bring up: a
+ * warning says so when it did not (a wrong key sequence would count 0). */
+static size_t key_bytes(struct term *t, const char *key, const char *expect, struct bytes *b)
+{
+	size_t mark;
+
+	term_settle(t, QUIET_KEY_MS, 5000);
+	mark = t->len;
+	if (term_send(t, key))
+		return 0;
+	term_settle(t, QUIET_KEY_MS, 5000);
+	bytes_count(t->buf + mark, t->len - mark, b);
+	if (expect && !term_has(t, mark, expect))
+		fprintf(stderr, "bench: warning: \"%s\" did not show after a key\n", expect);
+	return t->len - mark;
+}
+
+static void print_bytes_line(const char *what, const struct bytes *b, long target)
+{
+	printf("  %-52s %7zu B   target <= %ld B%s\n", what, b->total, target,
+	       (long)b->total > target ? "   (missed)" : "");
+	bytes_print(b);
+}
+
+/* --- the card ------------------------------------------------------------------ */
+
+/* Whether the file holds s after offset `from`. */
+static bool file_has(const char *path, long from, const char *s)
+{
+	char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n;
+	bool found = false;
+
+	if (!f)
+		return false;
+	if (fseek(f, from, SEEK_SET) == 0) {
+		n = fread(buf, 1, sizeof buf - 1, f);
+		buf[n] = '\0';
+		found = strstr(buf, s) != NULL;
+	}
+	fclose(f);
+	return found;
+}
+
+static long file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (long)sb.st_size : 0;
+}
+
+struct insert_times {
+	double cid;        /* insertion -> ID on screen */
+	double power;      /* insertion -> pcscd powered the card (found it present) */
+	double first_cmd;  /* insertion -> the first command reached the card */
+	bool ok;
+};
+
+/* Inserts the card and times the citizen's ID on screen; leaves the card
+ * in, the read finished. */
+static int time_insert(struct harness *h, struct term *t, const char *fixture, int delay,
+		       const char *cid_shown, struct insert_times *it)
+{
+	char delay_s[16], log[512];
+	const char *args[] = { "--delay-ms", delay_s, "--log", NULL };
+	double t0, t_power = -1, t_cmd = -1, t_cid = -1;
+	size_t mark;
+	long from;
+
+	memset(it, 0, sizeof *it);
+	snprintf(delay_s, sizeof delay_s, "%d", delay);
+	snprintf(log, sizeof log, "%s/vcard.log", h->dir);
+	term_settle(t, QUIET_KEY_MS, 5000);
+	mark = t->len;
+	from = file_size(log);
+	t0 = now_ms();
+	if (harness_insert(h, fixture, args, false))
+		return -1;
+	while (t_cid < 0 && now_ms() - t0 < 10000) {
+		if (term_pump(t, 1) < 0)
+			return -1;
+		if (term_has(t, mark, cid_shown))
+			t_cid = t->t_last;
+		if (t_power < 0 && file_has(log, from, "vcard: power on"))
+			t_power = now_ms();
+		if (t_cmd < 0 && file_has(log, from, "vcard: 00 A4"))
+			t_cmd = now_ms() - delay;
+	}
+	if (t_cid < 0) {
+		fprintf(stderr, "bench: the citizen's ID did not appear within 10 s\n");
+		return -1;
+	}
+	/* The photo follows at the same pace; the read is over when the
+	 * progress bar stops moving. */
+	term_settle(t, 400, 20000);
+	it->cid = t_cid - t0;
+	it->power = t_power >= 0 ? t_power - t0 : -1;
+	it->first_cmd = t_cmd >= 0 ? t_cmd - t0 : -1;
+	it->ok = term_has(t, mark, "\xE2\x96\x80");
+	return 0;
+}
+
+/* Logs the officer in through the login form; returns the time from the
+ * Enter that submits the password to the logged-in screen (its status bar's
+ * "Purpose"), or -1. */
+static double term_login(struct term *t)
+{
+	size_t mark;
+	double t0;
+
+	if (term_wait_for(t, 0, "Password", 5000))
+		return -1;
+	term_settle(t, QUIET_KEY_MS, 5000);
+	if (term_send(t, OFFICER "\r") || term_settle(t, QUIET_KEY_MS, 5000) ||
+	    term_send(t, OFFICER_PASSWORD))
+		return -1;
+	term_settle(t, QUIET_KEY_MS, 5000);
+	mark = t->len;
+	t0 = now_ms();
+	if (term_send(t, "\r") || term_wait_for(t, mark, "Purpose", 20000)) {
+		fprintf(stderr, "bench: the login did not go through\n");
+		return -1;
+	}
+	return t->t_last - t0;
+}
+
+/* --- the terminal's accounts ------------------------------------------------------ */
+
+/* Runs `tabien ARGS...` with `input` on its standard input and its output
+ * in the private directory's admin.log; returns 0 when it exits 0. */
+static int run_admin(const struct paths *p, char **env, const char *input, const char *const *args)
+{
+	char log[400];
+	const char *argv[16] = { p->exe };
+	posix_spawn_file_actions_t fa;
+	size_t len = strlen(input);
+	int in[2], status = -1, n = 1;
+	pid_t pid;
+
+	for (; *args && n < 15; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	snprintf(log, sizeof log, "%s/admin.log", p->top);
+	if (pipe2(in, O_CLOEXEC))
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	if (posix_spawn(&pid, p->exe, &fa, NULL, (char *const *)argv, env)) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	if (write(in[1], input, len) != (ssize_t)len)
+		fprintf(stderr, "bench: could not write the answers to tabien %s\n", args[0]);
+	close(in[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "bench: tabien %s %s failed (see %s)\n", argv[1], argv[2], log);
+		return -1;
+	}
+	return 0;
+}
+
+/* A citizen ID with its check digit, from 12 digits. */
+static void cid_with_check(const char *first12, char out[14])
+{
+	int s = 0;
+
+	for (int i = 0; i < 12; i++)
+		s += (first12[i] - '0') * (13 - i);
+	snprintf(out, 14, "%s%d", first12, (11 - s % 11) % 10);
+}
+
+/* The terminal as a branch has it: set up by an admin, with an officer's
+ * account registered and approved.  The password hashing cost is the
+ * program's default unless --pwhash says otherwise. */
+static int accounts_make(const struct paths *p, char **env)
+{
+	static const char *const init[] = { "admin", "init", "--batch", NULL };
+	static const char *const reg[] = { "admin", "register", "--batch", NULL };
+	static const char *const approve[] = { "admin", "approve", OFFICER, "--as", ADMIN,
+					       "--batch", NULL };
+	char admin_cid[14], officer_cid[14], in[1024];
+
+	cid_with_check("110170020345", admin_cid);
+	cid_with_check("310050012345", officer_cid);
+	snprintf(in, sizeof in, "กรมทดสอบ\nBR-01\nสาขาทดสอบ\n%s\nสมชาย ใจดี\n%s\nหัวหน้างาน\n%s\n%s\n",
+		 ADMIN, admin_cid, ADMIN_PASSWORD, ADMIN_PASSWORD);
+	if (run_admin(p, env, in, init))
+		return -1;
+	snprintf(in, sizeof in, "%s\nมาลัย ใจงาม\n%s\nเจ้าหน้าที่\n%s\n%s\n", OFFICER, officer_cid,
+		 OFFICER_PASSWORD, OFFICER_PASSWORD);
+	if (run_admin(p, env, in, reg))
+		return -1;
+	snprintf(in, sizeof in, "%s\n", ADMIN_PASSWORD);
+	return run_admin(p, env, in, approve);
+}
+
+/* --- clean-up of the program's home ------------------------------------------- */
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static int paths_init(struct paths *p)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	memset(p, 0, sizeof *p);
+	snprintf(p->top, sizeof p->top, "%s/tabien-bench-tui.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(p->top)) {
+		perror("bench: mkdtemp");
+		p->top[0] = '\0';
+		return -1;
+	}
+	snprintf(p->home, sizeof p->home, "%s/home", p->top);
+	snprintf(p->config, sizeof p->config, "%s/config", p->top);
+	snprintf(p->state, sizeof p->state, "%s/state", p->top);
+	snprintf(p->db, sizeof p->db, "%s/data/tabien.db", p->top);
+	snprintf(p->themes, sizeof p->themes, "%s/themes", harness_srcdir());
+	snprintf(p->localedir, sizeof p->localedir, "%s/po", harness_builddir());
+	snprintf(p->exe, sizeof p->exe, "%s/tabien", harness_builddir());
+	if (mkdir(p->home, 0700) || mkdir(p->config, 0700) || mkdir(p->state, 0700)) {
+		perror("bench: mkdir");
+		return -1;
+	}
+	if (access(p->exe, X_OK)) {
+		fprintf(stderr, "bench: %s: %s\n", p->exe, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void paths_fini(struct paths *p)
+{
+	if (p->top[0])
+		nftw(p->top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* --- the figures ---------------------------------------------------------------- */
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench_tui [--runs N] [--inserts N] [--delay-ms D] [--fixture NAME]\n"
+			"                 [--pwhash fast|interactive|moderate]\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "runs", required_argument, NULL, 'r' },
+		{ "inserts", required_argument, NULL, 'i' },
+		{ "delay-ms", required_argument, NULL, 'd' },
+		{ "fixture", required_argument, NULL, 'f' },
+		{ "pwhash", required_argument, NULL, 'p' },
+		{ 0 },
+	};
+	const char *fixture = "malee", *pwhash = NULL;
+	int runs = 5, inserts = 3, delay = 20, c, rc = 1;
+	double login_ms, first[MAX_RUNS], t_cid[MAX_RUNS], t_power[MAX_RUNS], t_cmd[MAX_RUNS];
+	size_t start_bytes[MAX_RUNS];
+	struct bytes start_b = { 0 }, scratch, diag0, card0, diag1, card1, diag2, card2, help0, close0, help1, close1, down, up;
+	char cid[32], cid_shown[48];
+	const char *pull_args[] = { "--delay-ms", "5", "--pull-after", "10", NULL };
+	long hwm_start = -1, hwm_login = -1, rss_login = -1, rss = -1, hwm = -1;
+	struct harness h = { .dir = "" };
+	struct paths p = { .top = "" };
+	struct term t = { .fd = -1 };
+	char **env = NULL;
+	int status;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': runs = atoi(optarg); break;
+		case 'i': inserts = atoi(optarg); break;
+		case 'd': delay = atoi(optarg); break;
+		case 'f': fixture = optarg; break;
+		case 'p': pwhash = optarg; break;
+		default: usage(); return 2;
+		}
+	}
+	if (optind < argc || runs < 1 || runs > MAX_RUNS || inserts < 1 || inserts > MAX_RUNS ||
+	    delay < 0) {
+		usage();
+		fprintf(stderr, "bench: --runs and --inserts 1..%d, --delay-ms >= 0\n", MAX_RUNS);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (harness_fixture_value(fixture, "cid", cid, sizeof cid)) {
+		fprintf(stderr, "bench: no fixture '%s'\n", fixture);
+		return 2;
+	}
+	format_cid(cid, cid_shown, sizeof cid_shown);
+	if (paths_init(&p))
+		goto out;
+	p.pwhash = pwhash;
+	if (harness_init(&h) || harness_pcscd_start(&h, true) ||
+	    !(env = child_env(&p, "bench")) || accounts_make(&p, env))
+		goto out;
+
+	/* Start-up, several times: the first screen is the login form. */
+	for (int i = 0; i < runs; i++) {
+		if (term_start(&t, &p, env))
+			goto out;
+		if (term_wait_for(&t, 0, "ทะเบียน", 5000)) {
+			fprintf(stderr, "bench: no tab line within 5 s; the program wrote %zu bytes\n", t.len);
+			goto out;
+		}
+		term_settle(&t, QUIET_FIRST_MS, 5000);
+		first[i] = t.t_last - t.t_exec;
+		if (term_wait_for(&t, 0, "Password", 5000)) {
+			fprintf(stderr, "bench: no login form within 5 s\n");
+			goto out;
+		}
+		term_settle(&t, QUIET_KEY_MS, 5000);
+		start_bytes[i] = t.len;
+		if (i == 0)
+			bytes_count(t.buf, t.len, &start_b);
+		if (i < runs - 1) {
+			term_quit(&t, KEY_F10);
+			term_free(&t);
+		}
+	}
+	term_rss(&t, &hwm_start, &rss);
+
+	/* The officer logs in: the card pane, no card. */
+	login_ms = term_login(&t);
+	if (login_ms < 0 || term_wait_for(&t, 0, "citizen", 5000)) {
+		fprintf(stderr, "bench: no card prompt after the login\n");
+		goto out;
+	}
+	term_settle(&t, QUIET_KEY_MS, 5000);
+	term_rss(&t, &hwm_login, &rss_login);
+
+	/* No card: a pane switch there and back, the help overlay. */
+	key_bytes(&t, KEY_F9, "Card service", &diag0);
+	key_bytes(&t, KEY_F2, NULL, &card0);
+	key_bytes(&t, KEY_F1, "Keys", &help0);
+	key_bytes(&t, KEY_ESC, NULL, &close0);
+
+	/* The card, inserted into the running program. */
+	for (int i = 0; i < inserts; i++) {
+		struct insert_times it;
+		if (i > 0 && harness_remove(&h))
+			goto out;
+		if (time_insert(&h, &t, fixture, delay, cid_shown, &it))
+			goto out;
+		if (!it.ok)
+			fprintf(stderr, "bench: insertion %d: no photo drawn\n", i + 1);
+		t_cid[i] = it.cid;
+		t_power[i] = it.power;
+		t_cmd[i] = it.first_cmd;
+	}
+
+	/* A card shown, photo included. */
+	key_bytes(&t, KEY_F9, "Card service", &diag1);
+	key_bytes(&t, KEY_F2, "\xE2\x96\x80", &card1);
+	key_bytes(&t, KEY_F1, "Keys", &help1);
+	key_bytes(&t, KEY_ESC, "\xE2\x96\x80", &close1);
+
+	/* Baseline in the same run: the same switch with the photo in grey.
+	 * t twice goes default -> high-contrast -> mono; t again back. */
+	key_bytes(&t, "t", NULL, &scratch);
+	key_bytes(&t, "t", NULL, &scratch);
+	key_bytes(&t, KEY_F9, "Card service", &diag2);
+	key_bytes(&t, KEY_F2, "\xE2\x96\x80", &card2);
+	key_bytes(&t, "t", NULL, &scratch);
+	if (!grey_photo(&card2))
+		fprintf(stderr, "bench: warning: the mono theme's photo was not drawn in greys\n");
+
+	/* Two failed reads (the card pulled mid-read) give the diagnostics
+	 * pane's error list two entries to move between. */
+	if (harness_remove(&h))
+		goto out;
+	for (int i = 0; i < 2; i++) {
+		if (harness_insert(&h, fixture, pull_args, false) || harness_wait_card_gone(&h))
+			goto out;
+		term_settle(&t, QUIET_KEY_MS, 5000);
+	}
+	key_bytes(&t, KEY_F9, "CARD-REMOVED", &scratch);
+	key_bytes(&t, KEY_DOWN, "›", &down);
+	key_bytes(&t, KEY_UP, "›", &up);
+
+	term_rss(&t, &hwm, &rss);
+	status = term_quit(&t, "q");
+
+	printf("tabien full-screen, %dx%d, TERM=xterm-256color, private pcscd + virtual card (%s)\n",
+	       COLS, ROWS, fixture);
+	printf("  program: %s\n", p.exe);
+	printf("  password hashing: %s\n", p.pwhash ? p.pwhash : "the program's default");
+	printf("start-up, %d runs (median; min..max)\n", runs);
+	{
+		double lo = first[0], hi = first[0];
+		for (int i = 1; i < runs; i++) {
+			lo = first[i] < lo ? first[i] : lo;
+			hi = first[i] > hi ? first[i] : hi;
+		}
+		printf("  %-52s %7.1f ms  (%.1f..%.1f)  target <= %.0f ms%s\n",
+		       "exec -> first full screen (the login form)", median(first, runs), lo,
+		       hi, TARGET_START_MS, median(first, runs) > TARGET_START_MS ? "   (missed)" : "");
+	}
+	{
+		double sb[MAX_RUNS];
+		for (int i = 0; i < runs; i++)
+			sb[i] = (double)start_bytes[i];
+		printf("  %-52s %7.0f B\n", "bytes written for start-up (the login form)",
+		       median(sb, runs));
+		bytes_print(&start_b);
+	}
+	printf("  %-52s %7.1f ms\n", "login: Enter on the password -> logged-in screen", login_ms);
+	printf("one key, bytes written (from a quiet screen to the next 150 ms of quiet)\n");
+	print_bytes_line("no card: pane switch to diagnostics (F9)", &diag0, TARGET_SWITCH_BYTES);
+	print_bytes_line("no card: pane switch back to the card (F2)", &card0, TARGET_SWITCH_BYTES);
+	print_bytes_line("no card: help overlay open (F1)", &help0, TARGET_SWITCH_BYTES);
+	print_bytes_line("no card: help overlay close (Esc)", &close0, TARGET_SWITCH_BYTES);
+	print_bytes_line("card shown: pane switch to diagnostics (F9)", &diag1, TARGET_SWITCH_BYTES);
+	print_bytes_line("card shown: pane switch back to the card (F2)", &card1, TARGET_SWITCH_BYTES);
+	print_bytes_line("card shown: help overlay open (F1)", &help1, TARGET_SWITCH_BYTES);
+	print_bytes_line("card shown: help overlay close (Esc)", &close1, TARGET_SWITCH_BYTES);
+	if (card2.total) {
+		print_bytes_line("baseline, photo in grey (theme mono): to diagnostics", &diag2,
+				 TARGET_SWITCH_BYTES);
+		print_bytes_line("baseline, photo in grey (theme mono): back to the card", &card2,
+				 TARGET_SWITCH_BYTES);
+		printf("      colour photo vs grey: %.2fx the bytes of the switch back to the card\n",
+		       (double)card1.total / (double)card2.total);
+	}
+	print_bytes_line("cursor move: diagnostics error list, Down", &down, TARGET_MOVE_BYTES);
+	print_bytes_line("cursor move: diagnostics error list, Up", &up, TARGET_MOVE_BYTES);
+	printf("card inserted into the running program, %d ms per card exchange, %d times "
+	       "(median; each)\n", delay, inserts);
+	{
+		double cmd_to_cid[MAX_RUNS], power_to_cid[MAX_RUNS];
+		for (int i = 0; i < inserts; i++) {
+			cmd_to_cid[i] = t_cid[i] - t_cmd[i];
+			power_to_cid[i] = t_cid[i] - t_power[i];
+		}
+		printf("  %-52s %7.1f ms  (", "insertion -> citizen's ID on screen", median(t_cid, inserts));
+		for (int i = 0; i < inserts; i++)
+			printf("%s%.0f", i ? " " : "", t_cid[i]);
+		printf(")\n  %-52s %7.1f ms  (", "  of which pcscd noticing the card (400 ms poll)",
+		       median(t_power, inserts));
+		for (int i = 0; i < inserts; i++)
+			printf("%s%.0f", i ? " " : "", t_power[i]);
+		printf(")\n  %-52s %7.1f ms  (", "pcscd found the card -> ID on screen",
+		       median(power_to_cid, inserts));
+		for (int i = 0; i < inserts; i++)
+			printf("%s%.0f", i ? " " : "", power_to_cid[i]);
+		printf(")  target <= %.0f ms%s\n", TARGET_CARD_MS,
+		       median(power_to_cid, inserts) > TARGET_CARD_MS ? "   (missed)" : "");
+		printf("  %-52s %7.1f ms  (", "first card command -> ID on screen",
+		       median(cmd_to_cid, inserts));
+		for (int i = 0; i < inserts; i++)
+			printf("%s%.0f", i ? " " : "", cmd_to_cid[i]);
+		printf(")\n");
+	}
+	printf("memory\n");
+	printf("  %-52s %7ld KiB   target <= %ld KiB%s\n", "peak RSS (VmHWM) before quitting", hwm,
+	       TARGET_RSS_KB, hwm > TARGET_RSS_KB ? "   (missed)" : "");
+	printf("  %-52s %7ld KiB\n", "peak RSS at the login form (before any login)", hwm_start);
+	printf("  %-52s %7ld KiB\n", "peak RSS just after the login (password check)", hwm_login);
+	printf("  %-52s %7ld KiB   (just after the login: %ld KiB)\n", "resident now (VmRSS) before quitting", rss, rss_login);
+	if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		printf("  note: the program's exit status was %d\n", status);
+	rc = 0;
+out:
+	term_free(&t);
+	env_free(env);
+	if (h.dir[0])
+		harness_fini(&h);
+	paths_fini(&p);
+	return rc;
+}

@@ -1,0 +1,359 @@
+#!/usr/bin/env bash
+# The full-screen program as a person at the counter sees it: the real
+# `tabien` in a terminal made by a private tmux server, against a private
+# pcscd and the virtual card.  Every case waits for the screen by polling it
+# with a deadline and asserts on the text shown.  Speaks TAP.
+set -u
+B=${TABIEN_BUILDDIR:?}
+S=${TABIEN_SRCDIR:?}
+. "$S/tools/lib.sh"
+export LC_ALL=C.UTF-8
+unset TMUX
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+TABIEN="$B/tabien"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-tui.XXXXXX")
+port=$(free_port)
+sock="$dir/pcscd.comm"
+n=0 failed=0 pcscd_pid= card_pid=
+DEADLINE_MS=10000
+
+# tmux on its own socket, with no user configuration.  remain-on-exit keeps
+# a pane whose program ended, so its last screen can still be shown.
+printf 'set -g remain-on-exit on\nset -g history-limit 0\n' >"$dir/tmux.conf"
+tm() { tmux -S "$dir/tmux.sock" -f "$dir/tmux.conf" "$@"; }
+
+cleanup() {
+	tm kill-server 2>/dev/null
+	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
+	[ -n "$pcscd_pid" ] && kill "$pcscd_pid" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+	shift
+	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f"; done
+}
+# check NAME COMMAND...: on failure shows the last capture of the session in
+# $SESSION (and any files in $SHOW).
+check() {
+	local name=$1; shift
+	if "$@"; then ok "$name"; else
+		[ -n "${SESSION:-}" ] && capture "$SESSION"
+		not_ok "$name" ${SESSION:+"$dir/screen.$SESSION"} ${SHOW:-}
+	fi
+}
+
+# --- the terminal's set-up: a database with one officer ---------------------------------
+
+# An admin sets the terminal up; the officer at the counter registers and the
+# admin approves the account.  Fast password hashing is for tests only (see
+# services/users.h).  Short branch and purpose names leave the status bar room
+# for the reader and the last message at 80 columns.
+export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
+ADMIN=admin1 ADMIN_PASSWORD=admin-password-1
+OFFICER=staff1 PASSWORD=counter-password-1
+# A citizen ID with a correct check digit from 12 digits (for the accounts).
+cid_of() {
+	local b=$1 s=0 i
+	for i in $(seq 0 11); do s=$((s + ${b:$i:1} * (13 - i))); done
+	echo "$b$(((11 - s % 11) % 10))"
+}
+set_up() {
+	printf '%s\n' "กรมทดสอบ" "BR-01" "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" \
+		"หัวหน้างาน" "$ADMIN_PASSWORD" "$ADMIN_PASSWORD" | "$TABIEN" admin init --batch &&
+		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin settings --as "$ADMIN" --batch \
+			--purpose "ตรวจสอบ" --purpose "ยืนยันตัวตน" &&
+		printf '%s\n' "$OFFICER" "มาลัย ใจงาม" "$(cid_of 310050012345)" "เจ้าหน้าที่" \
+			"$PASSWORD" "$PASSWORD" | "$TABIEN" admin register --batch &&
+		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin approve "$OFFICER" --as "$ADMIN" --batch
+}
+mkdir -p "$dir/home" "$dir/state" "$dir/config/tabien"
+HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" set_up >"$dir/setup.log" 2>&1 ||
+	{ echo "Bail out! tabien admin init failed"; sed 's/^/# /' "$dir/setup.log"; exit 1; }
+
+# --- the program in tmux -------------------------------------------------------
+
+# The program's environment: the build tree's themes and catalogue, the
+# private pcscd, and a home of its own so nothing of the real user is read
+# or written.  It records the exit status (128+N for a signal) in
+# status.SESSION: tmux 3.3 does not always report a dead pane's status.
+# run-tabien SESSION TERM
+cat >"$dir/run-tabien" <<EOF
+#!/usr/bin/env bash
+unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
+session="\$1"
+export TERM="\$2" XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
+export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
+export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
+export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
+$(printf '%q' "$TABIEN")
+echo \$? >$(printf '%q' "$dir")/status.\$session
+EOF
+chmod +x "$dir/run-tabien"
+
+# start SESSION COLS LINES [TERM]
+start() {
+	tm new-session -d -s "$1" -x "$2" -y "$3" "$dir/run-tabien" "$1" "${4:-xterm-256color}"
+}
+capture() { tm capture-pane -p -t "$1" >"$dir/screen.$1" 2>&1; }
+# The screen's line N (1-based) from the last capture.
+line() { sed -n "$2p" "$dir/screen.$1"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# wait_text SESSION TEXT...: polls until every TEXT is on the screen.
+wait_text() {
+	local s=$1 end=$(($(now_ms) + DEADLINE_MS)) t all
+	shift
+	while :; do
+		capture "$s"
+		all=1
+		for t in "$@"; do grep -qF -- "$t" "$dir/screen.$s" || { all=0; break; }; done
+		[ "$all" = 1 ] && return 0
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+# wait_gone SESSION TEXT...: polls until no TEXT is on the screen.
+wait_gone() {
+	local s=$1 end=$(($(now_ms) + DEADLINE_MS)) t any
+	shift
+	while :; do
+		capture "$s"
+		any=0
+		for t in "$@"; do grep -qF -- "$t" "$dir/screen.$s" && { any=1; break; }; done
+		[ "$any" = 0 ] && return 0
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+# The program in the session's pane is still running.
+alive() {
+	[ ! -e "$dir/status.$1" ] && [ "$(tm list-panes -t "$1" -F '#{pane_dead}' 2>/dev/null)" = 0 ]
+}
+# The program's exit status, once it has ended.
+exit_status() { cat "$dir/status.$1" 2>/dev/null; }
+# wait_dead SESSION: polls until the program has ended and its terminal closed.
+wait_dead() {
+	local end=$(($(now_ms) + DEADLINE_MS))
+	until [ -s "$dir/status.$1" ] && [ "$(tm list-panes -t "$1" -F "#{pane_dead}" 2>/dev/null)" = 1 ]; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+keys() { local s=$1; shift; tm send-keys -t "$s" "$@"; }
+# login SESSION [PASSWORD]: types the officer's name and password into the form.
+login() {
+	wait_text "$1" "User name" "Password" || return 1
+	keys "$1" -l "$OFFICER" && keys "$1" Enter && keys "$1" -l "${2:-$PASSWORD}" &&
+		keys "$1" Enter
+}
+# Screen column (0-based) where TEXT starts on the first line holding it,
+# counted in display columns (wc -L measures with wcwidth).
+column_of() {
+	local l p
+	l=$(grep -F -m1 -- "$2" "$dir/screen.$1") || { echo -1; return; }
+	p=${l%%"$2"*}
+	printf '%s' "$p" | wc -L
+}
+# same_column SESSION TEXT...: every TEXT starts at one screen column.
+same_column() {
+	local s=$1 first= c t
+	shift
+	for t in "$@"; do
+		c=$(column_of "$s" "$t")
+		[ "$c" -ge 0 ] || return 1
+		[ -z "$first" ] && first=$c
+		[ "$c" = "$first" ] || { echo "# '$t' starts at column $c, not $first"; return 1; }
+	done
+}
+
+# --- pcscd and the card ----------------------------------------------------------
+
+readers() { PCSCLITE_CSOCK_NAME=$sock "$TABIEN" card readers 2>/dev/null; }
+start_pcscd() {
+	"$B/sim/tabien-pcscd" --dir "$dir" --port "$port" >"$dir/pcscd.log" 2>&1 &
+	pcscd_pid=$!
+	local end=$(($(now_ms) + DEADLINE_MS))
+	until [ -S "$sock" ] && readers | grep -q 'Virtual PCD'; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+insert() { # insert FIXTURE [vcard options]
+	local f=$1; shift
+	"$B/sim/tabien-vcard" --fixture "$S/sim/fixtures/$f.card" --port "$port" --delay-ms 5 "$@" \
+		>>"$dir/vcard.log" 2>&1 &
+	card_pid=$!
+}
+pull() {
+	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
+	wait "$card_pid" 2>/dev/null
+	card_pid=
+}
+# pcscd polls every 400 ms: the next card can only come once it saw the
+# reader empty.
+wait_reader_empty() {
+	local end=$(($(now_ms) + DEADLINE_MS))
+	until readers | grep -q 'Virtual PCD 00 00.*empty'; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+value() { sed -n "s/^$2: *//p" "$S/sim/fixtures/$1.card"; }
+
+cid=$(value malee cid)
+fmt_cid="${cid:0:1}-${cid:1:4}-${cid:5:5}-${cid:10:2}-${cid:12:1}"
+IFS='#' read -r t_title t_first t_middle t_last <<<"$(value malee name_th)"
+IFS='#' read -r e_title e_first e_middle e_last <<<"$(value malee name_en)"
+name_th="$t_title$t_first${t_middle:+ $t_middle} $t_last"
+name_en="$e_title $e_first${e_middle:+ $e_middle} $e_last"
+request_no=$(value malee request_no)
+INSERT="Insert the citizen's ID card"
+
+echo "1..23"
+
+# --- no pcscd yet -------------------------------------------------------------------
+SESSION=nopcscd
+start nopcscd 80 24
+login nopcscd
+check "no pcscd: the error, its code and what to do, and the program keeps running" \
+	eval 'wait_text nopcscd "PCSCD-DOWN" "is not running" "systemctl start pcscd" "pcscd not running" &&
+		alive nopcscd'
+start_pcscd || { echo "Bail out! pcscd did not start"; sed 's/^/# /' "$dir/pcscd.log"; exit 1; }
+check "pcscd started later: the program finds it and asks for the card" \
+	eval 'wait_text nopcscd "$INSERT" "Reader 1 of 2: Virtual PCD 00 00" "○ empty" && alive nopcscd'
+keys nopcscd q
+wait_dead nopcscd
+
+# --- the counter's screen at 80x24 ---------------------------------------------
+SESSION=main
+start main 80 24
+check "start-up: the tab line and the login form with the branch" \
+	eval 'wait_text main "Log in" "User name" "Password" "สาขา 1 (BR-01)" &&
+		line main 1 | grep -qF " ทะเบียน " && line main 1 | grep -qE "F1 Help *$" &&
+		! grep -qF "F2 Card" "$dir/screen.main" && alive main'
+login main wrong-password-9
+check "login: a wrong password is refused in place, the form stays" \
+	eval 'wait_text main "Wrong username or password" "User name" && ! grep -qF "F2 Card" "$dir/screen.main" &&
+		alive main'
+# The form keeps the name and waits for the password again.
+keys main -l "$PASSWORD"
+keys main Enter
+check "login: the tab line, the card prompt and the status bar with officer, branch and reader" \
+	eval 'wait_text main "$INSERT" "Reader 1 of 2: Virtual PCD 00 00" "○ empty" &&
+		line main 1 | grep -qF " ทะเบียน " && line main 1 | grep -qF "F2 Card" &&
+		line main 1 | grep -qF "F9 Diagnostics" && line main 1 | grep -qE "F1 Help *$" &&
+		line main 24 | grep -qE "^ $OFFICER.* │ สาขา 1 │ .* │ ○ empty" &&
+		alive main'
+
+keys main F1
+check "help: F1 opens the keys (Quit near the top, no admin keys for an officer), G goes to the end" \
+	eval 'wait_text main "Keys — press Esc or F1 to close" "F1 ?" "Show or hide the keys" "F10 q" "Quit" \
+			"F2 c" "F9 d" "F6 s" "Write a support report" "F7 t" "F8 l" &&
+		! grep -qF "approve the selected account" "$dir/screen.main" &&
+		keys main G && wait_text main "^L" "Redraw the screen" && alive main'
+keys main Escape
+check "help: Esc closes it and the card prompt is back" \
+	eval 'wait_gone main "Keys — press Esc" && wait_text main "$INSERT" && alive main'
+
+# --- a card -------------------------------------------------------------------------------
+insert malee
+check "card inserted: the formatted ID and the Thai name, title run into the first name" \
+	eval 'wait_text main "$fmt_cid" "$name_th" "$name_en" "Card read" "● card" && alive main'
+check "card: the Thai name's value starts at the same column as the other values" \
+	same_column main "$fmt_cid" "$name_th" "$name_en" "$request_no"
+photo_cells=$(grep -E '^ *[x│]▀' "$dir/screen.main" | grep -o '▀' | wc -l)
+check "card: the photo is drawn in half blocks inside its frame ($photo_cells cells)" \
+	[ "$photo_cells" -ge 100 ]
+
+# An unknown key must change nothing, nor must the admins' pane keys for an
+# officer.  Keys are handled in order, so once the help overlay (opened after
+# them) is up, they have been handled.
+cp "$dir/screen.main" "$dir/before"
+keys main z '~' IC F3 F4
+keys main F1
+wait_text main "Keys — press Esc"
+keys main Escape
+wait_gone main "Keys — press Esc"
+SHOW="$dir/before" check "unknown keys (z, ~, Insert) and the admins' F3 F4 change nothing for an officer" \
+	eval 'cmp -s "$dir/before" "$dir/screen.main" && alive main'
+
+keys main l
+check "language: l shows the Thai labels, still aligned, and l again English" \
+	eval 'wait_text main "เลขประจำตัวประชาชน" "ชื่อภาษาอังกฤษ" "F2 บัตร" "$fmt_cid" &&
+		same_column main "$fmt_cid" "$name_th" "$name_en" "$request_no" &&
+		keys main l && wait_text main "Citizen ID" "F2 Card" && alive main'
+
+keys main F9
+check "diagnostics: the service, both readers, the card and the last read's figures" \
+	eval 'wait_text main "Card service" "running" "Virtual PCD 00 00 * — card" "Virtual PCD 00 01 — empty" \
+			"Last read" "card exchanges" "Terminal" "xterm-256color, 80x24" && alive main'
+check "diagnostics: no ID or name on the screen" \
+	eval '! grep -qF -e "$fmt_cid" -e "$cid" -e "$t_first" -e "$t_last" -e "$e_last" "$dir/screen.main"'
+
+keys main s
+report=
+check "support report: s writes a file under \$XDG_STATE_HOME/tabien, mode 600, and says so" \
+	eval 'wait_text main "Support report" && report=$(ls "$dir/state/tabien/"support-*.txt 2>/dev/null | head -1) &&
+		[ -f "$report" ] && [ "$(stat -c %a "$report")" = 600 ] && grep -q "Last read" "$report" &&
+		alive main'
+SHOW=${report:-} check "support report: no personal data (ID, Thai and English names)" \
+	eval '[ -n "$report" ] && ! grep -qF -e "$cid" -e "$fmt_cid" -e "$t_first" -e "$t_last" \
+		-e "$e_first" -e "$e_last" "$report"'
+
+keys main F2
+wait_text main "$fmt_cid"
+pull
+check "card pulled: the ID and names are gone from the screen, the prompt is back" \
+	eval 'wait_text main "$INSERT" "○ empty" && wait_gone main "$fmt_cid" "$t_first" "$e_first" &&
+		alive main'
+
+# --- terminal sizes ----------------------------------------------------------------
+tm resize-window -t main -x 60 -y 20
+check "60x20: the too-small message, with the size needed" \
+	eval 'wait_text main "The terminal is too small." "needs at least 80x24" && alive main'
+tm resize-window -t main -x 80 -y 24
+check "back to 80x24: the normal screen returns" \
+	eval 'wait_gone main "too small" && wait_text main "F1 Help" "$INSERT" "○ empty" &&
+		line main 2 | grep -qF "Virtual PCD 00 00" && line main 24 | grep -qF "○ empty" && alive main'
+
+# A card already in the reader when the officer logs in.
+wait_reader_empty
+insert malee
+SESSION=large
+start large 120 40
+login large
+check "120x40: the card read at login, tab line to the right edge, status bar on the last line" \
+	eval 'wait_text large "$fmt_cid" "$name_th" "Card read" &&
+		[ "$(column_of large "F1 Help")" = 112 ] && line large 40 | grep -qF "● card" &&
+		same_column large "$fmt_cid" "$name_th" "$request_no" && alive large'
+# At 80 columns the status bar has no room left for "Theme: high-contrast".
+keys large t
+check "theme: t cycles default → high-contrast → mono → default, named in the status bar" \
+	eval 'wait_text large "Theme: high-contrast" && keys large t && wait_text large "Theme: mono" &&
+		keys large t && wait_text large "Theme: default" && grep -qF "$name_th" "$dir/screen.large" &&
+		alive large'
+
+SESSION=vt100
+start vt100 80 24 vt100
+login vt100
+# The theme comes from the officer's settings at login: t twice gives mono.
+check "mono theme on TERM=vt100: the card's text and a photo in shades" \
+	eval 'wait_text vt100 "$fmt_cid" "$name_th" "$name_en" "Card read" && keys vt100 t &&
+		wait_text vt100 "Theme: h" && keys vt100 t && wait_text vt100 "Theme: mono" &&
+		grep -qF "$name_th" "$dir/screen.vt100" &&
+		[ "$(grep -o "[█▓▒░]" "$dir/screen.vt100" | wc -l)" -ge 100 ] &&
+		keys vt100 d && wait_text vt100 "vt100, 80x24, no colours" && alive vt100'
+
+# --- quitting ------------------------------------------------------------------------------
+SESSION=main
+keys main q
+check "q quits: the program ends with status 0" \
+	eval 'wait_dead main && [ "$(exit_status main)" = 0 ] || { echo "# exit status: $(exit_status main)"; false; }'
+
+[ "$failed" = 0 ]
