@@ -151,7 +151,8 @@ static void draw_record(struct app *a, WINDOW *w, struct reader_state *r, int to
 	if (r->photo) {
 		photo_fit(r->photo, PHOTO_COLS, PHOTO_ROWS, &pc, &pr);
 		photo_draw(r->photo, w, py + 1 + (PHOTO_ROWS - pr) / 2, px + 1 + (PHOTO_COLS - pc) / 2,
-			   pc, pr, photo_style_for(a->theme.photo_grey));
+			   pc, pr, a->theme.photo == THEME_PHOTO_SHADE ? PHOTO_SHADE
+				   : photo_style_for(a->theme.photo == THEME_PHOTO_GREY));
 	} else if (r->reading) {
 		text_draw(w, py + PHOTO_ROWS / 2 - 1, px + 2, PHOTO_COLS - 2, _("Reading the photo…"),
 			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));

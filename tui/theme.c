@@ -100,11 +100,15 @@ static int parse_line(struct theme *t, char *line)
 		tok = strtok_r(eq + 1, " \t\r\n", &save);
 		if (!tok || strtok_r(NULL, " \t\r\n", &save))
 			return -1;
-		if (strcmp(tok, "grey") == 0 || strcmp(tok, "colour") == 0) {
-			t->photo_grey = strcmp(tok, "grey") == 0;
-			return 0;
-		}
-		return -1;
+		if (strcmp(tok, "colour") == 0)
+			t->photo = THEME_PHOTO_COLOUR;
+		else if (strcmp(tok, "grey") == 0)
+			t->photo = THEME_PHOTO_GREY;
+		else if (strcmp(tok, "shade") == 0)
+			t->photo = THEME_PHOTO_SHADE;
+		else
+			return -1;
+		return 0;
 	}
 	for (int i = 0; i < ROLE_COUNT; i++)
 		if (strcmp(key, role_names[i]) == 0)

@@ -45,7 +45,9 @@ struct theme_style {
 struct theme {
 	char name[64];
 	struct theme_style role[ROLE_COUNT];
-	bool photo_grey;   /* `photo = grey`: the photo in shades of grey */
+	/* `photo = colour | grey | shade`: how the card's photo is drawn; shade
+	 * uses no colour at all, the fewest bytes for a slow SSH link. */
+	enum { THEME_PHOTO_COLOUR, THEME_PHOTO_GREY, THEME_PHOTO_SHADE } photo;
 };
 
 /* The built-in default theme. */

@@ -580,7 +580,7 @@ static int time_insert(struct harness *h, struct term *t, const char *fixture, i
 
 /* Logs the officer in through the login form; returns the time from the
  * Enter that submits the password to the logged-in screen (its status bar's
- * "Purpose"), or -1. */
+ * "Logged in" message), or -1. */
 static double term_login(struct term *t)
 {
 	size_t mark;
@@ -595,7 +595,7 @@ static double term_login(struct term *t)
 	term_settle(t, QUIET_KEY_MS, 5000);
 	mark = t->len;
 	t0 = now_ms();
-	if (term_send(t, "\r") || term_wait_for(t, mark, "Purpose", 20000)) {
+	if (term_send(t, "\r") || term_wait_for(t, mark, "Logged in", 20000)) {
 		fprintf(stderr, "bench: the login did not go through\n");
 		return -1;
 	}
@@ -746,7 +746,7 @@ int main(int argc, char **argv)
 	int runs = 5, inserts = 3, delay = 20, c, rc = 1;
 	double login_ms, first[MAX_RUNS], t_cid[MAX_RUNS], t_power[MAX_RUNS], t_cmd[MAX_RUNS];
 	size_t start_bytes[MAX_RUNS];
-	struct bytes start_b = { 0 }, scratch, diag0, card0, diag1, card1, diag2, card2, help0, close0, help1, close1, down, up;
+	struct bytes start_b = { 0 }, scratch, diag0, card0, diag1, card1, diag2, card2, diag3, card3, help0, close0, help1, close1, down, up;
 	char cid[32], cid_shown[48];
 	const char *pull_args[] = { "--delay-ms", "5", "--pull-after", "10", NULL };
 	long hwm_start = -1, hwm_login = -1, rss_login = -1, rss = -1, hwm = -1;
@@ -845,9 +845,13 @@ int main(int argc, char **argv)
 	key_bytes(&t, KEY_F1, "Keys", &help1);
 	key_bytes(&t, KEY_ESC, "\xE2\x96\x80", &close1);
 
-	/* Baseline in the same run: the same switch with the photo in grey.
-	 * t twice goes default -> high-contrast -> mono; t again back. */
+	/* The same switches in the same run with the other photo styles: t
+	 * goes default -> high-contrast -> low-bandwidth (photo in shade
+	 * characters) -> mono (photo in greys) -> default. */
 	key_bytes(&t, "t", NULL, &scratch);
+	key_bytes(&t, "t", NULL, &scratch);
+	key_bytes(&t, KEY_F9, "Card service", &diag3);
+	key_bytes(&t, KEY_F2, "\xE2\x96\x91", &card3);
 	key_bytes(&t, "t", NULL, &scratch);
 	key_bytes(&t, KEY_F9, "Card service", &diag2);
 	key_bytes(&t, KEY_F2, "\xE2\x96\x80", &card2);
@@ -904,6 +908,12 @@ int main(int argc, char **argv)
 	print_bytes_line("card shown: pane switch back to the card (F2)", &card1, TARGET_SWITCH_BYTES);
 	print_bytes_line("card shown: help overlay open (F1)", &help1, TARGET_SWITCH_BYTES);
 	print_bytes_line("card shown: help overlay close (Esc)", &close1, TARGET_SWITCH_BYTES);
+	if (card3.total) {
+		print_bytes_line("photo in shade characters (theme low-bandwidth): to diagnostics", &diag3,
+				 TARGET_SWITCH_BYTES);
+		print_bytes_line("photo in shade characters (theme low-bandwidth): back to the card", &card3,
+				 TARGET_SWITCH_BYTES);
+	}
 	if (card2.total) {
 		print_bytes_line("baseline, photo in grey (theme mono): to diagnostics", &diag2,
 				 TARGET_SWITCH_BYTES);

@@ -334,18 +334,20 @@ check "120x40: the card read at login, tab line to the right edge, status bar on
 		same_column large "$fmt_cid" "$name_th" "$request_no" && alive large'
 # At 80 columns the status bar has no room left for "Theme: high-contrast".
 keys large t
-check "theme: t cycles default → high-contrast → mono → default, named in the status bar" \
-	eval 'wait_text large "Theme: high-contrast" && keys large t && wait_text large "Theme: mono" &&
+check "theme: t cycles default → high-contrast → low-bandwidth → mono → default, named in the status bar" \
+	eval 'wait_text large "Theme: high-contrast" && keys large t && wait_text large "Theme: low-bandwidth" &&
+		keys large t && wait_text large "Theme: mono" &&
 		keys large t && wait_text large "Theme: default" && grep -qF "$name_th" "$dir/screen.large" &&
 		alive large'
 
 SESSION=vt100
 start vt100 80 24 vt100
 login vt100
-# The theme comes from the officer's settings at login: t twice gives mono.
+# The theme comes from the officer's settings at login: t three times gives mono.
 check "mono theme on TERM=vt100: the card's text and a photo in shades" \
 	eval 'wait_text vt100 "$fmt_cid" "$name_th" "$name_en" "Card read" && keys vt100 t &&
-		wait_text vt100 "Theme: h" && keys vt100 t && wait_text vt100 "Theme: mono" &&
+		wait_text vt100 "Theme: h" && keys vt100 t && wait_text vt100 "Theme: l" && keys vt100 t &&
+		wait_text vt100 "Theme: mono" &&
 		grep -qF "$name_th" "$dir/screen.vt100" &&
 		[ "$(grep -o "[█▓▒░]" "$dir/screen.vt100" | wc -l)" -ge 100 ] &&
 		keys vt100 d && wait_text vt100 "vt100, 80x24, no colours" && alive vt100'

@@ -187,7 +187,7 @@ static void shipped_themes_load(void **state)
 	for (int i = 0; i < n; i++)
 		assert_int_equal(theme_load(&t, names[i], &err), 0);
 	assert_int_equal(theme_load(&t, "mono", &err), 0);
-	assert_true(t.photo_grey);
+	assert_int_equal(t.photo, THEME_PHOTO_GREY);
 	for (int r = 0; r < ROLE_COUNT; r++)
 		assert_int_equal(t.role[r].fg, -1); /* no colour at all */
 }
@@ -208,6 +208,9 @@ static void broken_theme_falls_back_to_builtin(void **state)
 	assert_memory_equal(&t, &builtin, sizeof t);
 	assert_int_equal(theme_load(&t, "../etc/passwd", &err), -1); /* names only */
 	assert_int_equal(theme_load(&t, "absent", &err), -1);
+	write_file("bad-photo.theme", "photo = sepia\n");
+	assert_int_equal(theme_load(&t, "bad-photo", &err), -1);
+	assert_int_equal(err.detail, 1);
 	unsetenv("TABIEN_THEMES");
 }
 
