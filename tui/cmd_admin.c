@@ -479,6 +479,28 @@ static const char *const done_text[USERS_ACTION_COUNT] = {
 	[USERS_REMOVE_ADMIN] = "is no longer an admin / ถอนสิทธิ์ผู้ดูแลระบบแล้ว",
 };
 
+
+/* What an admin action starts with: its options, --as, the database, and
+ * the acting admin's password.  -1 to go on (d open), else the exit status. */
+static int admin_begin(int argc, char **argv, const char *usage, struct admin_opts *o,
+		       struct user *who, struct db **d, tb_err *err)
+{
+	if (parse_opts(argc, argv, o, OPTS_ACT, 1, usage))
+		return EXIT_USAGE;
+	if (!o->as) {
+		fprintf(stderr, "tabien: --as ADMIN is needed / ต้องระบุ --as ผู้ดูแลระบบ\nusage: %s\n", usage);
+		return EXIT_USAGE;
+	}
+	*d = open_db(o, 0, err);
+	if (!*d)
+		return fail(err);
+	if (settings_initialised(*d, err) <= 0 || authenticate_admin(*d, o, who, err)) {
+		db_close(d);
+		return fail(err);
+	}
+	return -1;
+}
+
 static int admin_act(enum users_action a, int argc, char **argv)
 {
 	struct admin_opts o;
@@ -490,17 +512,9 @@ static int admin_act(enum users_action a, int argc, char **argv)
 
 	snprintf(usage, sizeof usage, "tabien admin %s USERNAME --as ADMIN [--batch] [--db PATH]",
 		 users_action_name(a));
-	if (parse_opts(argc, argv, &o, OPTS_ACT, 1, usage))
-		return EXIT_USAGE;
-	if (!o.as) {
-		fprintf(stderr, "tabien: --as ADMIN is needed / ต้องระบุ --as ผู้ดูแลระบบ\nusage: %s\n", usage);
-		return EXIT_USAGE;
-	}
-	d = open_db(&o, 0, &err);
-	if (!d)
-		return fail(&err);
-	r = settings_initialised(d, &err) <= 0 || authenticate_admin(d, &o, &who, &err) ||
-	    users_admin(d, o.as, a, o.pos[0], &err);
+	if ((r = admin_begin(argc, argv, usage, &o, &who, &d, &err)) >= 0)
+		return r;
+	r = users_admin(d, o.as, a, o.pos[0], &err);
 	db_close(&d);
 	if (r)
 		return fail(&err);
@@ -518,17 +532,9 @@ static int admin_reset_password(int argc, char **argv)
 	tb_err err = { 0 };
 	int r;
 
-	if (parse_opts(argc, argv, &o, OPTS_ACT, 1, usage))
-		return EXIT_USAGE;
-	if (!o.as) {
-		fprintf(stderr, "tabien: --as ADMIN is needed / ต้องระบุ --as ผู้ดูแลระบบ\nusage: %s\n", usage);
-		return EXIT_USAGE;
-	}
-	d = open_db(&o, 0, &err);
-	if (!d)
-		return fail(&err);
-	r = settings_initialised(d, &err) <= 0 || authenticate_admin(d, &o, &who, &err) ||
-	    users_reset_password(d, o.as, o.pos[0], NULL, temp, sizeof temp, &err);
+	if ((r = admin_begin(argc, argv, usage, &o, &who, &d, &err)) >= 0)
+		return r;
+	r = users_reset_password(d, o.as, o.pos[0], NULL, temp, sizeof temp, &err);
 	db_close(&d);
 	if (r)
 		return fail(&err);
