@@ -7,7 +7,8 @@
 # the C.UTF-8 locale comes with libc.
 TABIEN_PACKAGES="gcc make autoconf automake libtool pkg-config libc6-dev
  libpcsclite-dev libcjson-dev libjpeg62-turbo-dev libcmocka-dev libncurses-dev
- libsqlite3-dev libsodium-dev sqlite3 gettext pcscd vsmartcard-vpcd tmux"
+ libsqlite3-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 gettext
+ pcscd vsmartcard-vpcd tmux"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
