@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,12 @@
 
 #include <cjson/cJSON.h>
 
+#include "services/audit.h"
 #include "services/card.h"
 #include "services/card_monitor.h"
 #include "services/format.h"
+#include "services/settings.h"
+#include "storage/db.h"
 #include "services/wipe.h"
 #include "tui/cmd.h"
 #include "tui/text.h"
@@ -280,6 +284,31 @@ static int parse_opts(int argc, char **argv, struct card_opts *o, int allow_read
 	return 0;
 }
 
+/* A read from the command line is traceable too: on a terminal that is set
+ * up, it goes to the audit trail under the system login that ran it.  On a
+ * terminal that is not set up (no database) there is no trail to write. */
+static void audit_cli_read(const struct card_record *r, const tb_err *failed)
+{
+	char who[80];
+	struct passwd *pw = getpwuid(getuid());
+	struct audit_entry e;
+	tb_err err = { 0 };
+	struct db *d = db_open(NULL, 0, &err);
+
+	if (!d)
+		return;
+	if (settings_initialised(d, &err) > 0) {
+		snprintf(who, sizeof who, "os:%s", pw ? pw->pw_name : "?");
+		e = (struct audit_entry){ .username = who, .action = AUDIT_CARD_READ, .service = "",
+					  .subject = r ? r->cid : "", .purpose = "",
+					  .result = failed ? err_code(failed->id)
+						  : r->nwarn ? err_code(r->warn[0].id) : "OK" };
+		if (audit_append(d, &e, &err))
+			cmd_error(stderr, "tabien: warning: ", &err);
+	}
+	db_close(&d);
+}
+
 static int card_read_cmd(int argc, char **argv)
 {
 	struct card_opts o;
@@ -297,8 +326,11 @@ static int card_read_cmd(int argc, char **argv)
 		goto fail;
 	if (card_wait(c, o.reader, o.wait_s * 1000, reader, sizeof reader, &err))
 		goto fail;
-	if (card_read(c, reader, o.photo ? CARD_READ_PHOTO : 0, NULL, &r, &st, &err))
+	if (card_read(c, reader, o.photo ? CARD_READ_PHOTO : 0, NULL, &r, &st, &err)) {
+		audit_cli_read(NULL, &err);
 		goto fail;
+	}
+	audit_cli_read(r, NULL);
 	if (o.photo_file && write_photo(o.photo_file, r, &err))
 		goto fail;
 	if (o.json)

@@ -9,6 +9,9 @@ TABIEN="$B/tabien"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-cli.XXXXXX")
 port=$(free_port)
 export PCSCLITE_CSOCK_NAME="$dir/pcscd.comm"
+# A database of this test's own (none until the last cases set one up), so
+# that no read lands in a real terminal's audit trail.
+export TABIEN_DB="$dir/tabien.db" TABIEN_PWHASH=fast HOME="$dir"
 n=0 failed=0 pcscd_pid= card_pid= watch_pid=
 
 cleanup() {
@@ -70,7 +73,7 @@ pull() {
 }
 value() { sed -n "s/^$2: *//p" "$S/sim/fixtures/$1.card"; }
 
-echo "1..17"
+echo "1..18"
 
 # No pcscd at all.
 "$TABIEN" card read >"$dir/out" 2>"$dir/err"; rc=$?
@@ -148,5 +151,16 @@ pull
 SHOW="$dir/watch" check "watch: removal is printed" wait_for "$dir/watch" 'card removed'
 kill -INT "$watch_pid"; wait "$watch_pid"; rc=$?; watch_pid=
 check "watch: Ctrl-C exits 0" [ "$rc" = 0 ]
+
+# On a terminal that is set up, a read from the command line is audited
+# under the system login that ran it.
+printf '%s\n' "กรมทดสอบ" T-01 "สาขาทดสอบ" admin1 "ผู้ดูแล ทดสอบ" 1101700203450 "หัวหน้า" \
+	admin-password-1 admin-password-1 | "$TABIEN" admin init --batch >/dev/null 2>&1
+insert thana
+"$TABIEN" card read --wait 10 --no-photo >/dev/null 2>"$dir/err"
+pull
+printf 'admin-password-1\n' | "$TABIEN" audit export --as admin1 --batch >"$dir/audit" 2>>"$dir/err"
+SHOW="$dir/audit $dir/err" check "read on a set-up terminal: an audit row under the system login, with the card's ID" \
+	grep -qE ",os:$(id -un),card\.read,,$(value thana cid),,OK," "$dir/audit"
 
 [ "$failed" = 0 ]
