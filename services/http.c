@@ -1,0 +1,470 @@
+/* libcurl multi interface: see http.h. */
+#include "config.h"
+
+#include "services/http.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+
+#include <curl/curl.h>
+
+struct http {
+	CURLM *multi;
+	struct http_opts o;
+	char *ca_file, *pin, *proxy;
+	struct http_xfer *xfers;     /* every transfer not yet freed */
+};
+
+struct http_xfer {
+	struct http *h;
+	struct http_xfer *next;
+	CURL *easy;
+	struct curl_slist *headers;
+	char *body;
+	size_t len, cap;
+	int too_large;
+	int attached;                /* added to the multi handle */
+	int done;
+	atomic_int cancel;
+	CURLcode result;
+	long status;
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc;
+
+static void global_init_once(void)
+{
+	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+int http_global_init(tb_err *err)
+{
+	pthread_once(&global_once, global_init_once);
+	if (global_rc != CURLE_OK)
+		return err_set(err, TB_E_SYSTEM, global_rc, "curl_global_init");
+	return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+struct http *http_new(const struct http_opts *o, tb_err *err)
+{
+	struct http *h;
+
+	if (http_global_init(err))
+		return NULL;
+	h = calloc(1, sizeof *h);
+	if (!h) {
+		err_set(err, TB_E_NOMEM, 0, NULL);
+		return NULL;
+	}
+	if (o)
+		h->o = *o;
+	if (h->o.connect_timeout_ms <= 0)
+		h->o.connect_timeout_ms = HTTP_CONNECT_TIMEOUT_MS;
+	if (h->o.timeout_ms <= 0)
+		h->o.timeout_ms = HTTP_TIMEOUT_MS;
+	if (h->o.max_body == 0)
+		h->o.max_body = HTTP_MAX_BODY;
+	h->ca_file = dup_or_null(h->o.ca_file);
+	h->pin = dup_or_null(h->o.pin);
+	h->proxy = dup_or_null(h->o.proxy);
+	h->o.ca_file = h->o.pin = h->o.proxy = NULL;
+	h->multi = curl_multi_init();
+	if (!h->multi || (o && o->ca_file && *o->ca_file && !h->ca_file) ||
+	    (o && o->pin && *o->pin && !h->pin) || (o && o->proxy && *o->proxy && !h->proxy)) {
+		http_free(&h);
+		err_set(err, TB_E_NOMEM, 0, NULL);
+		return NULL;
+	}
+	return h;
+}
+
+void http_free(struct http **hp)
+{
+	struct http *h = *hp;
+
+	if (!h)
+		return;
+	/* Transfers the caller still holds stay valid, detached and cancelled. */
+	for (struct http_xfer *x = h->xfers; x; x = x->next) {
+		if (x->attached)
+			curl_multi_remove_handle(h->multi, x->easy);
+		x->attached = 0;
+		if (!x->done) {
+			x->done = 1;
+			x->result = CURLE_ABORTED_BY_CALLBACK;
+			atomic_store(&x->cancel, 1);
+		}
+		x->h = NULL;
+	}
+	if (h->multi)
+		curl_multi_cleanup(h->multi);
+	free(h->ca_file);
+	free(h->pin);
+	free(h->proxy);
+	free(h);
+	*hp = NULL;
+}
+
+/* Grows the body without leaving copies of it behind in freed memory. */
+static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct http_xfer *x = arg;
+	size_t n = size * nmemb, max = x->h ? x->h->o.max_body : HTTP_MAX_BODY;
+
+	if (n > max || x->len + n > max) {
+		x->too_large = 1;
+		return 0;    /* libcurl ends the transfer with CURLE_WRITE_ERROR */
+	}
+	if (x->len + n + 1 > x->cap) {
+		size_t cap = x->cap ? x->cap : 4096;
+		char *b;
+
+		while (cap < x->len + n + 1)
+			cap *= 2;
+		b = malloc(cap);
+		if (!b)
+			return 0;
+		if (x->body) {
+			memcpy(b, x->body, x->len);
+			explicit_bzero(x->body, x->cap);
+			free(x->body);
+		}
+		x->body = b;
+		x->cap = cap;
+	}
+	memcpy(x->body + x->len, data, n);
+	x->len += n;
+	x->body[x->len] = '\0';
+	return n;
+}
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct http_xfer *x = arg;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return atomic_load(&x->cancel) ? 1 : 0;
+}
+
+/* The one place that sets what every request shares. */
+static int xfer_setup(struct http *h, struct http_xfer *x, const char *url)
+{
+	CURL *e = x->easy;
+	CURLcode rc = CURLE_OK;
+
+#define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(e, opt, val); } while (0)
+	SET(CURLOPT_URL, url);
+	SET(CURLOPT_HTTPGET, 1L);
+	SET(CURLOPT_PRIVATE, x);
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
+	SET(CURLOPT_TIMEOUT_MS, h->o.timeout_ms);
+	SET(CURLOPT_USERAGENT, "tabien/" PACKAGE_VERSION);
+	SET(CURLOPT_SSL_VERIFYPEER, 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->ca_file)
+		SET(CURLOPT_CAINFO, h->ca_file);
+	if (h->pin)
+		SET(CURLOPT_PINNEDPUBLICKEY, h->pin);
+	/* "" turns off the environment's proxy too: only the configured one. */
+	SET(CURLOPT_PROXY, h->proxy ? h->proxy : "");
+	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	SET(CURLOPT_TCP_KEEPALIVE, 1L);
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->o.max_body);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEDATA, x);
+	SET(CURLOPT_NOPROGRESS, 0L);
+	SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+	SET(CURLOPT_XFERINFODATA, x);
+	if (x->headers)
+		SET(CURLOPT_HTTPHEADER, x->headers);
+#undef SET
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+static void xfer_unlink(struct http_xfer *x)
+{
+	if (!x->h)
+		return;
+	for (struct http_xfer **p = &x->h->xfers; *p; p = &(*p)->next)
+		if (*p == x) {
+			*p = x->next;
+			break;
+		}
+}
+
+struct http_xfer *http_get(struct http *h, const char *url, const char *const *headers,
+			   tb_err *err)
+{
+	struct http_xfer *x = calloc(1, sizeof *x);
+
+	if (!x) {
+		err_set(err, TB_E_NOMEM, 0, NULL);
+		return NULL;
+	}
+	x->h = h;
+	x->next = h->xfers;
+	h->xfers = x;
+	x->easy = curl_easy_init();
+	if (!x->easy)
+		goto nomem;
+	for (int i = 0; headers && headers[i] && i < HTTP_MAX_HEADERS; i++) {
+		struct curl_slist *l = curl_slist_append(x->headers, headers[i]);
+		if (!l)
+			goto nomem;
+		x->headers = l;
+	}
+	if (xfer_setup(h, x, url))
+		goto nomem;
+	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK)
+		goto nomem;
+	x->attached = 1;
+	return x;
+nomem:
+	http_xfer_free(&x);
+	err_set(err, TB_E_NOMEM, 0, "http_get");
+	return NULL;
+}
+
+static void xfer_finish(struct http_xfer *x, CURLcode rc)
+{
+	if (x->attached && x->h)
+		curl_multi_remove_handle(x->h->multi, x->easy);
+	x->attached = 0;
+	x->done = 1;
+	x->result = rc;
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->status);
+}
+
+int http_perform(struct http *h, int *running, tb_err *err)
+{
+	int still = 0, left;
+	CURLMsg *m;
+
+	/* A cancelled transfer ends now rather than at libcurl's next
+	 * progress call. */
+	for (struct http_xfer *x = h->xfers; x; x = x->next)
+		if (!x->done && atomic_load(&x->cancel))
+			xfer_finish(x, CURLE_ABORTED_BY_CALLBACK);
+	if (curl_multi_perform(h->multi, &still) != CURLM_OK)
+		return err_set(err, TB_E_SYSTEM, 0, "curl_multi_perform");
+	while ((m = curl_multi_info_read(h->multi, &left))) {
+		struct http_xfer *x = NULL;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		if (x)
+			xfer_finish(x, m->data.result);
+	}
+	if (running)
+		*running = still;
+	return 0;
+}
+
+int http_fds(struct http *h, struct pollfd *fds, int max, int *n, int *timeout_ms, tb_err *err)
+{
+	fd_set r, w, x;
+	int maxfd = -1;
+	long t = -1;
+
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&x);
+	*n = 0;
+	if (curl_multi_fdset(h->multi, &r, &w, &x, &maxfd) != CURLM_OK ||
+	    curl_multi_timeout(h->multi, &t) != CURLM_OK)
+		return err_set(err, TB_E_SYSTEM, 0, "curl_multi_fdset");
+	for (int fd = 0; fd <= maxfd; fd++) {
+		short ev = (short)((FD_ISSET(fd, &r) ? POLLIN : 0) | (FD_ISSET(fd, &w) ? POLLOUT : 0) |
+				   (FD_ISSET(fd, &x) ? POLLPRI : 0));
+		if (!ev)
+			continue;
+		if (*n == max)
+			return err_set(err, TB_E_SYSTEM, max, "http_fds: too many sockets");
+		fds[*n] = (struct pollfd){ .fd = fd, .events = ev };
+		(*n)++;
+	}
+	/* No socket yet (a name being resolved): come back soon. */
+	if (maxfd < 0 && (t < 0 || t > 100) && h->xfers)
+		t = 100;
+	*timeout_ms = t > 0x7fffffff ? 0x7fffffff : (int)t;
+	return 0;
+}
+
+int http_poll(struct http *h, struct pollfd *extra, int n_extra, int timeout_ms, tb_err *err)
+{
+	struct curl_waitfd w[16];
+	int got;
+
+	if (n_extra > (int)(sizeof w / sizeof w[0]))
+		return err_set(err, TB_E_SYSTEM, n_extra, "http_poll: too many descriptors");
+	for (int i = 0; i < n_extra; i++)
+		w[i] = (struct curl_waitfd){ .fd = extra[i].fd,
+			.events = (short)((extra[i].events & POLLIN ? CURL_WAIT_POLLIN : 0) |
+					  (extra[i].events & POLLOUT ? CURL_WAIT_POLLOUT : 0) |
+					  (extra[i].events & POLLPRI ? CURL_WAIT_POLLPRI : 0)) };
+	if (curl_multi_poll(h->multi, n_extra ? w : NULL, (unsigned)n_extra, timeout_ms, &got) != CURLM_OK)
+		return err_set(err, TB_E_SYSTEM, 0, "curl_multi_poll");
+	for (int i = 0; i < n_extra; i++)
+		extra[i].revents = (short)((w[i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
+					   (w[i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0) |
+					   (w[i].revents & CURL_WAIT_POLLPRI ? POLLPRI : 0));
+	return http_perform(h, NULL, err);
+}
+
+int http_wait(struct http *h, struct http_xfer *x, tb_err *err)
+{
+	if (http_perform(h, NULL, err))
+		return -1;
+	while (!x->done)
+		if (http_poll(h, NULL, 0, 1000, err))
+			return -1;
+	return 0;
+}
+
+int http_xfer_done(const struct http_xfer *x)
+{
+	return x->done;
+}
+
+void http_cancel(struct http_xfer *x)
+{
+	atomic_store(&x->cancel, 1);
+	if (x->h)
+		curl_multi_wakeup(x->h->multi);
+}
+
+static const char *curl_reason(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return "DNS";
+	case CURLE_COULDNT_CONNECT:
+		return "connect";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timeout";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_USE_SSL_FAILED:
+		return "TLS";
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return "connection reset";
+	default:
+		return "transfer";
+	}
+}
+
+int http_xfer_result(const struct http_xfer *x, long *status, const char **body, size_t *len,
+		     tb_err *err)
+{
+	*status = 0;
+	*body = "";
+	*len = 0;
+	if (!x->done)
+		return err_set(err, TB_E_SYSTEM, 0, "http_xfer_result before the end");
+	if (atomic_load(&x->cancel))
+		return err_set(err, TB_E_NET_CANCELLED, 0, NULL);
+	if (x->too_large || x->result == CURLE_FILESIZE_EXCEEDED)
+		return err_set(err, TB_E_NET_TOO_LARGE, 0, NULL);
+	if (x->result == CURLE_PARTIAL_FILE)
+		return err_set(err, TB_E_NET_TRUNCATED, 0, NULL);
+	if (x->result == CURLE_OUT_OF_MEMORY || x->result == CURLE_WRITE_ERROR)
+		return err_set(err, TB_E_NOMEM, x->result, "http");
+	if (x->result != CURLE_OK)
+		return err_set(err, TB_E_NET_UNREACHABLE, x->result, curl_reason(x->result));
+	*status = x->status;
+	if (x->body) {
+		*body = x->body;
+		*len = x->len;
+	}
+	return 0;
+}
+
+int http_status_check(long status, tb_err *err)
+{
+	if (status >= 200 && status <= 299)
+		return 0;
+	if (status == 401 || status == 403)
+		return err_set(err, TB_E_NET_DENIED, status, NULL);
+	if (status == 404)
+		return err_set(err, TB_E_NET_NOT_FOUND, status, NULL);
+	if (status >= 500 && status <= 599)
+		return err_set(err, TB_E_NET_SERVER, status, NULL);
+	return err_set(err, TB_E_NET_STATUS, status, NULL);
+}
+
+void http_xfer_free(struct http_xfer **xp)
+{
+	struct http_xfer *x = *xp;
+
+	if (!x)
+		return;
+	if (x->attached && x->h)
+		curl_multi_remove_handle(x->h->multi, x->easy);
+	xfer_unlink(x);
+	if (x->easy)
+		curl_easy_cleanup(x->easy);
+	/* Headers hold the consumer key and the token. */
+	for (struct curl_slist *l = x->headers; l; l = l->next)
+		explicit_bzero(l->data, strlen(l->data));
+	curl_slist_free_all(x->headers);
+	if (x->body) {
+		explicit_bzero(x->body, x->cap);
+		free(x->body);
+	}
+	free(x);
+	*xp = NULL;
+}
+
+int http_escape(const char *s, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		int plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~';
+		if (o + (plain ? 1 : 3) >= size)
+			return -1;
+		if (plain) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+	}
+	if (size == 0)
+		return -1;
+	out[o] = '\0';
+	return 0;
+}
