@@ -243,8 +243,127 @@
 	  "Keep the database file as it is as evidence and report it to the agency's supervisor", \
 	  "เก็บไฟล์ฐานข้อมูลไว้ตามสภาพเพื่อเป็นหลักฐาน และรายงานผู้บังคับบัญชาของหน่วยงาน")
 
+/* The gateway (HTTP) and the Linkage Center.  A Linkage code (90001, 95011 ...)
+ * is kept in tb_err.detail, so the number staff quote to support stays
+ * visible next to the text. */
+#define TB_ERRORS_GATEWAY(X) \
+	X(TB_E_NET_UNREACHABLE, "gateway", "GATEWAY-UNREACHABLE", \
+	  "The gateway cannot be reached (X0003): no connection, name, secure link or answer in time", \
+	  "ติดต่อเครื่องแม่ข่ายไม่ได้ (X0003) ไม่มีการเชื่อมต่อ หาชื่อไม่พบ การเชื่อมต่อแบบปลอดภัยล้มเหลว หรือไม่ตอบภายในเวลา", \
+	  "Check the network cable or connection (internet or GIN), the gateway address (gdx.url) and the certificate settings, then try again", \
+	  "ตรวจสอบสายหรือการเชื่อมต่อเครือข่าย (อินเทอร์เน็ตหรือ GIN) ที่อยู่เครื่องแม่ข่าย (gdx.url) และการตั้งค่าใบรับรอง แล้วลองใหม่") \
+	X(TB_E_NET_DENIED, "gateway", "GATEWAY-DENIED", \
+	  "The gateway refused the request (HTTP 401/403): the consumer key, secret or token was not accepted", \
+	  "เครื่องแม่ข่ายปฏิเสธคำขอ (HTTP 401/403) ไม่ยอมรับรหัสผู้ใช้บริการ รหัสลับ หรือโทเคน", \
+	  "Check gdx.consumer_key and gdx.consumer_secret in the configuration file; ask branch support if they were changed", \
+	  "ตรวจสอบ gdx.consumer_key และ gdx.consumer_secret ในไฟล์ตั้งค่า หากมีการเปลี่ยนให้สอบถามฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_NET_NOT_FOUND, "gateway", "GATEWAY-NOT-FOUND", \
+	  "The gateway has no such data or address (HTTP 404)", \
+	  "เครื่องแม่ข่ายไม่พบข้อมูลหรือที่อยู่ที่ขอ (HTTP 404)", \
+	  "Check the citizen ID; if every query fails, check the gateway address (gdx.url)", \
+	  "ตรวจสอบเลขประจำตัวประชาชน หากทุกคำขอล้มเหลว ให้ตรวจสอบที่อยู่เครื่องแม่ข่าย (gdx.url)") \
+	X(TB_E_NET_SERVER, "gateway", "GATEWAY-FAILED", \
+	  "The gateway reported a failure on its side (HTTP 5xx)", \
+	  "เครื่องแม่ข่ายขัดข้อง (HTTP 5xx)", \
+	  "Wait a few minutes and try again; if it lasts, report the code shown to branch support", \
+	  "รอสักครู่แล้วลองใหม่ หากยังขัดข้อง ให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_NET_STATUS, "gateway", "GATEWAY-STATUS", \
+	  "The gateway gave an unexpected HTTP status", \
+	  "เครื่องแม่ข่ายตอบสถานะ HTTP ที่ไม่คาดไว้", \
+	  "Try again; if it repeats, report the code shown to branch support", \
+	  "ลองใหม่ หากยังเกิดซ้ำ ให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_NET_TRUNCATED, "gateway", "ANSWER-TRUNCATED", \
+	  "The gateway's answer was cut off before its end", \
+	  "คำตอบจากเครื่องแม่ข่ายขาดหายก่อนจบ", \
+	  "Try again; an unstable connection is the usual cause", \
+	  "ลองใหม่ สาเหตุที่พบบ่อยคือการเชื่อมต่อไม่เสถียร") \
+	X(TB_E_NET_TOO_LARGE, "gateway", "ANSWER-TOO-LARGE", \
+	  "The gateway's answer is too large and was refused", \
+	  "คำตอบจากเครื่องแม่ข่ายมีขนาดใหญ่เกินไปจึงไม่รับ", \
+	  "Report it to branch support; the limit is http.max_body in the configuration file", \
+	  "แจ้งฝ่ายสนับสนุนของสาขา ขนาดสูงสุดกำหนดที่ http.max_body ในไฟล์ตั้งค่า") \
+	X(TB_E_NET_MALFORMED, "gateway", "ANSWER-MALFORMED", \
+	  "The gateway's answer is not in the expected form", \
+	  "คำตอบจากเครื่องแม่ข่ายไม่อยู่ในรูปแบบที่คาดไว้", \
+	  "Try again; if it repeats, report it to branch support with the service code", \
+	  "ลองใหม่ หากยังเกิดซ้ำ ให้แจ้งฝ่ายสนับสนุนของสาขาพร้อมรหัสบริการ") \
+	X(TB_E_NET_CANCELLED, "gateway", "CANCELLED", \
+	  "The request was cancelled", "คำขอถูกยกเลิก", \
+	  "Send the request again when needed", \
+	  "ส่งคำขอใหม่เมื่อต้องการ") \
+	X(TB_E_GDX_NOT_SET_UP, "gateway", "GATEWAY-NOT-SET-UP", \
+	  "The gateway is not set up on this terminal (the setting named is missing or wrong)", \
+	  "ยังไม่ได้ตั้งค่าการเชื่อมต่อเครื่องแม่ข่ายบนเครื่องนี้ (ค่าที่ระบุไม่มีหรือไม่ถูกต้อง)", \
+	  "Branch support adds gdx.url, gdx.consumer_key and gdx.consumer_secret to the configuration file", \
+	  "ฝ่ายสนับสนุนของสาขาเพิ่ม gdx.url gdx.consumer_key และ gdx.consumer_secret ในไฟล์ตั้งค่า") \
+	X(TB_E_SECRET_MODE, "gateway", "CONFIG-NOT-PRIVATE", \
+	  "The configuration file holds the consumer secret but other accounts can read it, or it is not yours", \
+	  "ไฟล์ตั้งค่ามีรหัสลับผู้ใช้บริการ แต่บัญชีอื่นอ่านได้ หรือไม่ใช่ไฟล์ของบัญชีนี้", \
+	  "Make it private: chmod 600 on the file named (and chown it to this account); then run again", \
+	  "ทำให้เป็นไฟล์ส่วนตัว: สั่ง chmod 600 กับไฟล์ที่ระบุ (และ chown ให้บัญชีนี้) แล้วสั่งใหม่") \
+	X(TB_E_LK_NOT_REGISTERED, "linkage", "LINKAGE-NOT-REGISTERED", \
+	  "The officer is not registered in the Linkage Center", \
+	  "เจ้าหน้าที่ยังไม่ได้ลงทะเบียนในระบบ Linkage Center", \
+	  "Ask the agency's Linkage Super User to grant this officer rights (linkagemgmt)", \
+	  "ขอให้ Super User ของหน่วยงานกำหนดสิทธิ์ให้เจ้าหน้าที่ผู้นี้ (linkagemgmt)") \
+	X(TB_E_LK_NO_PERMISSION, "linkage", "LINKAGE-NO-PERMISSION", \
+	  "No Linkage Center permission, or the office ID is wrong", \
+	  "ไม่มีสิทธิ์ใช้งาน Linkage Center หรือรหัสสำนักงานไม่ถูกต้อง", \
+	  "Check the office ID (linkage.office_id); ask the agency's Linkage Super User", \
+	  "ตรวจสอบรหัสสำนักงาน (linkage.office_id) และสอบถาม Super User ของหน่วยงาน") \
+	X(TB_E_LK_NO_SERVICE_RIGHT, "linkage", "LINKAGE-NO-SERVICE-RIGHT", \
+	  "The officer or the agency has no right to this service", \
+	  "เจ้าหน้าที่หรือหน่วยงานไม่มีสิทธิ์ใช้บริการนี้", \
+	  "The agency's Linkage Super User must request this service from DOPA", \
+	  "Super User ของหน่วยงานต้องขอสิทธิ์ใช้บริการนี้จากกรมการปกครอง") \
+	X(TB_E_LK_QUOTA, "linkage", "LINKAGE-QUOTA", \
+	  "The quota of queries is used up", \
+	  "โควตาการสอบถามข้อมูลหมดแล้ว", \
+	  "Try again tomorrow, or ask the agency's Linkage Super User to raise the quota", \
+	  "ลองใหม่ในวันถัดไป หรือขอให้ Super User ของหน่วยงานเพิ่มโควตา") \
+	X(TB_E_LK_SESSION, "linkage", "LINKAGE-SESSION", \
+	  "The Linkage Center does not accept the officer's session or card", \
+	  "Linkage Center ไม่ยอมรับการเข้าสู่ระบบหรือบัตรของเจ้าหน้าที่", \
+	  "Log in again with the officer's latest card; if it repeats, report the code shown", \
+	  "เข้าสู่ระบบใหม่ด้วยบัตรใบล่าสุดของเจ้าหน้าที่ หากยังเกิดซ้ำ ให้แจ้งรหัสที่แสดง") \
+	X(TB_E_LK_CLOSED, "linkage", "LINKAGE-CLOSED", \
+	  "The Linkage Center is closed now (outside working hours, maintenance, or not enabled for the agency)", \
+	  "Linkage Center ปิดให้บริการขณะนี้ (นอกเวลาทำการ ปิดปรับปรุง หรือยังไม่เปิดให้หน่วยงาน)", \
+	  "Try again later; if it lasts during working hours, report the code shown", \
+	  "ลองใหม่ภายหลัง หากยังปิดในเวลาทำการ ให้แจ้งรหัสที่แสดง") \
+	X(TB_E_LK_PROVIDER, "linkage", "LINKAGE-PROVIDER-DOWN", \
+	  "The data provider did not answer in time", \
+	  "หน่วยงานเจ้าของข้อมูลไม่ตอบภายในเวลา", \
+	  "Try again in a few minutes", \
+	  "ลองใหม่ในอีกสักครู่") \
+	X(TB_E_LK_BAD_REQUEST, "linkage", "LINKAGE-BAD-REQUEST", \
+	  "The Linkage Center did not accept the request (bad input or unknown service)", \
+	  "Linkage Center ไม่รับคำขอ (ข้อมูลไม่ถูกต้องหรือไม่พบบริการ)", \
+	  "Check the citizen ID and the service code; report the code shown if they are right", \
+	  "ตรวจสอบเลขประจำตัวประชาชนและรหัสบริการ หากถูกต้องให้แจ้งรหัสที่แสดง") \
+	X(TB_E_LK_NO_DATA, "linkage", "LINKAGE-NO-DATA", \
+	  "The registry has no data of this kind for this person", \
+	  "ทะเบียนไม่มีข้อมูลประเภทนี้ของบุคคลนี้", \
+	  "Check the citizen ID; no record is a normal answer for some services", \
+	  "ตรวจสอบเลขประจำตัวประชาชน สำหรับบางบริการการไม่พบข้อมูลถือเป็นคำตอบปกติ") \
+	X(TB_E_LK_TOO_LARGE, "linkage", "LINKAGE-TOO-LARGE", \
+	  "The Linkage Center's answer is over its size limit", \
+	  "คำตอบของ Linkage Center เกินขนาดที่กำหนด", \
+	  "Report the code shown to branch support", \
+	  "แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_LK_TOKEN, "linkage", "LINKAGE-TOKEN", \
+	  "The gateway did not accept a new token", \
+	  "เครื่องแม่ข่ายไม่ยอมรับโทเคนใหม่", \
+	  "Try again in a minute; if it repeats, check the consumer key and secret", \
+	  "ลองใหม่ในอีกสักครู่ หากยังเกิดซ้ำ ให้ตรวจสอบรหัสผู้ใช้บริการและรหัสลับ") \
+	X(TB_E_LK_OTHER, "linkage", "LINKAGE-ERROR", \
+	  "The Linkage Center reported an error (the code is shown)", \
+	  "Linkage Center แจ้งข้อผิดพลาด (แสดงรหัสไว้)", \
+	  "Note the code and report it to branch support; the list of codes is in the manual", \
+	  "จดรหัสแล้วแจ้งฝ่ายสนับสนุนของสาขา รายการรหัสอยู่ในคู่มือ")
+
 #define TB_ERRORS(X) TB_ERRORS_GENERAL(X) TB_ERRORS_PCSC(X) TB_ERRORS_CARD(X) \
-	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X)
+	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X) TB_ERRORS_GATEWAY(X)
 
 enum tb_err_id {
 	TB_OK = 0,

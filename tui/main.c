@@ -47,6 +47,13 @@ static void usage(FILE *f)
 	      "  audit export --as ADMIN [--user U] [--since YYYY-MM-DD] [--until YYYY-MM-DD]\n"
 	      "               [--subject ID] [--csv FILE]\n"
 	      "             the audit trail as CSV / ส่งออกบันทึกการใช้งานเป็น CSV\n"
+	      "  linkage query --service 001[,027,007,008,013,017] --cid ID --as USER\n"
+	      "                [--purpose TEXT] [--json] [--batch]\n"
+	      "             Linkage Center services for one citizen, as the officer USER\n"
+	      "             สอบถามข้อมูลทะเบียนราษฎรผ่าน Linkage Center ในนามเจ้าหน้าที่ USER\n"
+	      "  linkage household --cid ID --as USER [--purpose TEXT] [--json] [--batch]\n"
+	      "             the household members (007) and the house (008)\n"
+	      "             รายการคนในบ้าน (007) และรายละเอียดบ้าน (008)\n"
 	      "\n"
 	      "  --db PATH  the database (default $TABIEN_DB, else ~/.local/share/tabien/tabien.db)\n"
 	      "  --batch    read every answer, passwords too, from standard input, one per line\n"
@@ -90,6 +97,8 @@ int main(int argc, char **argv)
 		return cmd_admin(argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return cmd_audit(argc - 1, argv + 1);
+	if (strcmp(argv[1], "linkage") == 0)
+		return cmd_linkage(argc - 1, argv + 1);
 	fprintf(stderr, "tabien: unknown command '%s' / ไม่รู้จักคำสั่ง '%s'\n", argv[1], argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -1,0 +1,609 @@
+/* tabien-gateway: the GDX gateway's shapes (token, Linkage link, agent
+ * permission) on 127.0.0.1 only, from a synthetic population in JSON
+ * (sim/gateway/population.json), with switches for every failure the
+ * client must survive.  Requests are counted (GET /__stats, --stats-file)
+ * so tests can tell a retry from a retry storm. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+
+#if MHD_VERSION < 0x00097002
+typedef int mhd_result;
+#else
+typedef enum MHD_Result mhd_result;
+#endif
+
+#define MAX_TOKENS 256
+
+struct fault {
+	int status;            /* answer this HTTP status */
+	long code;             /* answer {"Code": code} */
+	int malformed, truncate, oversize, oversize_chunked, reset;
+	int drip_ms, latency_ms;
+	int scope_service;     /* -1: every service */
+	char scope_cid[14];    /* "": every citizen */
+};
+
+static struct {
+	const char *key, *secret, *stats_file;
+	int token_ttl_s;
+	int html;
+	int deny_service;      /* 0: none */
+	char deny_cid[14];
+	struct fault f;
+	cJSON *pop;
+	pthread_mutex_t lock;
+	int expire_next;       /* the next N link requests: token expired */
+	unsigned n_token, n_link, n_permission, n_other;
+	struct { char tok[33]; time_t at; } tokens[MAX_TOKENS];
+	unsigned n_tokens;
+} S = { .key = "sim-key", .secret = "sim-secret", .token_ttl_s = 3600,
+	.f = { .scope_service = -1 }, .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int cid_ok(const char *s)
+{
+	int sum = 0;
+
+	if (!s || strlen(s) != 13 || strspn(s, "0123456789") != 13)
+		return 0;
+	for (int i = 0; i < 12; i++)
+		sum += (s[i] - '0') * (13 - i);
+	return (11 - sum % 11) % 10 == s[12] - '0';
+}
+
+static void stats_write(void)
+{
+	FILE *f;
+	char tmp[1024];
+
+	if (!S.stats_file)
+		return;
+	snprintf(tmp, sizeof tmp, "%s.tmp", S.stats_file);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "token %u\nlink %u\npermission %u\nother %u\n", S.n_token, S.n_link,
+		S.n_permission, S.n_other);
+	fclose(f);
+	rename(tmp, S.stats_file);
+}
+
+static void count(unsigned *n)
+{
+	pthread_mutex_lock(&S.lock);
+	(*n)++;
+	stats_write();
+	pthread_mutex_unlock(&S.lock);
+}
+
+static mhd_result send_body(struct MHD_Connection *c, int status, const char *body, int html)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+								 MHD_RESPMEM_MUST_COPY);
+	mhd_result ret;
+
+	MHD_add_response_header(r, "Content-Type",
+				html ? "text/html; charset=utf-8" : "application/json; charset=utf-8");
+	ret = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static mhd_result send_json(struct MHD_Connection *c, int status, const cJSON *o, int html)
+{
+	char *s = cJSON_PrintUnformatted(o);
+	mhd_result ret = send_body(c, status, s ? s : "{}", html);
+
+	free(s);
+	return ret;
+}
+
+static mhd_result send_code(struct MHD_Connection *c, int status, long code, const char *msg)
+{
+	char body[256];
+
+	snprintf(body, sizeof body, "{\"Code\":\"%ld\",\"Message\":\"%s\"}", code, msg);
+	return send_body(c, status, body, S.html);
+}
+
+/* --- bodies that misbehave ------------------------------------------------------------ */
+
+struct feed {
+	char *body;
+	size_t len;
+	int drip_ms;
+	int cut;               /* stop with an error after the body */
+};
+
+static ssize_t feed_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct feed *f = cls;
+	size_t n;
+
+	if (pos >= f->len)
+		return f->cut ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
+	n = f->len - (size_t)pos;
+	if (f->drip_ms) {
+		struct timespec ts = { f->drip_ms / 1000, (long)(f->drip_ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+		n = 1;
+	}
+	if (n > max)
+		n = max;
+	memcpy(buf, f->body + pos, n);
+	return (ssize_t)n;
+}
+
+static void feed_free(void *cls)
+{
+	struct feed *f = cls;
+
+	free(f->body);
+	free(f);
+}
+
+static mhd_result send_feed(struct MHD_Connection *c, char *body, size_t len, uint64_t declared,
+			    int drip_ms, int cut)
+{
+	struct feed *f = calloc(1, sizeof *f);
+	struct MHD_Response *r;
+	mhd_result ret;
+
+	if (!f) {
+		free(body);
+		return MHD_NO;
+	}
+	*f = (struct feed){ body, len, drip_ms, cut };
+	r = MHD_create_response_from_callback(declared, 1024, feed_read, f, feed_free);
+	MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Closes with a TCP reset (SO_LINGER 0) and no answer. */
+static mhd_result send_reset(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct linger l = { 1, 0 };
+
+	if (ci)
+		setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	return MHD_NO;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (ms > 0 && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* --- endpoints -------------------------------------------------------------------------- */
+
+static const char *arg(struct MHD_Connection *c, const char *k)
+{
+	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
+}
+
+static const char *header(struct MHD_Connection *c, const char *k)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, k);
+}
+
+static mhd_result on_token(struct MHD_Connection *c)
+{
+	const char *key = header(c, "Consumer-Key"), *secret = arg(c, "ConsumerSecret");
+	const char *agent = arg(c, "AgentID");
+	char tok[33];
+	cJSON *o;
+	mhd_result r;
+
+	count(&S.n_token);
+	if (!key || strcmp(key, S.key) != 0)
+		return send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
+	if (!secret || strcmp(secret, S.secret) != 0)
+		return send_code(c, 200, 90007, "invalid consumer secret");
+	if (!cid_ok(agent))
+		return send_code(c, 200, 90011, "invalid AgentID");
+	pthread_mutex_lock(&S.lock);
+	for (int i = 0; i < 32; i++)
+		tok[i] = "0123456789abcdef"[random() & 15];
+	tok[32] = '\0';
+	{
+		unsigned slot = S.n_tokens++ % MAX_TOKENS;
+		memcpy(S.tokens[slot].tok, tok, sizeof tok);
+		S.tokens[slot].at = time(NULL);
+	}
+	pthread_mutex_unlock(&S.lock);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "Result", tok);
+	r = send_json(c, 200, o, 0);
+	cJSON_Delete(o);
+	return r;
+}
+
+/* 0 good, 1 unknown, 2 too old. */
+static int token_state(const char *tok)
+{
+	int st = 1;
+
+	if (!tok)
+		return 1;
+	pthread_mutex_lock(&S.lock);
+	for (unsigned i = 0; i < MAX_TOKENS && i < S.n_tokens; i++)
+		if (strcmp(S.tokens[i].tok, tok) == 0) {
+			st = time(NULL) - S.tokens[i].at >= S.token_ttl_s ? 2 : 0;
+			break;
+		}
+	pthread_mutex_unlock(&S.lock);
+	return st;
+}
+
+static int in_scope(int service, const char *cid)
+{
+	return (S.f.scope_service < 0 || S.f.scope_service == service) &&
+	       (!S.f.scope_cid[0] || (cid && strcmp(S.f.scope_cid, cid) == 0));
+}
+
+static cJSON *answer_for(const char *cid, int service, int *status, long *code)
+{
+	const cJSON *people = cJSON_GetObjectItemCaseSensitive(S.pop, "people");
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(people, cid);
+	const cJSON *house, *hh;
+	char key[8];
+	cJSON *o;
+
+	*status = 200;
+	*code = 0;
+	if (!p) {
+		*status = 404;
+		*code = 90500;
+		return NULL;
+	}
+	house = cJSON_GetObjectItemCaseSensitive(p, "house");
+	hh = cJSON_IsString(house) ? cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(S.pop, "households"), house->valuestring) : NULL;
+	if (service == 7 || service == 8) {
+		if (!hh) {
+			*code = 90500;
+			*status = 404;
+			return NULL;
+		}
+		if (service == 8)
+			return cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(hh, "house"), 1);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "houseID", house->valuestring);
+		cJSON_AddItemToObject(o, "members",
+				      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(hh, "members"), 1));
+		return o;
+	}
+	snprintf(key, sizeof key, "%03d", service);
+	o = cJSON_GetObjectItemCaseSensitive(p, key);
+	if (!o) {
+		*code = service == 13 || service == 17 ? 99702 : 90500;
+		return NULL;
+	}
+	return cJSON_Duplicate(o, 1);
+}
+
+static mhd_result on_link(struct MHD_Connection *c)
+{
+	const char *key = header(c, "Consumer-Key"), *tok = header(c, "Token");
+	const char *office = arg(c, "OfficeID"), *svc = arg(c, "ServiceID");
+	const char *version = arg(c, "Version"), *cid = arg(c, "CitizenID");
+	int service = svc ? atoi(svc) : -1, expire = 0, status, ts;
+	long code;
+	cJSON *o;
+	mhd_result r;
+
+	count(&S.n_link);
+	if (!key || strcmp(key, S.key) != 0)
+		return send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
+	ts = token_state(tok);
+	if (ts == 1)
+		return send_body(c, 401, "{\"Message\":\"token not found\"}", 0);
+	pthread_mutex_lock(&S.lock);
+	if (S.expire_next > 0) {
+		S.expire_next--;
+		expire = 1;
+	}
+	pthread_mutex_unlock(&S.lock);
+	if (ts == 2 || expire)
+		return send_body(c, 401, "{\"Message\":\"Token expire\"}", 0);
+	if (!office || strcmp(office, "00023") != 0)
+		return send_code(c, 200, 95004, "no permission for this office");
+	if (!version || strcmp(version, "01") != 0 || !svc || strlen(svc) != 3)
+		return send_code(c, 200, 95012, "service not found");
+	if (service != 1 && service != 7 && service != 8 && service != 13 && service != 17 &&
+	    service != 27)
+		return send_code(c, 200, 95012, "service not found");
+	if (!cid_ok(cid))
+		return send_code(c, 200, 90011, "invalid CitizenID");
+	if (S.deny_service == service && (!S.deny_cid[0] || strcmp(S.deny_cid, cid) == 0))
+		return send_code(c, 401, 95011, "user has no right to this service");
+	if (in_scope(service, cid)) {
+		if (S.f.latency_ms)
+			sleep_ms(S.f.latency_ms);
+		if (S.f.reset)
+			return send_reset(c);
+		if (S.f.status)
+			return send_body(c, S.f.status, "{\"Message\":\"simulated failure\"}", 0);
+		if (S.f.code)
+			return send_code(c, 200, S.f.code, "simulated");
+		if (S.f.malformed)
+			return send_body(c, 200, "{\"firstName\":\"สมช", S.html);
+		if (S.f.oversize || S.f.oversize_chunked) {
+			size_t n = 3u * 1024 * 1024;
+			char *b = malloc(n);
+			if (!b)
+				return MHD_NO;
+			memset(b, ' ', n);
+			b[0] = '{';
+			b[n - 1] = '}';
+			return send_feed(c, b, n, S.f.oversize_chunked ? MHD_SIZE_UNKNOWN : n, 0, 0);
+		}
+	}
+	o = answer_for(cid, service, &status, &code);
+	if (!o)
+		return send_code(c, status, code, code == 90500 ? "not found" : "no name changes");
+	if (in_scope(service, cid) && (S.f.truncate || S.f.drip_ms)) {
+		char *b = cJSON_PrintUnformatted(o);
+		size_t n = b ? strlen(b) : 0;
+		cJSON_Delete(o);
+		if (!b)
+			return MHD_NO;
+		return send_feed(c, b, n, S.f.truncate ? n + 500 : n, S.f.drip_ms, S.f.truncate);
+	}
+	r = send_json(c, 200, o, S.html);
+	cJSON_Delete(o);
+	return r;
+}
+
+static mhd_result on_permission(struct MHD_Connection *c)
+{
+	const char *consumer = arg(c, "Consumer"), *cid = arg(c, "CitizenID");
+	cJSON *o;
+	mhd_result r;
+
+	count(&S.n_permission);
+	if (!consumer || strcmp(consumer, S.key) != 0)
+		return send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
+	if (!cid_ok(cid))
+		return send_code(c, 200, 90011, "invalid CitizenID");
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "AgentID", cid);
+	cJSON_AddStringToObject(o, "CitizenID", cid);
+	cJSON_AddStringToObject(o, "SessionState", "AgentAvailable");
+	r = send_json(c, 200, o, 0);
+	cJSON_Delete(o);
+	return r;
+}
+
+static mhd_result on_stats(struct MHD_Connection *c)
+{
+	char body[256];
+
+	pthread_mutex_lock(&S.lock);
+	snprintf(body, sizeof body, "{\"token\":%u,\"link\":%u,\"permission\":%u,\"other\":%u}",
+		 S.n_token, S.n_link, S.n_permission, S.n_other);
+	pthread_mutex_unlock(&S.lock);
+	return send_body(c, 200, body, 0);
+}
+
+static mhd_result on_request(void *cls, struct MHD_Connection *c, const char *url,
+			     const char *method, const char *version, const char *upload,
+			     size_t *upload_size, void **con_cls)
+{
+	(void)cls, (void)version, (void)upload, (void)upload_size, (void)con_cls;
+	if (strcmp(method, "GET") != 0) {
+		count(&S.n_other);
+		return send_body(c, 405, "{\"Message\":\"method not allowed\"}", 0);
+	}
+	if (strcmp(url, "/ws/auth/validate") == 0)
+		return on_token(c);
+	if (strcmp(url, "/ws/dopa/linkage/v1/link") == 0)
+		return on_link(c);
+	if (strcmp(url, "/ws/dopa/linkage/v1/agent/permission") == 0)
+		return on_permission(c);
+	if (strcmp(url, "/__stats") == 0)
+		return on_stats(c);
+	count(&S.n_other);
+	return send_body(c, 404, "{\"Message\":\"no such endpoint\"}", 0);
+}
+
+/* --- setup ---------------------------------------------------------------------------------- */
+
+static int scope_parse(const char *s, int *service, char *cid)
+{
+	const char *colon = strchr(s, ':');
+
+	*service = atoi(s);
+	cid[0] = '\0';
+	if (*service <= 0)
+		return -1;
+	if (colon) {
+		if (!cid_ok(colon + 1))
+			return -1;
+		memcpy(cid, colon + 1, 14);
+	}
+	return 0;
+}
+
+static cJSON *load(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+	cJSON *o;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = n > 0 ? malloc((size_t)n + 1) : NULL;
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	o = cJSON_Parse(buf);
+	free(buf);
+	return o;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: tabien-gateway [--data FILE] [--port-file FILE] [--stats-file FILE]\n"
+	      "         [--consumer-key K] [--consumer-secret S] [--token-ttl-s N] [--expire-next N]\n"
+	      "         [--deny SERVICE[:CID]] [--scope SERVICE[:CID]] [--latency-ms N] [--status CODE]\n"
+	      "         [--code NNNNN] [--quota] [--malformed] [--truncate] [--oversize]\n"
+	      "         [--oversize-chunked] [--drip-ms N] [--reset] [--html]\n"
+	      "Serves the GDX token, Linkage link and agent permission endpoints on 127.0.0.1\n"
+	      "(an ephemeral port, printed and written to --port-file).  --scope limits the\n"
+	      "failure switches to one service, or one service for one citizen.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_DATA = 1, O_PORT_FILE, O_STATS, O_KEY, O_SECRET, O_TTL, O_EXPIRE, O_DENY, O_SCOPE,
+	       O_LATENCY, O_STATUS, O_CODE, O_QUOTA, O_MALFORMED, O_TRUNCATE, O_OVERSIZE,
+	       O_OVERSIZE_CHUNKED, O_DRIP, O_RESET, O_HTML, O_HELP };
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, O_DATA },
+		{ "port-file", required_argument, NULL, O_PORT_FILE },
+		{ "stats-file", required_argument, NULL, O_STATS },
+		{ "consumer-key", required_argument, NULL, O_KEY },
+		{ "consumer-secret", required_argument, NULL, O_SECRET },
+		{ "token-ttl-s", required_argument, NULL, O_TTL },
+		{ "expire-next", required_argument, NULL, O_EXPIRE },
+		{ "deny", required_argument, NULL, O_DENY },
+		{ "scope", required_argument, NULL, O_SCOPE },
+		{ "latency-ms", required_argument, NULL, O_LATENCY },
+		{ "status", required_argument, NULL, O_STATUS },
+		{ "code", required_argument, NULL, O_CODE },
+		{ "quota", no_argument, NULL, O_QUOTA },
+		{ "malformed", no_argument, NULL, O_MALFORMED },
+		{ "truncate", no_argument, NULL, O_TRUNCATE },
+		{ "oversize", no_argument, NULL, O_OVERSIZE },
+		{ "oversize-chunked", no_argument, NULL, O_OVERSIZE_CHUNKED },
+		{ "drip-ms", required_argument, NULL, O_DRIP },
+		{ "reset", no_argument, NULL, O_RESET },
+		{ "html", no_argument, NULL, O_HTML },
+		{ "help", no_argument, NULL, O_HELP },
+		{ 0 },
+	};
+	const char *data = TABIEN_SRCDIR "/sim/gateway/population.json", *port_file = NULL;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *di;
+	unsigned port;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case O_DATA: data = optarg; break;
+		case O_PORT_FILE: port_file = optarg; break;
+		case O_STATS: S.stats_file = optarg; break;
+		case O_KEY: S.key = optarg; break;
+		case O_SECRET: S.secret = optarg; break;
+		case O_TTL: S.token_ttl_s = atoi(optarg); break;
+		case O_EXPIRE: S.expire_next = atoi(optarg); break;
+		case O_DENY:
+			if (scope_parse(optarg, &S.deny_service, S.deny_cid))
+				goto usage;
+			break;
+		case O_SCOPE:
+			if (scope_parse(optarg, &S.f.scope_service, S.f.scope_cid))
+				goto usage;
+			break;
+		case O_LATENCY: S.f.latency_ms = atoi(optarg); break;
+		case O_STATUS: S.f.status = atoi(optarg); break;
+		case O_CODE: S.f.code = atol(optarg); break;
+		case O_QUOTA: S.f.code = 90008; break;
+		case O_MALFORMED: S.f.malformed = 1; break;
+		case O_TRUNCATE: S.f.truncate = 1; break;
+		case O_OVERSIZE: S.f.oversize = 1; break;
+		case O_OVERSIZE_CHUNKED: S.f.oversize_chunked = 1; break;
+		case O_DRIP: S.f.drip_ms = atoi(optarg); break;
+		case O_RESET: S.f.reset = 1; break;
+		case O_HTML: S.html = 1; break;
+		case O_HELP: usage(stdout); return 0;
+		default: goto usage;
+		}
+	}
+	if (optind != argc || (S.f.status && (S.f.status < 100 || S.f.status > 599)))
+		goto usage;
+	S.pop = load(data);
+	if (!S.pop) {
+		fprintf(stderr, "tabien-gateway: cannot read %s as JSON\n", data);
+		return 2;
+	}
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	/* Never anything but the loopback address. */
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = 0;
+	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			     MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+			     MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "tabien-gateway: cannot listen on 127.0.0.1\n");
+		return 1;
+	}
+	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	port = di ? di->port : 0;
+	stats_write();
+	if (port_file) {
+		char tmp[1024];
+		FILE *f;
+
+		snprintf(tmp, sizeof tmp, "%s.tmp", port_file);
+		f = fopen(tmp, "w");
+		if (!f || fprintf(f, "%u\n", port) < 0 || fclose(f) != 0 || rename(tmp, port_file)) {
+			fprintf(stderr, "tabien-gateway: cannot write %s\n", port_file);
+			MHD_stop_daemon(d);
+			return 1;
+		}
+	}
+	printf("tabien-gateway: listening on 127.0.0.1:%u\n", port);
+	fflush(stdout);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	while (!stop)
+		pause();
+	MHD_stop_daemon(d);
+	cJSON_Delete(S.pop);
+	return 0;
+usage:
+	usage(stderr);
+	return 2;
+}
