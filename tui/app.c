@@ -25,6 +25,7 @@
 #include "services/audit.h"
 #include "services/card_record.h"
 #include "services/format.h"
+#include "services/linkage.h"
 #include "services/users.h"
 #include "services/util.h"
 #include "tui/i18n.h"
@@ -858,6 +859,16 @@ int app_run(void)
 	if (theme_load(&a->theme, setting ? setting : "default", &err) && (setting || a->nthemes))
 		app_error(a, NULL, &err);
 	theme_apply(&a->theme);
+	/* The registry gateway's settings: known keys (not "unknown
+	 * settings"), and a secret in a file others may read is refused now,
+	 * not at the first lookup. */
+	{
+		struct linkage_config lc;
+		tb_err lerr = { 0 };
+		if (linkage_config_from(&lc, &a->cfg, &lerr) && lerr.id == TB_E_SECRET_MODE)
+			app_error(a, NULL, &lerr);
+		linkage_config_wipe(&lc);
+	}
 	if (a->cfg_err.id)
 		app_error(a, NULL, &a->cfg_err);
 	else {
