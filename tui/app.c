@@ -557,6 +557,9 @@ void app_logged_in(struct app *a, const struct user *u)
 		    pane_by_id(a->sess.state + 5))
 			p = pane_by_id(a->sess.state + 5);
 	}
+	if (same && a->before_lock)
+		p = a->before_lock;
+	a->before_lock = NULL;
 	app_cards(a, true, true);
 	app_show(a, p);
 	app_message(a, false, a->sess.resumed && !same ? _("Welcome back: your last session was resumed")
@@ -574,7 +577,11 @@ void app_logout(struct app *a, const char *reason)
 	a->logged_in = a->locked = false;
 	explicit_bzero(&a->user, sizeof a->user);
 	explicit_bzero(&a->sess, sizeof a->sess);
+	/* The pane's close wipes what it held (audit rows name citizens). */
+	if (a->pane != &pane_login && a->pane->close)
+		a->pane->close(a);
 	a->pane = &pane_login;
+	a->before_lock = NULL;
 	pane_login_mode(a, LOGIN_SIGN_IN);
 }
 
@@ -587,6 +594,7 @@ static void app_lock(struct app *a)
 	a->locked = true;
 	if (a->pane->close)
 		a->pane->close(a);
+	a->before_lock = a->pane;
 	a->pane = &pane_login;
 	pane_login_mode(a, LOGIN_UNLOCK);
 	app_message(a, false, "%s", _("Locked after a while without use: the card data was cleared"));

@@ -91,6 +91,7 @@ struct app {
 	bool message_is_error;
 
 	const struct pane_ops *pane;
+	const struct pane_ops *before_lock; /* where an unlock goes back to */
 	bool help;
 	int help_top;
 	int diag_sel;                   /* selected error in diagnostics */
