@@ -208,7 +208,7 @@ static int watch(struct card_monitor *m, struct card_ctx *c, struct reader_slot 
 {
 	SCARDCONTEXT hctx = card_ctx_handle(c);
 	DWORD pnp_state = SCARD_STATE_UNAWARE;
-	bool relist = true;
+	bool relist = true, first = true;
 
 	while (!atomic_load(&m->stop)) {
 		SCARD_READERSTATE st[MAX_READERS + 1];
@@ -240,6 +240,9 @@ static int watch(struct card_monitor *m, struct card_ctx *c, struct reader_slot 
 
 		if (st[n].dwEventState & SCARD_STATE_CHANGED)
 			relist = true;
+		/* "Already present" means at the first look only. */
+		bool was_first = first;
+		first = false;
 		pnp_state = st[n].dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
 
 		for (int i = 0; i < n && !atomic_load(&m->stop); i++) {
@@ -255,7 +258,14 @@ static int watch(struct card_monitor *m, struct card_ctx *c, struct reader_slot 
 				slots[i].present = true;
 				hex_encode(st[i].rgbAtr, st[i].cbAtr < sizeof st[i].rgbAtr ? st[i].cbAtr : sizeof st[i].rgbAtr,
 					   slots[i].atr, sizeof slots[i].atr);
-				read_card(m, c, &slots[i]);
+				if (was_first && m->opts.leave_present) {
+					struct card_event pev = { .type = CARD_EV_PRESENT };
+					str_copy(pev.reader, sizeof pev.reader, slots[i].name);
+					str_copy(pev.atr_hex, sizeof pev.atr_hex, slots[i].atr);
+					post(m, &pev);
+				} else {
+					read_card(m, c, &slots[i]);
+				}
 			} else if (!(ev & SCARD_STATE_PRESENT) && slots[i].present) {
 				slots[i].present = false;
 				post_simple(m, CARD_EV_REMOVED, slots[i].name, NULL);

@@ -15,6 +15,7 @@ enum card_event_type {
 	CARD_EV_READER_ADDED,
 	CARD_EV_READER_REMOVED,
 	CARD_EV_INSERTED,       /* atr_hex set; a read starts */
+	CARD_EV_PRESENT,        /* a card was already there and is left unread */
 	CARD_EV_DATA,           /* rec: the record so far (rec->have says what) */
 	CARD_EV_PROGRESS,       /* done / total photo bytes */
 	CARD_EV_DONE,           /* rec: the whole record; stats */
@@ -34,6 +35,10 @@ struct card_event {
 
 struct card_monitor_opts {
 	bool read_photo;
+	/* Cards already in a reader when the monitor starts are reported
+	 * (CARD_EV_PRESENT) but not read: after an unlock, the card left in the
+	 * reader is read again only when asked (card_monitor_reread). */
+	bool leave_present;
 	int retry_ms;              /* pause before trying pcscd again; 0: 1000 */
 };
 

@@ -152,6 +152,22 @@ static void reader_follow(struct app *a, struct reader_state *r)
 		a->active = (int)(r - a->readers);
 }
 
+/* The account as the database has it now: an admin may have suspended it
+ * since the login.  Logs out (with the reason shown) when it is no longer
+ * active. */
+static bool account_still_active(struct app *a)
+{
+	struct user now = { .status = USER_PENDING };
+	tb_err err = { 0 };
+
+	if (users_get(a->db, a->user.username, &now, &err) == 0 && now.status == USER_ACTIVE)
+		return true;
+	app_logout(a, SESSION_END_LOGOUT);
+	err_set(&err, now.status == USER_SUSPENDED ? TB_E_AUTH_SUSPENDED : TB_E_AUTH_STATE, 0, NULL);
+	app_error(a, NULL, &err);
+	return false;
+}
+
 /* Every card read, good or failed, leaves an audit row: who, whose card
  * (its ID is the only personal reference kept), why, and how it went. */
 static void audit_card(struct app *a, const struct card_event *ev)
@@ -184,12 +200,14 @@ static void on_card_event(struct app *a, struct card_event *ev)
 
 	switch (ev->type) {
 	case CARD_EV_SERVICE:
-		a->service = ev->err.id == TB_OK;
-		a->service_err = ev->err;
+		/* "Ready" only when it comes back: at start it would hide the
+		 * login's own message. */
 		if (ev->err.id != TB_OK)
 			app_error(a, NULL, &ev->err);
-		else
+		else if (a->service == 0)
 			app_message(a, false, "%s", _("Card service ready"));
+		a->service = ev->err.id == TB_OK;
+		a->service_err = ev->err;
 		break;
 	case CARD_EV_READER_ADDED:
 		reader_add(a, ev->reader);
@@ -206,6 +224,14 @@ static void on_card_event(struct app *a, struct card_event *ev)
 		str_copy(r->atr, sizeof r->atr, ev->atr_hex);
 		reader_follow(a, r);
 		app_message(a, false, "%s", _("Reading the card…"));
+		break;
+	case CARD_EV_PRESENT:
+		if (!r)
+			break;
+		r->present = true;
+		r->reading = false;
+		str_copy(r->atr, sizeof r->atr, ev->atr_hex);
+		reader_follow(a, r);
 		break;
 	case CARD_EV_DATA:
 		if (!r)
@@ -225,6 +251,12 @@ static void on_card_event(struct app *a, struct card_event *ev)
 	case CARD_EV_DONE:
 		if (!r)
 			break;
+		/* An account suspended while logged in is stopped before it
+		 * sees another card. */
+		if (a->logged_in && !account_still_active(a)) {
+			card_record_free(&ev->rec);
+			return;
+		}
 		audit_card(a, ev);
 		card_record_free(&r->rec);
 		r->rec = ev->rec;
@@ -460,15 +492,31 @@ static void draw(struct app *a)
 
 /* --- keys ------------------------------------------------------------------------ */
 
+/* The terminal's own theme and language (config file, else the locale):
+ * what the login screen shows, and what a user without settings gets. */
+static void app_terminal_defaults(struct app *a)
+{
+	const char *theme = config_get(&a->cfg, "theme");
+	tb_err err = { 0 };
+
+	i18n_init(config_get(&a->cfg, "language"));
+	if (theme_load(&a->theme, theme ? theme : "default", &err) && theme)
+		app_error(a, NULL, &err);
+	theme_apply(&a->theme);
+	a->dirty |= DIRTY_ALL;
+}
+
 static void session_save(struct app *a)
 {
 	char state[64];
 	tb_err err = { 0 };
+	const struct pane_ops *p = a->locked && a->before_lock ? a->before_lock : a->pane;
 
-	if (!a->logged_in)
+	if (!a->logged_in || p == &pane_login)
 		return;
-	/* Only where the user was: never a citizen's data. */
-	snprintf(state, sizeof state, "pane=%s", a->pane->id);
+	/* Only where the user was: never a citizen's data.  Locked, that is
+	 * the pane under the lock. */
+	snprintf(state, sizeof state, "pane=%s", p->id);
 	if (session_save_state(a->db, a->sess.id, state, &err))
 		app_error(a, NULL, &err);
 }
@@ -496,9 +544,9 @@ static const struct pane_ops *pane_by_id(const char *id)
 
 /* --- who is logged in ----------------------------------------------------------- */
 
-void app_cards(struct app *a, bool on, bool photo)
+void app_cards(struct app *a, bool on, bool photo, bool leave_present)
 {
-	struct card_monitor_opts mo = { .read_photo = photo };
+	struct card_monitor_opts mo = { .read_photo = photo, .leave_present = leave_present };
 	tb_err err = { 0 };
 
 	/* Stopping drops every record and photo with their readers. */
@@ -543,7 +591,9 @@ void app_logged_in(struct app *a, const struct user *u)
 			return;
 		}
 		a->logged_in = true;
-		/* The user's own settings, then where a lost session was. */
+		/* The user's own settings over the terminal's, then where a lost
+		 * session was. */
+		app_terminal_defaults(a);
 		if (settings_user_get(a->db, u->id, &us, &err) == 0) {
 			tb_err terr = { 0 };
 			if (us.theme[0] && theme_load(&a->theme, us.theme, &terr) == 0)
@@ -554,15 +604,17 @@ void app_logged_in(struct app *a, const struct user *u)
 				p = pane_by_id(us.default_pane);
 		}
 		if (a->sess.resumed && strncmp(a->sess.state, "pane=", 5) == 0 &&
-		    pane_by_id(a->sess.state + 5))
+		    pane_by_id(a->sess.state + 5) && pane_by_id(a->sess.state + 5) != &pane_login)
 			p = pane_by_id(a->sess.state + 5);
 	}
 	if (same && a->before_lock)
 		p = a->before_lock;
 	a->before_lock = NULL;
-	app_cards(a, true, true);
+	/* After an unlock the card left in the reader stays unread until the
+	 * officer asks (F5): nothing is read, and audited, unasked. */
+	app_cards(a, true, true, same);
 	app_show(a, p);
-	app_message(a, false, a->sess.resumed && !same ? _("Welcome back: your last session was resumed")
+	app_message(a, false, "%s", a->sess.resumed && !same ? _("Welcome back: your last session was resumed")
 		    : _("Logged in"));
 	a->dirty |= DIRTY_ALL;
 }
@@ -571,7 +623,7 @@ void app_logout(struct app *a, const char *reason)
 {
 	tb_err err = { 0 };
 
-	app_cards(a, false, false);
+	app_cards(a, false, false, false);
 	if (a->logged_in && session_end(a->db, a->sess.id, a->user.username, reason, &err))
 		app_error(a, NULL, &err);
 	a->logged_in = a->locked = false;
@@ -582,6 +634,7 @@ void app_logout(struct app *a, const char *reason)
 		a->pane->close(a);
 	a->pane = &pane_login;
 	a->before_lock = NULL;
+	app_terminal_defaults(a);
 	pane_login_mode(a, LOGIN_SIGN_IN);
 }
 
@@ -589,7 +642,7 @@ void app_logout(struct app *a, const char *reason)
  * the password again. */
 static void app_lock(struct app *a)
 {
-	app_cards(a, false, false);
+	app_cards(a, false, false, false);
 	audit_simple(a, AUDIT_SESSION_LOCK, "");
 	a->locked = true;
 	if (a->pane->close)
@@ -929,7 +982,7 @@ int app_run(void)
 			} else if (now - a->last_touch >= 60) {
 				tb_err terr = { 0 };
 				a->last_touch = now;
-				if (session_touch(a->db, a->sess.id, &terr))
+				if (account_still_active(a) && session_touch(a->db, a->sess.id, &terr))
 					app_error(a, NULL, &terr);
 			}
 		}
@@ -946,5 +999,6 @@ int app_run(void)
 	explicit_bzero(a, sizeof *a);
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
-	return 0;
+	/* A hang-up or a kill is not a quit: say so, as shells do. */
+	return sig_quit ? 128 + sig_quit : 0;
 }

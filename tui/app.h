@@ -125,8 +125,9 @@ void app_logged_in(struct app *a, const struct user *u);
 /* Ends the session (reason: SESSION_END_*) and goes back to the login pane. */
 void app_logout(struct app *a, const char *reason);
 /* Starts the card monitor (for registration: the officer's own card, no
- * photo) or stops it, wiping every record. */
-void app_cards(struct app *a, bool on, bool photo);
+ * photo; after an unlock: leaving a card already there unread) or stops it,
+ * wiping every record. */
+void app_cards(struct app *a, bool on, bool photo, bool leave_present);
 /* The purpose lookups are made for, or "" when the branch has none. */
 const char *app_purpose(const struct app *a);
 /* Switches to a pane (by its ops), saving the session's state. */

@@ -403,6 +403,9 @@ static void watch_print(const struct card_event *ev, int json)
 	case CARD_EV_INSERTED:
 		snprintf(line, sizeof line, "card inserted / เสียบบัตร: %s (ATR %s)", ev->reader, ev->atr_hex);
 		break;
+	case CARD_EV_PRESENT:
+		snprintf(line, sizeof line, "card present, not read / มีบัตรอยู่ ยังไม่ได้อ่าน: %s", ev->reader);
+		break;
 	case CARD_EV_DATA: {
 		char cid[32];
 		format_cid(ev->rec->cid, cid, sizeof cid);

@@ -211,6 +211,13 @@ static void card_draw(struct app *a, WINDOW *w)
 		draw_center(w, mid, _("Reading the card…"), ROLE_VALUE);
 		return;
 	}
+	if (r->present) {
+		char keys[32], line[256];
+		actions_keys(ACT_READ_AGAIN, keys, sizeof keys);
+		snprintf(line, sizeof line, _("A card is in the reader: %s reads it"), keys);
+		draw_center(w, mid, line, ROLE_VALUE);
+		return;
+	}
 	draw_center(w, mid, _("Insert the citizen's ID card"), ROLE_VALUE);
 	draw_center(w, mid + 1, "เสียบบัตรประจำตัวประชาชน · Insert the ID card", ROLE_MUTED);
 }

@@ -66,7 +66,7 @@ void pane_login_mode(struct app *a, enum login_mode m)
 		forms[m].focus = 1;
 	}
 	/* Registration may take the ID from the officer's own card. */
-	app_cards(a, m == LOGIN_REGISTER, false);
+	app_cards(a, m == LOGIN_REGISTER, false, false);
 	a->dirty |= DIRTY_ALL;
 }
 
@@ -108,7 +108,14 @@ static void register_submit(struct app *a)
 		return;
 	}
 	if (users_register(a->db, &n, &err)) {
+		static const char *names[] = { "username", "full_name", "cid", "position", "password" };
 		failure = err;
+		/* Mark the field the error names, and go to it. */
+		for (int i = 0; err.field && i < 5; i++)
+			if (strcmp(err.field, names[i]) == 0) {
+				reg[i].err = err;
+				forms[LOGIN_REGISTER].focus = i;
+			}
 		return;
 	}
 	pane_login_mode(a, LOGIN_SIGN_IN);
@@ -209,14 +216,16 @@ static void login_draw(struct app *a, WINDOW *w)
 	y += form_draw(f, w, y, x, label_cols, 70 - label_cols - 1) + 1;
 	getyx(w, cy, cx);
 	if (failure.id != TB_OK) {
-		text_draw(w, y++, x, 70, err_message(failure.id, i18n_lang()), theme_attr(ROLE_ERROR),
-			  theme_pair(ROLE_ERROR));
-		text_draw(w, y++, x, 70, err_hint(failure.id, i18n_lang()), theme_attr(ROLE_NORMAL),
-			  theme_pair(ROLE_NORMAL));
+		/* The code and its detail too: a lock-out says for how many
+		 * seconds, a bad field which one. */
+		char text[1024];
+		err_format(&failure, i18n_lang(), text, sizeof text);
+		y += text_draw_wrapped(w, y, x, 70, 4, text, theme_attr(ROLE_ERROR), theme_pair(ROLE_ERROR));
 	} else if (notice[0]) {
-		text_draw(w, y++, x, 70, notice, theme_attr(ROLE_OK), theme_pair(ROLE_OK));
+		y += text_draw_wrapped(w, y, x, 70, 2, notice, theme_attr(ROLE_OK), theme_pair(ROLE_OK));
 	}
-	text_draw(w, getmaxy(w) - 2, x, 70, _(hints[mode]), theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	text_draw_wrapped(w, getmaxy(w) - 3, x, 70, 2, _(hints[mode]), theme_attr(ROLE_MUTED),
+			  theme_pair(ROLE_MUTED));
 	/* The terminal's cursor rests in the focused field. */
 	wmove(w, cy, cx);
 	a->cursor = true;

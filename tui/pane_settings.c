@@ -46,7 +46,8 @@ static void settings_open(struct app *a)
 
 	if (settings_user_get(a->db, a->user.id, &us, &err))
 		app_error(a, NULL, &err);
-	put(F_THEME, us.theme[0] ? us.theme : a->theme.name);
+	/* Empty: the terminal's own theme. */
+	put(F_THEME, us.theme);
 	put(F_LANGUAGE, us.language);
 	put(F_PANE, us.default_pane[0] ? us.default_pane : "card");
 	put(F_AGENCY, a->branch.agency);

@@ -32,7 +32,11 @@ static void users_reload(struct app *a)
 {
 	static const int order[] = { USER_PENDING, USER_ACTIVE, USER_SUSPENDED, USER_REJECTED };
 	tb_err err = { 0 };
+	char selected[sizeof list[0].username] = "";
 
+	/* The selection stays on the same person when the list re-sorts. */
+	if (sel < nlist)
+		memcpy(selected, list[sel].username, sizeof selected);
 	explicit_bzero(list, sizeof list);
 	nlist = 0;
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
@@ -40,6 +44,9 @@ static void users_reload(struct app *a)
 			app_error(a, NULL, &err);
 			break;
 		}
+	for (int i = 0; selected[0] && i < nlist; i++)
+		if (strcmp(list[i].username, selected) == 0)
+			sel = i;
 	if (sel >= nlist)
 		sel = nlist > 0 ? nlist - 1 : 0;
 }

@@ -140,3 +140,35 @@ int text_wrap(const char *s, int cols, void (*line)(void *ud, const char *start,
 	}
 	return lines;
 }
+
+struct wrapped {
+	WINDOW *w;
+	int y, x, cols, max, n;
+	attr_t attr;
+	short pair;
+	const char *end;   /* where the whole text ends */
+};
+
+static void wrapped_line(void *ud, const char *start, size_t len)
+{
+	struct wrapped *c = ud;
+	char buf[1024];
+
+	if (c->n >= c->max)
+		return;
+	/* The last line allowed takes the rest, cut with "…" by text_draw. */
+	if (c->n == c->max - 1)
+		len = (size_t)(c->end - start);
+	snprintf(buf, sizeof buf, "%.*s", (int)len, start);
+	text_draw(c->w, c->y + c->n, c->x, c->cols, buf, c->attr, c->pair);
+	c->n++;
+}
+
+int text_draw_wrapped(WINDOW *w, int y, int x, int cols, int max_lines, const char *s,
+		      attr_t attr, short pair)
+{
+	struct wrapped c = { w, y, x, cols, max_lines, 0, attr, pair, s + strlen(s) };
+
+	text_wrap(s, cols, wrapped_line, &c);
+	return c.n;
+}

@@ -29,6 +29,11 @@ void text_pad(FILE *f, const char *s, int cols);
  * ends with "…".  Returns the columns drawn. */
 int text_draw(WINDOW *w, int y, int x, int cols, const char *s, attr_t attr, short pair);
 
+/* Draws s wrapped at spaces in `cols` columns from (y, x), at most
+ * max_lines lines (the last one cut with "…" if need be).  Returns lines used. */
+int text_draw_wrapped(WINDOW *w, int y, int x, int cols, int max_lines, const char *s,
+		      attr_t attr, short pair);
+
 /* Splits s into lines of at most `cols` columns at spaces (a word longer
  * than a line is cut at a character boundary).  Calls line(ud, start, bytes)
  * per line; returns the number of lines. */
