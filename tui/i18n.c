@@ -12,6 +12,8 @@
 extern int _nl_msg_cat_cntr;
 
 static enum tb_lang current = TB_LANG_EN;
+/* The locale's choice, read once before i18n_set changes LANGUAGE itself. */
+static int locale_thai = -1;
 
 static int locale_is_thai(void)
 {
@@ -53,6 +55,9 @@ void i18n_init(const char *setting)
 		i18n_set(TB_LANG_TH);
 	else if (setting && strcmp(setting, "en") == 0)
 		i18n_set(TB_LANG_EN);
-	else
-		i18n_set(locale_is_thai() ? TB_LANG_TH : TB_LANG_EN);
+	else {
+		if (locale_thai < 0)
+			locale_thai = locale_is_thai();
+		i18n_set(locale_thai ? TB_LANG_TH : TB_LANG_EN);
+	}
 }

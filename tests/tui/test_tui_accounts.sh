@@ -290,7 +290,7 @@ MALEE_CID=$(value malee cid)
 SOMCHAI_CID=$(value somchai cid)
 IFS='#' read -r _ somchai_first _ somchai_last <<<"$(value somchai name_th)"
 
-echo "1..35"
+echo "1..38"
 
 # === 1. a terminal nobody set up =========================================================
 SCREEN=nodb
@@ -700,6 +700,51 @@ start th2 counter-6
 login th2 "$OFFICER" "$PW"
 check "settings: after logging out and in again, and in a new program, the screen is Thai after login" \
 	eval 'wait_text th2 "F2 บัตร" && capture hup2 && grep -qF "F2 บัตร" "$dir/screen.hup2" && alive th2 && alive hup2'
+
+# === 17. the next user starts from the terminal's language ==========================================
+# th2 is in Thai because of its officer's setting; after F12 the login form
+# and an admin without a language setting are back in the terminal's own
+# (English here).
+keys th2 F12
+check "logout: the login form and the next user (no language set) are in the terminal's language" \
+	eval 'wait_text th2 "Log in" "User name" && login th2 "$ADMIN" "$ADMIN_PW" && wait_text th2 "F2 Card" &&
+		! grep -qF "F2 บัตร" "$dir/screen.th2" && alive th2'
+
+# === 18. suspended while logged in ===================================================================
+# A fresh officer (no settings of its own) and an empty reader.
+NEW=staff7 NEW_PW=staff7-password-1
+printf '%s\n' "$NEW" "ทดสอบ เจ็ด" "$(cid_of 310050077777)" "เจ้าหน้าที่" "$NEW_PW" "$NEW_PW" |
+	"$TABIEN" admin register --batch >>"$dir/cli.log" 2>&1
+as_admin approve "$NEW"
+pull
+SCREEN=sus
+start sus counter-7
+login sus "$NEW" "$NEW_PW"
+wait_text sus "F2 Card" "Insert the citizen"
+as_admin suspend "$NEW"
+insert malee
+check "suspended while logged in: the next card read logs the officer out; the card's data never shows" \
+	eval 'wait_text sus "You are not authorised" "User name" && ! grep -qF "$MALEE_CID" "$dir/screen.sus" &&
+		! grep -qF "${MALEE_CID:0:1}-${MALEE_CID:1:4}" "$dir/screen.sus" &&
+		! audit_csv | grep -qE ",$NEW,card\.read,,$MALEE_CID," && alive sus'
+pull
+as_admin reinstate "$NEW"
+quit sus
+
+# === 19. a hang-up while the screen is locked ========================================================
+SCREEN=hl
+start hl counter-8 2
+login hl "$NEW" "$NEW_PW"
+wait_text hl "F2 Card"
+keys hl F9
+wait_text hl "The screen is locked"
+kill -HUP "$(cat "$dir/pid.hl")"
+wait_dead hl
+start hl counter-8
+login hl "$NEW" "$NEW_PW"
+check "hang-up while locked: the next login resumes the pane under the lock (Diagnostics), not a login form" \
+	eval 'wait_text hl "Welcome back" "Card service" "F2 Card" && alive hl'
+quit hl
 
 # Under tools/check the program runs with the sanitizers: a report goes to
 # its terminal when it ends, and each terminal stays open after it.
