@@ -157,7 +157,8 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 }
 
 /* The one place that sets what every request shares. */
-static int xfer_setup(struct http *h, struct http_xfer *x, const char *url)
+static int xfer_setup(struct http *h, struct http_xfer *x, const char *url, const char *post,
+		      size_t post_len)
 {
 	CURL *e = x->easy;
 	CURLcode rc = CURLE_OK;
@@ -194,6 +195,10 @@ static int xfer_setup(struct http *h, struct http_xfer *x, const char *url)
 	SET(CURLOPT_XFERINFODATA, x);
 	if (x->headers)
 		SET(CURLOPT_HTTPHEADER, x->headers);
+	if (post) {
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)post_len);
+		SET(CURLOPT_COPYPOSTFIELDS, post);
+	}
 #undef SET
 	return rc == CURLE_OK ? 0 : -1;
 }
@@ -209,8 +214,8 @@ static void xfer_unlink(struct http_xfer *x)
 		}
 }
 
-struct http_xfer *http_get(struct http *h, const char *url, const char *const *headers,
-			   tb_err *err)
+static struct http_xfer *xfer_start(struct http *h, const char *url, const char *const *headers,
+				    const char *post, size_t post_len, tb_err *err)
 {
 	struct http_xfer *x = calloc(1, sizeof *x);
 
@@ -230,7 +235,7 @@ struct http_xfer *http_get(struct http *h, const char *url, const char *const *h
 			goto nomem;
 		x->headers = l;
 	}
-	if (xfer_setup(h, x, url))
+	if (xfer_setup(h, x, url, post, post_len))
 		goto nomem;
 	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK)
 		goto nomem;
@@ -238,8 +243,30 @@ struct http_xfer *http_get(struct http *h, const char *url, const char *const *h
 	return x;
 nomem:
 	http_xfer_free(&x);
-	err_set(err, TB_E_NOMEM, 0, "http_get");
+	err_set(err, TB_E_NOMEM, 0, post ? "http_post" : "http_get");
 	return NULL;
+}
+
+struct http_xfer *http_get(struct http *h, const char *url, const char *const *headers,
+			   tb_err *err)
+{
+	return xfer_start(h, url, headers, NULL, 0, err);
+}
+
+struct http_xfer *http_post(struct http *h, const char *url, const char *const *headers,
+			    const char *body, size_t len, tb_err *err)
+{
+	return xfer_start(h, url, headers, body ? body : "", body ? len : 0, err);
+}
+
+const char *http_xfer_content_type(const struct http_xfer *x)
+{
+	char *ct = NULL;
+
+	if (!x->done || x->result != CURLE_OK ||
+	    curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct) != CURLE_OK || !ct)
+		return "";
+	return ct;
 }
 
 static void xfer_finish(struct http_xfer *x, CURLcode rc)

@@ -45,6 +45,11 @@ void http_free(struct http **h);
 struct http_xfer *http_get(struct http *h, const char *url, const char *const *headers,
 			   tb_err *err);
 
+/* Starts a POST of body (len bytes, copied); headers as for http_get (the
+ * caller names the Content-Type). */
+struct http_xfer *http_post(struct http *h, const char *url, const char *const *headers,
+			    const char *body, size_t len, tb_err *err);
+
 /* For the caller's poll loop: the sockets libcurl waits on (at most max; *n
  * set) and how long to wait at most (-1: no limit from libcurl).  After
  * poll returns (for any reason), call http_perform. */
@@ -71,6 +76,10 @@ void http_cancel(struct http_xfer *x);
  * TB_E_NET_TOO_LARGE, TB_E_NET_CANCELLED. */
 int http_xfer_result(const struct http_xfer *x, long *status, const char **body, size_t *len,
 		     tb_err *err);
+
+/* After x is done: the answer's Content-Type ("" when none), valid until
+ * http_xfer_free. */
+const char *http_xfer_content_type(const struct http_xfer *x);
 
 /* 0 for 2xx, else -1 with the catalogue entry for the status (detail: the
  * status): 401/403 TB_E_NET_DENIED, 404 TB_E_NET_NOT_FOUND, 5xx

@@ -910,6 +910,25 @@ out:
 	return rc;
 }
 
+int linkage_gdx_token(struct linkage *lk, const char *agent_cid, char *out, size_t size,
+		      tb_err *err)
+{
+	if (!ids_ok(agent_cid))
+		return err_set(err, TB_E_AUTH_INVALID, 0, "officer cid");
+	if (!token_fresh(lk, agent_cid) && token_fetch(lk, agent_cid, err))
+		return -1;
+	if (!str_copy(out, size, lk->token)) {
+		explicit_bzero(out, size);
+		return err_set(err, TB_E_LK_TOKEN, 0, "token too long");
+	}
+	return 0;
+}
+
+const struct linkage_config *linkage_gdx_config(const struct linkage *lk)
+{
+	return &lk->c;
+}
+
 int linkage_query(struct linkage *lk, struct db *d, const struct linkage_request *rq,
 		  struct linkage_result **out, tb_err *err)
 {

@@ -216,6 +216,15 @@ void linkage_free(struct linkage **lk);
 int linkage_query(struct linkage *lk, struct db *d, const struct linkage_request *rq,
 		  struct linkage_result **out, tb_err *err);
 
+/* For the other GDX services (DBD juristic persons) that share the officer's
+ * token: the cached one while fresh, else a new one (counted in
+ * linkage_stats).  After an answer that linkage_token_expired() calls
+ * expired, linkage_forget_token() and ask again, once. */
+int linkage_gdx_token(struct linkage *lk, const char *agent_cid, char *out, size_t size,
+		      tb_err *err);
+/* The gateway's settings (gdx.url, the consumer key, http.*). */
+const struct linkage_config *linkage_gdx_config(const struct linkage *lk);
+
 /* Drops the token (log-out, lock). */
 void linkage_forget_token(struct linkage *lk);
 
