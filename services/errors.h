@@ -362,8 +362,48 @@
 	  "Note the code and report it to branch support; the list of codes is in the manual", \
 	  "จดรหัสแล้วแจ้งฝ่ายสนับสนุนของสาขา รายการรหัสอยู่ในคู่มือ")
 
+/* DBD (กรมพัฒนาธุรกิจการค้า) juristic persons, over GDX or the open API.  The
+ * DBD status code (1004, 8888 ...) is kept in tb_err.detail. */
+#define TB_ERRORS_DBD(X) \
+	X(TB_E_DBD_ID_INVALID, "input", "JURISTIC-ID-INVALID", \
+	  "The juristic ID is not 13 digits with a correct check digit", \
+	  "เลขทะเบียนนิติบุคคลไม่ใช่ตัวเลข 13 หลักที่หลักตรวจสอบถูกต้อง", \
+	  "Check the number on the company certificate; nothing was sent", \
+	  "ตรวจสอบเลขจากหนังสือรับรองนิติบุคคล ยังไม่มีการส่งคำขอใด ๆ") \
+	X(TB_E_DBD_NOT_FOUND, "dbd", "JURISTIC-NOT-FOUND", \
+	  "DBD has no juristic person with this ID", \
+	  "กรมพัฒนาธุรกิจการค้าไม่พบนิติบุคคลเลขนี้", \
+	  "Check the juristic ID with the company certificate; a company registered today may not be listed yet", \
+	  "ตรวจสอบเลขทะเบียนกับหนังสือรับรองนิติบุคคล นิติบุคคลที่เพิ่งจดทะเบียนวันนี้อาจยังไม่มีข้อมูล") \
+	X(TB_E_DBD_BAD_ID, "dbd", "JURISTIC-BAD-ID", \
+	  "DBD did not accept the juristic ID", \
+	  "กรมพัฒนาธุรกิจการค้าไม่รับเลขทะเบียนนิติบุคคลนี้", \
+	  "Check the juristic ID; if it is right, report the code shown to branch support", \
+	  "ตรวจสอบเลขทะเบียนนิติบุคคล หากถูกต้องให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_DBD_QUOTA, "dbd", "JURISTIC-QUOTA", \
+	  "Today's quota of DBD lookups is used up", \
+	  "โควตาการสอบถามข้อมูลนิติบุคคลของวันนี้หมดแล้ว", \
+	  "Try again tomorrow; a copy saved earlier is shown when there is one", \
+	  "ลองใหม่ในวันถัดไป หากมีข้อมูลที่บันทึกไว้ก่อนหน้า โปรแกรมจะแสดงข้อมูลนั้นแทน") \
+	X(TB_E_DBD_BLOCKED, "dbd", "JURISTIC-BLOCKED", \
+	  "DBD's web firewall is blocking this terminal for now (too many lookups in a short time)", \
+	  "ระบบป้องกันของกรมพัฒนาธุรกิจการค้าระงับการเข้าถึงจากเครื่องนี้ชั่วคราว (สอบถามถี่เกินไป)", \
+	  "Wait at least 15 minutes before the next lookup; do not retry in a loop", \
+	  "รออย่างน้อย 15 นาทีก่อนสอบถามครั้งถัดไป และอย่าสั่งซ้ำติดต่อกัน") \
+	X(TB_E_DBD_UNREACHABLE, "dbd", "JURISTIC-UNREACHABLE", \
+	  "The DBD open data service cannot be reached or did not answer properly", \
+	  "ติดต่อบริการข้อมูลเปิดของกรมพัฒนาธุรกิจการค้าไม่ได้ หรือตอบกลับไม่ถูกต้อง", \
+	  "Check the network and dbd.open_url, then try again later; a copy saved earlier is shown when there is one", \
+	  "ตรวจสอบเครือข่ายและ dbd.open_url แล้วลองใหม่ภายหลัง หากมีข้อมูลที่บันทึกไว้ก่อนหน้า โปรแกรมจะแสดงข้อมูลนั้นแทน") \
+	X(TB_E_DBD_OTHER, "dbd", "JURISTIC-ERROR", \
+	  "DBD reported an error (the code is shown)", \
+	  "กรมพัฒนาธุรกิจการค้าแจ้งข้อผิดพลาด (แสดงรหัสไว้)", \
+	  "Try again later; if it repeats, report the code shown to branch support", \
+	  "ลองใหม่ภายหลัง หากยังเกิดซ้ำ ให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา")
+
 #define TB_ERRORS(X) TB_ERRORS_GENERAL(X) TB_ERRORS_PCSC(X) TB_ERRORS_CARD(X) \
-	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X) TB_ERRORS_GATEWAY(X)
+	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X) TB_ERRORS_GATEWAY(X) \
+	TB_ERRORS_DBD(X)
 
 enum tb_err_id {
 	TB_OK = 0,

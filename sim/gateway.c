@@ -1,5 +1,5 @@
 /* tabien-gateway: the GDX gateway's shapes (token, Linkage link, agent
- * permission) on 127.0.0.1 only, from a synthetic population in JSON
+ * permission, DBD juristic profile) and the DBD open API on 127.0.0.1 only, from a synthetic population in JSON
  * (sim/gateway/population.json), with switches for every failure the
  * client must survive.  Requests are counted (GET /__stats, --stats-file)
  * so tests can tell a retry from a retry storm. */
@@ -28,6 +28,10 @@ typedef enum MHD_Result mhd_result;
 #endif
 
 #define MAX_TOKENS 256
+#define DBD_GDX_PATH "/ws/dbd/juristic/v7/general/profile"
+#define DBD_OPEN_PREFIX "/api/v1/juristic_person/"
+#define DBD_SCOPE 1000         /* --scope dbd[:ID]: the two DBD endpoints */
+#define UPLOAD_MAX 4096
 
 struct fault {
 	int status;            /* answer this HTTP status */
@@ -43,12 +47,13 @@ static struct {
 	int token_ttl_s;
 	int html;
 	int deny_service;      /* 0: none */
+	int dbd_quota, dbd_waf, dbd_array;   /* the open API's own failures and shape */
 	char deny_cid[14];
 	struct fault f;
 	cJSON *pop;
 	pthread_mutex_t lock;
 	int expire_next;       /* the next N link requests: token expired */
-	unsigned n_token, n_link, n_permission, n_other;
+	unsigned n_token, n_link, n_permission, n_other, n_dbd_gdx, n_dbd_open;
 	struct { char tok[33]; time_t at; } tokens[MAX_TOKENS];
 	unsigned n_tokens;
 } S = { .key = "sim-key", .secret = "sim-secret", .token_ttl_s = 3600,
@@ -84,8 +89,8 @@ static void stats_write(void)
 	f = fopen(tmp, "w");
 	if (!f)
 		return;
-	fprintf(f, "token %u\nlink %u\npermission %u\nother %u\n", S.n_token, S.n_link,
-		S.n_permission, S.n_other);
+	fprintf(f, "token %u\nlink %u\npermission %u\nother %u\ndbd_gdx %u\ndbd_open %u\n",
+		S.n_token, S.n_link, S.n_permission, S.n_other, S.n_dbd_gdx, S.n_dbd_open);
 	fclose(f);
 	rename(tmp, S.stats_file);
 }
@@ -404,13 +409,200 @@ static mhd_result on_permission(struct MHD_Connection *c)
 	return r;
 }
 
+/* --- DBD ------------------------------------------------------------------------------------ */
+
+static const cJSON *company(const char *id)
+{
+	return id ? cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(S.pop, "juristic"), id) : NULL;
+}
+
+/* {"status":{"code":"NNNN","description":...},"data":data} (data taken). */
+static cJSON *dbd_answer(const char *code, const char *desc, cJSON *data)
+{
+	cJSON *o = cJSON_CreateObject(), *st = cJSON_AddObjectToObject(o, "status");
+
+	cJSON_AddStringToObject(st, "code", code);
+	cJSON_AddStringToObject(st, "description", desc);
+	cJSON_AddItemToObject(o, "data", data ? data : cJSON_CreateObject());
+	return o;
+}
+
+static mhd_result send_taken(struct MHD_Connection *c, int status, cJSON *o, int html)
+{
+	mhd_result r = send_json(c, status, o, html);
+
+	cJSON_Delete(o);
+	return r;
+}
+
+/* The failure switches both DBD endpoints share; MHD_YES + *sent when one
+ * answered. */
+static mhd_result dbd_faults(struct MHD_Connection *c, const char *id, int html, int *sent)
+{
+	*sent = 1;
+	if (!in_scope(DBD_SCOPE, id)) {
+		*sent = 0;
+		return MHD_YES;
+	}
+	if (S.f.latency_ms)
+		sleep_ms(S.f.latency_ms);
+	if (S.f.reset)
+		return send_reset(c);
+	if (S.f.status)
+		return send_body(c, S.f.status, "{\"Message\":\"simulated failure\"}", html);
+	if (S.f.malformed)
+		return send_body(c, 200, "{\"status\":{\"code\":\"1000\"},\"data\":{\"cd:Organizatio", html);
+	if (S.f.oversize || S.f.oversize_chunked) {
+		size_t n = 3u * 1024 * 1024;
+		char *b = malloc(n);
+		if (!b)
+			return MHD_NO;
+		memset(b, ' ', n);
+		b[0] = '{';
+		b[n - 1] = '}';
+		return send_feed(c, b, n, S.f.oversize_chunked ? MHD_SIZE_UNKNOWN : n, 0, 0);
+	}
+	*sent = 0;
+	return MHD_YES;
+}
+
+static mhd_result dbd_send(struct MHD_Connection *c, const char *id, cJSON *o, int html)
+{
+	mhd_result r;
+
+	if (in_scope(DBD_SCOPE, id) && (S.f.truncate || S.f.drip_ms)) {
+		char *b = cJSON_PrintUnformatted(o);
+		size_t n = b ? strlen(b) : 0;
+		cJSON_Delete(o);
+		if (!b)
+			return MHD_NO;
+		return send_feed(c, b, n, S.f.truncate ? n + 500 : n, S.f.drip_ms, S.f.truncate);
+	}
+	r = send_json(c, 200, o, html);
+	cJSON_Delete(o);
+	return r;
+}
+
+/* POST /ws/dbd/juristic/v7/general/profile {"OrganizationJuristicID":"..."}:
+ * the whole profile, directors and signing authority included; an unknown
+ * company is data {}. */
+static mhd_result on_dbd_gdx(struct MHD_Connection *c, const char *upload, size_t len)
+{
+	const char *key = header(c, "Consumer-Key"), *tok = header(c, "Token");
+	cJSON *in = cJSON_ParseWithLength(upload, len), *data;
+	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(in, "OrganizationJuristicID");
+	char id[14] = "";
+	int ts, expire = 0, sent;
+	mhd_result r;
+
+	count(&S.n_dbd_gdx);
+	if (cJSON_IsString(idv) && strlen(idv->valuestring) == 13)
+		memcpy(id, idv->valuestring, 14);
+	cJSON_Delete(in);
+	if (!key || strcmp(key, S.key) != 0)
+		return send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
+	ts = token_state(tok);
+	if (ts == 1)
+		return send_body(c, 401, "{\"Message\":\"token not found\"}", 0);
+	pthread_mutex_lock(&S.lock);
+	if (S.expire_next > 0) {
+		S.expire_next--;
+		expire = 1;
+	}
+	pthread_mutex_unlock(&S.lock);
+	if (ts == 2 || expire)
+		return send_body(c, 401, "{\"Message\":\"Token expire\"}", 0);
+	if (!cid_ok(id))
+		return send_taken(c, 200, dbd_answer("1051", "invalid OrganizationJuristicID", NULL), 0);
+	r = dbd_faults(c, id, 0, &sent);
+	if (sent)
+		return r;
+	if (in_scope(DBD_SCOPE, id) && S.f.code)
+		return send_code(c, 200, S.f.code, "simulated");
+	data = cJSON_CreateObject();
+	if (company(id))
+		cJSON_AddItemToObject(data, "cd:OrganizationJuristicPerson", cJSON_Duplicate(company(id), 1));
+	return dbd_send(c, id, dbd_answer("1000", "success", data), 0);
+}
+
+/* The open API's reading of a company: no directors nor signing authority,
+ * Christian-era dates, the address under another name. */
+static cJSON *open_shape(const cJSON *co)
+{
+	cJSON *o = cJSON_Duplicate(co, 1), *addr, *wrap, *date;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "cd:OrganizationJuristicPersonList");
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "cd:OrganizationJuristicPersonDescription");
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "cd:OrganizationJuristicPaidUpCapital");
+	addr = cJSON_DetachItemFromObjectCaseSensitive(o, "cd:Address");
+	if (addr) {
+		wrap = cJSON_AddObjectToObject(o, "cd:OrganizationJuristicAddress");
+		cJSON_AddItemToObject(wrap, "cr:AddressType", addr);
+	}
+	date = cJSON_GetObjectItemCaseSensitive(o, "cd:OrganizationJuristicRegisterDate");
+	if (cJSON_IsString(date) && strlen(date->valuestring) == 8) {
+		char ce[9];
+		snprintf(ce, sizeof ce, "%04d%s", atoi(date->valuestring) / 10000 - 543,
+			 date->valuestring + 4);
+		cJSON_SetValuestring(date, ce);
+	}
+	return o;
+}
+
+/* GET /api/v1/juristic_person/<13>: JSON served as text/html, always. */
+static mhd_result on_dbd_open(struct MHD_Connection *c, const char *id)
+{
+	cJSON *data, *person;
+	int sent;
+	mhd_result r;
+
+	count(&S.n_dbd_open);
+	r = dbd_faults(c, id, 1, &sent);
+	if (sent)
+		return r;
+	if (in_scope(DBD_SCOPE, id) && S.dbd_waf)
+		return send_body(c, 403, "<!DOCTYPE html><html><head><title>Request Rejected</title></head>"
+				 "<body>The requested URL was rejected. Please consult with your "
+				 "administrator.<br>Your support ID is: 1234567890</body></html>", 1);
+	if (in_scope(DBD_SCOPE, id) && S.dbd_quota)
+		return send_taken(c, 200, dbd_answer("8888", "Quota exceeded", cJSON_CreateArray()), 1);
+	if (!cid_ok(id))
+		return send_taken(c, 200, dbd_answer("1051", "Invalid juristic id", cJSON_CreateArray()), 1);
+	if (!company(id))
+		return send_taken(c, 200, dbd_answer("1004", "Data not found", cJSON_CreateArray()), 1);
+	person = cJSON_CreateObject();
+	cJSON_AddItemToObject(person, "cd:OrganizationJuristicPerson", open_shape(company(id)));
+	if (S.dbd_array) {
+		data = cJSON_CreateArray();
+		cJSON_AddItemToArray(data, person);
+	} else {
+		data = person;
+	}
+	return dbd_send(c, id, dbd_answer("1000", "Success", data), 1);
+}
+
+struct upload {
+	char buf[UPLOAD_MAX];
+	size_t len;
+};
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)c, (void)toe;
+	free(*con_cls);
+	*con_cls = NULL;
+}
+
 static mhd_result on_stats(struct MHD_Connection *c)
 {
 	char body[256];
 
 	pthread_mutex_lock(&S.lock);
-	snprintf(body, sizeof body, "{\"token\":%u,\"link\":%u,\"permission\":%u,\"other\":%u}",
-		 S.n_token, S.n_link, S.n_permission, S.n_other);
+	snprintf(body, sizeof body, "{\"token\":%u,\"link\":%u,\"permission\":%u,\"other\":%u,"
+		 "\"dbd_gdx\":%u,\"dbd_open\":%u}", S.n_token, S.n_link, S.n_permission, S.n_other,
+		 S.n_dbd_gdx, S.n_dbd_open);
 	pthread_mutex_unlock(&S.lock);
 	return send_body(c, 200, body, 0);
 }
@@ -419,7 +611,26 @@ static mhd_result on_request(void *cls, struct MHD_Connection *c, const char *ur
 			     const char *method, const char *version, const char *upload,
 			     size_t *upload_size, void **con_cls)
 {
-	(void)cls, (void)version, (void)upload, (void)upload_size, (void)con_cls;
+	(void)cls, (void)version;
+	if (strcmp(method, "POST") == 0 && strcmp(url, DBD_GDX_PATH) == 0) {
+		struct upload *u = *con_cls;
+
+		/* libmicrohttpd hands the body over in pieces, then calls once more. */
+		if (!u) {
+			*con_cls = u = calloc(1, sizeof *u);
+			return u ? MHD_YES : MHD_NO;
+		}
+		if (*upload_size) {
+			size_t n = *upload_size;
+			if (n > UPLOAD_MAX - 1 - u->len)
+				n = UPLOAD_MAX - 1 - u->len;
+			memcpy(u->buf + u->len, upload, n);
+			u->len += n;
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		return on_dbd_gdx(c, u->buf, u->len);
+	}
 	if (strcmp(method, "GET") != 0) {
 		count(&S.n_other);
 		return send_body(c, 405, "{\"Message\":\"method not allowed\"}", 0);
@@ -430,6 +641,8 @@ static mhd_result on_request(void *cls, struct MHD_Connection *c, const char *ur
 		return on_link(c);
 	if (strcmp(url, "/ws/dopa/linkage/v1/agent/permission") == 0)
 		return on_permission(c);
+	if (strncmp(url, DBD_OPEN_PREFIX, strlen(DBD_OPEN_PREFIX)) == 0)
+		return on_dbd_open(c, url + strlen(DBD_OPEN_PREFIX));
 	if (strcmp(url, "/__stats") == 0)
 		return on_stats(c);
 	count(&S.n_other);
@@ -442,7 +655,7 @@ static int scope_parse(const char *s, int *service, char *cid)
 {
 	const char *colon = strchr(s, ':');
 
-	*service = atoi(s);
+	*service = strncmp(s, "dbd", 3) == 0 && (!s[3] || s[3] == ':') ? DBD_SCOPE : atoi(s);
 	cid[0] = '\0';
 	if (*service <= 0)
 		return -1;
@@ -486,16 +699,21 @@ static void usage(FILE *f)
 	      "         [--deny SERVICE[:CID]] [--scope SERVICE[:CID]] [--latency-ms N] [--status CODE]\n"
 	      "         [--code NNNNN] [--quota] [--malformed] [--truncate] [--oversize]\n"
 	      "         [--oversize-chunked] [--drip-ms N] [--reset] [--html]\n"
-	      "Serves the GDX token, Linkage link and agent permission endpoints on 127.0.0.1\n"
-	      "(an ephemeral port, printed and written to --port-file).  --scope limits the\n"
-	      "failure switches to one service, or one service for one citizen.\n", f);
+	      "         [--dbd-quota] [--dbd-waf] [--dbd-array]\n"
+	      "Serves the GDX token, Linkage link, agent permission and DBD profile endpoints\n"
+	      "and the DBD open API on 127.0.0.1 (an ephemeral port, printed and written to\n"
+	      "--port-file).  --scope limits the failure switches to one service, or one\n"
+	      "service for one citizen; --scope dbd[:ID] to the DBD endpoints.  --dbd-quota\n"
+	      "(status 8888), --dbd-waf (403 with an HTML page) and --dbd-array (data as an\n"
+	      "array) concern the open API.\n", f);
 }
 
 int main(int argc, char **argv)
 {
 	enum { O_DATA = 1, O_PORT_FILE, O_STATS, O_KEY, O_SECRET, O_TTL, O_EXPIRE, O_DENY, O_SCOPE,
 	       O_LATENCY, O_STATUS, O_CODE, O_QUOTA, O_MALFORMED, O_TRUNCATE, O_OVERSIZE,
-	       O_OVERSIZE_CHUNKED, O_DRIP, O_RESET, O_HTML, O_HELP };
+	       O_OVERSIZE_CHUNKED, O_DRIP, O_RESET, O_HTML, O_DBD_QUOTA, O_DBD_WAF, O_DBD_ARRAY,
+	       O_HELP };
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, O_DATA },
 		{ "port-file", required_argument, NULL, O_PORT_FILE },
@@ -517,6 +735,9 @@ int main(int argc, char **argv)
 		{ "drip-ms", required_argument, NULL, O_DRIP },
 		{ "reset", no_argument, NULL, O_RESET },
 		{ "html", no_argument, NULL, O_HTML },
+		{ "dbd-quota", no_argument, NULL, O_DBD_QUOTA },
+		{ "dbd-waf", no_argument, NULL, O_DBD_WAF },
+		{ "dbd-array", no_argument, NULL, O_DBD_ARRAY },
 		{ "help", no_argument, NULL, O_HELP },
 		{ 0 },
 	};
@@ -555,6 +776,9 @@ int main(int argc, char **argv)
 		case O_DRIP: S.f.drip_ms = atoi(optarg); break;
 		case O_RESET: S.f.reset = 1; break;
 		case O_HTML: S.html = 1; break;
+		case O_DBD_QUOTA: S.dbd_quota = 1; break;
+		case O_DBD_WAF: S.dbd_waf = 1; break;
+		case O_DBD_ARRAY: S.dbd_array = 1; break;
 		case O_HELP: usage(stdout); return 0;
 		default: goto usage;
 		}
@@ -573,7 +797,8 @@ int main(int argc, char **argv)
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 			     MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-			     MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "tabien-gateway: cannot listen on 127.0.0.1\n");
 		return 1;

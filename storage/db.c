@@ -103,6 +103,17 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	"  PRIMARY KEY (user_id, key)"
 	") WITHOUT ROWID;"
 	"ALTER TABLE sessions ADD COLUMN state TEXT NOT NULL DEFAULT '';",
+
+	/* 3: DBD answers kept for a while (public business data, not personal),
+	 * one per company and source, so a lookup within the TTL sends nothing
+	 * and an outage can still show the last copy. */
+	"CREATE TABLE juristic_cache ("
+	"  id TEXT NOT NULL,"
+	"  source TEXT NOT NULL CHECK (source IN ('gdx', 'open')),"
+	"  fetched_at INTEGER NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  PRIMARY KEY (id, source)"
+	") WITHOUT ROWID;",
 };
 
 sqlite3 *db_handle(struct db *d)

@@ -1,6 +1,7 @@
 /* The database: one SQLite file per terminal account holding branch settings,
- * users, user settings, sessions and the audit trail (never citizen data,
- * only the audit's references to it).  Opened in WAL mode with a busy
+ * users, user settings, sessions, the audit trail (never citizen data, only
+ * the audit's references to it) and a cache of DBD company answers (public
+ * business data).  Opened in WAL mode with a busy
  * timeout and foreign keys; the schema is migrated forward one version at a
  * time, each in its own transaction; a file newer than the program is
  * refused.  Every time stored comes from db_now(), so tests can move it. */
@@ -13,8 +14,9 @@
 #include "services/errors.h"
 
 /* The schema this program writes.  1: branch settings, purposes, users,
- * sessions, audit; 2: user settings and the sessions' saved state. */
-#define DB_SCHEMA_VERSION 2
+ * sessions, audit; 2: user settings and the sessions' saved state;
+ * 3: the juristic (DBD) cache. */
+#define DB_SCHEMA_VERSION 3
 
 /* "2024-05-01T03:04:05Z" plus the NUL. */
 #define DB_TIME_MAX 21

@@ -19,6 +19,8 @@ int cmd_card(int argc, char **argv);
 int cmd_admin(int argc, char **argv);
 /* tabien linkage query|household (cmd_linkage.c) */
 int cmd_linkage(int argc, char **argv);
+/* tabien juristic show (cmd_juristic.c) */
+int cmd_juristic(int argc, char **argv);
 /* tabien audit verify|export (cmd_admin.c) */
 int cmd_audit(int argc, char **argv);
 /* Before the full screen is taken: EXIT_OK when the database (db_path, or

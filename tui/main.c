@@ -54,12 +54,16 @@ static void usage(FILE *f)
 	      "  linkage household --cid ID --as USER [--purpose TEXT] [--json] [--batch]\n"
 	      "             the household members (007) and the house (008)\n"
 	      "             รายการคนในบ้าน (007) และรายละเอียดบ้าน (008)\n"
+	      "  juristic show ID --as USER [--purpose TEXT] [--refresh] [--json] [--batch]\n"
+	      "             a company from DBD (GDX or the open API; saved copies for a day)\n"
+	      "             ข้อมูลนิติบุคคลจากกรมพัฒนาธุรกิจการค้า (ผ่าน GDX หรือข้อมูลเปิด)\n"
 	      "\n"
 	      "  --db PATH  the database (default $TABIEN_DB, else ~/.local/share/tabien/tabien.db)\n"
 	      "  --batch    read every answer, passwords too, from standard input, one per line\n"
 	      "\n"
 	      "exit status: 0 done, 1 failed (the message says why), 2 usage,\n"
-	      "             3 read but the card's data has problems (see the warnings)\n",
+	      "             3 read but the card's data has problems (see the warnings),\n"
+	      "               or a company shown from an old copy because DBD failed\n",
 	      f);
 }
 
@@ -99,6 +103,8 @@ int main(int argc, char **argv)
 		return cmd_audit(argc - 1, argv + 1);
 	if (strcmp(argv[1], "linkage") == 0)
 		return cmd_linkage(argc - 1, argv + 1);
+	if (strcmp(argv[1], "juristic") == 0)
+		return cmd_juristic(argc - 1, argv + 1);
 	fprintf(stderr, "tabien: unknown command '%s' / ไม่รู้จักคำสั่ง '%s'\n", argv[1], argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

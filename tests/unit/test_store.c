@@ -297,7 +297,7 @@ static void migration_from_v1_keeps_data(void **state)
 		"VALUES (2, 'counter-1', '2023-11-14T22:00:00Z', '2023-11-14T22:05:00Z')");
 
 	f->d = open_ok(f, 0);
-	assert_int_equal(db_version(f->d), 2);
+	assert_int_equal(db_version(f->d), DB_SCHEMA_VERSION);
 	assert_int_equal(users_get(f->d, "staff.a", &u, &err), 0);
 	assert_int_equal(u.status, USER_ACTIVE);
 	assert_string_equal(u.full_name, "มาลี มีสุข");
@@ -877,7 +877,7 @@ static void injection_is_stored_verbatim(void **state)
 	db_close(&f->d);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM users"), 5);
 	assert_true(raw_int(f->path, "SELECT count(*) FROM audit") > 10);
-	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"), 7);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"), 8);
 	f->d = open_ok(f, 0);
 	assert_int_equal(audit_verify(f->d, &chk, &err), 0);
 	free(b);

@@ -1,0 +1,478 @@
+/* `tabien juristic show ID`: a company (juristic person) from DBD, over GDX
+ * or the open API (services/juristic.h), as the officer named by --as, whose
+ * lookups the audit trail records.  The ID's check digit is checked before
+ * the password is asked or anything is sent.  A copy shown from the cache
+ * says how old it is; one shown because DBD failed is labelled stale and the
+ * command exits 3. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "services/configfile.h"
+#include "services/format.h"
+#include "services/juristic.h"
+#include "services/linkage.h"
+#include "services/settings.h"
+#include "services/users.h"
+#include "storage/db.h"
+#include "tui/cmd.h"
+#include "tui/text.h"
+
+#define LABEL_COLS 38
+#define WRAP_COLS 40
+#define LONG_INDENT 4
+#define LONG_COLS 74
+#define PASSWORD_BYTES (USERS_PASSWORD_MAX + 2)
+
+struct jr_opts {
+	const char *db, *as, *purpose;
+	char id[32];
+	int json, batch, refresh;
+};
+
+/* --- the officer -------------------------------------------------------------------------- */
+
+/* One line from fd 0 without stdio, so the password stays in no buffer. */
+static int secret_line(char *buf, size_t size)
+{
+	size_t n = 0;
+	int got = 0;
+	char c;
+
+	for (;;) {
+		ssize_t r = read(STDIN_FILENO, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got = 1;
+		if (c == '\n')
+			break;
+		if (n + 1 < size)
+			buf[n++] = c;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return got ? 0 : -1;
+}
+
+static int officer_login(struct db *d, const struct jr_opts *o, struct user *who, tb_err *err)
+{
+	char pw[PASSWORD_BYTES];
+	struct termios saved, t;
+	int echo_off = 0, r;
+
+	if (!o->as)
+		return err_set(err, TB_E_USAGE, 0, "--as USER");
+	if (!o->batch) {
+		if (!isatty(STDIN_FILENO))
+			return err_set(err, TB_E_USAGE, 0, "no terminal to ask on: use --batch");
+		fprintf(stderr, "Password of %s / รหัสผ่านของ %s: ", o->as, o->as);
+		fflush(stderr);
+		if (tcgetattr(STDIN_FILENO, &saved) == 0) {
+			t = saved;
+			t.c_lflag &= ~(tcflag_t)ECHO;
+			t.c_lflag |= ECHONL;
+			echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
+		}
+	}
+	r = secret_line(pw, sizeof pw);
+	if (echo_off)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+	r = r ? err_set(err, TB_E_USAGE, 0, "end of input") : users_login(d, o->as, pw, who, err);
+	sodium_memzero(pw, sizeof pw);
+	if (r == 0 && who->must_change)
+		r = err_set(err, TB_E_AUTH_MUST_CHANGE, 0, NULL);
+	return r;
+}
+
+/* --- printing ------------------------------------------------------------------------------ */
+
+static void row(const char *label, const char *value)
+{
+	text_pad(stdout, label, LABEL_COLS);
+	printf("%s\n", value && *value ? value : "-");
+}
+
+static void wrap_line(void *ud, const char *start, size_t len)
+{
+	(void)ud;
+	printf("%*s%.*s\n", LONG_INDENT, "", (int)len, start);
+}
+
+/* Short text beside its label; long Thai text (objectives run to hundreds
+ * of letters without spaces between words) on the lines below, as wide as
+ * 80 columns allow, so fewer words are cut. */
+static void row_long(const char *label, const char *value)
+{
+	if (!value || !*value || text_width(value) <= WRAP_COLS) {
+		row(label, value);
+		return;
+	}
+	printf("%s\n", label);
+	text_wrap(value, LONG_COLS, wrap_line, NULL);
+}
+
+static void date_text(int32_t be, char *out, size_t size)
+{
+	struct card_date d = { be / 10000, be / 100 % 100, be % 100, false };
+	char th[64], en[64];
+
+	if (be == 0) {
+		snprintf(out, size, "-");
+		return;
+	}
+	format_date(&d, TB_LANG_TH, th, sizeof th);
+	format_date(&d, TB_LANG_EN, en, sizeof en);
+	snprintf(out, size, "%s (%s)", th, en);
+}
+
+static void status_text(const struct juristic_result *r, char *out, size_t size)
+{
+	const char *en = juristic_status_name(r->status, TB_LANG_EN);
+
+	if (en)
+		snprintf(out, size, "%s (%s)", r->status_text, en);
+	else
+		snprintf(out, size, "%s (unknown status / สถานะอื่น)",
+			 r->status_text[0] ? r->status_text : "-");
+}
+
+static void age_lines(const struct juristic_result *r, int64_t now)
+{
+	char en[128], th[192], buf[384];
+
+	juristic_age_format(r->fetched_at, now, TB_LANG_EN, en, sizeof en);
+	juristic_age_format(r->fetched_at, now, TB_LANG_TH, th, sizeof th);
+	snprintf(buf, sizeof buf, "%s%s", en,
+		 r->stale ? " — STALE" : r->from_cache ? " — saved copy, nothing sent" : "");
+	row("Data / ข้อมูล", buf);
+	snprintf(buf, sizeof buf, "%s%s", th,
+		 r->stale ? " — ข้อมูลเก่า" : r->from_cache ? " — ข้อมูลที่บันทึกไว้ ไม่ได้ส่งคำขอ" : "");
+	row("", buf);
+}
+
+static void stale_banner(const struct juristic_result *r, int64_t now)
+{
+	char en[512], th[768], age_en[128], age_th[192];
+
+	if (!r->stale)
+		return;
+	juristic_age_format(r->fetched_at, now, TB_LANG_EN, age_en, sizeof age_en);
+	juristic_age_format(r->fetched_at, now, TB_LANG_TH, age_th, sizeof age_th);
+	err_format(&r->stale_reason, TB_LANG_EN, en, sizeof en);
+	err_format(&r->stale_reason, TB_LANG_TH, th, sizeof th);
+	printf("*** STALE — not DBD's current data: a saved copy, %s ***\n", age_en);
+	printf("*** ข้อมูลเก่า — ไม่ใช่ข้อมูลปัจจุบันของกรมพัฒนาธุรกิจการค้า: สำเนาที่บันทึกไว้ %s ***\n", age_th);
+	printf("    %s\n    %s\n", en, th);
+}
+
+static void result_print(const struct juristic_result *r, int64_t now)
+{
+	char buf[2 * JR_TEXT], line[6 * JR_TEXT];
+
+	stale_banner(r, now);
+	printf("[DBD/%s] Juristic person / นิติบุคคล\n", juristic_source_name(r->source));
+	row("Juristic ID / เลขทะเบียนนิติบุคคล", r->id);
+	row("Name / ชื่อ", r->name_th);
+	row("Name (English) / ชื่อภาษาอังกฤษ", r->name_en);
+	row("Type / ประเภท", r->type);
+	status_text(r, buf, sizeof buf);
+	row("Status / สถานะ", buf);
+	date_text(r->registered, buf, sizeof buf);
+	row("Registered / วันที่จดทะเบียน", buf);
+	juristic_money_format(r->capital, TB_LANG_TH, buf, sizeof buf);
+	row("Registered capital / ทุนจดทะเบียน", buf);
+	juristic_money_format(r->paid_up, TB_LANG_TH, buf, sizeof buf);
+	row("Paid-up capital / ทุนชำระแล้ว", buf);
+	row_long("Address / ที่ตั้งสำนักงานใหญ่", r->address);
+	row_long("Objective / วัตถุประสงค์", r->objective);
+	if (r->source == JURISTIC_OPEN) {
+		row("Directors / กรรมการ", "not in the open data / ไม่มีในข้อมูลเปิด");
+	} else {
+		snprintf(buf, sizeof buf, "%zu", r->n_directors);
+		row("Directors / กรรมการ", buf);
+		for (size_t i = 0; i < r->n_directors; i++) {
+			const struct juristic_director *d = &r->directors[i];
+			char amount[64] = "";
+
+			if (d->amount >= 0) {
+				char money[48];
+				juristic_money_format(d->amount, TB_LANG_TH, money, sizeof money);
+				snprintf(amount, sizeof amount, ", %s", money);
+			}
+			snprintf(line, sizeof line, "%zu. %s%s %s (%s%s%s%s)", i + 1, d->title, d->first,
+				 d->last, d->type[0] ? d->type : "-", d->invest_type[0] ? ", " : "",
+				 d->invest_type, amount);
+			row("", line);
+		}
+		if (!r->n_signing)
+			row("Signing authority / อำนาจกรรมการ", "-");
+		for (size_t i = 0; i < r->n_signing; i++)
+			row_long(i ? "" : "Signing authority / อำนาจกรรมการ", r->signing[i]);
+	}
+	age_lines(r, now);
+	printf("\n");
+}
+
+/* --- JSON ------------------------------------------------------------------------------------ */
+
+static void money_json(cJSON *o, const char *key, int64_t satang)
+{
+	char k[48], text[64];
+
+	snprintf(k, sizeof k, "%s_satang", key);
+	if (satang < 0) {
+		cJSON_AddNullToObject(o, k);
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	cJSON_AddNumberToObject(o, k, (double)satang);
+	juristic_money_format(satang, TB_LANG_TH, text, sizeof text);
+	cJSON_AddStringToObject(o, key, text);
+}
+
+static cJSON *error_json(const tb_err *e)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "error", err_code(e->id));
+	if (e->detail)
+		cJSON_AddNumberToObject(o, "detail", (double)e->detail);
+	cJSON_AddStringToObject(o, "message", err_message(e->id, TB_LANG_EN));
+	cJSON_AddStringToObject(o, "message_th", err_message(e->id, TB_LANG_TH));
+	cJSON_AddStringToObject(o, "hint", err_hint(e->id, TB_LANG_EN));
+	cJSON_AddStringToObject(o, "hint_th", err_hint(e->id, TB_LANG_TH));
+	return o;
+}
+
+static cJSON *result_json(const struct juristic_result *r, int64_t now)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+	const char *st = juristic_status_name(r->status, TB_LANG_EN);
+	char iso[DB_TIME_MAX], text[256];
+
+	cJSON_AddStringToObject(o, "source", juristic_source_name(r->source));
+	cJSON_AddStringToObject(o, "id", r->id);
+	cJSON_AddStringToObject(o, "name_th", r->name_th);
+	cJSON_AddStringToObject(o, "name_en", r->name_en);
+	cJSON_AddStringToObject(o, "type", r->type);
+	if (st)
+		cJSON_AddStringToObject(o, "status", st);
+	else
+		cJSON_AddNullToObject(o, "status");
+	cJSON_AddStringToObject(o, "status_text", r->status_text);
+	if (r->registered)
+		cJSON_AddNumberToObject(o, "registered", r->registered);
+	else
+		cJSON_AddNullToObject(o, "registered");
+	money_json(o, "capital", r->capital);
+	money_json(o, "paid_up", r->paid_up);
+	cJSON_AddStringToObject(o, "address", r->address);
+	cJSON_AddStringToObject(o, "objective", r->objective);
+	a = cJSON_AddArrayToObject(o, "directors");
+	for (size_t i = 0; i < r->n_directors; i++) {
+		const struct juristic_director *d = &r->directors[i];
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(x, "seq", d->seq);
+		cJSON_AddStringToObject(x, "type", d->type);
+		cJSON_AddStringToObject(x, "title", d->title);
+		cJSON_AddStringToObject(x, "first", d->first);
+		cJSON_AddStringToObject(x, "last", d->last);
+		cJSON_AddStringToObject(x, "invest_type", d->invest_type);
+		money_json(x, "amount", d->amount);
+		cJSON_AddItemToArray(a, x);
+	}
+	a = cJSON_AddArrayToObject(o, "signing");
+	for (size_t i = 0; i < r->n_signing; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(r->signing[i]));
+	db_time_iso(r->fetched_at, iso);
+	cJSON_AddStringToObject(o, "fetched_at", iso);
+	cJSON_AddNumberToObject(o, "age_s", (double)(now > r->fetched_at ? now - r->fetched_at : 0));
+	juristic_age_format(r->fetched_at, now, TB_LANG_EN, text, sizeof text);
+	cJSON_AddStringToObject(o, "as_of", text);
+	juristic_age_format(r->fetched_at, now, TB_LANG_TH, text, sizeof text);
+	cJSON_AddStringToObject(o, "as_of_th", text);
+	cJSON_AddBoolToObject(o, "from_cache", r->from_cache);
+	cJSON_AddBoolToObject(o, "stale", r->stale);
+	if (r->stale)
+		cJSON_AddItemToObject(o, "stale_reason", error_json(&r->stale_reason));
+	return o;
+}
+
+static void json_print(cJSON *o)
+{
+	char *s = cJSON_Print(o);
+
+	if (s) {
+		puts(s);
+		cJSON_free(s);
+	}
+}
+
+/* --- options and the run -------------------------------------------------------------------- */
+
+enum { OPT_DB = 1, OPT_AS, OPT_BATCH, OPT_JSON, OPT_REFRESH, OPT_PURPOSE };
+
+static int parse_opts(int argc, char **argv, struct jr_opts *o)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "as", required_argument, NULL, OPT_AS },
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "refresh", no_argument, NULL, OPT_REFRESH },
+		{ "purpose", required_argument, NULL, OPT_PURPOSE },
+		{ 0 },
+	};
+	char *w;
+	int c;
+
+	*o = (struct jr_opts){ 0 };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: o->db = optarg; break;
+		case OPT_AS: o->as = optarg; break;
+		case OPT_BATCH: o->batch = 1; break;
+		case OPT_JSON: o->json = 1; break;
+		case OPT_REFRESH: o->refresh = 1; break;
+		case OPT_PURPOSE: o->purpose = optarg; break;
+		default: return -1;
+		}
+	}
+	if (optind + 1 != argc)
+		return -1;
+	/* "0-1055-36012-34-6" and "0105536012346" alike. */
+	w = o->id;
+	for (const char *r = argv[optind]; *r && w < o->id + sizeof o->id - 1; r++)
+		if (*r != '-' && *r != ' ')
+			*w++ = *r;
+	*w = '\0';
+	return 0;
+}
+
+/* The gateway's settings when they are there (dbd.source decides whether
+ * they must be): *gdx_ok tells.  A secret in a readable file is refused
+ * either way. */
+static int load_config(struct config *c, struct linkage_config *lc, struct juristic_config *jc,
+		       tb_err *err)
+{
+	char path[512];
+	int gdx_ok;
+
+	config_path(path, sizeof path);
+	if (config_load(c, path, err))
+		goto fail;
+	gdx_ok = linkage_config_from(lc, c, err) == 0;
+	if (!gdx_ok && err->id != TB_E_GDX_NOT_SET_UP)
+		goto fail;
+	err_clear(err);
+	if (juristic_config_from(jc, c, gdx_ok, err))
+		goto fail;
+	return 0;
+fail:
+	cmd_error(stderr, "tabien: ", err);
+	fprintf(stderr, "        file / ไฟล์: %s\n", path);
+	if (err->id == TB_E_SECRET_MODE)
+		fprintf(stderr, "        fix / วิธีแก้: chmod 600 %s\n", path);
+	return -1;
+}
+
+static int run(const struct jr_opts *o)
+{
+	struct config *c = calloc(1, sizeof *c);
+	struct linkage_config *lc = calloc(1, sizeof *lc);
+	struct juristic_config *jc = calloc(1, sizeof *jc);
+	struct juristic_result *r = NULL;
+	struct linkage *lk = NULL;
+	struct juristic *j = NULL;
+	struct db *d = NULL;
+	struct user who;
+	tb_err err = { 0 };
+	int rc = EXIT_FAIL;
+
+	memset(&who, 0, sizeof who);
+	if (!c || !lc || !jc) {
+		err_set(&err, TB_E_NOMEM, 0, NULL);
+		goto fail;
+	}
+	/* Before the password is asked or anything is sent. */
+	if (!juristic_id_valid(o->id)) {
+		err_set(&err, TB_E_DBD_ID_INVALID, 0, "juristic id");
+		goto fail;
+	}
+	if (o->purpose && !users_text_valid(o->purpose, 100)) {
+		err_set(&err, TB_E_AUTH_INVALID, 0, "purpose");
+		goto fail;
+	}
+	if (load_config(c, lc, jc, &err))
+		goto out;
+	d = db_open(o->db, 0, &err);
+	if (!d || settings_initialised(d, &err) <= 0 || officer_login(d, o, &who, &err))
+		goto fail;
+	if (jc->source == JURISTIC_GDX && !(lk = linkage_new(lc, &err)))
+		goto fail;
+	j = juristic_new(jc, lk, &err);
+	if (!j)
+		goto fail;
+	if (juristic_lookup(j, d, &(struct juristic_request){ .id = o->id, .agent_cid = who.cid,
+			    .username = who.username, .purpose = o->purpose, .refresh = o->refresh },
+			    &r, &err))
+		goto fail;
+	if (o->json) {
+		cJSON *x = result_json(r, db_now(d));
+		json_print(x);
+		cJSON_Delete(x);
+	} else {
+		result_print(r, db_now(d));
+	}
+	rc = r->stale ? EXIT_WARN : EXIT_OK;
+	goto out;
+fail:
+	if (o->json && err.id != TB_E_USAGE) {
+		cJSON *x = error_json(&err);
+		json_print(x);
+		cJSON_Delete(x);
+	}
+	cmd_error(stderr, "tabien: ", &err);
+	rc = err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;
+out:
+	juristic_result_free(&r);
+	juristic_free(&j);
+	linkage_free(&lk);
+	if (lc) {
+		linkage_config_wipe(lc);
+		free(lc);
+	}
+	if (c) {
+		explicit_bzero(c, sizeof *c);
+		free(c);
+	}
+	free(jc);
+	explicit_bzero(&who, sizeof who);
+	db_close(&d);
+	return rc;
+}
+
+int cmd_juristic(int argc, char **argv)
+{
+	struct jr_opts o;
+
+	if (argc < 2 || strcmp(argv[1], "show") != 0 || parse_opts(argc - 1, argv + 1, &o)) {
+		fprintf(stderr, "usage: tabien juristic show ID --as USER [--purpose TEXT] [--refresh] "
+			"[--json] [--batch] [--db PATH]\n");
+		return EXIT_USAGE;
+	}
+	return run(&o);
+}
