@@ -25,6 +25,7 @@
 #include "services/audit.h"
 #include "services/card_record.h"
 #include "services/format.h"
+#include "services/juristic.h"
 #include "services/linkage.h"
 #include "services/users.h"
 #include "services/util.h"
@@ -925,9 +926,13 @@ int app_run(void)
 	 * not at the first lookup. */
 	{
 		struct linkage_config lc;
-		tb_err lerr = { 0 };
-		if (linkage_config_from(&lc, &a->cfg, &lerr) && lerr.id == TB_E_SECRET_MODE)
+		struct juristic_config jc;
+		tb_err lerr = { 0 }, jerr = { 0 };
+		int gdx = linkage_config_from(&lc, &a->cfg, &lerr) == 0;
+		if (!gdx && lerr.id == TB_E_SECRET_MODE)
 			app_error(a, NULL, &lerr);
+		if (juristic_config_from(&jc, &a->cfg, gdx, &jerr))
+			app_error(a, NULL, &jerr);
 		linkage_config_wipe(&lc);
 	}
 	if (a->cfg_err.id)

@@ -16,6 +16,8 @@
 #include <curses.h>
 
 #include "services/configfile.h"
+#include "services/juristic.h"
+#include "services/linkage.h"
 #include "tui/actions.h"
 #include "tui/text.h"
 #include "tui/theme.h"
@@ -121,6 +123,28 @@ static void config_reports_unknown_settings(void **state)
 	assert_non_null(u);
 	assert_string_equal(u->key, "them");
 	assert_int_equal(u->line, 2);
+}
+
+static void shipped_example_config_is_understood(void **state)
+{
+	char path[512];
+	const char *src = getenv("TABIEN_SRCDIR");
+	struct config c;
+	struct linkage_config lc;
+	struct juristic_config jc;
+	tb_err err = { 0 };
+
+	snprintf(path, sizeof path, "%s/tabien.conf.example", src && *src ? src : TABIEN_SRCDIR);
+	assert_int_equal(config_load(&c, path, &err), 0);
+	assert_int_equal(actions_init(&c, &err), 0);
+	/* What the program reads at start-up. */
+	assert_non_null(config_get(&c, "theme"));
+	assert_non_null(config_get(&c, "language"));
+	config_get(&c, "database");
+	linkage_config_from(&lc, &c, &err);   /* not set up in the example: fine */
+	linkage_config_wipe(&lc);
+	assert_int_equal(juristic_config_from(&jc, &c, 0, &err), 0);
+	assert_null(config_unused(&c));
 }
 
 /* --- keymap ------------------------------------------------------------------ */
@@ -244,6 +268,7 @@ int main(void)
 		cmocka_unit_test(wrapping_breaks_at_spaces),
 		cmocka_unit_test(config_reads_settings_and_reports_bad_lines),
 		cmocka_unit_test(config_reports_unknown_settings),
+		cmocka_unit_test(shipped_example_config_is_understood),
 		cmocka_unit_test(default_keys_and_help),
 		cmocka_unit_test(overrides_from_the_config),
 		cmocka_unit_test(bad_overrides_are_reported_and_skipped),
