@@ -31,4 +31,19 @@ int cmd_setup_check(const char *db_path);
 /* Prints an error in English and Thai, with what to do next. */
 void cmd_error(FILE *f, const char *prefix, const tb_err *e);
 
+struct db;
+struct user;
+/* One line from standard input, byte by byte (no stdio buffer keeps a
+ * password).  0, 1 at end of input with nothing read, -1 when the line did
+ * not fit (it is consumed and wiped). */
+int cmd_read_line(char *buf, size_t size);
+/* Asks one question: a prompt on stderr and the answer without echo when it
+ * is secret (the terminal restored even on Ctrl-C), or with batch the next
+ * line of standard input.  0, or -1 with err. */
+int cmd_ask(int batch, const char *prompt, char *buf, size_t size, int secret,
+	    const char *field, tb_err *err);
+/* The officer behind a command-line lookup: `user`'s password asked as
+ * above, then checked like a login. */
+int cmd_officer_login(struct db *d, int batch, const char *user, struct user *who, tb_err *err);
+
 #endif

@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -40,59 +39,9 @@ struct jr_opts {
 
 /* --- the officer -------------------------------------------------------------------------- */
 
-/* One line from fd 0 without stdio, so the password stays in no buffer. */
-static int secret_line(char *buf, size_t size)
-{
-	size_t n = 0;
-	int got = 0;
-	char c;
-
-	for (;;) {
-		ssize_t r = read(STDIN_FILENO, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got = 1;
-		if (c == '\n')
-			break;
-		if (n + 1 < size)
-			buf[n++] = c;
-	}
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
-	return got ? 0 : -1;
-}
-
 static int officer_login(struct db *d, const struct jr_opts *o, struct user *who, tb_err *err)
 {
-	char pw[PASSWORD_BYTES];
-	struct termios saved, t;
-	int echo_off = 0, r;
-
-	if (!o->as)
-		return err_set(err, TB_E_USAGE, 0, "--as USER");
-	if (!o->batch) {
-		if (!isatty(STDIN_FILENO))
-			return err_set(err, TB_E_USAGE, 0, "no terminal to ask on: use --batch");
-		fprintf(stderr, "Password of %s / รหัสผ่านของ %s: ", o->as, o->as);
-		fflush(stderr);
-		if (tcgetattr(STDIN_FILENO, &saved) == 0) {
-			t = saved;
-			t.c_lflag &= ~(tcflag_t)ECHO;
-			t.c_lflag |= ECHONL;
-			echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
-		}
-	}
-	r = secret_line(pw, sizeof pw);
-	if (echo_off)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-	r = r ? err_set(err, TB_E_USAGE, 0, "end of input") : users_login(d, o->as, pw, who, err);
-	sodium_memzero(pw, sizeof pw);
-	if (r == 0 && who->must_change)
-		r = err_set(err, TB_E_AUTH_MUST_CHANGE, 0, NULL);
-	return r;
+	return cmd_officer_login(d, o->batch, o->as, who, err);
 }
 
 /* --- printing ------------------------------------------------------------------------------ */
