@@ -118,3 +118,28 @@ const struct config_entry *config_unused(const struct config *c)
 			return &c->e[i];
 	return NULL;
 }
+
+int config_text(struct config *c, const char *key, char *out, size_t size, tb_err *err)
+{
+	const char *v = config_get(c, key);
+
+	if (v && !str_copy(out, size, v))
+		return err_set(err, TB_E_CONFIG, 0, key);
+	return 0;
+}
+
+int config_long(struct config *c, const char *key, long min, long max, long *out, tb_err *err)
+{
+	const char *v = config_get(c, key);
+	char *end;
+	long n;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < min || n > max)
+		return err_set(err, TB_E_CONFIG, 0, key);
+	*out = n;
+	return 0;
+}

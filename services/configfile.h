@@ -34,6 +34,13 @@ int config_load(struct config *c, const char *path, tb_err *err);
 /* The value of key (last one wins), or NULL. Marks the entry used. */
 const char *config_get(struct config *c, const char *key);
 
+/* key's value copied into out when it is set (out untouched otherwise);
+ * TB_E_CONFIG naming the key when it does not fit. */
+int config_text(struct config *c, const char *key, char *out, size_t size, tb_err *err);
+/* key's value as a whole number in min..max into *out when it is set;
+ * TB_E_CONFIG naming the key when it is not one. */
+int config_long(struct config *c, const char *key, long min, long max, long *out, tb_err *err);
+
 /* The first entry nobody asked for, or NULL: an unknown setting. */
 const struct config_entry *config_unused(const struct config *c);
 

@@ -77,32 +77,6 @@ void juristic_fieldmap_defaults(struct juristic_fieldmap *m)
 
 /* --- configuration ---------------------------------------------------------------------- */
 
-static int conf_text(struct config *c, const char *key, char *out, size_t size, tb_err *err)
-{
-	const char *v = config_get(c, key);
-
-	if (v && !str_copy(out, size, v))
-		return err_set(err, TB_E_CONFIG, 0, key);
-	return 0;
-}
-
-static int conf_long(struct config *c, const char *key, long min, long max, long *out,
-		     tb_err *err)
-{
-	const char *v = config_get(c, key);
-	char *end;
-	long n;
-
-	if (!v)
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min || n > max)
-		return err_set(err, TB_E_CONFIG, 0, key);
-	*out = n;
-	return 0;
-}
-
 static int url_ok(const char *u)
 {
 	return strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0;
@@ -131,19 +105,19 @@ int juristic_config_from(struct juristic_config *jc, struct config *c, int gdx_s
 	str_copy(jc->open_path, sizeof jc->open_path, "/api/v1/juristic_person/");
 	str_copy(jc->gdx_path, sizeof jc->gdx_path, "/ws/dbd/juristic/v7/general/profile");
 	juristic_fieldmap_defaults(&jc->map);
-	if (conf_text(c, "dbd.open_url", jc->open_url, sizeof jc->open_url, err) ||
-	    conf_text(c, "dbd.open_path", jc->open_path, sizeof jc->open_path, err) ||
-	    conf_text(c, "dbd.gdx_path", jc->gdx_path, sizeof jc->gdx_path, err) ||
-	    conf_long(c, "dbd.cache_ttl_s", 0, 366L * 86400, &ttl, err) ||
-	    conf_text(c, "http.ca_file", jc->ca_file, sizeof jc->ca_file, err) ||
-	    conf_text(c, "http.pin", jc->pin, sizeof jc->pin, err) ||
-	    conf_text(c, "http.proxy", jc->proxy, sizeof jc->proxy, err) ||
-	    conf_long(c, "http.timeout_ms", 100, 600000, &timeout, err) ||
-	    conf_long(c, "http.connect_timeout_ms", 100, 600000, &connect, err) ||
-	    conf_long(c, "http.max_body", 1024, 64L * 1024 * 1024, &max, err))
+	if (config_text(c, "dbd.open_url", jc->open_url, sizeof jc->open_url, err) ||
+	    config_text(c, "dbd.open_path", jc->open_path, sizeof jc->open_path, err) ||
+	    config_text(c, "dbd.gdx_path", jc->gdx_path, sizeof jc->gdx_path, err) ||
+	    config_long(c, "dbd.cache_ttl_s", 0, 366L * 86400, &ttl, err) ||
+	    config_text(c, "http.ca_file", jc->ca_file, sizeof jc->ca_file, err) ||
+	    config_text(c, "http.pin", jc->pin, sizeof jc->pin, err) ||
+	    config_text(c, "http.proxy", jc->proxy, sizeof jc->proxy, err) ||
+	    config_long(c, "http.timeout_ms", 100, 600000, &timeout, err) ||
+	    config_long(c, "http.connect_timeout_ms", 100, 600000, &connect, err) ||
+	    config_long(c, "http.max_body", 1024, 64L * 1024 * 1024, &max, err))
 		return -1;
 #define JR_MAP_CONF(f, key, def) \
-	if (conf_text(c, "dbd.field." key, jc->map.f, sizeof jc->map.f, err)) \
+	if (config_text(c, "dbd.field." key, jc->map.f, sizeof jc->map.f, err)) \
 		return -1;
 	JURISTIC_FIELDS(JR_MAP_CONF)
 #undef JR_MAP_CONF

@@ -76,32 +76,6 @@ void linkage_fieldmap_defaults(struct linkage_fieldmap *m)
 
 /* --- configuration ------------------------------------------------------------------ */
 
-static int conf_text(struct config *c, const char *key, char *out, size_t size, tb_err *err)
-{
-	const char *v = config_get(c, key);
-
-	if (v && !str_copy(out, size, v))
-		return err_set(err, TB_E_CONFIG, 0, key);
-	return 0;
-}
-
-static int conf_long(struct config *c, const char *key, long min, long max, long *out,
-		     tb_err *err)
-{
-	const char *v = config_get(c, key);
-	char *end;
-	long n;
-
-	if (!v)
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min || n > max)
-		return err_set(err, TB_E_CONFIG, 0, key);
-	*out = n;
-	return 0;
-}
-
 /* Like ssh with its keys: a secret in a file others may read, or in a file
  * someone else controls, is refused rather than used. */
 static int secret_file_ok(const char *path, tb_err *err)
@@ -127,21 +101,21 @@ int linkage_config_from(struct linkage_config *lc, struct config *c, tb_err *err
 	str_copy(lc->office_id, sizeof lc->office_id, "00023");
 	str_copy(lc->version, sizeof lc->version, "01");
 	linkage_fieldmap_defaults(&lc->map007);
-	if (conf_text(c, "gdx.url", lc->url, sizeof lc->url, err) ||
-	    conf_text(c, "gdx.consumer_key", lc->consumer_key, sizeof lc->consumer_key, err) ||
-	    conf_text(c, "gdx.consumer_secret", lc->consumer_secret, sizeof lc->consumer_secret, err) ||
-	    conf_text(c, "linkage.office_id", lc->office_id, sizeof lc->office_id, err) ||
-	    conf_text(c, "linkage.version", lc->version, sizeof lc->version, err) ||
-	    conf_text(c, "http.ca_file", lc->ca_file, sizeof lc->ca_file, err) ||
-	    conf_text(c, "http.pin", lc->pin, sizeof lc->pin, err) ||
-	    conf_text(c, "http.proxy", lc->proxy, sizeof lc->proxy, err) ||
-	    conf_long(c, "http.timeout_ms", 100, 600000, &timeout, err) ||
-	    conf_long(c, "http.connect_timeout_ms", 100, 600000, &connect, err) ||
-	    conf_long(c, "http.max_body", 1024, 64L * 1024 * 1024, &max, err) ||
-	    conf_long(c, "linkage.token_max_age_s", 0, 3300, &age, err))
+	if (config_text(c, "gdx.url", lc->url, sizeof lc->url, err) ||
+	    config_text(c, "gdx.consumer_key", lc->consumer_key, sizeof lc->consumer_key, err) ||
+	    config_text(c, "gdx.consumer_secret", lc->consumer_secret, sizeof lc->consumer_secret, err) ||
+	    config_text(c, "linkage.office_id", lc->office_id, sizeof lc->office_id, err) ||
+	    config_text(c, "linkage.version", lc->version, sizeof lc->version, err) ||
+	    config_text(c, "http.ca_file", lc->ca_file, sizeof lc->ca_file, err) ||
+	    config_text(c, "http.pin", lc->pin, sizeof lc->pin, err) ||
+	    config_text(c, "http.proxy", lc->proxy, sizeof lc->proxy, err) ||
+	    config_long(c, "http.timeout_ms", 100, 600000, &timeout, err) ||
+	    config_long(c, "http.connect_timeout_ms", 100, 600000, &connect, err) ||
+	    config_long(c, "http.max_body", 1024, 64L * 1024 * 1024, &max, err) ||
+	    config_long(c, "linkage.token_max_age_s", 0, 3300, &age, err))
 		goto fail;
 #define LK_MAP_CONF(f, key, def) \
-	if (conf_text(c, "linkage.007." key, lc->map007.f, sizeof lc->map007.f, err)) \
+	if (config_text(c, "linkage.007." key, lc->map007.f, sizeof lc->map007.f, err)) \
 		goto fail;
 	LINKAGE_007_FIELDS(LK_MAP_CONF)
 #undef LK_MAP_CONF
