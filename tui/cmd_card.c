@@ -20,7 +20,6 @@
 #include "services/format.h"
 #include "services/settings.h"
 #include "storage/db.h"
-#include "services/wipe.h"
 #include "tui/cmd.h"
 #include "tui/text.h"
 
@@ -517,9 +516,6 @@ static int card_readers_cmd(int argc, char **argv)
 
 int cmd_card(int argc, char **argv)
 {
-	static const cJSON_Hooks hooks = { .malloc_fn = wipe_malloc, .free_fn = wipe_free };
-
-	cJSON_InitHooks((cJSON_Hooks *)&hooks);
 	if (argc >= 2 && strcmp(argv[1], "read") == 0)
 		return card_read_cmd(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "watch") == 0)

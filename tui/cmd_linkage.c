@@ -19,7 +19,6 @@
 #include "services/linkage.h"
 #include "services/settings.h"
 #include "services/users.h"
-#include "services/wipe.h"
 #include "storage/db.h"
 #include "tui/cmd.h"
 #include "tui/text.h"
@@ -539,12 +538,10 @@ out:
 
 int cmd_linkage(int argc, char **argv)
 {
-	static const cJSON_Hooks hooks = { .malloc_fn = wipe_malloc, .free_fn = wipe_free };
 	struct lk_opts o;
 	int household;
 
 	/* Registry answers pass through cJSON: its buffers are wiped too. */
-	cJSON_InitHooks((cJSON_Hooks *)&hooks);
 	if (argc < 2 || (strcmp(argv[1], "query") != 0 && strcmp(argv[1], "household") != 0))
 		goto usage;
 	household = strcmp(argv[1], "household") == 0;

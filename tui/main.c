@@ -6,6 +6,9 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <cjson/cJSON.h>
+
+#include "services/wipe.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/text.h"
@@ -73,8 +76,12 @@ static void usage(FILE *f)
  * ptrace, so sanitizer builds (tests) keep the process dumpable. */
 static void protect_memory(void)
 {
+	/* cJSON copies what it parses and prints (registry answers, card
+	 * records): every buffer it frees is wiped first, on every path. */
+	static const cJSON_Hooks hooks = { .malloc_fn = wipe_malloc, .free_fn = wipe_free };
 	struct rlimit none = { 0, 0 };
 
+	cJSON_InitHooks((cJSON_Hooks *)&hooks);
 	setrlimit(RLIMIT_CORE, &none);
 #ifndef __SANITIZE_ADDRESS__
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
