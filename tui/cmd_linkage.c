@@ -541,7 +541,6 @@ int cmd_linkage(int argc, char **argv)
 	struct lk_opts o;
 	int household;
 
-	/* Registry answers pass through cJSON: its buffers are wiped too. */
 	if (argc < 2 || (strcmp(argv[1], "query") != 0 && strcmp(argv[1], "household") != 0))
 		goto usage;
 	household = strcmp(argv[1], "household") == 0;
