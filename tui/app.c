@@ -765,6 +765,12 @@ static void on_action(struct app *a, enum action act)
 	}
 }
 
+void app_timeout(int *timeout_ms, int ms)
+{
+	if (ms >= 0 && (*timeout_ms < 0 || ms < *timeout_ms))
+		*timeout_ms = ms;
+}
+
 static void on_keys(struct app *a)
 {
 	wint_t ch;
@@ -948,13 +954,13 @@ int app_run(void)
 	a->dirty = DIRTY_ALL | DIRTY_LAYOUT;
 
 	while (!a->quit && !sig_quit) {
-		struct pollfd p[3] = {
+		struct pollfd p[3 + APP_MAX_WAIT_FDS] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = sig_pipe[0], .events = POLLIN },
 			{ .fd = a->mon ? card_monitor_fd(a->mon) : -1, .events = POLLIN },
 		};
 		struct card_event ev;
-		int timeout = -1;
+		int timeout = -1, np = 3;
 		time_t now;
 
 		if (a->dirty) {
@@ -969,10 +975,17 @@ int app_run(void)
 		/* Wake for the idle lock. */
 		if (a->logged_in && !a->locked) {
 			long left = (long)(a->last_input + a->branch.idle_timeout_s - time(NULL));
-			timeout = left > 0 ? (int)(left * 1000) : 0;
+			app_timeout(&timeout, left > 0 ? (int)(left * 1000) : 0);
 		}
-		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+		for (int i = 0; i < npanes; i++)
+			if (panes[i]->fds)
+				np += panes[i]->fds(a, p + np, (int)(sizeof p / sizeof p[0]) - np,
+						    &timeout);
+		if (poll(p, (nfds_t)np, timeout) < 0 && errno != EINTR)
 			break;
+		for (int i = 0; i < npanes; i++)
+			if (panes[i]->io)
+				a->dirty |= panes[i]->io(a);
 		/* A resize arrives as KEY_RESIZE from ncurses' own handler, after
 		 * poll was interrupted: read keys in either case. */
 		on_keys(a);

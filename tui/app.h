@@ -22,6 +22,7 @@
 #define APP_MAX_THEMES 16
 #define APP_MIN_COLS 80
 #define APP_MIN_LINES 24
+#define APP_MAX_WAIT_FDS 32       /* sockets of background lookups */
 
 struct photo;
 
@@ -130,6 +131,8 @@ void app_logout(struct app *a, const char *reason);
 void app_cards(struct app *a, bool on, bool photo, bool leave_present);
 /* The purpose lookups are made for, or "" when the branch has none. */
 const char *app_purpose(const struct app *a);
+/* Lowers *timeout_ms (-1: none yet) to ms. */
+void app_timeout(int *timeout_ms, int ms);
 /* Switches to a pane (by its ops), saving the session's state. */
 void app_show(struct app *a, const struct pane_ops *p);
 

@@ -3,6 +3,7 @@
 #define TABIEN_PANE_H
 
 #include <curses.h>
+#include <poll.h>
 
 #include "tui/actions.h"
 
@@ -29,6 +30,14 @@ struct pane_ops {
 	/* Card events the pane wants first (registration takes the officer's
 	 * own ID); true when it took the event. */
 	bool (*card)(struct app *a, const struct card_event *ev);
+	/* Background work (gateway lookups), asked of every pane each turn of
+	 * the loop whether shown or not: up to max descriptors to wait on,
+	 * and *timeout_ms lowered (app_timeout) when it must run by then.
+	 * Returns how many it filled. */
+	int (*fds)(struct app *a, struct pollfd *p, int max, int *timeout_ms);
+	/* After every wake-up (whatever woke it): moves that work on;
+	 * DIRTY_* flags. */
+	unsigned (*io)(struct app *a);
 	bool admin_only;
 	bool logged_out;           /* shown only when nobody is logged in */
 };
