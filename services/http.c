@@ -83,6 +83,7 @@ struct http {
 	struct http_opts o;
 	char *ca_file, *pin, *proxy;
 	struct http_xfer *xfers;     /* every transfer not yet freed */
+	unsigned long connects;      /* connections opened (not reused) */
 };
 
 struct http_xfer {
@@ -350,6 +351,16 @@ static void xfer_finish(struct http_xfer *x, CURLcode rc)
 	x->result = rc;
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->status);
+	if (x->h) {
+		long nc = 0;
+		curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nc);
+		x->h->connects += (unsigned long)(nc > 0 ? nc : 0);
+	}
+}
+
+unsigned long http_connects(const struct http *h)
+{
+	return h->connects;
 }
 
 int http_perform(struct http *h, int *running, tb_err *err)

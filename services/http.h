@@ -86,6 +86,9 @@ const char *http_xfer_content_type(const struct http_xfer *x);
  * TB_E_NET_SERVER, others TB_E_NET_STATUS. */
 int http_status_check(long status, tb_err *err);
 
+/* Connections opened so far (a reused one is not counted again). */
+unsigned long http_connects(const struct http *h);
+
 /* Removes x from its multi handle if still there; wipes the body. */
 void http_xfer_free(struct http_xfer **x);
 

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -670,6 +671,12 @@ struct linkage {
 	char token[TOKEN_MAX];
 	char token_agent[LK_CID];
 	struct timespec token_at;
+	unsigned token_gen;          /* tokens taken in: an answer to an older one may retry */
+	/* The token on its way, shared by every query that waits for it. */
+	struct http_xfer *tok_x;
+	char tok_agent[LK_CID];
+	unsigned tok_answers;        /* token answers taken in, good or not */
+	tb_err tok_err;              /* why the last one was no token */
 	struct linkage_stats st;
 };
 
@@ -697,6 +704,7 @@ void linkage_free(struct linkage **lkp)
 
 	if (!lk)
 		return;
+	http_xfer_free(&lk->tok_x);
 	http_free(&lk->h);
 	explicit_bzero(lk, sizeof *lk);
 	free(lk);
@@ -742,48 +750,19 @@ static int url_make(const struct linkage *lk, char *out, size_t size, const char
 	return w < 0 || (size_t)w >= size - n ? -1 : 0;
 }
 
-/* One GET to the end: status and a copy of the body (wiped by the caller). */
-static int get_once(struct linkage *lk, const char *url, const char *const *headers, long *status,
-		    char **body, size_t *len, tb_err *err)
-{
-	struct http_xfer *x = http_get(lk->h, url, headers, err);
-	const char *b;
-	int rc = -1;
-
-	*body = NULL;
-	if (!x)
-		return -1;
-	if (http_wait(lk->h, x, err) == 0 && http_xfer_result(x, status, &b, len, err) == 0) {
-		*body = malloc(*len + 1);
-		if (!*body) {
-			err_set(err, TB_E_NOMEM, 0, NULL);
-		} else {
-			memcpy(*body, b, *len + 1);
-			rc = 0;
-		}
-	}
-	http_xfer_free(&x);
-	return rc;
-}
-
-static void body_free(char **b, size_t len)
-{
-	if (*b) {
-		explicit_bzero(*b, len);
-		free(*b);
-		*b = NULL;
-	}
-}
-
-static int token_fetch(struct linkage *lk, const char *agent, tb_err *err)
+/* Sends for a token for agent, unless one for the same officer is already
+ * on its way: every query waiting for a token waits for that one. */
+static int token_start(struct linkage *lk, const char *agent, tb_err *err)
 {
 	char secret[3 * sizeof lk->c.consumer_secret], url[URL_MAX], key[256];
 	const char *headers[] = { key, NULL };
-	char *body = NULL;
-	size_t len = 0;
-	long status;
 	int rc = -1;
 
+	if (lk->tok_x) {
+		if (strcmp(lk->tok_agent, agent) == 0)
+			return 0;
+		http_xfer_free(&lk->tok_x);
+	}
 	linkage_forget_token(lk);
 	if (http_escape(lk->c.consumer_secret, secret, sizeof secret) ||
 	    url_make(lk, url, sizeof url, "/ws/auth/validate?ConsumerSecret=%s&AgentID=%s", secret,
@@ -793,19 +772,41 @@ static int token_fetch(struct linkage *lk, const char *agent, tb_err *err)
 		goto out;
 	}
 	lk->st.tokens++;
-	if (get_once(lk, url, headers, &status, &body, &len, err))
-		goto out;
-	if (linkage_parse_token(status, body, len, lk->token, sizeof lk->token, err))
-		goto out;
-	str_copy(lk->token_agent, sizeof lk->token_agent, agent);
-	clock_gettime(CLOCK_MONOTONIC, &lk->token_at);
-	rc = 0;
+	lk->tok_x = http_get(lk->h, url, headers, err);
+	if (lk->tok_x) {
+		str_copy(lk->tok_agent, sizeof lk->tok_agent, agent);
+		rc = 0;
+	}
 out:
-	body_free(&body, len);
 	explicit_bzero(secret, sizeof secret);
 	explicit_bzero(url, sizeof url);
 	explicit_bzero(key, sizeof key);
 	return rc;
+}
+
+/* Takes in the token's answer once it has come. */
+static void token_take(struct linkage *lk)
+{
+	const char *body;
+	size_t len;
+	long status;
+	tb_err e = { 0 };
+
+	if (!lk->tok_x || !http_xfer_done(lk->tok_x))
+		return;
+	if (http_xfer_result(lk->tok_x, &status, &body, &len, &e) == 0) {
+		lk->st.bytes_in += len;
+		if (linkage_parse_token(status, body, len, lk->token, sizeof lk->token, &e) == 0) {
+			str_copy(lk->token_agent, sizeof lk->token_agent, lk->tok_agent);
+			clock_gettime(CLOCK_MONOTONIC, &lk->token_at);
+			lk->token_gen++;
+		} else {
+			linkage_forget_token(lk);
+		}
+	}
+	lk->tok_err = e;
+	lk->tok_answers++;
+	http_xfer_free(&lk->tok_x);
 }
 
 static int token_fresh(const struct linkage *lk, const char *agent)
@@ -814,28 +815,28 @@ static int token_fresh(const struct linkage *lk, const char *agent)
 	       since_s(&lk->token_at) < (double)lk->c.token_max_age_s;
 }
 
-static int query_send(struct linkage *lk, const struct linkage_request *rq, long *status,
-		      char **body, size_t *len, tb_err *err)
+static struct http_xfer *query_start(struct linkage *lk, int service, const char *cid,
+				     tb_err *err)
 {
 	char url[URL_MAX], key[256], tok[TOKEN_MAX + 16];
 	const char *headers[] = { key, tok, NULL };
-	int rc = -1;
+	struct http_xfer *x = NULL;
 
 	if (url_make(lk, url, sizeof url,
 		     "/ws/dopa/linkage/v1/link?OfficeID=%s&ServiceID=%s&Version=%s&CitizenID=%s",
-		     lk->c.office_id, linkage_service_code(rq->service), lk->c.version, rq->cid) ||
+		     lk->c.office_id, linkage_service_code(service), lk->c.version, cid) ||
 	    snprintf(key, sizeof key, "Consumer-Key: %s", lk->c.consumer_key) >= (int)sizeof key ||
 	    snprintf(tok, sizeof tok, "Token: %s", lk->token) >= (int)sizeof tok) {
 		err_set(err, TB_E_GDX_NOT_SET_UP, 0, "gdx.url");
 		goto out;
 	}
 	lk->st.queries++;
-	rc = get_once(lk, url, headers, status, body, len, err);
+	x = http_get(lk->h, url, headers, err);
 out:
 	explicit_bzero(url, sizeof url);
 	explicit_bzero(key, sizeof key);
 	explicit_bzero(tok, sizeof tok);
-	return rc;
+	return x;
 }
 
 static int ids_ok(const char *s)
@@ -849,48 +850,21 @@ static int digits_only(const char *s)
 	return *s && strspn(s, "0123456789") == strlen(s);
 }
 
-static int query_run(struct linkage *lk, const struct linkage_request *rq,
-		     struct linkage_result **out, tb_err *err)
-{
-	char *body = NULL;
-	size_t len = 0;
-	long status = 0;
-	int rc = -1;
-
-	if (!token_fresh(lk, rq->agent_cid) && token_fetch(lk, rq->agent_cid, err))
-		return -1;
-	if (query_send(lk, rq, &status, &body, &len, err))
-		return -1;
-	if (linkage_token_expired(status, body, len)) {
-		/* Once, and only for an expired token: a refusal stays a refusal. */
-		body_free(&body, len);
-		lk->st.retries++;
-		if (token_fetch(lk, rq->agent_cid, err) ||
-		    query_send(lk, rq, &status, &body, &len, err))
-			goto out;
-		if (linkage_token_expired(status, body, len))
-			linkage_forget_token(lk);
-		if (token_message(body, len)) {
-			err_set(err, TB_E_LK_TOKEN, status, "token refused after renewal");
-			goto out;
-		}
-		/* Any other 401/403 is the gateway refusing us: shown as such. */
-	}
-	rc = linkage_parse(rq->service, status, body, len, &lk->c.map007, out, err);
-	if (rc == 0 && rq->service == LINKAGE_PERSON && !(*out)->person.cid[0])
-		str_copy((*out)->person.cid, sizeof (*out)->person.cid, rq->cid);
-out:
-	body_free(&body, len);
-	return rc;
-}
-
 int linkage_gdx_token(struct linkage *lk, const char *agent_cid, char *out, size_t size,
 		      tb_err *err)
 {
 	if (!ids_ok(agent_cid))
 		return err_set(err, TB_E_AUTH_INVALID, 0, "officer cid");
-	if (!token_fresh(lk, agent_cid) && token_fetch(lk, agent_cid, err))
-		return -1;
+	if (!token_fresh(lk, agent_cid)) {
+		if (token_start(lk, agent_cid, err) || http_wait(lk->h, lk->tok_x, err))
+			return -1;
+		token_take(lk);
+		if (!token_fresh(lk, agent_cid)) {
+			if (err)
+				*err = lk->tok_err;
+			return -1;
+		}
+	}
 	if (!str_copy(out, size, lk->token)) {
 		explicit_bzero(out, size);
 		return err_set(err, TB_E_LK_TOKEN, 0, "token too long");
@@ -903,41 +877,321 @@ const struct linkage_config *linkage_gdx_config(const struct linkage *lk)
 	return &lk->c;
 }
 
+/* --- several services at once ------------------------------------------------------------ */
+
+struct fetch_slot {
+	int service;
+	enum linkage_state state;
+	struct http_xfer *x;
+	bool sent;                   /* a request went out: audited whatever becomes of it */
+	bool retried;
+	bool awaiting_token;
+	unsigned token_gen;          /* the token it went out with */
+	unsigned tok_answers;        /* lk->tok_answers when it began to wait */
+	struct linkage_result *r;
+	tb_err err;
+};
+
+struct linkage_fetch {
+	struct linkage *lk;
+	struct db *d;
+	char cid[LK_CID], agent[LK_CID];
+	char username[128], purpose[256];
+	struct fetch_slot s[LINKAGE_FETCH_MAX];
+	int n;
+};
+
+/* One audit row per service asked for: "OK", or the error's code and the
+ * gateway's number.  Registry data that was not logged is not shown. */
+static void slot_audit(struct linkage_fetch *f, struct fetch_slot *s)
+{
+	char service[32], result[64];
+	const tb_err *e = &s->err;
+	tb_err audit_err = { 0 };
+
+	if (!f->d)
+		return;
+	snprintf(service, sizeof service, "%s/%s", f->lk->c.office_id,
+		 linkage_service_code(s->service));
+	if (s->state == LINKAGE_DONE)
+		snprintf(result, sizeof result, "OK");
+	else if (e->detail && (strcmp(err_domain(e->id), "linkage") == 0 ||
+			       strcmp(err_domain(e->id), "gateway") == 0))
+		snprintf(result, sizeof result, "%s %ld", err_code(e->id), e->detail);
+	else
+		snprintf(result, sizeof result, "%s", err_code(e->id));
+	if (audit_append(f->d, &(struct audit_entry){ .username = f->username,
+			 .action = AUDIT_LINKAGE_QUERY, .service = service, .subject = f->cid,
+			 .purpose = f->purpose[0] ? f->purpose : NULL, .result = result },
+			 &audit_err)) {
+		linkage_result_free(&s->r);
+		s->state = LINKAGE_FAILED;
+		s->err = audit_err;
+	}
+}
+
+static void slot_end(struct linkage_fetch *f, struct fetch_slot *s, const tb_err *e)
+{
+	http_xfer_free(&s->x);
+	s->awaiting_token = false;
+	s->state = e ? LINKAGE_FAILED : LINKAGE_DONE;
+	if (e)
+		s->err = *e;
+	slot_audit(f, s);
+}
+
+/* Sends the slot's query, or waits for a token first. */
+static void slot_send(struct linkage_fetch *f, struct fetch_slot *s)
+{
+	struct linkage *lk = f->lk;
+	tb_err e = { 0 };
+
+	if (!token_fresh(lk, f->agent)) {
+		if (!s->awaiting_token) {
+			s->awaiting_token = true;
+			s->tok_answers = lk->tok_answers;
+		}
+		if (token_start(lk, f->agent, &e))
+			slot_end(f, s, &e);
+		return;
+	}
+	s->awaiting_token = false;
+	s->token_gen = lk->token_gen;
+	s->x = query_start(lk, s->service, f->cid, &e);
+	if (!s->x)
+		slot_end(f, s, &e);
+	else
+		s->sent = true;
+}
+
+static void slot_answer(struct linkage_fetch *f, struct fetch_slot *s)
+{
+	struct linkage *lk = f->lk;
+	const char *body;
+	size_t len;
+	long status;
+	tb_err e = { 0 };
+
+	if (http_xfer_result(s->x, &status, &body, &len, &e)) {
+		slot_end(f, s, &e);
+		return;
+	}
+	lk->st.bytes_in += len;
+	if (linkage_token_expired(status, body, len)) {
+		/* The token this went out with is dead (another query may have
+		 * fetched a newer one meanwhile). */
+		if (lk->token_gen == s->token_gen)
+			linkage_forget_token(lk);
+		if (!s->retried) {
+			/* Once, and only for an expired token: a refusal stays a refusal. */
+			s->retried = true;
+			lk->st.retries++;
+			http_xfer_free(&s->x);
+			slot_send(f, s);
+			return;
+		}
+		if (token_message(body, len)) {
+			err_set(&e, TB_E_LK_TOKEN, status, "token refused after renewal");
+			slot_end(f, s, &e);
+			return;
+		}
+		/* Any other 401/403 is the gateway refusing us: shown as such. */
+	}
+	if (linkage_parse(s->service, status, body, len, &lk->c.map007, &s->r, &e)) {
+		slot_end(f, s, &e);
+		return;
+	}
+	if (s->service == LINKAGE_PERSON && !s->r->person.cid[0])
+		str_copy(s->r->person.cid, sizeof s->r->person.cid, f->cid);
+	slot_end(f, s, NULL);
+}
+
+struct linkage_fetch *linkage_fetch_start(struct linkage *lk, struct db *d,
+					  const struct linkage_request *rq, const int *wanted,
+					  int n, tb_err *err)
+{
+	struct linkage_fetch *f;
+
+	if (n < 1 || n > LINKAGE_FETCH_MAX) {
+		err_set(err, TB_E_USAGE, n, "services");
+		return NULL;
+	}
+	for (int i = 0; i < n; i++)
+		if (!linkage_service_code(wanted[i])) {
+			err_set(err, TB_E_USAGE, wanted[i], "service");
+			return NULL;
+		}
+	if (!ids_ok(rq->cid)) {
+		err_set(err, TB_E_AUTH_INVALID, 0, "cid");
+		return NULL;
+	}
+	if (!ids_ok(rq->agent_cid)) {
+		err_set(err, TB_E_AUTH_INVALID, 0, "officer cid");
+		return NULL;
+	}
+	if (!digits_only(lk->c.office_id) || !digits_only(lk->c.version)) {
+		err_set(err, TB_E_GDX_NOT_SET_UP, 0, "linkage.office_id");
+		return NULL;
+	}
+	f = calloc(1, sizeof *f);
+	if (!f) {
+		err_set(err, TB_E_NOMEM, 0, NULL);
+		return NULL;
+	}
+	f->lk = lk;
+	f->d = d;
+	str_copy(f->cid, sizeof f->cid, rq->cid);
+	str_copy(f->agent, sizeof f->agent, rq->agent_cid);
+	if (!str_copy(f->username, sizeof f->username, rq->username ? rq->username : "") ||
+	    !str_copy(f->purpose, sizeof f->purpose, rq->purpose ? rq->purpose : "")) {
+		free(f);
+		err_set(err, TB_E_USAGE, 0, "purpose");
+		return NULL;
+	}
+	f->n = n;
+	for (int i = 0; i < n; i++)
+		f->s[i].service = wanted[i];
+	/* All at once: libcurl runs them in parallel on the client's
+	 * connections, after one shared token request when there is none. */
+	for (int i = 0; i < n; i++)
+		slot_send(f, &f->s[i]);
+	return f;
+}
+
+int linkage_fds(struct linkage *lk, struct pollfd *p, int max, int *n, int *timeout_ms,
+		tb_err *err)
+{
+	return http_fds(lk->h, p, max, n, timeout_ms, err);
+}
+
+int linkage_fetch_step(struct linkage_fetch *f)
+{
+	struct linkage *lk = f->lk;
+	tb_err e = { 0 };
+	int waiting = 0;
+
+	if (http_perform(lk->h, NULL, &e)) {
+		for (int i = 0; i < f->n; i++)
+			if (f->s[i].state == LINKAGE_WAITING)
+				slot_end(f, &f->s[i], &e);
+		return 0;
+	}
+	token_take(lk);
+	for (int i = 0; i < f->n; i++) {
+		struct fetch_slot *s = &f->s[i];
+
+		if (s->state != LINKAGE_WAITING)
+			continue;
+		if (s->x) {
+			if (http_xfer_done(s->x))
+				slot_answer(f, s);
+		} else if (s->awaiting_token) {
+			if (token_fresh(lk, f->agent) || !lk->tok_x) {
+				if (!token_fresh(lk, f->agent) && lk->tok_answers != s->tok_answers)
+					slot_end(f, s, &lk->tok_err);   /* no token came */
+				else
+					slot_send(f, s);
+			}
+		}
+		if (s->state == LINKAGE_WAITING)
+			waiting++;
+	}
+	return waiting;
+}
+
+int linkage_fetch_wait(struct linkage_fetch *f, tb_err *err)
+{
+	while (linkage_fetch_step(f) > 0)
+		if (http_poll(f->lk->h, NULL, 0, 1000, err))
+			return -1;
+	return 0;
+}
+
+enum linkage_state linkage_fetch_get(const struct linkage_fetch *f, int service,
+				     const struct linkage_result **r, tb_err *err)
+{
+	for (int i = 0; i < f->n; i++) {
+		const struct fetch_slot *s = &f->s[i];
+
+		if (s->service != service)
+			continue;
+		if (r)
+			*r = s->r;
+		if (err && s->state == LINKAGE_FAILED)
+			*err = s->err;
+		return s->state;
+	}
+	if (r)
+		*r = NULL;
+	err_set(err, TB_E_USAGE, service, "service");
+	return LINKAGE_FAILED;
+}
+
+int linkage_fetch_take(struct linkage_fetch *f, int service, struct linkage_result **out,
+		       tb_err *err)
+{
+	*out = NULL;
+	for (int i = 0; i < f->n; i++) {
+		struct fetch_slot *s = &f->s[i];
+
+		if (s->service != service)
+			continue;
+		if (s->state == LINKAGE_DONE) {
+			*out = s->r;
+			s->r = NULL;
+			return 0;
+		}
+		if (s->state == LINKAGE_FAILED) {
+			if (err)
+				*err = s->err;
+			return -1;
+		}
+		return err_set(err, TB_E_USAGE, service, "still waiting");
+	}
+	return err_set(err, TB_E_USAGE, service, "service");
+}
+
+const char *linkage_fetch_cid(const struct linkage_fetch *f)
+{
+	return f->cid;
+}
+
+void linkage_fetch_free(struct linkage_fetch **fp)
+{
+	struct linkage_fetch *f = *fp;
+
+	if (!f)
+		return;
+	for (int i = 0; i < f->n; i++) {
+		struct fetch_slot *s = &f->s[i];
+
+		/* A query already sent was seen by the gateway: it is logged
+		 * as cancelled. */
+		if (s->state == LINKAGE_WAITING && s->sent) {
+			tb_err e = { .id = TB_E_NET_CANCELLED };
+			slot_end(f, s, &e);
+		}
+		http_xfer_free(&s->x);
+		linkage_result_free(&s->r);
+	}
+	explicit_bzero(f, sizeof *f);
+	free(f);
+	*fp = NULL;
+}
+
 int linkage_query(struct linkage *lk, struct db *d, const struct linkage_request *rq,
 		  struct linkage_result **out, tb_err *err)
 {
-	char service[32], result[64];
-	tb_err audit_err = { 0 };
+	struct linkage_fetch *f;
 	int rc;
 
 	*out = NULL;
-	if (!linkage_service_code(rq->service))
-		return err_set(err, TB_E_USAGE, rq->service, "service");
-	if (!ids_ok(rq->cid))
-		return err_set(err, TB_E_AUTH_INVALID, 0, "cid");
-	if (!ids_ok(rq->agent_cid))
-		return err_set(err, TB_E_AUTH_INVALID, 0, "officer cid");
-	if (!digits_only(lk->c.office_id) || !digits_only(lk->c.version))
-		return err_set(err, TB_E_GDX_NOT_SET_UP, 0, "linkage.office_id");
-	rc = query_run(lk, rq, out, err);
-	if (!d)
-		return rc;
-	snprintf(service, sizeof service, "%s/%s", lk->c.office_id, linkage_service_code(rq->service));
-	if (rc == 0)
-		snprintf(result, sizeof result, "OK");
-	else if (err && err->detail && (strcmp(err_domain(err->id), "linkage") == 0 ||
-					   strcmp(err_domain(err->id), "gateway") == 0))
-		snprintf(result, sizeof result, "%s %ld", err_code(err->id), err->detail);
-	else
-		snprintf(result, sizeof result, "%s", err ? err_code(err->id) : "ERROR");
-	if (audit_append(d, &(struct audit_entry){ .username = rq->username,
-			 .action = AUDIT_LINKAGE_QUERY, .service = service, .subject = rq->cid,
-			 .purpose = rq->purpose, .result = result }, &audit_err)) {
-		/* Registry data that was not logged is not shown. */
-		linkage_result_free(out);
-		if (err)
-			*err = audit_err;
+	f = linkage_fetch_start(lk, d, rq, &rq->service, 1, err);
+	if (!f)
 		return -1;
-	}
+	rc = linkage_fetch_wait(f, err);
+	if (rc == 0)
+		rc = linkage_fetch_take(f, rq->service, out, err);
+	linkage_fetch_free(&f);
 	return rc;
 }

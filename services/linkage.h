@@ -22,6 +22,7 @@
 #ifndef TABIEN_LINKAGE_H
 #define TABIEN_LINKAGE_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -199,14 +200,15 @@ struct linkage_stats {
 	unsigned tokens;          /* token requests sent */
 	unsigned queries;         /* service requests sent */
 	unsigned retries;         /* queries sent again after a new token */
+	unsigned long bytes_in;   /* bodies received */
 };
 
 /* The config is copied (and wiped at linkage_free). */
 struct linkage *linkage_new(const struct linkage_config *c, tb_err *err);
 void linkage_free(struct linkage **lk);
 
-/* One service for one citizen, blocking (the command line; the panes will
- * drive services/http.h from their loop).  Uses the cached token while it
+/* One service for one citizen, blocking (the command line; the panes use
+ * linkage_fetch below).  Uses the cached token while it
  * is younger than token_max_age_s and belongs to the same officer; on an
  * expired token fetches one and sends the query once more, never again.  A
  * refusal (95011 ...) is never retried.  When d is not NULL an audit row
@@ -224,6 +226,47 @@ int linkage_gdx_token(struct linkage *lk, const char *agent_cid, char *out, size
 		      tb_err *err);
 /* The gateway's settings (gdx.url, the consumer key, http.*). */
 const struct linkage_config *linkage_gdx_config(const struct linkage *lk);
+
+/* --- several services at once, without blocking ------------------------------------- */
+
+/* A person's services are fetched together: one token request when there
+ * is no fresh token (shared by all), then every query at once on the
+ * client's reused connections.  The caller's poll loop waits on
+ * linkage_fds and calls linkage_fetch_step after every wake-up; each
+ * service ends on its own (a refusal of one does not stop the others), is
+ * retried once after an expired token and never after a refusal, and gets
+ * its audit row as linkage_query's.  Freeing a fetch cancels what is still
+ * running (the card was pulled, Esc); queries already sent are logged as
+ * cancelled, so d must outlive the fetch. */
+#define LINKAGE_FETCH_MAX 8
+
+enum linkage_state { LINKAGE_WAITING = 0, LINKAGE_DONE, LINKAGE_FAILED };
+
+struct linkage_fetch;
+
+/* rq->service is not used: services[0..n-1] are.  The request's strings
+ * are copied.  NULL with err for a bad ID or service (nothing sent). */
+struct linkage_fetch *linkage_fetch_start(struct linkage *lk, struct db *d,
+					  const struct linkage_request *rq, const int *services,
+					  int n, tb_err *err);
+/* The sockets to wait on and the longest wait (-1: none): see http_fds. */
+int linkage_fds(struct linkage *lk, struct pollfd *p, int max, int *n, int *timeout_ms,
+		tb_err *err);
+/* Moves every transfer on and takes in what has arrived; returns how many
+ * of f's services are still waiting (0: all ended). */
+int linkage_fetch_step(struct linkage_fetch *f);
+/* Blocks until every service of f has ended. */
+int linkage_fetch_wait(struct linkage_fetch *f, tb_err *err);
+/* A service's state; when DONE *r (may be NULL) is its result (f keeps
+ * it), when FAILED *err (may be NULL) says why. */
+enum linkage_state linkage_fetch_get(const struct linkage_fetch *f, int service,
+				     const struct linkage_result **r, tb_err *err);
+/* An ended service's result, handed over: 0 and *out, or -1 with why. */
+int linkage_fetch_take(struct linkage_fetch *f, int service, struct linkage_result **out,
+		       tb_err *err);
+/* The citizen asked about. */
+const char *linkage_fetch_cid(const struct linkage_fetch *f);
+void linkage_fetch_free(struct linkage_fetch **f);
 
 /* Drops the token (log-out, lock). */
 void linkage_forget_token(struct linkage *lk);
