@@ -872,6 +872,32 @@ int linkage_gdx_token(struct linkage *lk, const char *agent_cid, char *out, size
 	return 0;
 }
 
+int linkage_gdx_token_poll(struct linkage *lk, const char *agent_cid, char *out, size_t size,
+			   tb_err *err)
+{
+	if (!ids_ok(agent_cid))
+		return err_set(err, TB_E_AUTH_INVALID, 0, "officer cid");
+	if (lk->tok_x) {
+		if (http_perform(lk->h, NULL, err))
+			return -1;
+		token_take(lk);
+		if (lk->tok_x)
+			return 0;
+		if (!token_fresh(lk, agent_cid)) {
+			if (err)
+				*err = lk->tok_err;
+			return -1;
+		}
+	} else if (!token_fresh(lk, agent_cid)) {
+		return token_start(lk, agent_cid, err) ? -1 : 0;
+	}
+	if (!str_copy(out, size, lk->token)) {
+		explicit_bzero(out, size);
+		return err_set(err, TB_E_LK_TOKEN, 0, "token too long");
+	}
+	return 1;
+}
+
 const struct linkage_config *linkage_gdx_config(const struct linkage *lk)
 {
 	return &lk->c;

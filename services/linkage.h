@@ -224,6 +224,12 @@ int linkage_query(struct linkage *lk, struct db *d, const struct linkage_request
  * expired, linkage_forget_token() and ask again, once. */
 int linkage_gdx_token(struct linkage *lk, const char *agent_cid, char *out, size_t size,
 		      tb_err *err);
+/* linkage_gdx_token without waiting, for a poll loop: 1 and the token in
+ * out when a fresh one is there; 0 while a token request is on its way
+ * (started by this call if need be: wait on linkage_fds, then call again);
+ * -1 when it was refused or failed. */
+int linkage_gdx_token_poll(struct linkage *lk, const char *agent_cid, char *out, size_t size,
+			   tb_err *err);
 /* The gateway's settings (gdx.url, the consumer key, http.*). */
 const struct linkage_config *linkage_gdx_config(const struct linkage *lk);
 
