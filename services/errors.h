@@ -399,7 +399,12 @@
 	  "DBD reported an error (the code is shown)", \
 	  "กรมพัฒนาธุรกิจการค้าแจ้งข้อผิดพลาด (แสดงรหัสไว้)", \
 	  "Try again later; if it repeats, report the code shown to branch support", \
-	  "ลองใหม่ภายหลัง หากยังเกิดซ้ำ ให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา")
+	  "ลองใหม่ภายหลัง หากยังเกิดซ้ำ ให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_DBD_PART_MISSING, "dbd", "JURISTIC-PART-MISSING", \
+	  "This part was not in the saved copy (DBD did not send it that time)", \
+	  "ข้อมูลส่วนนี้ไม่มีในสำเนาที่บันทึกไว้ (ครั้งนั้นกรมพัฒนาธุรกิจการค้าไม่ได้ส่งมา)", \
+	  "Ask DBD again (refresh) to get it", \
+	  "สอบถามกรมพัฒนาธุรกิจการค้าใหม่ (รีเฟรช) เพื่อรับข้อมูลส่วนนี้")
 
 #define TB_ERRORS(X) TB_ERRORS_GENERAL(X) TB_ERRORS_PCSC(X) TB_ERRORS_CARD(X) \
 	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X) TB_ERRORS_GATEWAY(X) \

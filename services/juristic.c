@@ -97,7 +97,7 @@ int juristic_config_from(struct juristic_config *jc, struct config *c, int gdx_s
 			 tb_err *err)
 {
 	long timeout = HTTP_TIMEOUT_MS, connect = HTTP_CONNECT_TIMEOUT_MS, max = HTTP_MAX_BODY;
-	long ttl = 86400;
+	long ttl = 86400, keep = 30;
 	const char *src;
 
 	memset(jc, 0, sizeof *jc);
@@ -108,7 +108,12 @@ int juristic_config_from(struct juristic_config *jc, struct config *c, int gdx_s
 	if (config_text(c, "dbd.open_url", jc->open_url, sizeof jc->open_url, err) ||
 	    config_text(c, "dbd.open_path", jc->open_path, sizeof jc->open_path, err) ||
 	    config_text(c, "dbd.gdx_path", jc->gdx_path, sizeof jc->gdx_path, err) ||
+	    config_text(c, "dbd.shareholders_path", jc->shareholders_path,
+			sizeof jc->shareholders_path, err) ||
+	    config_text(c, "dbd.financials_path", jc->financials_path, sizeof jc->financials_path,
+			err) ||
 	    config_long(c, "dbd.cache_ttl_s", 0, 366L * 86400, &ttl, err) ||
+	    config_long(c, "dbd.cache_keep_days", 0, 3660, &keep, err) ||
 	    config_text(c, "http.ca_file", jc->ca_file, sizeof jc->ca_file, err) ||
 	    config_text(c, "http.pin", jc->pin, sizeof jc->pin, err) ||
 	    config_text(c, "http.proxy", jc->proxy, sizeof jc->proxy, err) ||
@@ -127,7 +132,12 @@ int juristic_config_from(struct juristic_config *jc, struct config *c, int gdx_s
 		return err_set(err, TB_E_CONFIG, 0, "dbd.open_path");
 	if (!path_ok(jc->gdx_path))
 		return err_set(err, TB_E_CONFIG, 0, "dbd.gdx_path");
+	if (jc->shareholders_path[0] && !path_ok(jc->shareholders_path))
+		return err_set(err, TB_E_CONFIG, 0, "dbd.shareholders_path");
+	if (jc->financials_path[0] && !path_ok(jc->financials_path))
+		return err_set(err, TB_E_CONFIG, 0, "dbd.financials_path");
 	jc->cache_ttl_s = ttl;
+	jc->cache_keep_days = keep;
 	jc->timeout_ms = timeout;
 	jc->connect_timeout_ms = connect;
 	jc->max_body = (size_t)max;
@@ -615,22 +625,18 @@ static const cJSON *the_data(const cJSON *root)
 	return cJSON_IsObject(data) && data->child ? data : NULL;
 }
 
-int juristic_parse(enum juristic_source src, long status, const char *content_type,
-		   const char *body, size_t len, const struct juristic_fieldmap *map,
-		   struct juristic_result **out, tb_err *err)
+/* The checks every DBD answer gets, whatever it carries: an HTML page, a
+ * GDX refusal, DBD's status code, the HTTP status, JSON at all.  0 and
+ * *root (the caller deletes it) and DBD's code (0 when none), or -1. */
+static int answer_open(enum juristic_source src, long status, const char *content_type,
+		       const char *body, size_t len, cJSON **rootp, long *codep, tb_err *err)
 {
-	struct juristic_fieldmap defaults;
-	struct juristic_result *r = NULL;
-	const cJSON *st, *data, *person;
-	cJSON *root = NULL;
+	const cJSON *st;
+	cJSON *root;
 	long code;
-	int rc = -1;
 
-	*out = NULL;
-	if (!map) {
-		juristic_fieldmap_defaults(&defaults);
-		map = &defaults;
-	}
+	*rootp = NULL;
+	*codep = 0;
 	if (!body)
 		body = "", len = 0;
 	if (looks_html(body, len, content_type)) {
@@ -645,21 +651,46 @@ int juristic_parse(enum juristic_source src, long status, const char *content_ty
 	root = len ? cJSON_ParseWithLength(body, len) : NULL;
 	/* GDX's own refusals, before DBD's: {"Code":"90008", ...}. */
 	if (src == JURISTIC_GDX && (code = code_of(field(root, "Code"))) > 0) {
-		err_set(err, linkage_code_error(code), code, NULL);
-		goto out;
+		cJSON_Delete(root);
+		return err_set(err, linkage_code_error(code), code, NULL);
 	}
 	st = field(root, "status");
 	code = cJSON_IsObject(st) ? code_of(field(st, "code")) : 0;
 	if (code && code != DBD_OK) {
-		dbd_code_error(code, err);
-		goto out;
+		cJSON_Delete(root);
+		return dbd_code_error(code, err);
 	}
-	if (juristic_status_check(src, status, err))
-		goto out;
+	if (juristic_status_check(src, status, err)) {
+		cJSON_Delete(root);
+		return -1;
+	}
 	if (!cJSON_IsObject(root)) {
-		err_set(err, TB_E_NET_MALFORMED, 0, "not JSON");
-		goto out;
+		cJSON_Delete(root);
+		return err_set(err, TB_E_NET_MALFORMED, 0, "not JSON");
 	}
+	*rootp = root;
+	*codep = code;
+	return 0;
+}
+
+int juristic_parse(enum juristic_source src, long status, const char *content_type,
+		   const char *body, size_t len, const struct juristic_fieldmap *map,
+		   struct juristic_result **out, tb_err *err)
+{
+	struct juristic_fieldmap defaults;
+	struct juristic_result *r = NULL;
+	const cJSON *data, *person;
+	cJSON *root = NULL;
+	long code;
+	int rc = -1;
+
+	*out = NULL;
+	if (!map) {
+		juristic_fieldmap_defaults(&defaults);
+		map = &defaults;
+	}
+	if (answer_open(src, status, content_type, body, len, &root, &code, err))
+		return -1;
 	data = the_data(root);
 	if (!data) {
 		/* {} or [] or null: DBD's way of saying there is none. */
@@ -693,6 +724,230 @@ out:
 	return rc;
 }
 
+/* --- shareholders and financial statements ------------------------------------------------ */
+
+/* The list named key: under data (or data's one wrapper object, as the
+ * profile has), at the top, or data itself when it is an array of entries.
+ * *none: the answer says there is nothing (data {} [] null, or missing
+ * with DBD's code 1000). */
+static const cJSON *part_list(const cJSON *root, long code, const char *key, int *none)
+{
+	const cJSON *data = field(root, "data"), *l;
+
+	*none = 0;
+	if ((l = field(data, key)) || (l = field(root, key)))
+		return l;
+	if (cJSON_IsArray(data)) {
+		if (data->child && (l = field(data->child, key)))
+			return l;
+		*none = !data->child;
+		return data->child && !field(data->child, key) ? data : NULL;
+	}
+	if (cJSON_IsObject(data) && data->child && !data->child->next &&
+	    (l = field(data->child, key)))
+		return l;
+	*none = (cJSON_IsObject(data) && !data->child) || cJSON_IsNull(data) || (!data && code == DBD_OK);
+	return NULL;
+}
+
+/* Opens a part's answer; 1 with its list (*list NULL: an empty one), 0 on
+ * error. */
+static int part_open(enum juristic_source src, long status, const char *ctype, const char *body,
+		     size_t len, const char *key, cJSON **root, const cJSON **list, tb_err *err)
+{
+	tb_err e = { 0 };
+	long code;
+	int none;
+
+	*list = NULL;
+	if (answer_open(src, status, ctype, body, len, root, &code, &e)) {
+		/* 1004: no shareholders, no statements filed: an answer. */
+		if (e.id == TB_E_DBD_NOT_FOUND)
+			return 1;
+		if (err)
+			*err = e;
+		return 0;
+	}
+	*list = part_list(*root, code, key, &none);
+	if (!*list && !none) {
+		err_set(err, TB_E_NET_MALFORMED, 0, key);
+		return 0;
+	}
+	if (*list && !cJSON_IsArray(*list) && !cJSON_IsObject(*list)) {
+		err_set(err, TB_E_NET_MALFORMED, 0, key);
+		return 0;
+	}
+	return 1;
+}
+
+/* Whole numbers as DBD writes them: "25,000", 25000, "25000.00". */
+static int64_t get_count(const cJSON *o, const char *key)
+{
+	int64_t v = get_money(o, key);
+
+	return v < 0 ? -1 : v / 100;
+}
+
+/* Amounts that may be negative (a loss); INT64_MIN when absent. */
+static int64_t get_signed_money(const cJSON *o, const char *key)
+{
+	const cJSON *v = field(o, key);
+	char buf[64];
+	const char *t;
+	int64_t m;
+
+	if (cJSON_IsNumber(v))
+		return v->valuedouble > -1e15 && v->valuedouble < 1e15
+			       ? (int64_t)(v->valuedouble * 100 + (v->valuedouble < 0 ? -0.5 : 0.5))
+			       : INT64_MIN;
+	t = value_text(v, buf, sizeof buf, 0);
+	while (*t == ' ')
+		t++;
+	if (*t == '-' || (t[0] == '(' && strchr(t, ')'))) {
+		char pos[64];
+		size_t n = 0;
+		for (t++; *t && *t != ')' && n + 1 < sizeof pos; t++)
+			pos[n++] = *t;
+		pos[n] = '\0';
+		m = juristic_money_parse(pos);
+		return m < 0 ? INT64_MIN : -m;
+	}
+	m = juristic_money_parse(t);
+	return m < 0 ? INT64_MIN : m;
+}
+
+static size_t list_size(const cJSON *list)
+{
+	return !list ? 0 : cJSON_IsArray(list) ? (size_t)cJSON_GetArraySize(list) : 1;
+}
+
+#define LIST_EACH(it, list) \
+	for (const cJSON *it = cJSON_IsArray(list) ? (list)->child : (list); it; \
+	     it = cJSON_IsArray(list) ? it->next : NULL)
+
+int juristic_parse_shareholders(enum juristic_source src, long status, const char *content_type,
+				const char *body, size_t len, const struct juristic_fieldmap *map,
+				struct juristic_result *r, tb_err *err)
+{
+	struct juristic_fieldmap defaults;
+	struct juristic_shareholder *v = NULL;
+	const cJSON *list;
+	cJSON *root = NULL;
+	size_t n = 0;
+
+	if (!map) {
+		juristic_fieldmap_defaults(&defaults);
+		map = &defaults;
+	}
+	if (!part_open(src, status, content_type, body, len, map->shareholders, &root, &list, err)) {
+		cJSON_Delete(root);
+		return -1;
+	}
+	if (list_size(list) && !(v = calloc(list_size(list), sizeof *v))) {
+		cJSON_Delete(root);
+		return err_set(err, TB_E_NOMEM, 0, NULL);
+	}
+	LIST_EACH(it, list) {
+		struct juristic_shareholder *h = &v[n];
+		char seq[32];
+
+		if (!cJSON_IsObject(it))
+			continue;
+		get_text(it, map->h_seq, seq, sizeof seq);
+		h->seq = atoi(seq);
+		get_text(it, map->h_title, h->title, sizeof h->title);
+		get_text(it, map->h_first, h->first, sizeof h->first);
+		get_text(it, map->h_last, h->last, sizeof h->last);
+		get_text(it, map->h_nationality, h->nationality, sizeof h->nationality);
+		h->shares = get_count(it, map->h_shares);
+		h->amount = get_money(it, map->h_amount);
+		if (!h->first[0] && !h->last[0])
+			continue;   /* nobody: not shown as a blank line */
+		/* By number, unnumbered ones after, as directors are. */
+		for (size_t k = n; k > 0 && (h->seq > 0 && (v[k - 1].seq <= 0 || v[k - 1].seq > h->seq)); k--) {
+			struct juristic_shareholder t = v[k];
+			v[k] = v[k - 1];
+			v[k - 1] = t;
+			h = &v[k - 1];
+		}
+		n++;
+	}
+	cJSON_Delete(root);
+	free(r->shareholders);
+	r->shareholders = v;
+	r->n_shareholders = n;
+	r->shareholders_part = JURISTIC_PART_OK;
+	return 0;
+}
+
+/* A fiscal year, B.E. or C.E. ("2566", 2023, "2566-12-31"); 0 when none. */
+static int year_be(const char *s)
+{
+	int y = atoi(s);
+
+	if (y > 1900 && y < 2400)
+		y += 543;
+	return y >= 2400 && y <= 2999 ? y : 0;
+}
+
+int juristic_parse_financials(enum juristic_source src, long status, const char *content_type,
+			      const char *body, size_t len, const struct juristic_fieldmap *map,
+			      struct juristic_result *r, tb_err *err)
+{
+	struct juristic_fieldmap defaults;
+	struct juristic_financial *v = NULL;
+	const cJSON *list;
+	cJSON *root = NULL;
+	size_t n = 0;
+
+	if (!map) {
+		juristic_fieldmap_defaults(&defaults);
+		map = &defaults;
+	}
+	if (!part_open(src, status, content_type, body, len, map->financials, &root, &list, err)) {
+		cJSON_Delete(root);
+		return -1;
+	}
+	if (list_size(list) && !(v = calloc(list_size(list), sizeof *v))) {
+		cJSON_Delete(root);
+		return err_set(err, TB_E_NOMEM, 0, NULL);
+	}
+	LIST_EACH(it, list) {
+		char buf[64], year[32];
+		struct juristic_financial f;
+		size_t k;
+
+		/* A bare list of years is a list of years. */
+		if (cJSON_IsObject(it))
+			get_text(it, map->f_year, year, sizeof year);
+		else
+			text_clean(year, sizeof year, value_text(it, buf, sizeof buf, 0));
+		f = (struct juristic_financial){ .year = year_be(year), .revenue = INT64_MIN,
+						 .profit = INT64_MIN, .assets = INT64_MIN };
+		if (!f.year)
+			continue;
+		if (cJSON_IsObject(it)) {
+			f.revenue = get_signed_money(it, map->f_revenue);
+			f.profit = get_signed_money(it, map->f_profit);
+			f.assets = get_signed_money(it, map->f_assets);
+		}
+		/* Newest first; a year twice is shown once. */
+		for (k = 0; k < n && v[k].year > f.year; k++)
+			;
+		if (k < n && v[k].year == f.year)
+			continue;
+		memmove(&v[k + 1], &v[k], (n - k) * sizeof *v);
+		v[k] = f;
+		n++;
+	}
+	cJSON_Delete(root);
+	free(r->financials);
+	r->financials = v;
+	r->n_financials = n;
+	r->financials_part = JURISTIC_PART_OK;
+	return 0;
+}
+
 void juristic_result_free(struct juristic_result **rp)
 {
 	struct juristic_result *r = *rp;
@@ -704,6 +959,8 @@ void juristic_result_free(struct juristic_result **rp)
 	for (size_t i = 0; i < r->n_signing; i++)
 		free(r->signing[i]);
 	free(r->signing);
+	free(r->shareholders);
+	free(r->financials);
 	free(r);
 	*rp = NULL;
 }
@@ -759,12 +1016,16 @@ void juristic_age_format(int64_t fetched_at, int64_t now, enum tb_lang lang, cha
 
 #define URL_MAX 2048
 #define TOKEN_MAX 1024
+/* A cached copy is the raw answers, kept together under this mark so the
+ * same parsers read them back (an older copy is the profile's body alone). */
+#define CACHE_MARK "tabien.cache"
 
 struct juristic {
 	struct juristic_config c;
 	struct linkage *gdx;
 	struct http *h;
 	struct juristic_stats st;
+	int purged;               /* old copies deleted once per client */
 };
 
 struct juristic *juristic_new(const struct juristic_config *c, struct linkage *gdx, tb_err *err)
@@ -784,7 +1045,7 @@ struct juristic *juristic_new(const struct juristic_config *c, struct linkage *g
 		return NULL;
 	}
 	j->c = *c;
-	j->gdx = gdx;
+	j->gdx = c->source == JURISTIC_GDX ? gdx : NULL;
 	if (c->source == JURISTIC_GDX) {
 		/* The gateway's own TLS settings, as the Linkage client has them. */
 		const struct linkage_config *lc = linkage_gdx_config(gdx);
@@ -819,22 +1080,27 @@ enum juristic_source juristic_source_of(const struct juristic *j)
 	return j->c.source;
 }
 
-static int url_join(char *out, size_t size, const char *base, const char *path, const char *id)
+static int url_join(char *out, size_t size, const char *base, const char *path, const char *tail)
 {
 	size_t n = strlen(base);
 	int w;
 
 	while (n > 0 && base[n - 1] == '/')
 		n--;
-	w = snprintf(out, size, "%.*s%s%s", (int)n, base, path, id);
+	w = snprintf(out, size, "%.*s%s%s", (int)n, base, path, tail);
 	return w < 0 || (size_t)w >= size ? -1 : 0;
 }
 
+/* The profile, then the parts some sources add. */
+enum { PART_PROFILE, PART_SHAREHOLDERS, PART_FINANCIALS, PARTS };
+
 struct answer {
+	int got;                  /* the transfer ended: a body or err */
 	long status;
 	char ctype[128];
 	char *body;
 	size_t len;
+	tb_err err;
 };
 
 static void answer_free(struct answer *a)
@@ -843,90 +1109,258 @@ static void answer_free(struct answer *a)
 	*a = (struct answer){ 0 };
 }
 
-/* One request to the end: the status, content type and a copy of the body. */
-static int send_one(struct juristic *j, const char *url, const char *const *headers,
-		    const char *post, struct answer *a, tb_err *err)
-{
-	struct http_xfer *x;
-	const char *b;
-	int rc = -1;
+enum op_state { OP_TOKEN, OP_SENT, OP_DONE };
 
-	answer_free(a);
-	x = post ? http_post(j->h, url, headers, post, strlen(post), err)
-		 : http_get(j->h, url, headers, err);
-	if (!x)
-		return -1;
-	j->st.requests++;
-	if (http_wait(j->h, x, err) == 0 && http_xfer_result(x, &a->status, &b, &a->len, err) == 0) {
-		str_copy(a->ctype, sizeof a->ctype, http_xfer_content_type(x));
-		a->body = malloc(a->len + 1);
-		if (!a->body) {
-			err_set(err, TB_E_NOMEM, 0, NULL);
-		} else {
-			memcpy(a->body, b, a->len + 1);
-			rc = 0;
-		}
-	} else if (j->c.source == JURISTIC_OPEN && err && err->id == TB_E_NET_UNREACHABLE) {
-		/* Not the GDX gateway: name the service that failed. */
-		err->id = TB_E_DBD_UNREACHABLE;
-	}
-	http_xfer_free(&x);
-	return rc;
+struct juristic_op {
+	struct juristic *j;
+	char id[JR_ID], agent[JR_ID];
+	char *username, *purpose;
+	int refresh;
+	enum op_state state;
+	int retried;              /* sent again after an expired token */
+	int cancelled;
+	int64_t now;
+	struct http_xfer *x[PARTS];
+	struct answer a[PARTS];
+	tb_err why;               /* no answer at all: the token, the set-up */
+	struct juristic_result *cached;   /* a fresh copy: nothing was sent */
+};
+
+/* Whether this client asks for a part beyond the profile. */
+static const char *part_path(const struct juristic *j, int part)
+{
+	const char *p = part == PART_SHAREHOLDERS ? j->c.shareholders_path
+			: part == PART_FINANCIALS ? j->c.financials_path : "";
+
+	return j->c.source == JURISTIC_GDX && p[0] ? p : NULL;
 }
 
-static int fetch_open(struct juristic *j, const char *id, struct answer *a, tb_err *err)
+/* Sends every request of the lookup at once (one connection is reused when
+ * the server allows; HTTP/2 multiplexes them). */
+static int op_send(struct juristic_op *op, const char *token, tb_err *err)
 {
-	static const char *const headers[] = { "Accept: application/json", NULL };
-	char url[URL_MAX];
-
-	if (url_join(url, sizeof url, j->c.open_url, j->c.open_path, id))
-		return err_set(err, TB_E_CONFIG, 0, "dbd.open_url");
-	return send_one(j, url, headers, NULL, a, err);
-}
-
-static int fetch_gdx_once(struct juristic *j, const char *agent, const char *url,
-			  const char *post, struct answer *a, tb_err *err)
-{
-	const struct linkage_config *lc = linkage_gdx_config(j->gdx);
-	char key[256], tok[TOKEN_MAX + 16], token[TOKEN_MAX];
+	static const char *const open_headers[] = { "Accept: application/json", NULL };
+	struct juristic *j = op->j;
+	char url[URL_MAX], post[64], tail[64], key[256], tok[TOKEN_MAX + 16];
 	const char *headers[] = { key, tok, "Content-Type: application/json",
 				  "Accept: application/json", NULL };
 	int rc = -1;
 
-	if (linkage_gdx_token(j->gdx, agent, token, sizeof token, err))
-		return -1;
-	if (snprintf(key, sizeof key, "Consumer-Key: %s", lc->consumer_key) >= (int)sizeof key ||
-	    snprintf(tok, sizeof tok, "Token: %s", token) >= (int)sizeof tok)
-		err_set(err, TB_E_GDX_NOT_SET_UP, 0, "gdx.consumer_key");
-	else
-		rc = send_one(j, url, headers, post, a, err);
+	if (j->c.source == JURISTIC_OPEN) {
+		if (url_join(url, sizeof url, j->c.open_url, j->c.open_path, op->id))
+			return err_set(err, TB_E_CONFIG, 0, "dbd.open_url");
+		op->x[PART_PROFILE] = http_get(j->h, url, open_headers, err);
+		if (!op->x[PART_PROFILE])
+			return -1;
+		j->st.requests++;
+		return 0;
+	}
+	{
+		const struct linkage_config *lc = linkage_gdx_config(j->gdx);
+
+		if (snprintf(key, sizeof key, "Consumer-Key: %s", lc->consumer_key) >= (int)sizeof key ||
+		    snprintf(tok, sizeof tok, "Token: %s", token) >= (int)sizeof tok ||
+		    url_join(url, sizeof url, lc->url, j->c.gdx_path, "")) {
+			err_set(err, TB_E_GDX_NOT_SET_UP, 0, "gdx.url");
+			goto out;
+		}
+		snprintf(post, sizeof post, "{\"OrganizationJuristicID\":\"%s\"}", op->id);
+		op->x[PART_PROFILE] = http_post(j->h, url, headers, post, strlen(post), err);
+		if (!op->x[PART_PROFILE])
+			goto out;
+		j->st.requests++;
+		/* GET with the ID in the query, as DBD's other GDX services. */
+		headers[2] = NULL;
+		snprintf(tail, sizeof tail, "?JuristicID=%s", op->id);
+		for (int p = PART_SHAREHOLDERS; p < PARTS; p++) {
+			if (!part_path(j, p))
+				continue;
+			if (url_join(url, sizeof url, lc->url, part_path(j, p), tail)) {
+				err_set(err, TB_E_CONFIG, 0, p == PART_SHAREHOLDERS ? "dbd.shareholders_path"
+										 : "dbd.financials_path");
+				goto out;
+			}
+			op->x[p] = http_get(j->h, url, headers, err);
+			if (!op->x[p])
+				goto out;
+			j->st.part_requests++;
+		}
+		rc = 0;
+	}
+out:
 	explicit_bzero(key, sizeof key);
 	explicit_bzero(tok, sizeof tok);
-	explicit_bzero(token, sizeof token);
 	return rc;
 }
 
-static int fetch_gdx(struct juristic *j, const struct juristic_request *rq, struct answer *a,
-		     tb_err *err)
+/* Takes in the transfers that have ended. */
+static void op_collect(struct juristic_op *op)
 {
-	const struct linkage_config *lc = linkage_gdx_config(j->gdx);
-	char url[URL_MAX], post[64];
+	for (int p = 0; p < PARTS; p++) {
+		struct http_xfer *x = op->x[p];
+		struct answer *a = &op->a[p];
+		const char *b;
 
-	if (url_join(url, sizeof url, lc->url, j->c.gdx_path, ""))
-		return err_set(err, TB_E_GDX_NOT_SET_UP, 0, "gdx.url");
-	snprintf(post, sizeof post, "{\"OrganizationJuristicID\":\"%s\"}", rq->id);
-	if (fetch_gdx_once(j, rq->agent_cid, url, post, a, err))
-		return -1;
-	if (linkage_token_expired(a->status, a->body, a->len)) {
+		if (!x || !http_xfer_done(x))
+			continue;
+		answer_free(a);
+		a->got = 1;
+		if (http_xfer_result(x, &a->status, &b, &a->len, &a->err) == 0) {
+			str_copy(a->ctype, sizeof a->ctype, http_xfer_content_type(x));
+			a->body = malloc(a->len + 1);
+			if (!a->body)
+				err_set(&a->err, TB_E_NOMEM, 0, NULL);
+			else
+				memcpy(a->body, b, a->len + 1);
+		} else if (op->j->c.source == JURISTIC_OPEN && a->err.id == TB_E_NET_UNREACHABLE) {
+			/* Not the GDX gateway: name the service that failed. */
+			a->err.id = TB_E_DBD_UNREACHABLE;
+		}
+		http_xfer_free(&op->x[p]);
+	}
+}
+
+static int op_expired(const struct juristic_op *op)
+{
+	for (int p = 0; p < PARTS; p++)
+		if (op->a[p].body && linkage_token_expired(op->a[p].status, op->a[p].body, op->a[p].len))
+			return 1;
+	return 0;
+}
+
+int juristic_step(struct juristic_op *op)
+{
+	tb_err e = { 0 };
+
+	if (op->state == OP_DONE)
+		return 1;
+	if (op->state == OP_TOKEN) {
+		char token[TOKEN_MAX];
+		int rc;
+
+		if (op->cancelled) {
+			err_set(&op->why, TB_E_NET_CANCELLED, 0, NULL);
+			op->state = OP_DONE;
+			return 1;
+		}
+		rc = linkage_gdx_token_poll(op->j->gdx, op->agent, token, sizeof token, &e);
+		if (rc == 1)
+			rc = op_send(op, token, &e) ? -1 : 1;
+		explicit_bzero(token, sizeof token);
+		if (rc == 0)
+			return 0;
+		if (rc < 0) {
+			op->why = e;
+			op->state = OP_DONE;
+			return 1;
+		}
+		op->state = OP_SENT;
+	}
+	if (http_perform(op->j->h, NULL, &e)) {
+		op->why = e;
+		juristic_cancel(op);
+	}
+	op_collect(op);
+	for (int p = 0; p < PARTS; p++)
+		if (op->x[p])
+			return 0;
+	if (op->j->gdx && !op->cancelled && op_expired(op)) {
 		/* Once, as the Linkage transport does; a refusal stays one. */
-		linkage_forget_token(j->gdx);
-		if (fetch_gdx_once(j, rq->agent_cid, url, post, a, err))
+		linkage_forget_token(op->j->gdx);
+		if (!op->retried) {
+			op->retried = 1;
+			for (int p = 0; p < PARTS; p++)
+				answer_free(&op->a[p]);
+			op->state = OP_TOKEN;
+			return juristic_step(op);
+		}
+	}
+	op->state = OP_DONE;
+	return 1;
+}
+
+int juristic_fds(struct juristic *j, struct pollfd *p, int max, int *n, int *timeout_ms,
+		 tb_err *err)
+{
+	int k = 0, t = -1;
+
+	if (http_fds(j->h, p, max, n, timeout_ms, err))
+		return -1;
+	/* The token is asked for on the Linkage client's connection. */
+	if (j->gdx) {
+		if (linkage_fds(j->gdx, p + *n, max - *n, &k, &t, err))
 			return -1;
-		if (linkage_token_expired(a->status, a->body, a->len))
-			linkage_forget_token(j->gdx);
+		*n += k;
+		if (t >= 0 && (*timeout_ms < 0 || t < *timeout_ms))
+			*timeout_ms = t;
 	}
 	return 0;
 }
+
+void juristic_cancel(struct juristic_op *op)
+{
+	op->cancelled = 1;
+	for (int p = 0; p < PARTS; p++)
+		if (op->x[p])
+			http_cancel(op->x[p]);
+}
+
+void juristic_op_free(struct juristic_op **opp)
+{
+	struct juristic_op *op = *opp;
+
+	if (!op)
+		return;
+	for (int p = 0; p < PARTS; p++) {
+		http_xfer_free(&op->x[p]);
+		answer_free(&op->a[p]);
+	}
+	juristic_result_free(&op->cached);
+	free(op->username);
+	free(op->purpose);
+	free(op);
+	*opp = NULL;
+}
+
+const char *juristic_op_id(const struct juristic_op *op)
+{
+	return op->id;
+}
+
+/* --- the cache --------------------------------------------------------------------------- */
+
+/* A part's answer into r, or the part marked failed with why. */
+static void part_take(struct juristic *j, int p, enum juristic_source src, long status,
+		      const char *ctype, const char *body, size_t len, struct juristic_result *r)
+{
+	tb_err e = { 0 };
+	int rc = p == PART_SHAREHOLDERS
+		? juristic_parse_shareholders(src, status, ctype, body, len, &j->c.map, r, &e)
+		: juristic_parse_financials(src, status, ctype, body, len, &j->c.map, r, &e);
+
+	if (rc == 0)
+		return;
+	if (p == PART_SHAREHOLDERS) {
+		r->shareholders_part = JURISTIC_PART_FAILED;
+		r->shareholders_err = e;
+	} else {
+		r->financials_part = JURISTIC_PART_FAILED;
+		r->financials_err = e;
+	}
+}
+
+static void part_fail(struct juristic_result *r, int p, const tb_err *e)
+{
+	if (p == PART_SHAREHOLDERS) {
+		r->shareholders_part = JURISTIC_PART_FAILED;
+		r->shareholders_err = *e;
+	} else {
+		r->financials_part = JURISTIC_PART_FAILED;
+		r->financials_err = *e;
+	}
+}
+
+static const char *const part_names[PARTS] = { "profile", "shareholders", "financials" };
 
 /* A cached copy parsed; 1 found, 0 none (or unreadable: then ignored). */
 static int from_cache(struct juristic *j, struct db *d, const char *id, const char *source,
@@ -937,57 +1371,184 @@ static int from_cache(struct juristic *j, struct db *d, const char *id, const ch
 	size_t len = 0;
 	int64_t at = 0;
 	tb_err perr = { 0 };
+	enum juristic_source s;
+	const char *parts[PARTS] = { NULL };
+	cJSON *env = NULL;
 	int rc = juristic_db_get(d, id, source, &body, &len, &at, src, sizeof src, err);
 
 	if (rc <= 0)
 		return rc;
-	rc = juristic_parse(strcmp(src, "gdx") == 0 ? JURISTIC_GDX : JURISTIC_OPEN, 200, NULL, body,
-			    len, &j->c.map, out, &perr) == 0;
-	free(body);
-	if (rc)
+	s = strcmp(src, "gdx") == 0 ? JURISTIC_GDX : JURISTIC_OPEN;
+	env = cJSON_ParseWithLength(body, len);
+	if (cJSON_IsObject(env) && cJSON_GetObjectItemCaseSensitive(env, CACHE_MARK)) {
+		for (int p = 0; p < PARTS; p++)
+			parts[p] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env, part_names[p]));
+	} else {
+		parts[PART_PROFILE] = body;
+	}
+	rc = parts[PART_PROFILE] && juristic_parse(s, 200, NULL, parts[PART_PROFILE],
+						    strlen(parts[PART_PROFILE]), &j->c.map, out, &perr) == 0;
+	if (rc) {
 		(*out)->fetched_at = at;
+		for (int p = PART_SHAREHOLDERS; p < PARTS; p++) {
+			if (parts[p])
+				part_take(j, p, s, 200, NULL, parts[p], strlen(parts[p]), *out);
+			else if (s == JURISTIC_GDX && part_path(j, p))
+				part_fail(*out, p, &(tb_err){ .id = TB_E_DBD_PART_MISSING });
+		}
+	}
+	cJSON_Delete(env);
+	free(body);
 	return rc;
 }
 
-static int lookup_run(struct juristic *j, struct db *d, const struct juristic_request *rq,
-		      struct juristic_result **out, tb_err *err)
+/* The answers kept as one copy; a part that failed is left out. */
+static void to_cache(struct juristic_op *op, struct db *d, const struct juristic_result *r)
+{
+	const char *src = juristic_source_name(op->j->c.source);
+	cJSON *env = cJSON_CreateObject();
+	char *text;
+
+	if (!env)
+		return;
+	cJSON_AddNumberToObject(env, CACHE_MARK, 1);
+	cJSON_AddStringToObject(env, part_names[PART_PROFILE], op->a[PART_PROFILE].body);
+	if (r->shareholders_part == JURISTIC_PART_OK && op->a[PART_SHAREHOLDERS].body)
+		cJSON_AddStringToObject(env, part_names[PART_SHAREHOLDERS], op->a[PART_SHAREHOLDERS].body);
+	if (r->financials_part == JURISTIC_PART_OK && op->a[PART_FINANCIALS].body)
+		cJSON_AddStringToObject(env, part_names[PART_FINANCIALS], op->a[PART_FINANCIALS].body);
+	text = cJSON_PrintUnformatted(env);
+	/* A copy that cannot be kept costs only the next lookup. */
+	if (text)
+		juristic_db_put(d, op->id, src, op->now, text, strlen(text), NULL);
+	cJSON_free(text);
+	cJSON_Delete(env);
+}
+
+long juristic_cache_purge(const struct juristic_config *c, struct db *d, long keep_days,
+			  tb_err *err)
+{
+	if (keep_days < 0)
+		keep_days = c->cache_keep_days;
+	if (keep_days == 0)
+		return 0;
+	return juristic_db_purge(d, db_now(d) - (int64_t)keep_days * 86400, err);
+}
+
+/* --- a lookup from start to finish ---------------------------------------------------------- */
+
+struct juristic_op *juristic_start(struct juristic *j, struct db *d,
+				   const struct juristic_request *rq, tb_err *err)
 {
 	const char *src = juristic_source_name(j->c.source);
-	int64_t now = d ? db_now(d) : (int64_t)time(NULL);
-	struct answer a = { 0 };
-	tb_err why = { 0 };
+	struct juristic_op *op;
+	tb_err e = { 0 };
 	int rc;
 
-	if (d && !rq->refresh && j->c.cache_ttl_s > 0) {
-		rc = from_cache(j, d, rq->id, src, out, err);
-		if (rc < 0)
-			return -1;
-		if (rc && now - (*out)->fetched_at < j->c.cache_ttl_s && now >= (*out)->fetched_at) {
-			(*out)->from_cache = 1;
-			j->st.cache_hits++;
-			return 0;
-		}
-		juristic_result_free(out);
+	if (!juristic_id_valid(rq->id)) {
+		err_set(err, TB_E_DBD_ID_INVALID, 0, "juristic id");
+		return NULL;
 	}
-	rc = j->c.source == JURISTIC_GDX ? fetch_gdx(j, rq, &a, &why) : fetch_open(j, rq->id, &a, &why);
-	if (rc == 0)
-		rc = juristic_parse(j->c.source, a.status, a.ctype, a.body, a.len, &j->c.map, out, &why);
-	if (rc == 0) {
-		(*out)->fetched_at = now;
-		if (!(*out)->id[0])
-			str_copy((*out)->id, sizeof (*out)->id, rq->id);
-		/* A copy that cannot be kept costs only the next lookup. */
-		if (d)
-			juristic_db_put(d, rq->id, src, now, a.body, a.len, NULL);
-		answer_free(&a);
+	if (j->c.source == JURISTIC_GDX && !juristic_id_valid(rq->agent_cid)) {
+		err_set(err, TB_E_AUTH_INVALID, 0, "officer cid");
+		return NULL;
+	}
+	op = calloc(1, sizeof *op);
+	if (op) {
+		op->username = strdup(rq->username ? rq->username : "");
+		op->purpose = rq->purpose ? strdup(rq->purpose) : NULL;
+	}
+	if (!op || !op->username || (rq->purpose && !op->purpose)) {
+		juristic_op_free(&op);
+		err_set(err, TB_E_NOMEM, 0, NULL);
+		return NULL;
+	}
+	op->j = j;
+	str_copy(op->id, sizeof op->id, rq->id);
+	if (rq->agent_cid)
+		str_copy(op->agent, sizeof op->agent, rq->agent_cid);
+	op->refresh = rq->refresh;
+	op->now = d ? db_now(d) : (int64_t)time(NULL);
+	if (d && !j->purged) {
+		j->purged = 1;
+		juristic_cache_purge(&j->c, d, -1, NULL);
+	}
+	if (d && !rq->refresh && j->c.cache_ttl_s > 0) {
+		rc = from_cache(j, d, op->id, src, &op->cached, &e);
+		if (rc < 0) {
+			op->why = e;
+			op->state = OP_DONE;
+			return op;
+		}
+		if (rc && op->now - op->cached->fetched_at < j->c.cache_ttl_s &&
+		    op->now >= op->cached->fetched_at) {
+			op->state = OP_DONE;
+			return op;
+		}
+		juristic_result_free(&op->cached);
+	}
+	if (j->c.source == JURISTIC_GDX) {
+		op->state = OP_TOKEN;
+	} else if (op_send(op, NULL, &e)) {
+		op->why = e;
+		op->state = OP_DONE;
+		return op;
+	} else {
+		op->state = OP_SENT;
+	}
+	juristic_step(op);
+	return op;
+}
+
+/* The lookup's outcome, before its audit row. */
+static int op_result(struct juristic_op *op, struct db *d, struct juristic_result **out,
+		     tb_err *err)
+{
+	struct juristic *j = op->j;
+	struct answer *a = &op->a[PART_PROFILE];
+	const char *src = juristic_source_name(j->c.source);
+	tb_err why = op->why;
+	int rc;
+
+	if (op->cached) {
+		*out = op->cached;
+		op->cached = NULL;
+		(*out)->from_cache = 1;
+		j->st.cache_hits++;
 		return 0;
 	}
-	answer_free(&a);
+	if (!why.id && op->cancelled)
+		err_set(&why, TB_E_NET_CANCELLED, 0, NULL);
+	if (!why.id && !a->got)
+		err_set(&why, TB_E_SYSTEM, 0, "juristic_finish before the end");
+	if (!why.id && a->err.id)
+		why = a->err;
+	if (!why.id &&
+	    juristic_parse(j->c.source, a->status, a->ctype, a->body, a->len, &j->c.map, out, &why) == 0) {
+		struct juristic_result *r = *out;
+
+		r->fetched_at = op->now;
+		if (!r->id[0])
+			str_copy(r->id, sizeof r->id, op->id);
+		for (int p = PART_SHAREHOLDERS; p < PARTS; p++) {
+			struct answer *pa = &op->a[p];
+
+			if (!part_path(j, p))
+				continue;
+			if (pa->err.id || !pa->got)
+				part_fail(r, p, pa->err.id ? &pa->err : &(tb_err){ .id = TB_E_NET_CANCELLED });
+			else
+				part_take(j, p, j->c.source, pa->status, pa->ctype, pa->body, pa->len, r);
+		}
+		if (d)
+			to_cache(op, d, r);
+		return 0;
+	}
 	if (d && juristic_err_transient(&why)) {
 		/* The same source's copy first; else the other's, better than none. */
-		rc = from_cache(j, d, rq->id, src, out, err);
+		rc = from_cache(j, d, op->id, src, out, err);
 		if (rc == 0)
-			rc = from_cache(j, d, rq->id, NULL, out, err);
+			rc = from_cache(j, d, op->id, NULL, out, err);
 		if (rc < 0)
 			return -1;
 		if (rc) {
@@ -1002,41 +1563,62 @@ static int lookup_run(struct juristic *j, struct db *d, const struct juristic_re
 	return -1;
 }
 
-int juristic_lookup(struct juristic *j, struct db *d, const struct juristic_request *rq,
-		    struct juristic_result **out, tb_err *err)
+int juristic_finish(struct juristic_op **opp, struct db *d, struct juristic_result **out,
+		    tb_err *err)
 {
+	struct juristic_op *op = *opp;
 	char service[16], result[96];
 	tb_err audit_err = { 0 }, e = { 0 };
 	int rc;
 
 	*out = NULL;
-	if (!juristic_id_valid(rq->id))
-		return err_set(err, TB_E_DBD_ID_INVALID, 0, "juristic id");
-	if (j->c.source == JURISTIC_GDX && !juristic_id_valid(rq->agent_cid))
-		return err_set(err, TB_E_AUTH_INVALID, 0, "officer cid");
-	rc = lookup_run(j, d, rq, out, &e);
+	rc = op_result(op, d, out, &e);
 	if (rc && err)
 		*err = e;
-	if (!d)
-		return rc;
-	snprintf(service, sizeof service, "dbd/%s", juristic_source_name(j->c.source));
-	if (rc == 0 && (*out)->stale)
-		snprintf(result, sizeof result, "STALE %s %ld", err_code((*out)->stale_reason.id),
-			 (*out)->stale_reason.detail);
-	else if (rc == 0)
-		snprintf(result, sizeof result, (*out)->from_cache ? "OK cache" : "OK");
-	else if (e.detail)
-		snprintf(result, sizeof result, "%s %ld", err_code(e.id), e.detail);
-	else
-		snprintf(result, sizeof result, "%s", err_code(e.id));
-	if (audit_append(d, &(struct audit_entry){ .username = rq->username,
-			 .action = AUDIT_JURISTIC_QUERY, .service = service, .subject = rq->id,
-			 .purpose = rq->purpose, .result = result }, &audit_err)) {
-		/* What was not logged is not shown. */
-		juristic_result_free(out);
-		if (err)
-			*err = audit_err;
-		return -1;
+	if (d) {
+		snprintf(service, sizeof service, "dbd/%s", juristic_source_name(op->j->c.source));
+		if (rc == 0 && (*out)->stale)
+			snprintf(result, sizeof result, "STALE %s %ld",
+				 err_code((*out)->stale_reason.id), (*out)->stale_reason.detail);
+		else if (rc == 0)
+			snprintf(result, sizeof result, (*out)->from_cache ? "OK cache" : "OK");
+		else if (e.detail)
+			snprintf(result, sizeof result, "%s %ld", err_code(e.id), e.detail);
+		else
+			snprintf(result, sizeof result, "%s", err_code(e.id));
+		if (audit_append(d, &(struct audit_entry){ .username = op->username,
+				 .action = AUDIT_JURISTIC_QUERY, .service = service, .subject = op->id,
+				 .purpose = op->purpose, .result = result }, &audit_err)) {
+			/* What was not logged is not shown. */
+			juristic_result_free(out);
+			if (err)
+				*err = audit_err;
+			rc = -1;
+		}
 	}
+	juristic_op_free(opp);
 	return rc;
+}
+
+int juristic_lookup(struct juristic *j, struct db *d, const struct juristic_request *rq,
+		    struct juristic_result **out, tb_err *err)
+{
+	struct juristic_op *op;
+
+	*out = NULL;
+	op = juristic_start(j, d, rq, err);
+	if (!op)
+		return -1;
+	while (!juristic_step(op)) {
+		struct pollfd p[32];
+		int n = 0, t = -1;
+
+		if (juristic_fds(j, p, (int)(sizeof p / sizeof p[0]), &n, &t, NULL))
+			n = 0, t = 100;
+		if (t < 0 || t > 1000)
+			t = 1000;
+		if (poll(p, (nfds_t)n, t) < 0 && errno != EINTR)
+			break;
+	}
+	return juristic_finish(&op, d, out, err);
 }

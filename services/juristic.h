@@ -6,6 +6,11 @@
  *   open  GET {dbd.open_url}{dbd.open_path}<13>: no key, served as text/html
  *         though it is JSON, a daily quota (8888), a web firewall that
  *         answers 403 with an HTML page after bursts; no directors.
+ * Shareholders and financial statements have no published GDX endpoint:
+ * when dbd.shareholders_path / dbd.financials_path are set, the gdx source
+ * also sends GET {gdx.url}{path}?JuristicID=<13> for each, at the same time
+ * as the profile, and reads the list named by dbd.field.shareholders /
+ * dbd.field.financials.  The open API has neither.
  * Answers are cached in the database (storage/juristic_db.h): a copy younger
  * than the TTL is used without a request; when DBD is over quota, blocks
  * us or is down, the last copy is shown however old, marked stale.
@@ -16,6 +21,9 @@
  *   dbd.open_path    /api/v1/juristic_person/
  *   dbd.gdx_path     /ws/dbd/juristic/v7/general/profile
  *   dbd.cache_ttl_s  86400           0: never use a copy unless DBD fails
+ *   dbd.cache_keep_days 30           copies older are deleted (0: kept)
+ *   dbd.shareholders_path (none)     e.g. /ws/dbd/juristic/v1/shareholder
+ *   dbd.financials_path  (none)      e.g. /ws/dbd/juristic/v1/financial/list
  *   dbd.field.<key>  the JSON names below (JURISTIC_FIELDS)
  *   http.*           as for the Linkage Center (timeouts, CA, pin, proxy)
  *
@@ -23,6 +31,7 @@
 #ifndef TABIEN_JURISTIC_H
 #define TABIEN_JURISTIC_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -85,7 +94,20 @@ const char *juristic_status_name(enum juristic_status s, enum tb_lang lang);
 	X(a_subdistrict, "address.subdistrict", "cd:CitySubDivision") \
 	X(a_district, "address.district", "cd:City") \
 	X(a_province, "address.province", "cd:CountrySubDivision") \
-	X(a_postcode, "address.postcode", "cd:PostCode")
+	X(a_postcode, "address.postcode", "cd:PostCode") \
+	X(shareholders, "shareholders", "cd:OrganizationJuristicShareholderList") \
+	X(h_seq, "shareholder.seq", "cd:Sequence") \
+	X(h_title, "shareholder.title", "cd:TitleName") \
+	X(h_first, "shareholder.first", "cd:FirstName") \
+	X(h_last, "shareholder.last", "cd:LastName") \
+	X(h_nationality, "shareholder.nationality", "cd:Nationality") \
+	X(h_shares, "shareholder.shares", "cd:ShareCount") \
+	X(h_amount, "shareholder.amount", "cd:ShareAmount") \
+	X(financials, "financials", "cd:FinancialStatementList") \
+	X(f_year, "financial.year", "cd:FiscalYear") \
+	X(f_revenue, "financial.revenue", "cd:TotalRevenue") \
+	X(f_profit, "financial.profit", "cd:NetProfit") \
+	X(f_assets, "financial.assets", "cd:TotalAssets")
 
 struct juristic_fieldmap {
 #define JR_MAP_MEMBER(m, key, def) char m[64];
@@ -99,7 +121,10 @@ struct juristic_config {
 	char open_url[256];
 	char open_path[128];
 	char gdx_path[128];
+	char shareholders_path[128];  /* "": not asked for */
+	char financials_path[128];
 	long cache_ttl_s;
+	long cache_keep_days;         /* 0: copies are never deleted */
 	char ca_file[256], pin[256], proxy[256];   /* for the open source */
 	long timeout_ms, connect_timeout_ms;
 	size_t max_body;
@@ -125,6 +150,26 @@ struct juristic_director {
 	int64_t amount;               /* satang; -1 unknown */
 };
 
+struct juristic_shareholder {
+	int seq;                      /* 0 unknown */
+	char title[JR_TEXT], first[JR_TEXT], last[JR_TEXT];  /* a company: first only */
+	char nationality[JR_TEXT];
+	int64_t shares;               /* -1 unknown */
+	int64_t amount;               /* satang; -1 unknown */
+};
+
+struct juristic_financial {
+	int year;                     /* B.E. */
+	int64_t revenue, profit, assets;   /* satang (profit may be < 0); INT64_MIN unknown */
+};
+
+/* Whether a part beyond the profile is there. */
+enum juristic_part {
+	JURISTIC_PART_NONE = 0,       /* this source does not provide it */
+	JURISTIC_PART_OK,             /* asked and answered (maybe an empty list) */
+	JURISTIC_PART_FAILED,         /* asked, no answer: see the part's err */
+};
+
 struct juristic_result {
 	enum juristic_source source;
 	char id[JR_ID];
@@ -140,6 +185,12 @@ struct juristic_result {
 	size_t n_directors;
 	char **signing;               /* signing authority, one line each */
 	size_t n_signing;
+	enum juristic_part shareholders_part, financials_part;
+	tb_err shareholders_err, financials_err;
+	struct juristic_shareholder *shareholders;   /* by seq */
+	size_t n_shareholders;
+	struct juristic_financial *financials;       /* newest year first */
+	size_t n_financials;
 	/* Where it came from. */
 	int64_t fetched_at;           /* epoch seconds when DBD answered */
 	int from_cache;               /* no request was sent */
@@ -165,6 +216,18 @@ int juristic_id_valid(const char *id);
 int juristic_parse(enum juristic_source src, long status, const char *content_type,
 		   const char *body, size_t len, const struct juristic_fieldmap *map,
 		   struct juristic_result **out, tb_err *err);
+
+/* A shareholder or financial-statement answer (the same wrapper, status
+ * codes and failures as juristic_parse) into r: 0 with the part OK (1004,
+ * {} or [] is an empty list), or -1 with the error and r's part unchanged.
+ * The list is the one the map names, under data, at the top, or data
+ * itself when it is an array of entries. */
+int juristic_parse_shareholders(enum juristic_source src, long status, const char *content_type,
+				const char *body, size_t len, const struct juristic_fieldmap *map,
+				struct juristic_result *r, tb_err *err);
+int juristic_parse_financials(enum juristic_source src, long status, const char *content_type,
+			      const char *body, size_t len, const struct juristic_fieldmap *map,
+			      struct juristic_result *r, tb_err *err);
 
 /* "12345.5", "1,000,000.00", "1000000" to satang; -1 when not an amount. */
 int64_t juristic_money_parse(const char *s);
@@ -194,6 +257,7 @@ struct juristic_request {
 
 struct juristic_stats {
 	unsigned requests;        /* profile requests sent (not tokens) */
+	unsigned part_requests;   /* shareholder and financial-statement requests */
 	unsigned cache_hits;      /* fresh copies used */
 	unsigned stale;           /* old copies shown because DBD failed */
 };
@@ -210,6 +274,44 @@ void juristic_free(struct juristic **j);
  * and number); if the row cannot be written the result is withheld. */
 int juristic_lookup(struct juristic *j, struct db *d, const struct juristic_request *rq,
 		    struct juristic_result **out, tb_err *err);
+
+/* The same lookup without blocking, for a poll loop: juristic_start checks
+ * the ID and the cache (a fresh copy ends the lookup at once) and sends the
+ * requests (the GDX token first when there is no fresh one, through
+ * linkage_gdx_token_poll); the loop waits on juristic_fds and calls
+ * juristic_step after every wake-up until it returns 1; juristic_finish
+ * then parses, saves the copy, falls back to a stale one and writes the
+ * audit row, as juristic_lookup does.  The network is all that runs between
+ * start and finish: the database is used in the caller's thread only, at
+ * start and at finish.  One lookup at a time per client. */
+struct juristic_op;
+
+/* NULL with err for a bad juristic or officer ID (nothing sent, no audit
+ * row).  The request's strings are copied. */
+struct juristic_op *juristic_start(struct juristic *j, struct db *d,
+				   const struct juristic_request *rq, tb_err *err);
+/* The sockets to wait on and the longest wait (see http_fds). */
+int juristic_fds(struct juristic *j, struct pollfd *p, int max, int *n, int *timeout_ms,
+		 tb_err *err);
+/* Moves the lookup on; 1 when it has ended (answered, failed or cancelled). */
+int juristic_step(struct juristic_op *op);
+/* Ends the requests still running (http_cancel); the lookup then ends with
+ * TB_E_NET_CANCELLED at its next step.  A token request already sent is
+ * left to finish: the token is kept for the next lookup. */
+void juristic_cancel(struct juristic_op *op);
+/* After juristic_step said 1: as juristic_lookup; frees *op. */
+int juristic_finish(struct juristic_op **op, struct db *d, struct juristic_result **out,
+		    tb_err *err);
+/* Drops a lookup without a result or an audit row (the program ends). */
+void juristic_op_free(struct juristic_op **op);
+/* The juristic ID being looked up. */
+const char *juristic_op_id(const struct juristic_op *op);
+
+/* Deletes the cached copies older than keep_days (c->cache_keep_days when
+ * keep_days < 0; 0 keeps all); returns how many, or -1.  Lookups do it
+ * once per client. */
+long juristic_cache_purge(const struct juristic_config *c, struct db *d, long keep_days,
+			  tb_err *err);
 
 const struct juristic_stats *juristic_stats(const struct juristic *j);
 enum juristic_source juristic_source_of(const struct juristic *j);
