@@ -324,23 +324,35 @@ static int64_t get_money(const cJSON *o, const char *key)
 	return -1;
 }
 
-void juristic_money_format(int64_t satang, enum tb_lang lang, char *out, size_t size)
+void juristic_number_format(int64_t n, char *out, size_t size)
 {
 	char digits[32], grouped[48];
-	size_t n, g = 0;
+	size_t len, g = 0;
+
+	if (n < 0) {
+		snprintf(out, size, "-");
+		return;
+	}
+	snprintf(digits, sizeof digits, "%" PRId64, n);
+	len = strlen(digits);
+	for (size_t i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			grouped[g++] = ',';
+		grouped[g++] = digits[i];
+	}
+	grouped[g] = '\0';
+	snprintf(out, size, "%s", grouped);
+}
+
+void juristic_money_format(int64_t satang, enum tb_lang lang, char *out, size_t size)
+{
+	char grouped[48];
 
 	if (satang < 0) {
 		snprintf(out, size, "-");
 		return;
 	}
-	snprintf(digits, sizeof digits, "%" PRId64, satang / 100);
-	n = strlen(digits);
-	for (size_t i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			grouped[g++] = ',';
-		grouped[g++] = digits[i];
-	}
-	grouped[g] = '\0';
+	juristic_number_format(satang / 100, grouped, sizeof grouped);
 	snprintf(out, size, "%s.%02d %s", grouped, (int)(satang % 100),
 		 lang == TB_LANG_TH ? "บาท" : "baht");
 }
@@ -1428,11 +1440,13 @@ static void to_cache(struct juristic_op *op, struct db *d, const struct juristic
 long juristic_cache_purge(const struct juristic_config *c, struct db *d, long keep_days,
 			  tb_err *err)
 {
-	if (keep_days < 0)
+	if (keep_days < 0) {
 		keep_days = c->cache_keep_days;
-	if (keep_days == 0)
-		return 0;
-	return juristic_db_purge(d, db_now(d) - (int64_t)keep_days * 86400, err);
+		if (keep_days == 0)
+			return 0;
+	}
+	return juristic_db_purge(d, keep_days ? db_now(d) - (int64_t)keep_days * 86400 : INT64_MAX,
+				 err);
 }
 
 /* --- a lookup from start to finish ---------------------------------------------------------- */

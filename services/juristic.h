@@ -23,7 +23,7 @@
  *   dbd.cache_ttl_s  86400           0: never use a copy unless DBD fails
  *   dbd.cache_keep_days 30           copies older are deleted (0: kept)
  *   dbd.shareholders_path (none)     e.g. /ws/dbd/juristic/v1/shareholder
- *   dbd.financials_path  (none)      e.g. /ws/dbd/juristic/v1/financial/list
+ *   dbd.financials_path  (none)      e.g. /ws/dbd/juristic/v5/profile/financial/years
  *   dbd.field.<key>  the JSON names below (JURISTIC_FIELDS)
  *   http.*           as for the Linkage Center (timeouts, CA, pin, proxy)
  *
@@ -231,6 +231,8 @@ int juristic_parse_financials(enum juristic_source src, long status, const char 
 
 /* "12345.5", "1,000,000.00", "1000000" to satang; -1 when not an amount. */
 int64_t juristic_money_parse(const char *s);
+/* "1,000,000" (Thai grouping, as DBD's certificates print it); "-" below 0. */
+void juristic_number_format(int64_t n, char *out, size_t size);
 /* "1,000,000.00 บาท" (Thai) / "1,000,000.00 baht"; "-" for -1. */
 void juristic_money_format(int64_t satang, enum tb_lang lang, char *out, size_t size);
 
@@ -307,9 +309,9 @@ void juristic_op_free(struct juristic_op **op);
 /* The juristic ID being looked up. */
 const char *juristic_op_id(const struct juristic_op *op);
 
-/* Deletes the cached copies older than keep_days (c->cache_keep_days when
- * keep_days < 0; 0 keeps all); returns how many, or -1.  Lookups do it
- * once per client. */
+/* Deletes the cached copies older than keep_days days, every copy for 0;
+ * keep_days < 0: c->cache_keep_days (where 0 keeps them all).  Returns how
+ * many, or -1.  Lookups do it once per client. */
 long juristic_cache_purge(const struct juristic_config *c, struct db *d, long keep_days,
 			  tb_err *err);
 

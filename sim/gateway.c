@@ -1,5 +1,6 @@
 /* tabien-gateway: the GDX gateway's shapes (token, Linkage link, agent
- * permission, DBD juristic profile) and the DBD open API on 127.0.0.1 only, from a synthetic population in JSON
+ * permission, DBD juristic profile, shareholders and financial-statement
+ * years) and the DBD open API on 127.0.0.1 only, from a synthetic population in JSON
  * (sim/gateway/population.json), with switches for every failure the
  * client must survive.  Requests are counted (GET /__stats, --stats-file)
  * so tests can tell a retry from a retry storm. */
@@ -30,6 +31,10 @@ typedef enum MHD_Result mhd_result;
 #define MAX_TOKENS 256
 #define DBD_GDX_PATH "/ws/dbd/juristic/v7/general/profile"
 #define DBD_OPEN_PREFIX "/api/v1/juristic_person/"
+/* No published endpoint: tabien's dbd.shareholders_path and
+ * dbd.financials_path are set to these in the tests. */
+#define DBD_SHAREHOLDERS_PATH "/ws/dbd/juristic/v1/shareholder"
+#define DBD_FINANCIALS_PATH "/ws/dbd/juristic/v5/profile/financial/years"
 #define DBD_SCOPE 1000         /* --scope dbd[:ID]: the two DBD endpoints */
 #define UPLOAD_MAX 4096
 
@@ -53,7 +58,7 @@ static struct {
 	cJSON *pop;
 	pthread_mutex_t lock;
 	int expire_next;       /* the next N link requests: token expired */
-	unsigned n_token, n_link, n_permission, n_other, n_dbd_gdx, n_dbd_open;
+	unsigned n_token, n_link, n_permission, n_other, n_dbd_gdx, n_dbd_open, n_dbd_parts;
 	struct { char tok[33]; time_t at; } tokens[MAX_TOKENS];
 	unsigned n_tokens;
 } S = { .key = "sim-key", .secret = "sim-secret", .token_ttl_s = 3600,
@@ -89,8 +94,9 @@ static void stats_write(void)
 	f = fopen(tmp, "w");
 	if (!f)
 		return;
-	fprintf(f, "token %u\nlink %u\npermission %u\nother %u\ndbd_gdx %u\ndbd_open %u\n",
-		S.n_token, S.n_link, S.n_permission, S.n_other, S.n_dbd_gdx, S.n_dbd_open);
+	fprintf(f, "token %u\nlink %u\npermission %u\nother %u\ndbd_gdx %u\ndbd_open %u\n"
+		"dbd_parts %u\n", S.n_token, S.n_link, S.n_permission, S.n_other, S.n_dbd_gdx,
+		S.n_dbd_open, S.n_dbd_parts);
 	fclose(f);
 	rename(tmp, S.stats_file);
 }
@@ -526,6 +532,47 @@ static mhd_result on_dbd_gdx(struct MHD_Connection *c, const char *upload, size_
 	return dbd_send(c, id, dbd_answer("1000", "success", data), 0);
 }
 
+/* GET DBD_SHAREHOLDERS_PATH or DBD_FINANCIALS_PATH ?JuristicID=<13> over
+ * GDX: the company's list from the population's juristic_shareholders or
+ * juristic_financials (none: an empty list), in the profile's wrapper; an
+ * unknown company is 1004.  --dbd-array wraps the list in an array. */
+static mhd_result on_dbd_part(struct MHD_Connection *c, const char *table, const char *list)
+{
+	const char *key = header(c, "Consumer-Key"), *tok = header(c, "Token");
+	const char *id = arg(c, "JuristicID");
+	const cJSON *rows;
+	cJSON *data, *wrap;
+	int ts, sent;
+	mhd_result r;
+
+	count(&S.n_dbd_parts);
+	if (!key || strcmp(key, S.key) != 0)
+		return send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
+	ts = token_state(tok);
+	if (ts == 1)
+		return send_body(c, 401, "{\"Message\":\"token not found\"}", 0);
+	if (ts == 2)
+		return send_body(c, 401, "{\"Message\":\"Token expire\"}", 0);
+	if (!cid_ok(id))
+		return send_taken(c, 200, dbd_answer("1051", "invalid JuristicID", NULL), 0);
+	r = dbd_faults(c, id, 0, &sent);
+	if (sent)
+		return r;
+	if (in_scope(DBD_SCOPE, id) && S.f.code)
+		return send_code(c, 200, S.f.code, "simulated");
+	if (!company(id))
+		return send_taken(c, 200, dbd_answer("1004", "Data not found", cJSON_CreateArray()), 0);
+	rows = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(S.pop, table), id);
+	data = cJSON_CreateObject();
+	cJSON_AddItemToObject(data, list, rows ? cJSON_Duplicate(rows, 1) : cJSON_CreateArray());
+	if (S.dbd_array) {
+		wrap = cJSON_CreateArray();
+		cJSON_AddItemToArray(wrap, data);
+		data = wrap;
+	}
+	return dbd_send(c, id, dbd_answer("1000", "success", data), 0);
+}
+
 /* The open API's reading of a company: no directors nor signing authority,
  * Christian-era dates, the address under another name. */
 static cJSON *open_shape(const cJSON *co)
@@ -601,8 +648,8 @@ static mhd_result on_stats(struct MHD_Connection *c)
 
 	pthread_mutex_lock(&S.lock);
 	snprintf(body, sizeof body, "{\"token\":%u,\"link\":%u,\"permission\":%u,\"other\":%u,"
-		 "\"dbd_gdx\":%u,\"dbd_open\":%u}", S.n_token, S.n_link, S.n_permission, S.n_other,
-		 S.n_dbd_gdx, S.n_dbd_open);
+		 "\"dbd_gdx\":%u,\"dbd_open\":%u,\"dbd_parts\":%u}", S.n_token, S.n_link,
+		 S.n_permission, S.n_other, S.n_dbd_gdx, S.n_dbd_open, S.n_dbd_parts);
 	pthread_mutex_unlock(&S.lock);
 	return send_body(c, 200, body, 0);
 }
@@ -643,6 +690,10 @@ static mhd_result on_request(void *cls, struct MHD_Connection *c, const char *ur
 		return on_permission(c);
 	if (strncmp(url, DBD_OPEN_PREFIX, strlen(DBD_OPEN_PREFIX)) == 0)
 		return on_dbd_open(c, url + strlen(DBD_OPEN_PREFIX));
+	if (strcmp(url, DBD_SHAREHOLDERS_PATH) == 0)
+		return on_dbd_part(c, "juristic_shareholders", "cd:OrganizationJuristicShareholderList");
+	if (strcmp(url, DBD_FINANCIALS_PATH) == 0)
+		return on_dbd_part(c, "juristic_financials", "cd:FinancialStatementList");
 	if (strcmp(url, "/__stats") == 0)
 		return on_stats(c);
 	count(&S.n_other);
@@ -705,7 +756,9 @@ static void usage(FILE *f)
 	      "--port-file).  --scope limits the failure switches to one service, or one\n"
 	      "service for one citizen; --scope dbd[:ID] to the DBD endpoints.  --dbd-quota\n"
 	      "(status 8888), --dbd-waf (403 with an HTML page) and --dbd-array (data as an\n"
-	      "array) concern the open API.\n", f);
+	      "array) concern the open API; --dbd-array also wraps the shareholder and\n"
+	      "financial-statement lists (" DBD_SHAREHOLDERS_PATH ",\n"
+	      DBD_FINANCIALS_PATH ", ?JuristicID=) in an array.\n", f);
 }
 
 int main(int argc, char **argv)

@@ -3,7 +3,8 @@
  * lookups the audit trail records.  The ID's check digit is checked before
  * the password is asked or anything is sent.  A copy shown from the cache
  * says how old it is; one shown because DBD failed is labelled stale and the
- * command exits 3. */
+ * command exits 3.  `tabien juristic purge [--days N]` deletes cached copies
+ * older than dbd.cache_keep_days (or N) days. */
 #include "config.h"
 
 #include <errno.h>
@@ -125,6 +126,72 @@ static void stale_banner(const struct juristic_result *r, int64_t now)
 	printf("    %s\n    %s\n", en, th);
 }
 
+/* A part beyond the profile that is not there, and why. */
+static int part_missing(const char *label, enum juristic_part part, const tb_err *e)
+{
+	char en[512], th[768], buf[1400];
+
+	if (part == JURISTIC_PART_OK)
+		return 0;
+	if (part == JURISTIC_PART_NONE) {
+		row(label, "not provided by this source / แหล่งข้อมูลนี้ไม่มีข้อมูลส่วนนี้");
+		return 1;
+	}
+	err_format(e, TB_LANG_EN, en, sizeof en);
+	err_format(e, TB_LANG_TH, th, sizeof th);
+	snprintf(buf, sizeof buf, "%s / %s", en, th);
+	row_long(label, buf);
+	return 1;
+}
+
+static void signed_money(int64_t satang, char *out, size_t size)
+{
+	if (satang == INT64_MIN) {
+		snprintf(out, size, "-");
+	} else if (satang < 0) {
+		out[0] = '-';
+		juristic_money_format(-satang, TB_LANG_TH, out + 1, size - 1);
+	} else {
+		juristic_money_format(satang, TB_LANG_TH, out, size);
+	}
+}
+
+static void part_print(const struct juristic_result *r)
+{
+	char line[6 * JR_TEXT], shares[32], money[48];
+
+	if (!part_missing("Shareholders / ผู้ถือหุ้น", r->shareholders_part, &r->shareholders_err)) {
+		snprintf(line, sizeof line, "%zu", r->n_shareholders);
+		row("Shareholders / ผู้ถือหุ้น", line);
+		for (size_t i = 0; i < r->n_shareholders; i++) {
+			const struct juristic_shareholder *h = &r->shareholders[i];
+
+			juristic_number_format(h->shares, shares, sizeof shares);
+			juristic_money_format(h->amount, TB_LANG_TH, money, sizeof money);
+			snprintf(line, sizeof line, "%zu. %s%s%s%s (%s; %s หุ้น / shares; %s)", i + 1, h->title,
+				 h->first, h->last[0] ? " " : "", h->last,
+				 h->nationality[0] ? h->nationality : "-", shares,
+				 money);
+			row("", line);
+		}
+	}
+	if (!part_missing("Financial statements / งบการเงิน", r->financials_part, &r->financials_err)) {
+		snprintf(line, sizeof line, "%zu", r->n_financials);
+		row("Financial statements / งบการเงิน", line);
+		for (size_t i = 0; i < r->n_financials; i++) {
+			const struct juristic_financial *f = &r->financials[i];
+			char rev[48], profit[48], assets[48];
+
+			signed_money(f->revenue, rev, sizeof rev);
+			signed_money(f->profit, profit, sizeof profit);
+			signed_money(f->assets, assets, sizeof assets);
+			snprintf(line, sizeof line, "%d: revenue / รายได้รวม %s; net profit / กำไรสุทธิ %s; "
+				 "assets / สินทรัพย์รวม %s", f->year, rev, profit, assets);
+			row("", line);
+		}
+	}
+}
+
 static void result_print(const struct juristic_result *r, int64_t now)
 {
 	char buf[2 * JR_TEXT], line[6 * JR_TEXT];
@@ -169,6 +236,7 @@ static void result_print(const struct juristic_result *r, int64_t now)
 		for (size_t i = 0; i < r->n_signing; i++)
 			row_long(i ? "" : "Signing authority / อำนาจกรรมการ", r->signing[i]);
 	}
+	part_print(r);
 	age_lines(r, now);
 	printf("\n");
 }
@@ -245,6 +313,52 @@ static cJSON *result_json(const struct juristic_result *r, int64_t now)
 	a = cJSON_AddArrayToObject(o, "signing");
 	for (size_t i = 0; i < r->n_signing; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(r->signing[i]));
+	/* null: not provided by this source; {"error": ...}: asked, not had. */
+	if (r->shareholders_part == JURISTIC_PART_OK) {
+		a = cJSON_AddArrayToObject(o, "shareholders");
+		for (size_t i = 0; i < r->n_shareholders; i++) {
+			const struct juristic_shareholder *h = &r->shareholders[i];
+			cJSON *x = cJSON_CreateObject();
+
+			cJSON_AddNumberToObject(x, "seq", h->seq);
+			cJSON_AddStringToObject(x, "title", h->title);
+			cJSON_AddStringToObject(x, "first", h->first);
+			cJSON_AddStringToObject(x, "last", h->last);
+			cJSON_AddStringToObject(x, "nationality", h->nationality);
+			if (h->shares >= 0)
+				cJSON_AddNumberToObject(x, "shares", (double)h->shares);
+			else
+				cJSON_AddNullToObject(x, "shares");
+			money_json(x, "amount", h->amount);
+			cJSON_AddItemToArray(a, x);
+		}
+	} else if (r->shareholders_part == JURISTIC_PART_FAILED) {
+		cJSON_AddItemToObject(o, "shareholders", error_json(&r->shareholders_err));
+	} else {
+		cJSON_AddNullToObject(o, "shareholders");
+	}
+	if (r->financials_part == JURISTIC_PART_OK) {
+		a = cJSON_AddArrayToObject(o, "financial_statements");
+		for (size_t i = 0; i < r->n_financials; i++) {
+			const struct juristic_financial *f = &r->financials[i];
+			cJSON *x = cJSON_CreateObject();
+			const struct { const char *k; int64_t v; } m[] = {
+				{ "revenue_satang", f->revenue }, { "net_profit_satang", f->profit },
+				{ "assets_satang", f->assets } };
+
+			cJSON_AddNumberToObject(x, "year", f->year);
+			for (size_t k = 0; k < sizeof m / sizeof m[0]; k++)
+				if (m[k].v == INT64_MIN)
+					cJSON_AddNullToObject(x, m[k].k);
+				else
+					cJSON_AddNumberToObject(x, m[k].k, (double)m[k].v);
+			cJSON_AddItemToArray(a, x);
+		}
+	} else if (r->financials_part == JURISTIC_PART_FAILED) {
+		cJSON_AddItemToObject(o, "financial_statements", error_json(&r->financials_err));
+	} else {
+		cJSON_AddNullToObject(o, "financial_statements");
+	}
 	db_time_iso(r->fetched_at, iso);
 	cJSON_AddStringToObject(o, "fetched_at", iso);
 	cJSON_AddNumberToObject(o, "age_s", (double)(now > r->fetched_at ? now - r->fetched_at : 0));
@@ -271,7 +385,7 @@ static void json_print(cJSON *o)
 
 /* --- options and the run -------------------------------------------------------------------- */
 
-enum { OPT_DB = 1, OPT_AS, OPT_BATCH, OPT_JSON, OPT_REFRESH, OPT_PURPOSE };
+enum { OPT_DB = 1, OPT_AS, OPT_BATCH, OPT_JSON, OPT_REFRESH, OPT_PURPOSE, OPT_DAYS };
 
 static int parse_opts(int argc, char **argv, struct jr_opts *o)
 {
@@ -414,13 +528,94 @@ out:
 	return rc;
 }
 
+/* Old copies go whether or not anyone looks a company up again; the
+ * configured age unless --days says otherwise (0 days: every copy). */
+static int purge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "days", required_argument, NULL, OPT_DAYS },
+		{ 0 },
+	};
+	struct config *c = calloc(1, sizeof *c);
+	struct linkage_config *lc = calloc(1, sizeof *lc);
+	struct juristic_config *jc = calloc(1, sizeof *jc);
+	const char *db = NULL;
+	struct db *d = NULL;
+	tb_err err = { 0 };
+	long days = -1, n;
+	int rc = EXIT_FAIL, ch;
+	char *end;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_DB: db = optarg; break;
+		case OPT_DAYS:
+			errno = 0;
+			days = strtol(optarg, &end, 10);
+			if (errno || *end || days < 0 || days > 3660)
+				goto usage;
+			break;
+		default: goto usage;
+		}
+	}
+	if (optind != argc)
+		goto usage;
+	if (!c || !lc || !jc) {
+		err_set(&err, TB_E_NOMEM, 0, NULL);
+		cmd_error(stderr, "tabien: ", &err);
+		goto out;
+	}
+	if (load_config(c, lc, jc, &err))
+		goto out;
+	d = db_open(db, 0, &err);
+	if (!d || settings_initialised(d, &err) <= 0) {
+		cmd_error(stderr, "tabien: ", &err);
+		goto out;
+	}
+	if (days < 0 && jc->cache_keep_days == 0) {
+		printf("dbd.cache_keep_days = 0: copies are kept / ตั้งค่าให้เก็บสำเนาไว้ทั้งหมด\n");
+		rc = EXIT_OK;
+		goto out;
+	}
+	/* --days 0: everything, which "older than 0 days" alone would not say. */
+	n = juristic_cache_purge(jc, d, days, &err);
+	if (n < 0) {
+		cmd_error(stderr, "tabien: ", &err);
+		goto out;
+	}
+	printf("%ld saved cop%s of company data deleted / ลบสำเนาข้อมูลนิติบุคคลที่บันทึกไว้ %ld รายการ\n",
+	       n, n == 1 ? "y" : "ies", n);
+	rc = EXIT_OK;
+	goto out;
+usage:
+	rc = EXIT_USAGE;
+	fprintf(stderr, "usage: tabien juristic purge [--days N] [--db PATH]\n");
+out:
+	if (lc) {
+		linkage_config_wipe(lc);
+		free(lc);
+	}
+	if (c) {
+		explicit_bzero(c, sizeof *c);
+		free(c);
+	}
+	free(jc);
+	db_close(&d);
+	return rc;
+}
+
 int cmd_juristic(int argc, char **argv)
 {
 	struct jr_opts o;
 
+	if (argc >= 2 && strcmp(argv[1], "purge") == 0)
+		return purge(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "show") != 0 || parse_opts(argc - 1, argv + 1, &o)) {
 		fprintf(stderr, "usage: tabien juristic show ID --as USER [--purpose TEXT] [--refresh] "
-			"[--json] [--batch] [--db PATH]\n");
+			"[--json] [--batch] [--db PATH]\n"
+			"       tabien juristic purge [--days N] [--db PATH]\n");
 		return EXIT_USAGE;
 	}
 	return run(&o);

@@ -5,7 +5,10 @@
 # is sent, the quota and the firewall explained, the cache (a hit sends
 # nothing, a 1-second TTL expires, --refresh asks), an old copy shown and
 # labelled stale when DBD fails, the gateway's faults, and one audit row per
-# lookup.  The simulator counts requests (--stats-file).  Speaks TAP.
+# lookup; shareholders and financial statements from their configured
+# endpoints (and "not provided" where a source has none); old copies purged
+# at a lookup and by `tabien juristic purge`.  The simulator counts requests
+# (--stats-file).  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
 TABIEN="$B/tabien"
@@ -14,7 +17,7 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-juristic.XXXXXX")
 export TABIEN_PWHASH=fast TABIEN_TERMINAL=counter-test
 export TABIEN_DB="$dir/data/tabien.db" TABIEN_CONFIG="$dir/tabien.conf"
 unset XDG_DATA_HOME XDG_CONFIG_HOME http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY
-n=0 failed=0 sim_pid= port= audited=0 source=gdx ttl=
+n=0 failed=0 sim_pid= port= audited=0 source=gdx ttl= parts= keep=
 
 cleanup() {
 	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
@@ -48,6 +51,11 @@ config() {
 		echo "dbd.source = $source"
 		echo "http.timeout_ms = 4000"
 		[ -n "$ttl" ] && echo "dbd.cache_ttl_s = $ttl"
+		[ -n "$keep" ] && echo "dbd.cache_keep_days = $keep"
+		if [ -n "$parts" ]; then
+			echo "dbd.shareholders_path = /ws/dbd/juristic/v1/shareholder"
+			echo "dbd.financials_path = /ws/dbd/juristic/v5/profile/financial/years"
+		fi
 	} >"$TABIEN_CONFIG"
 	chmod 600 "$TABIEN_CONFIG"
 }
@@ -225,6 +233,82 @@ check "open: DBD unreachable with a saved copy: stale, exit 3" \
 	bash -c "[ $rc = 3 ] && grep -qF 'JURISTIC-UNREACHABLE' '$dir/out'"
 q "$UNKNOWN"
 expect_error "open: DBD unreachable, no copy" JURISTIC-UNREACHABLE "ติดต่อบริการข้อมูลเปิด"
+
+# --- shareholders and financial statements -------------------------------------------------------------
+source=gdx parts=1
+sim_start
+q "$SIAM" --refresh
+check "parts: shareholders in DBD's order (sent out of order), a company and a foreigner, shares grouped" \
+	bash -c "[ $rc = 0 ] && grep -qF 'Shareholders / ผู้ถือหุ้น' '$dir/out' \
+		&& grep -qF '1. นายสมชาย ใจดี (ไทย; 25,000 หุ้น / shares; 2,500,000.00 บาท)' '$dir/out' \
+		&& grep -qF '3. MR.JOHN SAMPLE (อังกฤษ; 5,000 หุ้น' '$dir/out' \
+		&& grep -qF '4. บริษัท ทดสอบเทคโนโลยี จำกัด (มหาชน) (ไทย; 5,000 หุ้น' '$dir/out'"
+check "parts: financial-statement years newest first, a Christian-era year shown in B.E., a loss" \
+	bash -c "[ \$(grep -n '^ *2566: ' '$dir/out' | cut -d: -f1) -lt \$(grep -n '^ *2565: ' '$dir/out' | cut -d: -f1) ] \
+		&& [ \$(grep -n '^ *2565: ' '$dir/out' | cut -d: -f1) -lt \$(grep -n '^ *2564: ' '$dir/out' | cut -d: -f1) ] \
+		&& grep -qF 'net profit / กำไรสุทธิ -350,000.00 บาท' '$dir/out'"
+check "parts: one request each, sent with the profile under one token" \
+	bash -c "[ '$(stat_of dbd_parts)' = 2 ] && [ '$(stat_of dbd_gdx)' = 1 ] && [ '$(stat_of token)' = 1 ]"
+q "$SIAM"
+check "parts: a saved copy keeps them, nothing sent" \
+	bash -c "[ $rc = 0 ] && grep -qF 'saved copy, nothing sent' '$dir/out' && grep -qF '3. MR.JOHN SAMPLE' '$dir/out' \
+		&& grep -qF 'กำไรสุทธิ -350,000.00 บาท' '$dir/out' && [ '$(stat_of dbd_parts)' = 2 ]"
+q "$TECH" --refresh --json
+check "parts --json: shareholders with satang, years alone when that is all DBD sends" \
+	bash -c "[ $rc = 0 ] && grep -qF '\"amount_satang\":	40000000050' '$dir/out' \
+		&& grep -qF '\"year\":	2566' '$dir/out' && grep -qF '\"revenue_satang\":	null' '$dir/out'"
+q "$ABANDONED" --refresh
+check "parts: none filed is an empty list, not an error" \
+	bash -c "[ $rc = 0 ] && grep -qE '^Shareholders / ผู้ถือหุ้น +0$' '$dir/out' \
+		&& grep -qE '^Financial statements / งบการเงิน +0$' '$dir/out'"
+sim_start --dbd-array
+q "$SIAM" --refresh
+check "parts: a list wrapped in an array" \
+	bash -c "[ $rc = 0 ] && grep -qF '2. นางสมศรี ใจดี (ไทย; 15,000 หุ้น' '$dir/out' && grep -qF '2564: ' '$dir/out'"
+parts=
+config
+q "$SIAM" --refresh
+check "parts: not asked for when no endpoint is set: not provided by this source" \
+	bash -c "[ $rc = 0 ] && [ '$(stat_of dbd_parts)' = 2 ] \
+		&& [ \$(grep -c 'not provided by this source / แหล่งข้อมูลนี้ไม่มีข้อมูลส่วนนี้' '$dir/out') = 2 ]"
+source=open parts=1
+config
+q "$SIAM" --refresh
+check "parts: the open API has none, whatever is set" \
+	bash -c "[ $rc = 0 ] && [ '$(stat_of dbd_parts)' = 2 ] \
+		&& [ \$(grep -c 'not provided by this source' '$dir/out') = 2 ]"
+parts=
+
+# --- old copies purged --------------------------------------------------------------------------------
+copies() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM juristic_cache${1:+ WHERE id = '$1'}"; }
+age_days() { sqlite3 "$TABIEN_DB" "UPDATE juristic_cache SET fetched_at = fetched_at - $2 * 86400 WHERE id = '$1'"; }
+purge() { "$TABIEN" juristic purge "$@" >"$dir/out" 2>"$dir/err"; rc=$?; }
+source=gdx
+config
+old=$(copies "$KHONKAEN")
+age_days "$KHONKAEN" 40
+purge
+check "purge: copies older than 30 days (the default) are deleted, the others kept" \
+	bash -c "[ $rc = 0 ] && [ $old -gt 0 ] && grep -qF '$old saved copies of company data deleted' '$dir/out' \
+		&& [ $(copies "$KHONKAEN") = 0 ] && [ $(copies "$SIAM") -gt 0 ]"
+age_days "$TECH" 8
+keep=7
+config
+q "$SIAM"
+check "purge: a lookup deletes copies older than dbd.cache_keep_days first" \
+	bash -c "[ $rc = 0 ] && [ $(copies "$TECH") = 0 ] && [ $(copies "$SIAM") -gt 0 ]"
+keep=0
+config
+age_days "$SIAM" 400
+purge
+check "purge: dbd.cache_keep_days = 0 keeps every copy" \
+	bash -c "[ $rc = 0 ] && grep -qF 'copies are kept' '$dir/out' && [ $(copies "$SIAM") -gt 0 ]"
+purge --days 0
+check "purge --days 0: every copy" bash -c "[ $rc = 0 ] && [ $(copies) = 0 ]"
+purge --days soon
+check "purge: a bad --days is a usage error" \
+	bash -c "[ $rc = 2 ] && grep -qF 'usage: tabien juristic purge' '$dir/err'"
+keep=
 
 # --- the audit trail ----------------------------------------------------------------------------------
 printf '%s\n' "$PW" | "$TABIEN" audit export --as officer1 --batch >"$dir/audit.csv" 2>"$dir/err"

@@ -3,7 +3,10 @@
  * text/html), {} for none, every status code, the firewall's HTML page;
  * the ID's check digit, capital in satang and its Thai grouping, the status
  * texts, the age line, and the cache and audit rules of a lookup (against a
- * closed port, so nothing leaves the machine).  No network here. */
+ * closed port, so nothing leaves the machine); shareholders and financial
+ * statements in every shape and odd body; a lookup that does not block,
+ * cancelled (against a socket that never answers); old copies purged.  No
+ * network beyond 127.0.0.1 here. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -17,6 +20,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include "services/audit.h"
 #include "services/juristic.h"
@@ -476,10 +484,284 @@ static void config_rules(void **state)
 	strcpy(c.e[0].value, "/api?x=");
 	assert_int_equal(juristic_config_from(&jc, &c, 0, &e), -1);
 	assert_int_equal(e.id, TB_E_CONFIG);
+	strcpy(c.e[0].key, "dbd.shareholders_path");
+	strcpy(c.e[0].value, "/ws/x?id=");
+	assert_int_equal(juristic_config_from(&jc, &c, 1, &e), -1);
+	assert_int_equal(e.id, TB_E_CONFIG);
+	strcpy(c.e[0].value, "/ws/dbd/juristic/v1/shareholder");
+	assert_int_equal(juristic_config_from(&jc, &c, 1, &e), 0);
+	assert_string_equal(jc.shareholders_path, "/ws/dbd/juristic/v1/shareholder");
+	assert_string_equal(jc.financials_path, "");
+	assert_int_equal(jc.cache_keep_days, 30);
+	strcpy(c.e[0].key, "dbd.cache_keep_days");
+	strcpy(c.e[0].value, "-1");
+	assert_int_equal(juristic_config_from(&jc, &c, 1, &e), -1);
+	assert_int_equal(e.id, TB_E_CONFIG);
 	strcpy(c.e[0].key, "dbd.field.director.first");
 	strcpy(c.e[0].value, "td:FirstNameTH");
 	assert_int_equal(juristic_config_from(&jc, &c, 0, &e), 0);
 	assert_string_equal(jc.map.d_first, "td:FirstNameTH");
+}
+
+/* --- shareholders and financial statements ------------------------------------------------ */
+
+#define SH_LIST "\"cd:OrganizationJuristicShareholderList\""
+
+static struct juristic_result *blank(void)
+{
+	struct juristic_result *r = calloc(1, sizeof *r);
+
+	assert_non_null(r);
+	return r;
+}
+
+static void shareholders_shapes(void **state)
+{
+	struct juristic_result *r = blank();
+	tb_err e = { 0 };
+	const char *obj = "{\"status\":{\"code\":\"1000\"},\"data\":{" SH_LIST ":["
+		"{\"cd:Sequence\":\"2\",\"cd:TitleName\":\"นาง\",\"cd:FirstName\":\"สมศรี\","
+		"\"cd:LastName\":\"ใจดี\",\"cd:ShareCount\":\"15,000\",\"cd:ShareAmount\":\"1500000.00\"},"
+		"{\"cd:FirstName\":\"ไม่มีลำดับ\",\"cd:ShareCount\":null},"
+		"{\"cd:TitleName\":\"นาย\"},"
+		"null,"
+		"{\"cd:Sequence\":1,\"cd:TitleName\":\"นาย\",\"cd:FirstName\":\"สมชาย\","
+		"\"cd:LastName\":\"ใจดี\",\"cd:Nationality\":{\"cr:NationalityTextTH\":\"ไทย\"},"
+		"\"cd:ShareCount\":25000,\"cd:ShareAmount\":2500000}]}}";
+
+	(void)state;
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, "application/json", obj,
+						     strlen(obj), NULL, r, &e), 0);
+	assert_int_equal(r->shareholders_part, JURISTIC_PART_OK);
+	/* In order by number, the unnumbered last, nobody (a title alone) left out. */
+	assert_int_equal(r->n_shareholders, 3);
+	assert_string_equal(r->shareholders[0].first, "สมชาย");
+	assert_string_equal(r->shareholders[0].nationality, "ไทย");
+	assert_int_equal(r->shareholders[0].shares, 25000);
+	assert_int_equal(r->shareholders[0].amount, 250000000);
+	assert_string_equal(r->shareholders[1].first, "สมศรี");
+	assert_int_equal(r->shareholders[1].shares, 15000);
+	assert_string_equal(r->shareholders[2].first, "ไม่มีลำดับ");
+	assert_int_equal(r->shareholders[2].shares, -1);
+	assert_int_equal(r->shareholders[2].amount, -1);
+	juristic_result_free(&r);
+
+	/* The list wrapped in an array, or data itself the list. */
+	r = blank();
+	obj = "{\"status\":{\"code\":\"1000\"},\"data\":[{" SH_LIST ":[{\"cd:FirstName\":\"ก\"}]}]}";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), 0);
+	assert_int_equal(r->n_shareholders, 1);
+	obj = "{\"data\":[{\"cd:FirstName\":\"ข\"},{\"cd:FirstName\":\"ค\"}]}";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), 0);
+	assert_int_equal(r->n_shareholders, 2);
+	assert_string_equal(r->shareholders[1].first, "ค");
+	/* None: {} [] null, 1004; an empty list is an answer, not an error. */
+	obj = "{\"status\":{\"code\":\"1000\"},\"data\":{}}";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), 0);
+	assert_int_equal(r->n_shareholders, 0);
+	obj = "{\"status\":{\"code\":\"1004\"},\"data\":[]}";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), 0);
+	obj = "{\"data\":null}";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), 0);
+	assert_int_equal(r->shareholders_part, JURISTIC_PART_OK);
+	juristic_result_free(&r);
+
+	/* Odd bodies: refused with the reason; the part stays as it was. */
+	r = blank();
+	obj = "{\"status\":{\"code\":\"1000\"},\"data\":{\"cd:Something\":[1,2]}}";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), -1);
+	assert_int_equal(e.id, TB_E_NET_MALFORMED);
+	assert_int_equal(r->shareholders_part, JURISTIC_PART_NONE);
+	obj = "{\"data\":{" SH_LIST ":\"none\"}}";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), -1);
+	assert_int_equal(e.id, TB_E_NET_MALFORMED);
+	obj = "<html><body>Request Rejected</body></html>";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 403, "text/html", obj, strlen(obj), NULL, r, &e), -1);
+	assert_int_equal(e.id, TB_E_DBD_BLOCKED);
+	obj = "{\"Code\":\"90008\",\"Message\":\"quota\"}";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), -1);
+	assert_int_equal(e.id, TB_E_LK_QUOTA);
+	obj = "{\"status\":{\"code\":\"8888\"}}";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), -1);
+	assert_int_equal(e.id, TB_E_DBD_QUOTA);
+	obj = "{\"data\":{" SH_LIST ":[{\"cd:FirstName\":\"ส";
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), -1);
+	assert_int_equal(e.id, TB_E_NET_MALFORMED);
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 502, NULL, "", 0, NULL, r, &e), -1);
+	assert_int_equal(e.id, TB_E_NET_SERVER);
+	assert_int_equal(juristic_parse_shareholders(JURISTIC_GDX, 200, NULL, NULL, 0, NULL, r, &e), -1);
+	assert_int_equal(e.id, TB_E_NET_MALFORMED);
+	assert_int_equal(r->shareholders_part, JURISTIC_PART_NONE);
+	juristic_result_free(&r);
+}
+
+static void financials_shapes(void **state)
+{
+	struct juristic_result *r = blank();
+	struct juristic_fieldmap m;
+	tb_err e = { 0 };
+	const char *obj = "{\"status\":{\"code\":\"1000\"},\"data\":{\"cd:FinancialStatementList\":["
+		"{\"cd:FiscalYear\":\"2564\",\"cd:TotalRevenue\":\"18,250,000.00\",\"cd:NetProfit\":\"-350,000.00\"},"
+		"{\"cd:FiscalYear\":2022,\"cd:TotalRevenue\":21500000,\"cd:NetProfit\":-1.5},"
+		"{\"cd:FiscalYear\":\"2566-12-31\",\"cd:NetProfit\":\"(1,000.00)\",\"cd:TotalAssets\":\"n/a\"},"
+		"{\"cd:FiscalYear\":\"2564\"},"
+		"{\"cd:FiscalYear\":\"next year\"},"
+		"{\"cd:TotalRevenue\":\"1\"}]}}";
+
+	(void)state;
+	assert_int_equal(juristic_parse_financials(JURISTIC_GDX, 200, NULL, obj, strlen(obj), NULL, r, &e), 0);
+	assert_int_equal(r->financials_part, JURISTIC_PART_OK);
+	/* Newest first, the Christian-era year in B.E., a year twice once, no year skipped. */
+	assert_int_equal(r->n_financials, 3);
+	assert_int_equal(r->financials[0].year, 2566);
+	assert_int_equal(r->financials[0].profit, -100000);
+	assert_true(r->financials[0].revenue == INT64_MIN);
+	assert_true(r->financials[0].assets == INT64_MIN);
+	assert_int_equal(r->financials[1].year, 2565);
+	assert_int_equal(r->financials[1].revenue, 2150000000);
+	assert_int_equal(r->financials[1].profit, -150);
+	assert_int_equal(r->financials[2].year, 2564);
+	assert_int_equal(r->financials[2].profit, -35000000);
+	juristic_result_free(&r);
+
+	/* A bare list of years; the list's name from the configuration. */
+	r = blank();
+	juristic_fieldmap_defaults(&m);
+	strcpy(m.financials, "years");
+	obj = "{\"data\":{\"years\":[\"2565\",2566,\"\",null,{}]}}";
+	assert_int_equal(juristic_parse_financials(JURISTIC_GDX, 200, NULL, obj, strlen(obj), &m, r, &e), 0);
+	assert_int_equal(r->n_financials, 2);
+	assert_int_equal(r->financials[0].year, 2566);
+	assert_true(r->financials[0].revenue == INT64_MIN);
+	obj = "{\"data\":{\"cd:FinancialStatementList\":[\"2565\"]}}";
+	assert_int_equal(juristic_parse_financials(JURISTIC_GDX, 200, NULL, obj, strlen(obj), &m, r, &e), -1);
+	assert_int_equal(e.id, TB_E_NET_MALFORMED);
+	juristic_result_free(&r);
+}
+
+static void numbers_grouped(void **state)
+{
+	char out[48];
+
+	(void)state;
+	juristic_number_format(0, out, sizeof out);
+	assert_string_equal(out, "0");
+	juristic_number_format(999, out, sizeof out);
+	assert_string_equal(out, "999");
+	juristic_number_format(1000, out, sizeof out);
+	assert_string_equal(out, "1,000");
+	juristic_number_format(600000000, out, sizeof out);
+	assert_string_equal(out, "600,000,000");
+	juristic_number_format(-1, out, sizeof out);
+	assert_string_equal(out, "-");
+}
+
+/* A lookup that never gets an answer does not hold the caller: it runs
+ * from the caller's loop and ends when cancelled, audited as such; a fresh
+ * copy ends it at once; old copies are purged. */
+static void lookup_without_blocking(void **state)
+{
+	char dir[] = "/tmp/tabien-jr-XXXXXX", path[256], url[64];
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof sa;
+	struct juristic_config jc;
+	struct config c;
+	struct juristic *j;
+	struct juristic_op *op;
+	struct juristic_result *r = NULL;
+	struct db *d;
+	tb_err e = { 0 };
+	int lsn, steps = 0;
+	struct juristic_request rq = { .id = ID_A, .username = "officer1", .purpose = "test" };
+
+	(void)state;
+	/* Listens and never answers: the request is sent and waits. */
+	lsn = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(lsn >= 0);
+	assert_int_equal(bind(lsn, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(lsn, 4), 0);
+	assert_int_equal(getsockname(lsn, (struct sockaddr *)&sa, &sl), 0);
+	snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)ntohs(sa.sin_port));
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	d = db_open(path, DB_OPEN_CREATE, &e);
+	assert_non_null(d);
+	db_set_clock(d, fake_clock, NULL);
+	memset(&c, 0, sizeof c);
+	c.n = 2;
+	strcpy(c.e[0].key, "dbd.open_url");
+	strcpy(c.e[0].value, url);
+	strcpy(c.e[1].key, "dbd.cache_keep_days");
+	strcpy(c.e[1].value, "10");
+	assert_int_equal(juristic_config_from(&jc, &c, 0, &e), 0);
+	assert_int_equal(jc.cache_keep_days, 10);
+	j = juristic_new(&jc, NULL, &e);
+	assert_non_null(j);
+
+	/* A copy eleven days old goes at the first lookup. */
+	assert_int_equal(juristic_db_put(d, "0105547123454", "open", clock_now - 11 * 86400, GDX_A,
+					 strlen(GDX_A), &e), 0);
+	assert_null(juristic_start(j, d, &(struct juristic_request){ .id = "0105536012345" }, &e));
+	assert_int_equal(e.id, TB_E_DBD_ID_INVALID);
+	op = juristic_start(j, d, &rq, &e);
+	assert_non_null(op);
+	assert_string_equal(juristic_op_id(op), ID_A);
+	{
+		char *b = NULL;
+		size_t len;
+		int64_t at;
+		assert_int_equal(juristic_db_get(d, "0105547123454", NULL, &b, &len, &at, NULL, 0, &e), 0);
+	}
+	/* Sent, waiting: each step returns at once. */
+	for (int i = 0; i < 5; i++) {
+		struct pollfd p[8];
+		int n = 0, t = -1;
+
+		assert_int_equal(juristic_fds(j, p, 8, &n, &t, &e), 0);
+		poll(p, (nfds_t)n, t < 0 || t > 50 ? 50 : t);
+		assert_int_equal(juristic_step(op), 0);
+		steps++;
+	}
+	assert_int_equal(juristic_stats(j)->requests, 1);
+	juristic_cancel(op);
+	while (!juristic_step(op) && steps++ < 100)
+		;
+	assert_int_equal(juristic_finish(&op, d, &r, &e), -1);
+	assert_null(op);
+	assert_null(r);
+	assert_int_equal(e.id, TB_E_NET_CANCELLED);
+
+	/* A fresh copy: the lookup has ended when it starts. */
+	assert_int_equal(juristic_db_put(d, ID_A, "open", clock_now - 5, GDX_A, strlen(GDX_A), &e), 0);
+	op = juristic_start(j, d, &rq, &e);
+	assert_non_null(op);
+	assert_int_equal(juristic_step(op), 1);
+	assert_int_equal(juristic_finish(&op, d, &r, &e), 0);
+	assert_true(r->from_cache);
+	assert_int_equal(juristic_stats(j)->requests, 1);
+	juristic_result_free(&r);
+
+	/* Both lookups audited, the cancelled one as such. */
+	{
+		int n = 0;
+		assert_int_equal(audit_query(d, &(struct audit_filter){ .subject = ID_A }, count_audit, &n, &e), 0);
+		assert_int_equal(n, 2);
+	}
+	/* Purged by hand: every copy for 0 days. */
+	assert_int_equal(juristic_cache_purge(&jc, d, 0, &e), 1);
+	juristic_free(&j);
+	close(lsn);
+	db_close(&d);
+	unlink(path);
+	{
+		char side[300];
+		snprintf(side, sizeof side, "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", path);
+		unlink(side);
+	}
+	rmdir(dir);
 }
 
 int main(void)
@@ -497,6 +779,10 @@ int main(void)
 		cmocka_unit_test(age_line),
 		cmocka_unit_test(lookup_cache_and_fallback),
 		cmocka_unit_test(config_rules),
+		cmocka_unit_test(shareholders_shapes),
+		cmocka_unit_test(financials_shapes),
+		cmocka_unit_test(numbers_grouped),
+		cmocka_unit_test(lookup_without_blocking),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
