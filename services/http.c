@@ -231,7 +231,7 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 
 /* The one place that sets what every request shares. */
 static int xfer_setup(struct http *h, struct http_xfer *x, const char *url, const char *post,
-		      size_t post_len)
+		      size_t post_len, const char *method)
 {
 	CURL *e = x->easy;
 	CURLcode rc = CURLE_OK;
@@ -272,6 +272,8 @@ static int xfer_setup(struct http *h, struct http_xfer *x, const char *url, cons
 		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)post_len);
 		SET(CURLOPT_COPYPOSTFIELDS, post);
 	}
+	if (method)
+		SET(CURLOPT_CUSTOMREQUEST, method);
 #undef SET
 	return rc == CURLE_OK ? 0 : -1;
 }
@@ -288,7 +290,7 @@ static void xfer_unlink(struct http_xfer *x)
 }
 
 static struct http_xfer *xfer_start(struct http *h, const char *url, const char *const *headers,
-				    const char *post, size_t post_len, tb_err *err)
+				    const char *post, size_t post_len, const char *method, tb_err *err)
 {
 	struct http_xfer *x = calloc(1, sizeof *x);
 
@@ -308,7 +310,7 @@ static struct http_xfer *xfer_start(struct http *h, const char *url, const char 
 			goto nomem;
 		x->headers = l;
 	}
-	if (xfer_setup(h, x, url, post, post_len))
+	if (xfer_setup(h, x, url, post, post_len, method))
 		goto nomem;
 	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK)
 		goto nomem;
@@ -323,13 +325,19 @@ nomem:
 struct http_xfer *http_get(struct http *h, const char *url, const char *const *headers,
 			   tb_err *err)
 {
-	return xfer_start(h, url, headers, NULL, 0, err);
+	return xfer_start(h, url, headers, NULL, 0, NULL, err);
 }
 
 struct http_xfer *http_post(struct http *h, const char *url, const char *const *headers,
 			    const char *body, size_t len, tb_err *err)
 {
-	return xfer_start(h, url, headers, body ? body : "", body ? len : 0, err);
+	return xfer_start(h, url, headers, body ? body : "", body ? len : 0, NULL, err);
+}
+
+struct http_xfer *http_delete(struct http *h, const char *url, const char *const *headers,
+			      tb_err *err)
+{
+	return xfer_start(h, url, headers, NULL, 0, "DELETE", err);
 }
 
 const char *http_xfer_content_type(const struct http_xfer *x)

@@ -50,6 +50,10 @@ struct http_xfer *http_get(struct http *h, const char *url, const char *const *h
 struct http_xfer *http_post(struct http *h, const char *url, const char *const *headers,
 			    const char *body, size_t len, tb_err *err);
 
+/* Starts a DELETE (a log-out); headers as for http_get. */
+struct http_xfer *http_delete(struct http *h, const char *url, const char *const *headers,
+			      tb_err *err);
+
 /* For the caller's poll loop: the sockets libcurl waits on (at most max; *n
  * set) and how long to wait at most (-1: no limit from libcurl).  After
  * poll returns (for any reason), call http_perform. */
