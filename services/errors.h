@@ -406,9 +406,69 @@
 	  "Ask DBD again (refresh) to get it", \
 	  "สอบถามกรมพัฒนาธุรกิจการค้าใหม่ (รีเฟรช) เพื่อรับข้อมูลส่วนนี้")
 
+/* Linkage Center 2 through the agency's proxy.  "Cannot reach the proxy"
+ * (LK2-UNREACHABLE) is kept apart from what the Linkage Center answers (the
+ * linkage entries above, with the code in tb_err.detail). */
+#define TB_ERRORS_LK2(X) \
+	X(TB_E_LK2_NOT_SET_UP, "gateway", "LK2-NOT-SET-UP", \
+	  "Linkage Center 2 is not set up on this terminal (the setting named is missing or wrong)", \
+	  "ยังไม่ได้ตั้งค่าการเชื่อมต่อ Linkage Center 2 บนเครื่องนี้ (ค่าที่ระบุไม่มีหรือไม่ถูกต้อง)", \
+	  "Branch support adds lk2.url (the agency's proxy) and lk2.signer to the configuration file", \
+	  "ฝ่ายสนับสนุนของสาขาเพิ่ม lk2.url (เครื่องพร็อกซีของหน่วยงาน) และ lk2.signer ในไฟล์ตั้งค่า") \
+	X(TB_E_LK2_CONFIG_MODE, "gateway", "LK2-CONFIG-NOT-PRIVATE", \
+	  "The configuration file names the PIN signer but other accounts can read it, or it is not yours", \
+	  "ไฟล์ตั้งค่าระบุโปรแกรมลงนามที่รับรหัส PIN แต่บัญชีอื่นอ่านได้ หรือไม่ใช่ไฟล์ของบัญชีนี้", \
+	  "Make it private: chmod 600 on the file named (and chown it to this account); then run again", \
+	  "ทำให้เป็นไฟล์ส่วนตัว: สั่ง chmod 600 กับไฟล์ที่ระบุ (และ chown ให้บัญชีนี้) แล้วสั่งใหม่") \
+	X(TB_E_LK2_UNREACHABLE, "gateway", "LK2-UNREACHABLE", \
+	  "The agency's Linkage Center proxy cannot be reached (X0003): no connection, name, secure link or answer in time", \
+	  "ติดต่อเครื่องพร็อกซี Linkage Center ของหน่วยงานไม่ได้ (X0003) ไม่มีการเชื่อมต่อ หาชื่อไม่พบ การเชื่อมต่อแบบปลอดภัยล้มเหลว หรือไม่ตอบภายในเวลา", \
+	  "Check the network (internet or GIN), the proxy's address (lk2.url) and that the agency's proxy is running, then try again", \
+	  "ตรวจสอบเครือข่าย (อินเทอร์เน็ตหรือ GIN) ที่อยู่เครื่องพร็อกซี (lk2.url) และดูว่าเครื่องพร็อกซีของหน่วยงานทำงานอยู่ แล้วลองใหม่") \
+	X(TB_E_LK2_SIGNER_MISSING, "signer", "LK2-SIGNER-MISSING", \
+	  "The PIN signer (lk2.signer) cannot be run, or other accounts could change it", \
+	  "เรียกใช้โปรแกรมลงนามรหัส PIN (lk2.signer) ไม่ได้ หรือบัญชีอื่นแก้ไขโปรแกรมนี้ได้", \
+	  "Check that lk2.signer names the agency's signer with its full path, that it is installed and executable, and writable by its owner only", \
+	  "ตรวจสอบว่า lk2.signer ระบุโปรแกรมลงนามของหน่วยงานพร้อมที่อยู่เต็ม ติดตั้งแล้ว เรียกใช้ได้ และมีเพียงเจ้าของที่แก้ไขได้") \
+	X(TB_E_LK2_SIGNER_FAILED, "signer", "LK2-SIGNER-FAILED", \
+	  "The PIN signer did not give an envelope (it failed, printed nothing, or printed too much)", \
+	  "โปรแกรมลงนามรหัส PIN ไม่ส่งผลการลงนาม (ทำงานล้มเหลว ไม่แสดงผล หรือแสดงผลยาวเกินไป)", \
+	  "Check the officer's card is in the reader and log in again; if it repeats, report the code shown to branch support", \
+	  "ตรวจสอบว่าบัตรของเจ้าหน้าที่อยู่ในเครื่องอ่าน แล้วเข้าสู่ระบบใหม่ หากยังเกิดซ้ำ ให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_LK2_SIGNER_TIMEOUT, "signer", "LK2-SIGNER-TIMEOUT", \
+	  "The PIN signer did not finish in time and was stopped", \
+	  "โปรแกรมลงนามรหัส PIN ทำงานไม่เสร็จภายในเวลาจึงถูกหยุด", \
+	  "Check the officer's card and its reader, then log in again; the limit is lk2.signer_timeout_ms", \
+	  "ตรวจสอบบัตรของเจ้าหน้าที่และเครื่องอ่าน แล้วเข้าสู่ระบบใหม่ เวลาสูงสุดกำหนดที่ lk2.signer_timeout_ms") \
+	X(TB_E_LK2_WRONG_PIN, "linkage", "LK2-WRONG-PIN", \
+	  "The PIN of the officer's card is wrong", \
+	  "รหัส PIN ของบัตรเจ้าหน้าที่ไม่ถูกต้อง", \
+	  "Type the PIN again with care: after several wrong PINs the card is blocked", \
+	  "พิมพ์รหัส PIN ใหม่อย่างระมัดระวัง หากใส่ผิดหลายครั้งบัตรจะถูกระงับ") \
+	X(TB_E_LK2_PIN_BLOCKED, "linkage", "LK2-PIN-BLOCKED", \
+	  "The PIN of the officer's card is blocked", \
+	  "รหัส PIN ของบัตรเจ้าหน้าที่ถูกระงับ", \
+	  "The officer has the PIN reset at a district registry office; until then another officer logs in", \
+	  "เจ้าหน้าที่ต้องไปปลดล็อกรหัส PIN ที่สำนักทะเบียน ระหว่างนี้ให้เจ้าหน้าที่คนอื่นเข้าสู่ระบบแทน") \
+	X(TB_E_LK2_NO_OFFICE, "linkage", "LK2-NO-OFFICE", \
+	  "The Linkage Center offers this officer no office, or not the one set in lk2.office_id", \
+	  "Linkage Center ไม่มีสำนักงานให้เจ้าหน้าที่ผู้นี้ หรือไม่มีสำนักงานตามที่ตั้งไว้ใน lk2.office_id", \
+	  "Remove lk2.office_id to take the first office offered, or ask the agency's Linkage Super User to add the officer to the office", \
+	  "ลบ lk2.office_id เพื่อใช้สำนักงานแรกที่ระบบเสนอ หรือขอให้ Super User ของหน่วยงานเพิ่มเจ้าหน้าที่เข้าสำนักงาน") \
+	X(TB_E_LK2_JOB, "linkage", "LK2-JOB-NOT-FOUND", \
+	  "The Linkage Center does not know the job this request was sent under", \
+	  "Linkage Center ไม่พบงาน (job) ที่ใช้ส่งคำขอนี้", \
+	  "Remove lk2.job_id to use the officer's first job, or ask the agency's Linkage Super User which job to use", \
+	  "ลบ lk2.job_id เพื่อใช้งานแรกของเจ้าหน้าที่ หรือสอบถาม Super User ของหน่วยงานว่าต้องใช้งานใด") \
+	X(TB_E_LK2_SESSION, "linkage", "LK2-SESSION-ENDED", \
+	  "The Linkage Center session has ended (not logged in, or the session expired and could not be renewed)", \
+	  "การเข้าสู่ระบบ Linkage Center สิ้นสุดแล้ว (ยังไม่ได้เข้าสู่ระบบ หรือหมดอายุและต่ออายุไม่ได้)", \
+	  "Log in again with the officer's card and PIN", \
+	  "เข้าสู่ระบบใหม่ด้วยบัตรและรหัส PIN ของเจ้าหน้าที่")
+
 #define TB_ERRORS(X) TB_ERRORS_GENERAL(X) TB_ERRORS_PCSC(X) TB_ERRORS_CARD(X) \
 	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X) TB_ERRORS_GATEWAY(X) \
-	TB_ERRORS_DBD(X)
+	TB_ERRORS_DBD(X) TB_ERRORS_LK2(X)
 
 enum tb_err_id {
 	TB_OK = 0,
