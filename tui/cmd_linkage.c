@@ -1,7 +1,12 @@
 /* `tabien linkage query|household`: Linkage Center services for one citizen
  * from the command line, as the officer named by --as (whose own citizen ID
  * is the AgentID the gateway asks for).  The password is read without echo,
- * or from standard input with --batch, never from the command line. */
+ * or from standard input with --batch, never from the command line.
+ * With --transport lk2 (or linkage.transport = lk2) the services go through
+ * the agency's Linkage Center 2 proxy instead: the officer's card login
+ * (--officer-cid, --chip and the card's PIN, asked like the password), then
+ * all the services in one request, each printed with its own result or
+ * error. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,6 +22,7 @@
 #include "services/configfile.h"
 #include "services/format.h"
 #include "services/linkage.h"
+#include "services/lk2.h"
 #include "services/settings.h"
 #include "services/users.h"
 #include "storage/db.h"
@@ -33,6 +39,8 @@ struct lk_opts {
 	int services[MAX_SERVICES];
 	int n_services;
 	int json, batch;
+	int transport;            /* 0: as configured, 1: gdx, 2: lk2 */
+	const char *officer_cid, *chip;
 };
 
 /* --- the officer ------------------------------------------------------------------------- */
@@ -375,7 +383,8 @@ static cJSON *error_json(int service, const tb_err *e)
 
 /* --- options and the run -------------------------------------------------------------------- */
 
-enum { OPT_DB = 1, OPT_AS, OPT_BATCH, OPT_JSON, OPT_SERVICE, OPT_CID, OPT_PURPOSE };
+enum { OPT_DB = 1, OPT_AS, OPT_BATCH, OPT_JSON, OPT_SERVICE, OPT_CID, OPT_PURPOSE, OPT_TRANSPORT,
+       OPT_OFFICER_CID, OPT_CHIP };
 
 static int parse_services(struct lk_opts *o, const char *list)
 {
@@ -403,6 +412,9 @@ static int parse_opts(int argc, char **argv, struct lk_opts *o, int household)
 		{ "service", required_argument, NULL, OPT_SERVICE },
 		{ "cid", required_argument, NULL, OPT_CID },
 		{ "purpose", required_argument, NULL, OPT_PURPOSE },
+		{ "transport", required_argument, NULL, OPT_TRANSPORT },
+		{ "officer-cid", required_argument, NULL, OPT_OFFICER_CID },
+		{ "chip", required_argument, NULL, OPT_CHIP },
 		{ 0 },
 	};
 	int c;
@@ -416,6 +428,15 @@ static int parse_opts(int argc, char **argv, struct lk_opts *o, int household)
 		case OPT_BATCH: o->batch = 1; break;
 		case OPT_JSON: o->json = 1; break;
 		case OPT_PURPOSE: o->purpose = optarg; break;
+		case OPT_TRANSPORT:
+			if (strcmp(optarg, "gdx") != 0 && strcmp(optarg, "lk2") != 0) {
+				fprintf(stderr, "tabien: --transport is gdx or lk2 / --transport ต้องเป็น gdx หรือ lk2\n");
+				return -1;
+			}
+			o->transport = strcmp(optarg, "lk2") == 0 ? 2 : 1;
+			break;
+		case OPT_OFFICER_CID: o->officer_cid = optarg; break;
+		case OPT_CHIP: o->chip = optarg; break;
 		case OPT_CID: {
 			char *w = o->cid;
 			for (const char *r = optarg; *r && w < o->cid + sizeof o->cid - 1; r++)
@@ -536,6 +557,163 @@ out:
 	return rc;
 }
 
+/* --- Linkage Center 2 ------------------------------------------------------------------------ */
+
+#define PIN_BYTES 20
+
+/* --transport, else linkage.transport in the config file: 1 for LK2. */
+static int transport_lk2(const struct lk_opts *o, const char *path, tb_err *err)
+{
+	struct config *c;
+	int r;
+
+	if (o->transport)
+		return o->transport == 2;
+	c = calloc(1, sizeof *c);
+	if (!c)
+		return err_set(err, TB_E_NOMEM, 0, NULL);
+	r = config_load(c, path, err);
+	if (r == 0)
+		r = lk2_transport_from(c, err);
+	explicit_bzero(c, sizeof *c);
+	free(c);
+	return r;
+}
+
+static void lk2_said(const char *text)
+{
+	if (text && *text)
+		fprintf(stderr, "        Linkage Center says / Linkage Center แจ้ง: %s\n", text);
+}
+
+static int lk2_print_error(const char *what, const tb_err *e, const char *text)
+{
+	char prefix[64];
+
+	snprintf(prefix, sizeof prefix, "tabien: %s: ", what);
+	cmd_error(stderr, prefix, e);
+	lk2_said(text);
+	return -1;
+}
+
+/* The officer's card login, then one request for every service asked. */
+static int run_lk2(struct lk_opts *o, const char *path)
+{
+	struct lk2_config *lc = calloc(1, sizeof *lc);
+	struct lk2 *l = NULL;
+	struct lk2_op *op = NULL;
+	struct db *d = NULL;
+	struct user who;
+	cJSON *out = NULL;
+	tb_err err = { 0 };
+	char pin[PIN_BYTES];
+	int failed = 0, rc = EXIT_FAIL;
+
+	memset(&who, 0, sizeof who);
+	memset(pin, 0, sizeof pin);
+	if (!lc) {
+		err_set(&err, TB_E_NOMEM, 0, NULL);
+		goto fail;
+	}
+	/* Checked before anything is asked or sent. */
+	if (!cid_valid(o->cid)) {
+		err_set(&err, TB_E_AUTH_INVALID, 0, "cid");
+		goto fail;
+	}
+	if (o->purpose && !users_text_valid(o->purpose, 100)) {
+		err_set(&err, TB_E_AUTH_INVALID, 0, "purpose");
+		goto fail;
+	}
+	if (!o->chip || !*o->chip) {
+		fprintf(stderr, "tabien: --chip (the chip number of the officer's card) is needed with "
+			"lk2 / ต้องระบุ --chip (หมายเลขชิปบนบัตรของเจ้าหน้าที่) เมื่อใช้ lk2\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (o->officer_cid && !cid_valid(o->officer_cid)) {
+		err_set(&err, TB_E_AUTH_INVALID, 0, "officer cid");
+		goto fail;
+	}
+	if (lk2_config_load(lc, path, &err)) {
+		cmd_error(stderr, "tabien: ", &err);
+		fprintf(stderr, "        file / ไฟล์: %s\n", path);
+		if (err.id == TB_E_LK2_CONFIG_MODE)
+			fprintf(stderr, "        fix / วิธีแก้: chmod 600 %s\n", path);
+		goto out;
+	}
+	d = db_open(o->db, 0, &err);
+	if (!d || settings_initialised(d, &err) <= 0 || officer_login(d, o, &who, &err))
+		goto fail;
+	if (cmd_ask(o->batch, "PIN of the officer's card / รหัส PIN ของบัตรเจ้าหน้าที่", pin, sizeof pin,
+		    1, "PIN", &err))
+		goto fail;
+	l = lk2_new(lc, &err);
+	if (!l)
+		goto fail;
+	op = lk2_login_start(l, o->officer_cid ? o->officer_cid : who.cid, o->chip, pin, &err);
+	sodium_memzero(pin, sizeof pin);
+	if (!op)
+		goto fail;
+	if (lk2_run(l, op, &err)) {
+		lk2_print_error("login", &err, lk2_batch_message(op, 0));
+		goto out;
+	}
+	lk2_op_free(&op);
+	op = lk2_batch_start(l, o->cid, o->services, o->n_services, d, who.username, o->purpose, &err);
+	if (!op)
+		goto fail;
+	if (o->json)
+		out = cJSON_CreateArray();
+	if (lk2_run(l, op, &err) && !out)
+		lk2_print_error("request", &err, lk2_batch_message(op, 0));
+	for (int i = 0; i < o->n_services; i++) {
+		struct linkage_result *r = NULL;
+		int s = o->services[i];
+		char what[32];
+
+		err_clear(&err);
+		if (lk2_batch_take(op, s, &r, &err) == 0) {
+			if (out)
+				cJSON_AddItemToArray(out, result_json(r));
+			else
+				result_print(r);
+			linkage_result_free(&r);
+			continue;
+		}
+		failed++;
+		snprintf(what, sizeof what, "00023/%s", linkage_service_code(s));
+		if (out)
+			cJSON_AddItemToArray(out, error_json(s, &err));
+		else if (lk2_op_error(op, NULL) == 0)
+			lk2_print_error(what, &err, lk2_batch_message(op, s));
+	}
+	if (out) {
+		char *s = cJSON_Print(out);
+		if (s) {
+			puts(s);
+			explicit_bzero(s, strlen(s));
+			cJSON_free(s);
+		}
+	}
+	rc = failed ? EXIT_FAIL : EXIT_OK;
+	goto out;
+fail:
+	cmd_error(stderr, "tabien: ", &err);
+	rc = err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;
+out:
+	sodium_memzero(pin, sizeof pin);
+	cJSON_Delete(out);
+	lk2_op_free(&op);
+	lk2_free(&l);          /* logs out */
+	if (lc) {
+		lk2_config_wipe(lc);
+		free(lc);
+	}
+	explicit_bzero(&who, sizeof who);
+	db_close(&d);
+	return rc;
+}
+
 int cmd_linkage(int argc, char **argv)
 {
 	struct lk_opts o;
@@ -546,11 +724,28 @@ int cmd_linkage(int argc, char **argv)
 	household = strcmp(argv[1], "household") == 0;
 	if (parse_opts(argc - 1, argv + 1, &o, household))
 		goto usage;
+	{
+		char path[512];
+		tb_err err = { 0 };
+		int lk2;
+
+		config_path(path, sizeof path);
+		lk2 = transport_lk2(&o, path, &err);
+		if (lk2 < 0) {
+			cmd_error(stderr, "tabien: ", &err);
+			fprintf(stderr, "        file / ไฟล์: %s\n", path);
+			return EXIT_FAIL;
+		}
+		if (lk2)
+			return run_lk2(&o, path);
+	}
 	return run(&o);
 usage:
 	fprintf(stderr, "usage: tabien linkage query --service 001[,027,...] --cid ID --as USER "
 		"[--purpose TEXT] [--json] [--batch] [--db PATH]\n"
 		"       tabien linkage household --cid ID --as USER [--purpose TEXT] [--json] "
-		"[--batch] [--db PATH]\n");
+		"[--batch] [--db PATH]\n"
+		"  either with --transport lk2 --chip NO [--officer-cid ID]: through the agency's\n"
+		"  Linkage Center 2 proxy, all services in one request (the card's PIN is asked)\n");
 	return EXIT_USAGE;
 }
