@@ -142,14 +142,18 @@ struct lk2 *lk2_new(const struct lk2_config *c, tb_err *err);
 /* Cancels a running operation, logs out when logged in (best effort: at
  * most two seconds), wipes; NULLs *l. */
 void lk2_free(struct lk2 **l);
-/* Logs out now (best effort, at most two seconds) and forgets the JWT. */
+/* Cancels a running operation, logs out now (best effort: it waits at most
+ * two seconds for the proxy) and forgets the JWT. */
 void lk2_logout(struct lk2 *l);
 int lk2_logged_in(const struct lk2 *l);
 const struct lk2_stats *lk2_stats(const struct lk2 *l);
 
 /* Officer login: personal ID and chip number from the officer's card and
  * the PIN (copied, then wiped as soon as the signer has it; the caller
- * wipes its own copy).  Logs out a session still open first. */
+ * wipes its own copy).  A session still open is logged out first, with
+ * lk2_logout (which may wait up to two seconds).  Only the JWT is renewed
+ * later: a new login needs the PIN again, so an ended session is the
+ * caller's to start over (TB_E_LK2_SESSION). */
 struct lk2_op *lk2_login_start(struct lk2 *l, const char *officer_cid, const char *chip_no,
 			       const char *pin, tb_err *err);
 
