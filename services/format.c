@@ -172,3 +172,28 @@ void format_name(const struct card_name *n, int thai, char *out, size_t size)
 			o += (size_t)snprintf(out + o, size - o, "%s%s",
 					      o == 0 || (i == 0 && thai) ? "" : " ", parts[i]);
 }
+
+void format_date_int(int32_t be, enum tb_lang lang, char *out, size_t size)
+{
+	struct card_date d = { be / 10000, be / 100 % 100, be % 100, false };
+
+	if (be <= 0)
+		d = (struct card_date){ 0 };
+	format_date(&d, lang, out, size);
+}
+
+int format_age(int32_t birth_be)
+{
+	struct card_date today;
+	int y = birth_be / 10000, m = birth_be / 100 % 100, d = birth_be % 100, age;
+
+	if (birth_be <= 0 || y == 0)
+		return -1;
+	format_today(&today);
+	age = today.year - y;
+	/* An unknown month or day counts as the year's start, as the
+	 * registry does. */
+	if (today.month < m || (today.month == m && today.day < d))
+		age--;
+	return age < 0 ? -1 : age;
+}

@@ -3,6 +3,7 @@
 #define TABIEN_FORMAT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "services/card_record.h"
 #include "services/errors.h"
@@ -19,6 +20,11 @@ void format_name(const struct card_name *n, int thai, char *out, size_t size);
  * English: "19 Jul 2536 BE", "Jul 2536 BE", "2536 BE", "lifelong", "-". */
 void format_date(const struct card_date *d, enum tb_lang lang, char *out, size_t size);
 
+/* The same from a registry integer YYYYMMDD (Buddhist era; 0 absent,
+ * MMDD or DD may be 0). */
+void format_date_int(int32_t be, enum tb_lang lang, char *out, size_t size);
+/* Whole years from a B.E. YYYYMMDD birth date to today; -1 unknown. */
+int format_age(int32_t birth_be);
 /* ISO-like for machines, still Buddhist era: "2536-07-19", "2536-07-00",
  * "99999999" for lifelong, "" for absent. */
 void format_date_be(const struct card_date *d, char *out, size_t size);

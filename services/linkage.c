@@ -660,6 +660,55 @@ void linkage_result_free(struct linkage_result **rp)
 	*rp = NULL;
 }
 
+static void words_join(char *out, size_t size, const char *const *parts, size_t n)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int w;
+
+		if (!parts[i] || !parts[i][0])
+			continue;
+		w = snprintf(out + o, size - o, "%s%s", o ? " " : "", parts[i]);
+		if (w < 0 || (size_t)w >= size - o)
+			break;
+		o += (size_t)w;
+	}
+}
+
+void linkage_name_text(const char *title, const char *first, const char *middle,
+		       const char *last, char *out, size_t size)
+{
+	char tf[2 * LK_TEXT];
+	const char *parts[3];
+
+	snprintf(tf, sizeof tf, "%s%s", title, first);
+	parts[0] = tf;
+	parts[1] = middle;
+	parts[2] = last;
+	words_join(out, size, parts, 3);
+	explicit_bzero(tf, sizeof tf);
+}
+
+void linkage_address_text(const struct linkage_address *a, char *out, size_t size)
+{
+	char village[64] = "";
+	const char *parts[8];
+
+	if (a->village_no[0])
+		snprintf(village, sizeof village, "หมู่ที่ %s", a->village_no);
+	parts[0] = a->house_no;
+	parts[1] = village;
+	parts[2] = a->alley_way;
+	parts[3] = a->alley;
+	parts[4] = a->road;
+	parts[5] = a->subdistrict;
+	parts[6] = a->district;
+	parts[7] = a->province;
+	words_join(out, size, parts, 8);
+}
+
 /* --- the client ------------------------------------------------------------------------ */
 
 #define TOKEN_MAX 1024
@@ -806,6 +855,7 @@ static void token_take(struct linkage *lk)
 	}
 	lk->tok_err = e;
 	lk->tok_answers++;
+	lk->st.connects = http_connects(lk->h);
 	http_xfer_free(&lk->tok_x);
 }
 
@@ -998,6 +1048,7 @@ static void slot_answer(struct linkage_fetch *f, struct fetch_slot *s)
 	long status;
 	tb_err e = { 0 };
 
+	lk->st.connects = http_connects(lk->h);
 	if (http_xfer_result(s->x, &status, &body, &len, &e)) {
 		slot_end(f, s, &e);
 		return;

@@ -162,6 +162,13 @@ struct linkage_result {
 /* Wipes and frees; NULLs *r. */
 void linkage_result_free(struct linkage_result **r);
 
+/* For people: a Thai name as forms write it ("นายสมชาย ใจดี", the title
+ * run into the first name) and an address from its parts ("99/1 หมู่ที่ 4
+ * ซอยสุขใจ ..."). */
+void linkage_name_text(const char *title, const char *first, const char *middle,
+		       const char *last, char *out, size_t size);
+void linkage_address_text(const struct linkage_address *a, char *out, size_t size);
+
 /* --- the wire, without the network (unit-tested) ------------------------------------ */
 
 /* The catalogue entry for a Linkage Center code (90001, 95011 ...). */
@@ -201,6 +208,7 @@ struct linkage_stats {
 	unsigned queries;         /* service requests sent */
 	unsigned retries;         /* queries sent again after a new token */
 	unsigned long bytes_in;   /* bodies received */
+	unsigned long connects;   /* connections opened (the rest were reused) */
 };
 
 /* The config is copied (and wiped at linkage_free). */

@@ -1132,6 +1132,13 @@ static mhd_result on_request(void *cls, struct MHD_Connection *c, const char *ur
 	(void)cls, (void)version;
 	if (strncmp(url, LK2_PREFIX, strlen(LK2_PREFIX)) == 0)
 		return on_lk2(c, url, method, upload, upload_size, con_cls);
+	/* A GET is answered on the second call, once libmicrohttpd has the
+	 * whole request: an answer queued on the first closes the connection
+	 * after it, and clients could never reuse one. */
+	if (strcmp(method, "GET") == 0 && !*con_cls) {
+		*con_cls = calloc(1, 1);
+		return *con_cls ? MHD_YES : MHD_NO;
+	}
 	if (strcmp(method, "POST") == 0 && strcmp(url, DBD_GDX_PATH) == 0) {
 		struct upload *u = *con_cls;
 

@@ -13,6 +13,9 @@
 	X(ACT_HELP, "help", "F1 ?", N_("Show or hide the keys"), 0) \
 	X(ACT_QUIT, "quit", "F10 q", N_("Quit"), 0) \
 	X(ACT_PANE_CARD, "pane-card", "F2 c", N_("Card: the citizen's ID card"), 0) \
+	X(ACT_PANE_PERSON, "pane-person", "i", N_("Person: the registry record next to the card"), 0) \
+	X(ACT_PANE_HOUSEHOLD, "pane-household", "h", N_("Household: the house and everyone in it"), 0) \
+	X(ACT_PANE_NAMES, "pane-names", "n", N_("Names: first-name and surname changes"), 0) \
 	X(ACT_PANE_USERS, "pane-users", "F3", N_("Users: approve and manage accounts (admins)"), 1) \
 	X(ACT_PANE_AUDIT, "pane-audit", "F4", N_("Audit trail: who looked at what (admins)"), 1) \
 	X(ACT_PANE_SETTINGS, "pane-settings", "F11", N_("Settings: yours, and the branch's (admins)"), 0) \

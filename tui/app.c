@@ -30,13 +30,14 @@
 #include "services/users.h"
 #include "services/util.h"
 #include "tui/i18n.h"
+#include "tui/lookup.h"
 #include "tui/pane.h"
 #include "tui/cmd.h"
 #include "tui/photo.h"
 #include "tui/text.h"
 
 const struct pane_ops *const panes[] = {
-	&pane_login, &pane_card, &pane_users, &pane_audit, &pane_diag, &pane_settings,
+	&pane_login, &pane_card, &pane_person, &pane_household, &pane_names, &pane_users, &pane_audit, &pane_diag, &pane_settings,
 };
 const int npanes = sizeof panes / sizeof panes[0];
 
@@ -220,6 +221,7 @@ static void on_card_event(struct app *a, struct card_event *ev)
 		if (!r)
 			break;
 		reader_wipe(r);
+		lookup_card_gone(a, r->name);
 		r->present = r->reading = true;
 		r->err = (tb_err){ 0 };
 		str_copy(r->atr, sizeof r->atr, ev->atr_hex);
@@ -276,11 +278,17 @@ static void on_card_event(struct app *a, struct card_event *ev)
 		app_message(a, r->rec->nwarn > 0, "%s", r->rec->nwarn
 			    ? _("Card read, with problems: see the marked fields")
 			    : _("Card read"));
+		/* The registry's side, at once and in the background; not for
+		 * the officer's own card (two readers: officer and citizen). */
+		if (a->logged_in && !(r->rec->flags & CARD_FLAG_CID_BAD) &&
+		    strcmp(r->rec->cid, a->user.cid) != 0)
+			lookup_start(a, r->rec->cid, r->name);
 		break;
 	case CARD_EV_REMOVED:
 		if (!r)
 			break;
 		reader_wipe(r);
+		lookup_card_gone(a, r->name);
 		r->present = r->reading = false;
 		app_message(a, false, "%s", _("Card removed: its data was cleared from the screen"));
 		break;
@@ -290,6 +298,7 @@ static void on_card_event(struct app *a, struct card_event *ev)
 			r->reading = false;
 			r->err = ev->err;
 			reader_wipe(r);
+			lookup_card_gone(a, r->name);
 		}
 		app_error(a, ev->reader, &ev->err);
 		break;
@@ -308,35 +317,71 @@ static void fill_line(WINDOW *w, int y, enum theme_role role)
 	wattr_set(w, A_NORMAL, 0, NULL);
 }
 
+/* A tab's label in one of the tab line's modes, widest first: " F2 Card ",
+ * "F2 Card", and the key alone for tabs not shown. */
+enum { TABS_FULL, TABS_TIGHT, TABS_UNTITLED, TABS_KEYS, TABS_MODES };
+
+static void tab_label(const struct app *a, const struct pane_ops *p, int mode, char *out,
+		      size_t size)
+{
+	char keys[64];
+
+	actions_keys(p->open_act, keys, sizeof keys);
+	keys[strcspn(keys, " ")] = '\0';
+	if (mode == TABS_FULL)
+		snprintf(out, size, " %s %s ", keys, _(p->title));
+	else if (mode == TABS_KEYS && p != a->pane)
+		snprintf(out, size, "%s", keys);
+	else
+		snprintf(out, size, "%s %s", keys, _(p->title));
+}
+
+/* More panes than an 80-column line holds at full width: the tab line
+ * tightens step by step rather than cutting tabs (or F1 Help) off. */
+static int tabs_mode(const struct app *a, int cols, int help_w)
+{
+	for (int mode = TABS_FULL; mode < TABS_KEYS; mode++) {
+		int x = mode == TABS_UNTITLED ? 0 : text_width(" ทะเบียน ");
+		for (int i = 0; i < npanes; i++) {
+			char label[160];
+			if (!pane_visible(a, panes[i]))
+				continue;
+			tab_label(a, panes[i], mode, label, sizeof label);
+			x += 1 + text_width(label);
+		}
+		if (x + help_w + 1 <= cols)
+			return mode;
+	}
+	return TABS_KEYS;
+}
+
 static void draw_tabs(struct app *a)
 {
 	WINDOW *w = a->tabw;
-	int x = 0;
+	char keys[64], help[96];
+	int x = 0, help_w, mode;
 
+	actions_keys(ACT_HELP, keys, sizeof keys);
+	keys[strcspn(keys, " ")] = '\0';
+	snprintf(help, sizeof help, "%s %s ", keys, _("Help"));
+	help_w = text_width(help);
+	mode = tabs_mode(a, getmaxx(w), help_w);
 	werase(w);
 	fill_line(w, 0, ROLE_TAB);
-	x += text_draw(w, 0, x, 40, " ทะเบียน ", theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
+	if (mode != TABS_UNTITLED)
+		x += text_draw(w, 0, x, 40, " ทะเบียน ", theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
 	for (int i = 0; i < npanes; i++) {
-		char keys[64], label[160];
+		char label[160];
 		enum theme_role role = panes[i] == a->pane ? ROLE_TAB_ACTIVE : ROLE_TAB;
 
 		if (!pane_visible(a, panes[i]))
 			continue;
-		actions_keys(panes[i]->open_act, keys, sizeof keys);
-		keys[strcspn(keys, " ")] = '\0';
-		snprintf(label, sizeof label, " %s %s ", keys, _(panes[i]->title));
+		tab_label(a, panes[i], mode, label, sizeof label);
 		x += 1;
 		x += text_draw(w, 0, x, getmaxx(w) - x, label, theme_attr(role), theme_pair(role));
 	}
-	{
-		char keys[64], label[96];
-		actions_keys(ACT_HELP, keys, sizeof keys);
-		keys[strcspn(keys, " ")] = '\0';
-		snprintf(label, sizeof label, "%s %s ", keys, _("Help"));
-		int wlab = text_width(label);
-		if (getmaxx(w) - wlab > x)
-			text_draw(w, 0, getmaxx(w) - wlab, wlab, label, theme_attr(ROLE_TAB), theme_pair(ROLE_TAB));
-	}
+	if (getmaxx(w) - help_w > x)
+		text_draw(w, 0, getmaxx(w) - help_w, help_w, help, theme_attr(ROLE_TAB), theme_pair(ROLE_TAB));
 	wnoutrefresh(w);
 }
 
@@ -554,6 +599,7 @@ void app_cards(struct app *a, bool on, bool photo, bool leave_present)
 	card_monitor_stop(&a->mon);
 	for (int i = 0; i < a->nreaders; i++)
 		reader_wipe(&a->readers[i]);
+	lookup_clear(a);
 	a->nreaders = 0;
 	a->active = -1;
 	a->service = -1;
@@ -625,6 +671,8 @@ void app_logout(struct app *a, const char *reason)
 	tb_err err = { 0 };
 
 	app_cards(a, false, false, false);
+	/* The gateway token is the officer's: it goes with them. */
+	lookup_end(a);
 	if (a->logged_in && session_end(a->db, a->sess.id, a->user.username, reason, &err))
 		app_error(a, NULL, &err);
 	a->logged_in = a->locked = false;
@@ -644,6 +692,7 @@ void app_logout(struct app *a, const char *reason)
 static void app_lock(struct app *a)
 {
 	app_cards(a, false, false, false);
+	lookup_end(a);
 	audit_simple(a, AUDIT_SESSION_LOCK, "");
 	a->locked = true;
 	if (a->pane->close)
@@ -841,6 +890,7 @@ static int terminal_check(void)
 static void app_free(struct app *a)
 {
 	card_monitor_stop(&a->mon);
+	lookup_end(a);
 	for (int i = 0; i < a->nreaders; i++)
 		reader_wipe(&a->readers[i]);
 	if (a->tabw)

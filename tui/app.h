@@ -25,6 +25,7 @@
 #define APP_MAX_WAIT_FDS 32       /* sockets of background lookups */
 
 struct photo;
+struct lookups;
 
 /* One reader and what is in it.  rec and photo are personal data: wiped the
  * moment the card leaves the reader. */
@@ -78,6 +79,8 @@ struct app {
 	int purpose;                    /* index into branch.purposes */
 	time_t last_input;
 	time_t last_touch;
+
+	struct lookups *lookups;        /* registry lookups (tui/lookup.h) */
 
 	struct card_monitor *mon;
 	int service;                    /* -1 not known yet, 0 down, 1 up */

@@ -44,6 +44,9 @@ struct pane_ops {
 
 extern const struct pane_ops pane_login;
 extern const struct pane_ops pane_card;
+extern const struct pane_ops pane_person;
+extern const struct pane_ops pane_household;
+extern const struct pane_ops pane_names;
 extern const struct pane_ops pane_users;
 extern const struct pane_ops pane_audit;
 extern const struct pane_ops pane_settings;

@@ -1,0 +1,239 @@
+/* bench_linkage: a person's six Linkage services from the gateway simulator
+ * over real HTTP with a set latency per answer, fetched all at once (as the
+ * person pane does) and one after another (the baseline) in the same run.
+ * Prints the median time from "card read done" to "all six in", the
+ * requests, connections and bytes each way used, and the ratio to one
+ * gateway round trip.  Figures, not a test.
+ *
+ *   bench_linkage [--runs N] [--latency-ms L] */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "services/linkage.h"
+#include "tests/lib/harness.h"
+
+#define MAX_RUNS 32
+
+static const int six[] = {
+	LINKAGE_PERSON, LINKAGE_ADDRESSES, LINKAGE_HOUSEHOLD,
+	LINKAGE_HOUSE, LINKAGE_FIRST_NAMES, LINKAGE_SURNAMES,
+};
+/* Two card holders of the simulator's population, and the officer. */
+static const char *const citizens[] = { "1400100123451", "1104500678902" };
+static const char *const officer = "3100500123458";
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void fail(const char *what, const tb_err *e)
+{
+	char msg[512];
+	err_format(e, TB_LANG_EN, msg, sizeof msg);
+	fprintf(stderr, "bench_linkage: %s: %s\n", what, msg);
+	exit(1);
+}
+
+static pid_t sim_start(const char *dir, int latency_ms, int *port)
+{
+	char exe[1024], portfile[512], lat[32];
+	pid_t pid;
+
+	snprintf(exe, sizeof exe, "%s/sim/tabien-gateway", harness_builddir());
+	snprintf(portfile, sizeof portfile, "%s/port", dir);
+	snprintf(lat, sizeof lat, "%d", latency_ms);
+	pid = fork();
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(exe, exe, "--port-file", portfile, "--latency-ms", lat, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(portfile, "r");
+		if (f) {
+			int ok = fscanf(f, "%d", port) == 1;
+			fclose(f);
+			if (ok)
+				return pid;
+		}
+		usleep(20000);
+	}
+	kill(pid, SIGTERM);
+	return -1;
+}
+
+struct way {
+	double cold[MAX_RUNS], warm[MAX_RUNS];
+	struct linkage_stats st;   /* the last run's, for one cold + one warm person */
+};
+
+/* One person, all six at once. */
+static void fetch_concurrent(struct linkage *lk, const char *cid)
+{
+	struct linkage_request rq = { .cid = cid, .agent_cid = officer, .username = "bench" };
+	tb_err err = { 0 };
+	struct linkage_fetch *f = linkage_fetch_start(lk, NULL, &rq, six, 6, &err);
+
+	if (!f || linkage_fetch_wait(f, &err))
+		fail("fetch", &err);
+	for (int i = 0; i < 6; i++)
+		if (linkage_fetch_get(f, six[i], NULL, &err) != LINKAGE_DONE)
+			fail("a service failed", &err);
+	linkage_fetch_free(&f);
+}
+
+/* One person, the six one after another. */
+static void fetch_sequential(struct linkage *lk, const char *cid)
+{
+	for (int i = 0; i < 6; i++) {
+		struct linkage_request rq = { .service = six[i], .cid = cid, .agent_cid = officer,
+					      .username = "bench" };
+		struct linkage_result *r = NULL;
+		tb_err err = { 0 };
+
+		if (linkage_query(lk, NULL, &rq, &r, &err))
+			fail("query", &err);
+		linkage_result_free(&r);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "runs", required_argument, NULL, 'n' },
+		{ "latency-ms", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int runs = 5, latency = 200, port = 0, c;
+	char dir[] = "/tmp/tabien-bench-lk.XXXXXX", conf[600];
+	struct way conc = { 0 }, seq = { 0 };
+	double single[MAX_RUNS];
+	struct linkage_config lc;
+	tb_err err = { 0 };
+	pid_t sim;
+	FILE *f;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'n')
+			runs = atoi(optarg);
+		else if (c == 'l')
+			latency = atoi(optarg);
+		else
+			return 2;
+	}
+	if (runs < 1 || runs > MAX_RUNS)
+		runs = 5;
+	if (!mkdtemp(dir)) {
+		perror("bench_linkage: mkdtemp");
+		return 1;
+	}
+	sim = sim_start(dir, latency, &port);
+	if (sim < 0) {
+		fprintf(stderr, "bench_linkage: the gateway simulator did not start\n");
+		return 1;
+	}
+	snprintf(conf, sizeof conf, "%s/tabien.conf", dir);
+	f = fopen(conf, "w");
+	if (!f)
+		return 1;
+	fprintf(f, "gdx.url = http://127.0.0.1:%d\ngdx.consumer_key = sim-key\n"
+		   "gdx.consumer_secret = sim-secret\n", port);
+	fclose(f);
+	chmod(conf, 0600);
+	if (linkage_config_load(&lc, conf, &err))
+		fail("config", &err);
+
+	for (int i = 0; i < runs; i++) {
+		struct linkage *lk;
+		double t;
+
+		/* All at once: a new client (token, new connections), then the
+		 * next person on the same client (what a counter sees all day). */
+		lk = linkage_new(&lc, &err);
+		if (!lk)
+			fail("client", &err);
+		t = now_ms();
+		fetch_concurrent(lk, citizens[0]);
+		conc.cold[i] = now_ms() - t;
+		t = now_ms();
+		fetch_concurrent(lk, citizens[1]);
+		conc.warm[i] = now_ms() - t;
+		conc.st = *linkage_stats(lk);
+		/* One round trip of one service, token at hand. */
+		t = now_ms();
+		{
+			static const int one[] = { LINKAGE_PERSON };
+			struct linkage_request rq = { .cid = citizens[0], .agent_cid = officer };
+			struct linkage_fetch *fe = linkage_fetch_start(lk, NULL, &rq, one, 1, &err);
+			if (!fe || linkage_fetch_wait(fe, &err))
+				fail("one query", &err);
+			linkage_fetch_free(&fe);
+		}
+		single[i] = now_ms() - t;
+		linkage_free(&lk);
+
+		lk = linkage_new(&lc, &err);
+		if (!lk)
+			fail("client", &err);
+		t = now_ms();
+		fetch_sequential(lk, citizens[0]);
+		seq.cold[i] = now_ms() - t;
+		t = now_ms();
+		fetch_sequential(lk, citizens[1]);
+		seq.warm[i] = now_ms() - t;
+		seq.st = *linkage_stats(lk);
+		linkage_free(&lk);
+	}
+	kill(sim, SIGTERM);
+	waitpid(sim, NULL, 0);
+	unlink(conf);
+	{
+		char p[600];
+		snprintf(p, sizeof p, "%s/port", dir);
+		unlink(p);
+	}
+	rmdir(dir);
+	linkage_config_wipe(&lc);
+
+	double rt = median(single, runs), cw = median(conc.warm, runs), cc = median(conc.cold, runs);
+	double sw = median(seq.warm, runs), sc = median(seq.cold, runs);
+	printf("Linkage: a person's six services, gateway simulator over HTTP, %d ms per answer, "
+	       "median of %d runs\n", latency, runs);
+	printf("  one round trip (one service, token at hand)   %7.1f ms\n", rt);
+	printf("  all six at once, next person (token, connections reused)  %7.1f ms  = %.2f x one round trip\n",
+	       cw, cw / rt);
+	printf("  all six at once, first person (with the token)            %7.1f ms\n", cc);
+	printf("  one after another, next person                            %7.1f ms  = %.2f x one round trip\n",
+	       sw, sw / rt);
+	printf("  one after another, first person                           %7.1f ms\n", sc);
+	printf("  requests for two people: at once %u token + %u queries, %lu connections, %lu bytes in\n",
+	       conc.st.tokens, conc.st.queries, conc.st.connects, conc.st.bytes_in);
+	printf("                   one after another %u token + %u queries, %lu connections, %lu bytes in\n",
+	       seq.st.tokens, seq.st.queries, seq.st.connects, seq.st.bytes_in);
+	return 0;
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# The registry panes as the officer sees them: the real `tabien` in tmux,
+# the private pcscd with the virtual card, and the gateway simulator over
+# HTTP.  Card in → the person pane fills (sections arriving on their own,
+# one refused while the others show) → household → open a member → back;
+# the card pulled mid-lookup cancels it; an unreachable gateway is said to
+# be one.  Every case polls the screen with a deadline.  Speaks TAP.
+set -u
+B=${TABIEN_BUILDDIR:?}
+S=${TABIEN_SRCDIR:?}
+. "$S/tools/lib.sh"
+export LC_ALL=C.UTF-8
+unset TMUX
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-tui-lk.XXXXXX")
+. "$S/tests/lib/tui.sh"
+port=$(free_port)
+sock="$dir/pcscd.comm"
+trap tui_cleanup EXIT
+tui_init
+
+# --- a branch with one approved officer ------------------------------------------------
+
+export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
+ADMIN=admin1 ADMIN_PASSWORD=admin-password-1
+OFFICER=staff1 PASSWORD=counter-password-1 OFFICER_CID=$(cid_of 310050012345)
+PURPOSE="ตรวจสอบสิทธิ"
+set_up() {
+	printf '%s\n' "กรมทดสอบ" "BR-01" "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" \
+		"หัวหน้างาน" "$ADMIN_PASSWORD" "$ADMIN_PASSWORD" | "$TABIEN" admin init --batch &&
+		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin settings --as "$ADMIN" --batch \
+			--purpose "$PURPOSE" &&
+		printf '%s\n' "$OFFICER" "มาลัย ใจงาม" "$OFFICER_CID" "เจ้าหน้าที่" \
+			"$PASSWORD" "$PASSWORD" | "$TABIEN" admin register --batch &&
+		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin approve "$OFFICER" --as "$ADMIN" --batch
+}
+mkdir -p "$dir/home" "$dir/state" "$dir/config/tabien"
+HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" set_up >"$dir/setup.log" 2>&1 ||
+	{ echo "Bail out! tabien admin init failed"; sed 's/^/# /' "$dir/setup.log"; exit 1; }
+
+# The terminal's configuration: the simulator as the gateway.
+config() {
+	{
+		echo "gdx.url = http://127.0.0.1:$1"
+		echo "gdx.consumer_key = sim-key"
+		echo "gdx.consumer_secret = sim-secret"
+		echo "http.timeout_ms = 6000"
+		echo "http.connect_timeout_ms = 2000"
+	} >"$dir/config/tabien/tabien.conf"
+	chmod 600 "$dir/config/tabien/tabien.conf"
+}
+
+cat >"$dir/run-tabien" <<EOF
+#!/usr/bin/env bash
+unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
+session="\$1"
+export TERM=xterm-256color XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
+export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
+export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
+export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
+$(printf '%q' "$TABIEN")
+echo \$? >$(printf '%q' "$dir")/status.\$session
+EOF
+chmod +x "$dir/run-tabien"
+start() { tm new-session -d -s "$1" -x 80 -y 24 "$dir/run-tabien" "$1"; }
+login() {
+	wait_text "$1" "User name" "Password" || return 1
+	keys "$1" -l "$OFFICER" && keys "$1" Enter && keys "$1" -l "$PASSWORD" && keys "$1" Enter &&
+		wait_text "$1" "Insert the citizen's ID card"
+}
+audit_action=$(sed -n 's/^#define AUDIT_LINKAGE_QUERY *"\([^"]*\)".*/\1/p' "$S/services/audit.h")
+audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '$audit_action' AND $1"; }
+
+SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
+fmt() { echo "${1:0:1}-${1:1:4}-${1:5:5}-${1:10:2}-${1:12:1}"; }
+
+echo "1..13"
+
+# --- card in: the person pane fills ----------------------------------------------------------
+# A gateway slow enough to see the sections wait, and one service the
+# agency has no right to (95011).
+sim_start --latency-ms 700 --deny 13 || { echo "Bail out! the gateway simulator did not start"; exit 1; }
+config "$sim_port"
+start_pcscd || { echo "Bail out! pcscd did not start"; sed 's/^/# /' "$dir/pcscd.log"; exit 1; }
+SESSION=main
+start main
+login main || { capture main; echo "Bail out! login failed"; sed 's/^/# /' "$dir/screen.main"; exit 1; }
+keys main i
+check "person pane before a card: it asks for one" \
+	eval 'wait_text main "the registry record shows here" && line main 1 | grep -qF "Person"'
+insert somchai
+check "card in: the sections wait for the registry, each with its own spinner" \
+	eval 'wait_text main "Registry record · 001" "asking the registry…" "Addresses on file · 027" "$(fmt $SOMCHAI)"'
+check "the record fills: card and registry side by side, the same name on both" \
+	eval 'wait_text main "On the card" "In the registry" "Mr. Somchai Jaidee" "เจ้าบ้าน" "สมบัติ ใจดี" &&
+		[ "$(grep -F " Name  " "$dir/screen.main" | grep -oF "นายสมชาย ใจดี" | wc -l)" = 2 ] &&
+		! grep -qF "≠" "$dir/screen.main"'
+check "addresses: the one in use, then the ended one with its date" \
+	eval 'wait_text main "99/1 หมู่ที่ 4 ซอยสุขใจ ถนนมิตรภาพ" "12 หมู่ที่ 7 ถนนศรีจันทร์" "(ended 10 Jun 2555 BE)" &&
+		[ "$(grep -nF "99/1 หมู่ที่ 4" "$dir/screen.main" | cut -d: -f1)" -lt \
+		  "$(grep -nF "12 หมู่ที่ 7" "$dir/screen.main" | cut -d: -f1)" ]'
+
+# --- household, a member, back --------------------------------------------------------------
+keys main h
+check "household: the house with its ID, the members with ID, place in the house and age" \
+	eval 'wait_text main "House · 008" "House ID 4001-001234-5" "People in the house · 007" \
+		"$(fmt $SOMSRI)" "นางสมศรี ใจดี" "ผู้อาศัย" "เด็กชายสมศักดิ์ ใจดี" "years"'
+keys main Down
+keys main Enter
+check "Enter on a member: their own record, marked as opened from the household, no card column" \
+	eval 'wait_text main "นางสมศรี ใจดี  $(fmt $SOMSRI)" "household member · Esc: back" "Mrs. Somsri Jaidee" &&
+		! grep -qF "On the card" "$dir/screen.main"'
+keys main n
+check "names: a refused service says so in both languages with the fix, the other still shows" \
+	eval 'wait_text main "First-name changes · 013" "LINKAGE-NO-SERVICE-RIGHT 95011" \
+		"has no right to" "ไม่มีสิทธิ์ใช้บริการนี้" "must request this service from DOPA" \
+		"Surname changes · 017" "→"'
+keys main Escape
+check "Esc: back to the card holder, with the card beside the registry again" \
+	eval 'wait_text main "from the card in the reader" && keys main i && wait_text main "On the card" "Mr. Somchai Jaidee"'
+echo "# gateway: $(sim_count token) token, $(sim_count link) link requests; audit: $(audit_rows 1) rows"
+check "one token for both people, six queries each, every one audited with the purpose" \
+	eval '[ "$(sim_count token)" = 1 ] && [ "$(sim_count link)" = 12 ] &&
+		[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE'"'")" = 6 ] &&
+		[ "$(audit_rows "subject = '"'$SOMSRI'"' AND username = '"'$OFFICER'"'")" = 6 ] &&
+		[ "$(audit_rows "result LIKE '"'%95011%'"'")" = 2 ]'
+pull
+check "card out: the registry data leaves the screen with it" \
+	eval 'wait_text main "the registry record shows here" && ! grep -qF "นายสมชาย" "$dir/screen.main" && alive main'
+
+# --- a card older than the registry ------------------------------------------------------------
+# Somchai's card as it was before his surname and address changed: the
+# registry has ใจดี at 99/1, the card says ใจเย็น at 12 หมู่ที่ 7.
+wait_reader_empty
+sed -e 's/^name_th: .*/name_th: นาย#สมชาย##ใจเย็น/' \
+	-e 's/^address: .*/address: 12#หมู่ที่ 7###ถนนศรีจันทร์#ตำบลในเมือง#อำเภอเมืองขอนแก่น#จังหวัดขอนแก่น/' \
+	"$S/sim/fixtures/somchai.card" >"$dir/old-somchai.card"
+cp "$S/sim/fixtures/somchai.jpg" "$dir/"
+insert "$dir/old-somchai.card"
+check "differences: the registry's name marked against the card's, and the house move said plainly" \
+	eval 'wait_text main "นายสมชาย ใจเย็น" "≠ นายสมชาย ใจดี" "Name changed since the card was made: the card is not the latest" \
+		"Moved house: the card'"'"'s address is no longer in use on file" && alive main'
+pull
+
+# --- the card pulled in the middle of a lookup ---------------------------------------------------
+wait_reader_empty
+keys main q
+sim_start --latency-ms 4000 --scope 1 && config "$sim_port"
+SESSION=cancel
+start cancel
+login cancel
+keys cancel i
+insert somchai
+wait_text cancel "Addresses on file · 027" "asking the registry…" "Registry record · 001"
+pull
+check "card pulled mid-lookup: the lookup is dropped at once, the queries sent are logged as cancelled" \
+	eval 'wait_text cancel "the registry record shows here" && alive cancel &&
+		[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND result = '"'CANCELLED'"'")" -ge 1 ]'
+
+# --- no gateway at all ---------------------------------------------------------------------
+wait_reader_empty
+sim_stop
+insert somchai
+check "gateway down: each section says it cannot be reached (X0003), the program keeps going" \
+	eval 'wait_text cancel "GATEWAY-UNREACHABLE" "X0003" && alive cancel'
+pull
+
+keys cancel q
+exit $((failed > 0))

@@ -1,0 +1,330 @@
+/* The registry lookups of the full-screen program: see lookup.h. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "services/format.h"
+#include "services/util.h"
+#include "tui/app.h"
+#include "tui/i18n.h"
+#include "tui/lookup.h"
+#include "tui/pane.h"
+#include "tui/text.h"
+
+/* In the order the sections are drawn: the record and addresses first. */
+static const int wanted[] = {
+	LINKAGE_PERSON, LINKAGE_ADDRESSES, LINKAGE_HOUSEHOLD,
+	LINKAGE_HOUSE, LINKAGE_FIRST_NAMES, LINKAGE_SURNAMES,
+};
+#define N_WANTED ((int)(sizeof wanted / sizeof wanted[0]))
+
+#define SPIN_MS 200
+
+struct lookups {
+	struct linkage *lk;
+	tb_err setup_err;            /* why there is no client */
+	struct lookup_person p[LOOKUP_DEPTH];
+	int depth;
+	unsigned frame;
+	struct timespec frame_at;
+};
+
+static struct lookups *lookups(struct app *a)
+{
+	if (!a->lookups)
+		a->lookups = calloc(1, sizeof *a->lookups);
+	return a->lookups;
+}
+
+const struct lookup_person *lookup_top(const struct app *a)
+{
+	const struct lookups *l = a->lookups;
+
+	return l && l->depth > 0 ? &l->p[l->depth - 1] : NULL;
+}
+
+int lookup_depth(const struct app *a)
+{
+	return a->lookups ? a->lookups->depth : 0;
+}
+
+static void person_drop(struct lookup_person *p)
+{
+	linkage_fetch_free(&p->f);
+	explicit_bzero(p, sizeof *p);
+}
+
+/* The gateway client, made from the settings at the first lookup. */
+static struct linkage *client(struct app *a, struct lookups *l)
+{
+	struct linkage_config lc;
+
+	if (l->lk)
+		return l->lk;
+	l->setup_err = (tb_err){ 0 };
+	if (linkage_config_from(&lc, &a->cfg, &l->setup_err) == 0)
+		l->lk = linkage_new(&lc, &l->setup_err);
+	linkage_config_wipe(&lc);
+	return l->lk;
+}
+
+static void person_push(struct app *a, struct lookups *l, const char *cid, const char *reader)
+{
+	struct lookup_person *p;
+	struct linkage *lk;
+
+	if (l->depth == LOOKUP_DEPTH) {
+		/* The oldest opened member goes; the person looked up first stays. */
+		person_drop(&l->p[1]);
+		memmove(&l->p[1], &l->p[2], sizeof l->p[0] * (LOOKUP_DEPTH - 2));
+		memset(&l->p[LOOKUP_DEPTH - 1], 0, sizeof l->p[0]);
+		l->depth--;
+	}
+	p = &l->p[l->depth++];
+	str_copy(p->cid, sizeof p->cid, cid);
+	str_copy(p->reader, sizeof p->reader, reader ? reader : "");
+	lk = client(a, l);
+	if (!lk) {
+		p->err = l->setup_err;
+		return;
+	}
+	p->f = linkage_fetch_start(lk, a->db, &(struct linkage_request){
+		.cid = cid, .agent_cid = a->user.cid, .username = a->user.username,
+		.purpose = app_purpose(a) }, wanted, N_WANTED, &p->err);
+	if (p->f)
+		p->waiting = N_WANTED;
+	clock_gettime(CLOCK_MONOTONIC, &l->frame_at);
+}
+
+void lookup_start(struct app *a, const char *cid, const char *reader)
+{
+	struct lookups *l = lookups(a);
+
+	if (!l)
+		return;
+	lookup_clear(a);
+	person_push(a, l, cid, reader);
+	a->dirty |= DIRTY_MAIN;
+}
+
+void lookup_open_member(struct app *a, const char *cid)
+{
+	struct lookups *l = lookups(a);
+
+	if (!l)
+		return;
+	person_push(a, l, cid, NULL);
+	a->dirty |= DIRTY_MAIN;
+}
+
+bool lookup_back(struct app *a)
+{
+	struct lookups *l = a->lookups;
+
+	if (!l || l->depth < 2)
+		return false;
+	person_drop(&l->p[--l->depth]);
+	return true;
+}
+
+void lookup_card_gone(struct app *a, const char *reader)
+{
+	struct lookups *l = a->lookups;
+
+	if (l && l->depth > 0 && l->p[0].reader[0] && strcmp(l->p[0].reader, reader) == 0)
+		lookup_clear(a);
+}
+
+void lookup_clear(struct app *a)
+{
+	struct lookups *l = a->lookups;
+
+	if (!l)
+		return;
+	while (l->depth > 0)
+		person_drop(&l->p[--l->depth]);
+}
+
+void lookup_end(struct app *a)
+{
+	struct lookups *l = a->lookups;
+
+	if (!l)
+		return;
+	lookup_clear(a);
+	linkage_free(&l->lk);
+	explicit_bzero(l, sizeof *l);
+	free(l);
+	a->lookups = NULL;
+}
+
+enum linkage_state lookup_get(const struct app *a, int service, const struct linkage_result **r,
+			      tb_err *err)
+{
+	const struct lookup_person *p = lookup_top(a);
+
+	if (r)
+		*r = NULL;
+	if (!p)
+		return LINKAGE_WAITING;
+	if (!p->f) {
+		if (err)
+			*err = p->err;
+		return LINKAGE_FAILED;
+	}
+	return linkage_fetch_get(p->f, service, r, err);
+}
+
+const char *lookup_spinner(const struct app *a)
+{
+	static const char *const frames[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
+
+	return frames[(a->lookups ? a->lookups->frame : 0) % (sizeof frames / sizeof frames[0])];
+}
+
+static bool busy(const struct lookups *l)
+{
+	for (int i = 0; i < l->depth; i++)
+		if (l->p[i].f && l->p[i].waiting > 0)
+			return true;
+	return false;
+}
+
+static bool pane_shows_lookups(const struct app *a)
+{
+	return a->pane == &pane_person || a->pane == &pane_household || a->pane == &pane_names;
+}
+
+int lookup_fds(struct app *a, struct pollfd *p, int max, int *timeout_ms)
+{
+	struct lookups *l = a->lookups;
+	tb_err err = { 0 };
+	int n = 0, t = -1;
+
+	if (!l || !l->lk || !busy(l))
+		return 0;
+	if (linkage_fds(l->lk, p, max, &n, &t, &err)) {
+		/* Too many sockets: step along on a short timer instead. */
+		n = 0;
+		t = 50;
+	}
+	app_timeout(timeout_ms, t);
+	if (pane_shows_lookups(a))
+		app_timeout(timeout_ms, SPIN_MS);
+	return n;
+}
+
+unsigned lookup_io(struct app *a)
+{
+	struct lookups *l = a->lookups;
+	unsigned dirty = 0;
+	struct timespec now;
+
+	if (!l || !busy(l))
+		return 0;
+	for (int i = 0; i < l->depth; i++) {
+		struct lookup_person *p = &l->p[i];
+		int w;
+
+		if (!p->f || p->waiting == 0)
+			continue;
+		w = linkage_fetch_step(p->f);
+		if (w != p->waiting && i == l->depth - 1)
+			dirty |= DIRTY_MAIN;
+		p->waiting = w;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - l->frame_at.tv_sec) * 1000 + (now.tv_nsec - l->frame_at.tv_nsec) / 1000000 >=
+	    SPIN_MS) {
+		l->frame++;
+		l->frame_at = now;
+		if (pane_shows_lookups(a) && busy(l))
+			dirty |= DIRTY_MAIN;
+	}
+	return pane_shows_lookups(a) ? dirty : 0;
+}
+
+/* --- drawing shared by the panes ---------------------------------------------------------- */
+
+int lookup_draw_header(struct app *a, WINDOW *w, int y)
+{
+	const struct lookup_person *p = lookup_top(a);
+	const struct linkage_result *r = NULL;
+	char id[32], name[3 * LK_TEXT], line[4 * LK_TEXT];
+	int cols = getmaxx(w) - 2;
+
+	if (!p)
+		return y;
+	format_cid(p->cid, id, sizeof id);
+	name[0] = '\0';
+	if (lookup_get(a, LINKAGE_PERSON, &r, NULL) == LINKAGE_DONE && r)
+		linkage_name_text(r->person.title, r->person.first, r->person.middle,
+				  r->person.last, name, sizeof name);
+	snprintf(line, sizeof line, "%s%s%s", name, name[0] ? "  " : "", id);
+	text_draw(w, y, 1, cols, line, theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
+	if (lookup_depth(a) > 1) {
+		char keys[32], back[128];
+		actions_keys(ACT_BACK, keys, sizeof keys);
+		snprintf(back, sizeof back, _("household member · %s: back"), keys);
+		int bw = text_width(back);
+		if (text_width(line) + bw + 3 < cols)
+			text_draw(w, y, cols + 1 - bw, bw, back, theme_attr(ROLE_MUTED),
+				  theme_pair(ROLE_MUTED));
+	} else if (p->reader[0]) {
+		const char *src = _("from the card in the reader");
+		int sw = text_width(src);
+		if (text_width(line) + sw + 3 < cols)
+			text_draw(w, y, cols + 1 - sw, sw, src, theme_attr(ROLE_MUTED),
+				  theme_pair(ROLE_MUTED));
+	}
+	return y + 1;
+}
+
+int lookup_draw_section(struct app *a, WINDOW *w, int y, int service, const char *title,
+			const struct linkage_result **r, bool *done)
+{
+	enum tb_lang lang = i18n_lang(), other = lang == TB_LANG_TH ? TB_LANG_EN : TB_LANG_TH;
+	int cols = getmaxx(w) - 2, max_y = getmaxy(w);
+	char line[1024];
+	tb_err e = { 0 };
+	enum linkage_state st;
+
+	*done = false;
+	if (y >= max_y)
+		return y;
+	st = lookup_get(a, service, r, &e);
+	snprintf(line, sizeof line, "%s · %s", title, linkage_service_code(service));
+	text_draw(w, y++, 1, cols, line, theme_attr(ROLE_LABEL) | A_BOLD, theme_pair(ROLE_LABEL));
+	if (st == LINKAGE_DONE) {
+		*done = true;
+		return y;
+	}
+	if (y >= max_y)
+		return y;
+	if (st == LINKAGE_WAITING) {
+		snprintf(line, sizeof line, "%s %s", lookup_spinner(a), _("asking the registry…"));
+		text_draw(w, y++, 3, cols - 2, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+		return y;
+	}
+	/* Refused or failed: this section says why, in both languages, and
+	 * what to do; the others still show. */
+	{
+		char detail[32] = "";
+		if (e.detail)
+			snprintf(detail, sizeof detail, " %ld", e.detail);
+		snprintf(line, sizeof line, "⚠ %s%s: %s", err_code(e.id), detail, err_message(e.id, lang));
+	}
+	y += text_draw_wrapped(w, y, 3, cols - 2, max_y - y > 2 ? 2 : max_y - y, line,
+			       theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	if (y < max_y)
+		text_draw(w, y++, 5, cols - 4, err_message(e.id, other), theme_attr(ROLE_MUTED),
+			  theme_pair(ROLE_MUTED));
+	if (y < max_y && err_hint(e.id, lang)[0])
+		y += text_draw_wrapped(w, y, 5, cols - 4, max_y - y > 2 ? 2 : max_y - y,
+				       err_hint(e.id, lang), theme_attr(ROLE_NORMAL),
+				       theme_pair(ROLE_NORMAL));
+	return y;
+}

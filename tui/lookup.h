@@ -1,0 +1,68 @@
+/* The registry lookups behind the person, household and name-history panes:
+ * the citizen whose card was read (or whose ID was typed), and the household
+ * members opened from there, newest on top (Back returns to the one
+ * before).  Each person's six Linkage services are fetched at once, on the
+ * loop's poll, never blocking it.  All of it is personal data: wiped when
+ * the card leaves, at the lock and at log-out. */
+#ifndef TABIEN_LOOKUP_H
+#define TABIEN_LOOKUP_H
+
+#include <curses.h>
+#include <poll.h>
+#include <stdbool.h>
+
+#include "services/errors.h"
+#include "services/linkage.h"
+
+struct app;
+
+#define LOOKUP_DEPTH 8
+
+struct lookup_person {
+	char cid[LK_CID];
+	char reader[128];            /* "": typed or opened, not a card in a reader */
+	struct linkage_fetch *f;     /* NULL when it could not start: err says why */
+	tb_err err;
+	int waiting;                 /* services not ended yet */
+};
+
+/* The person on top, or NULL. */
+const struct lookup_person *lookup_top(const struct app *a);
+int lookup_depth(const struct app *a);
+
+/* Looks a person up, replacing every person shown: the card just read in
+ * reader, or an ID typed (reader NULL).  Audited with the purpose chosen
+ * now. */
+void lookup_start(struct app *a, const char *cid, const char *reader);
+/* A household member, on top of the person shown (Back returns). */
+void lookup_open_member(struct app *a, const char *cid);
+/* The card in reader left: the people looked up from it go. */
+void lookup_card_gone(struct app *a, const char *reader);
+/* Back to the person before; false when there was none. */
+bool lookup_back(struct app *a);
+/* Drops every person (the card left, the lock, log-out): running queries
+ * are cancelled and everything is wiped. */
+void lookup_clear(struct app *a);
+/* And the gateway client with its token (log-out, another officer). */
+void lookup_end(struct app *a);
+
+/* A service of the person on top: its state, and its result or error. */
+enum linkage_state lookup_get(const struct app *a, int service, const struct linkage_result **r,
+			      tb_err *err);
+/* A spinner frame for sections still waiting. */
+const char *lookup_spinner(const struct app *a);
+
+/* Drawing shared by the three panes.  The person on top's name and ID on
+ * line y; returns the next line. */
+int lookup_draw_header(struct app *a, WINDOW *w, int y);
+/* A section's title, and when it is not DONE its spinner or its error
+ * (message in both languages, then the hint); returns the next line, and
+ * whether the caller should draw the result in *done. */
+int lookup_draw_section(struct app *a, WINDOW *w, int y, int service, const char *title,
+			const struct linkage_result **r, bool *done);
+
+/* For the loop (the person pane's fds and io). */
+int lookup_fds(struct app *a, struct pollfd *p, int max, int *timeout_ms);
+unsigned lookup_io(struct app *a);
+
+#endif

@@ -1,0 +1,244 @@
+/* The person pane: the registry record (001) next to what the card says,
+ * differences marked, then every address on file (027).  The sections fill
+ * in as their answers arrive; one refused leaves the others shown. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "services/card_record.h"
+#include "services/format.h"
+#include "services/linkage.h"
+#include "tui/app.h"
+#include "tui/i18n.h"
+#include "tui/lookup.h"
+#include "tui/pane.h"
+#include "tui/text.h"
+
+struct cols {
+	WINDOW *w;
+	int y, max_y;
+	int label_x, card_x, reg_x;   /* card_x 0: no card column */
+	int label_w, card_w, reg_w;
+};
+
+/* The card read for the person on top, when they came from a card. */
+static const struct card_record *card_of(struct app *a)
+{
+	const struct lookup_person *p = lookup_top(a);
+
+	if (!p || !p->reader[0] || lookup_depth(a) != 1)
+		return NULL;
+	for (int i = 0; i < a->nreaders; i++)
+		if (strcmp(a->readers[i].name, p->reader) == 0 && a->readers[i].rec &&
+		    strcmp(a->readers[i].rec->cid, p->cid) == 0)
+			return a->readers[i].rec;
+	return NULL;
+}
+
+static void row(struct cols *c, const char *label, const char *card, const char *reg, bool differs)
+{
+	if (c->y >= c->max_y)
+		return;
+	text_draw(c->w, c->y, c->label_x, c->label_w, label, theme_attr(ROLE_LABEL),
+		  theme_pair(ROLE_LABEL));
+	if (c->card_x && card)
+		text_draw(c->w, c->y, c->card_x, c->card_w, card[0] ? card : "-",
+			  theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
+	if (reg) {
+		enum theme_role role = differs ? ROLE_WARNING : ROLE_VALUE;
+		char buf[1024];
+		snprintf(buf, sizeof buf, "%s%s", differs ? "≠ " : "", reg[0] ? reg : "-");
+		text_draw(c->w, c->y, c->reg_x, c->reg_w, buf, theme_attr(role), theme_pair(role));
+	}
+	c->y++;
+}
+
+/* Names compare by their words, whatever the spacing. */
+static bool same_words(const char *a, const char *b)
+{
+	while (*a || *b) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (*a != *b)
+			return false;
+		if (*a) {
+			a++;
+			b++;
+		}
+	}
+	return true;
+}
+
+/* The card's address is the registered one: does any address on file that
+ * is still in use have the same house number in the same province? */
+static bool card_address_on_file(const struct card_record *rec, const struct linkage_result *r)
+{
+	for (size_t i = 0; i < r->n_addresses; i++) {
+		const struct linkage_address *ad = &r->addresses[i];
+		if (ad->terminated == 0 && strcmp(ad->house_no, rec->addr.house_no) == 0 &&
+		    (!rec->addr.province[0] || strstr(ad->province, rec->addr.province)))
+			return true;
+	}
+	return false;
+}
+
+static void draw_person(struct app *a, struct cols *c, const struct card_record *rec,
+			const struct linkage_person *p, int *notes)
+{
+	enum tb_lang lang = i18n_lang();
+	char card[1024], reg[1024], d1[96], d2[96];
+	bool differs;
+
+	card[0] = '\0';
+	if (rec)
+		format_name(&rec->th, 1, card, sizeof card);
+	linkage_name_text(p->title, p->first, p->middle, p->last, reg, sizeof reg);
+	differs = rec && !same_words(card, reg);
+	if (differs)
+		*notes |= 1;
+	row(c, _("Name"), card, reg, differs);
+	if (rec)
+		format_name(&rec->en, 0, card, sizeof card);
+	snprintf(reg, sizeof reg, "%s%s%s%s%s%s%s", p->en_title, p->en_title[0] ? " " : "",
+		 p->en_first, p->en_middle[0] ? " " : "", p->en_middle, p->en_last[0] ? " " : "",
+		 p->en_last);
+	row(c, _("Name (English)"), card, reg, rec && p->en_first[0] && !same_words(card, reg));
+	if (rec)
+		format_date(&rec->birth, lang, d1, sizeof d1);
+	format_date_int(p->birth, lang, d2, sizeof d2);
+	differs = rec && p->birth && !same_words(d1, d2);
+	row(c, _("Born"), rec ? d1 : NULL, d2, differs);
+	if (p->age >= 0 && c->y < c->max_y) {
+		snprintf(reg, sizeof reg, _("%d years"), p->age);
+		row(c, _("Age"), NULL, reg, false);
+	}
+	row(c, _("Gender"), rec ? (rec->gender == CARD_GENDER_MALE ? _("male")
+				   : rec->gender == CARD_GENDER_FEMALE ? _("female")
+				   : _("not stated")) : NULL, p->gender, false);
+	row(c, _("Nationality"), NULL, p->nationality, false);
+	row(c, _("Status"), NULL, p->status, false);
+	format_date_int(p->move_in, lang, d2, sizeof d2);
+	snprintf(reg, sizeof reg, "%s%s%s", p->owner_status, p->move_in ? _(", moved in ") : "",
+		 p->move_in ? d2 : "");
+	row(c, _("In the house as"), NULL, reg, false);
+	if (p->father_name[0]) {
+		format_cid(p->father_cid, d1, sizeof d1);
+		snprintf(reg, sizeof reg, "%s%s%s", p->father_name, p->father_cid[0] ? "  " : "",
+			 p->father_cid[0] ? d1 : "");
+		row(c, _("Father"), NULL, reg, false);
+	}
+	if (p->mother_name[0]) {
+		format_cid(p->mother_cid, d1, sizeof d1);
+		snprintf(reg, sizeof reg, "%s%s%s", p->mother_name, p->mother_cid[0] ? "  " : "",
+			 p->mother_cid[0] ? d1 : "");
+		row(c, _("Mother"), NULL, reg, false);
+	}
+}
+
+static void draw_addresses(struct app *a, WINDOW *w, int *y, const struct linkage_result *r)
+{
+	int cols = getmaxx(w) - 4, max_y = getmaxy(w);
+	char text[1024], line[1200], date[96];
+
+	if (r->n_addresses == 0 && *y < max_y)
+		text_draw(w, (*y)++, 3, cols, _("No address on file"), theme_attr(ROLE_MUTED),
+			  theme_pair(ROLE_MUTED));
+	/* Those in use first, then the ended ones, dimmed. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < r->n_addresses && *y < max_y; i++) {
+			const struct linkage_address *ad = &r->addresses[i];
+			bool ended = ad->terminated != 0;
+			if (ended != (pass == 1))
+				continue;
+			linkage_address_text(ad, text, sizeof text);
+			if (ended) {
+				format_date_int(ad->terminated, i18n_lang(), date, sizeof date);
+				snprintf(line, sizeof line, "(%s %s) %s", _("ended"), date, text);
+			} else {
+				snprintf(line, sizeof line, "%s", text);
+			}
+			text_draw(w, (*y)++, 3, cols, line, theme_attr(ended ? ROLE_MUTED : ROLE_VALUE),
+				  theme_pair(ended ? ROLE_MUTED : ROLE_VALUE));
+		}
+	(void)a;
+}
+
+static void person_draw(struct app *a, WINDOW *w)
+{
+	const struct card_record *rec = card_of(a);
+	const struct linkage_result *r001 = NULL, *r027 = NULL;
+	int y = 0, max_y = getmaxy(w), cols = getmaxx(w), notes = 0;
+	bool done;
+
+	if (!lookup_top(a)) {
+		int mid = max_y / 2 - 1;
+		const char *s = _("Insert the citizen's ID card: the registry record shows here");
+		text_draw(w, mid, 2, cols - 4, s, theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
+		text_draw(w, mid + 1, 2, cols - 4, "เสียบบัตรประจำตัวประชาชน · Insert the ID card",
+			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+		return;
+	}
+	y = lookup_draw_header(a, w, y) + 1;
+	y = lookup_draw_section(a, w, y, LINKAGE_PERSON, _("Registry record"), &r001, &done);
+	if (done && r001) {
+		struct cols c = { .w = w, .y = y, .max_y = max_y - 5, .label_x = 3, .label_w = 16 };
+		int rest = cols - c.label_x - c.label_w - 2;
+
+		if (rec) {
+			c.card_x = c.label_x + c.label_w + 1;
+			c.card_w = rest / 2 - 1;
+			c.reg_x = c.card_x + c.card_w + 2;
+			c.reg_w = cols - c.reg_x - 1;
+			if (c.y < c.max_y) {
+				text_draw(w, c.y, c.card_x, c.card_w, _("On the card"),
+					  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+				text_draw(w, c.y, c.reg_x, c.reg_w, _("In the registry"),
+					  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+				c.y++;
+			}
+		} else {
+			c.reg_x = c.label_x + c.label_w + 1;
+			c.reg_w = cols - c.reg_x - 1;
+		}
+		draw_person(a, &c, rec, &r001->person, &notes);
+		y = c.y;
+	}
+	y = lookup_draw_section(a, w, y, LINKAGE_ADDRESSES, _("Addresses on file"), &r027, &done);
+	if (done && r027) {
+		if (rec && !card_address_on_file(rec, r027))
+			notes |= 2;
+		draw_addresses(a, w, &y, r027);
+	}
+	/* What the officer must see: the card no longer tells the truth. */
+	if (notes & 1 && y < max_y)
+		text_draw(w, y++, 1, cols - 2,
+			  _("⚠ Name changed since the card was made: the card is not the latest"),
+			  theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	if (notes & 2 && y < max_y)
+		text_draw(w, y++, 1, cols - 2,
+			  _("⚠ Moved house: the card's address is no longer in use on file"),
+			  theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+}
+
+static unsigned person_key(struct app *a, enum action act)
+{
+	switch (act) {
+	case ACT_BACK:
+		return lookup_back(a) ? DIRTY_MAIN : 0;
+	default:
+		return 0;
+	}
+}
+
+const struct pane_ops pane_person = {
+	.id = "person",
+	.title = N_("Person"),
+	.open_act = ACT_PANE_PERSON,
+	.draw = person_draw,
+	.key = person_key,
+	.fds = lookup_fds,
+	.io = lookup_io,
+};
