@@ -27,6 +27,7 @@
 #include "services/format.h"
 #include "services/juristic.h"
 #include "services/linkage.h"
+#include "services/lk2.h"
 #include "services/users.h"
 #include "services/util.h"
 #include "tui/i18n.h"
@@ -193,6 +194,17 @@ static void audit_card(struct app *a, const struct card_event *ev)
 		app_error(a, NULL, &err);
 }
 
+/* Linkage Center 2 signs the officer in with their card's chip number.
+ * Where the chip number lives on the card is not public: lk2.chip_field
+ * names the card field that holds it (photo_no, the number printed under
+ * the photo, by default; or request_no). */
+static const char *officer_chip(struct app *a, const struct card_record *rec)
+{
+	const char *f = config_get(&a->cfg, "lk2.chip_field");
+
+	return f && strcmp(f, "request_no") == 0 ? rec->request_no : rec->photo_no;
+}
+
 static void on_card_event(struct app *a, struct card_event *ev)
 {
 	struct reader_state *r = ev->reader[0] ? reader_find(a, ev->reader) : NULL;
@@ -278,11 +290,15 @@ static void on_card_event(struct app *a, struct card_event *ev)
 		app_message(a, r->rec->nwarn > 0, "%s", r->rec->nwarn
 			    ? _("Card read, with problems: see the marked fields")
 			    : _("Card read"));
-		/* The registry's side, at once and in the background; not for
-		 * the officer's own card (two readers: officer and citizen). */
-		if (a->logged_in && !(r->rec->flags & CARD_FLAG_CID_BAD) &&
-		    strcmp(r->rec->cid, a->user.cid) != 0)
-			lookup_start(a, r->rec->cid, r->name);
+		/* The registry's side, at once and in the background.  The
+		 * officer's own card (in a second reader, or before the
+		 * citizen's) is their sign-in to the Linkage Center instead. */
+		if (a->logged_in && !(r->rec->flags & CARD_FLAG_CID_BAD)) {
+			if (strcmp(r->rec->cid, a->user.cid) != 0)
+				lookup_start(a, r->rec->cid, r->name);
+			else
+				lookup_officer_card(a, r->rec->cid, officer_chip(a, r->rec));
+		}
 		break;
 	case CARD_EV_REMOVED:
 		if (!r)
@@ -987,6 +1003,18 @@ int app_run(void)
 		int gdx = linkage_config_from(&lc, &a->cfg, &lerr) == 0;
 		if (!gdx && lerr.id == TB_E_SECRET_MODE)
 			app_error(a, NULL, &lerr);
+		/* Linkage Center 2, when chosen: its settings read now too. */
+		{
+			struct lk2_config c2;
+			tb_err terr = { 0 }, kerr = { 0 };
+			int lk2 = lk2_transport_from(&a->cfg, &terr);
+			if (lk2 < 0)
+				app_error(a, NULL, &terr);
+			if (lk2_config_from(&c2, &a->cfg, &kerr) && lk2 == 1)
+				app_error(a, NULL, &kerr);
+			lk2_config_wipe(&c2);
+			(void)config_get(&a->cfg, "lk2.chip_field");
+		}
 		if (juristic_config_from(&jc, &a->cfg, gdx, &jerr))
 			app_error(a, NULL, &jerr);
 		linkage_config_wipe(&lc);

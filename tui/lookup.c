@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "services/format.h"
+#include "services/lk2.h"
 #include "services/util.h"
 #include "tui/app.h"
 #include "tui/i18n.h"
@@ -24,8 +25,15 @@ static const int wanted[] = {
 #define SPIN_MS 200
 
 struct lookups {
-	struct linkage *lk;
+	bool made;                   /* the client was made (or refused) from the settings */
+	struct linkage *lk;          /* GDX */
+	struct lk2 *lk2;             /* or Linkage Center 2 */
 	tb_err setup_err;            /* why there is no client */
+	/* The officer's sign-in (Linkage Center 2). */
+	struct lk2_op *login;
+	char officer_cid[LK_CID], chip[64];
+	bool have_officer_card;
+	tb_err login_err;
 	struct lookup_person p[LOOKUP_DEPTH];
 	int depth;
 	unsigned frame;
@@ -54,21 +62,49 @@ int lookup_depth(const struct app *a)
 static void person_drop(struct lookup_person *p)
 {
 	linkage_fetch_free(&p->f);
+	lk2_op_free(&p->batch);
+	for (int i = 0; i < LOOKUP_SERVICES; i++)
+		linkage_result_free(&p->res[i]);
 	explicit_bzero(p, sizeof *p);
 }
 
-/* The gateway client, made from the settings at the first lookup. */
-static struct linkage *client(struct app *a, struct lookups *l)
+static int wanted_index(int service)
 {
-	struct linkage_config lc;
+	for (int i = 0; i < N_WANTED; i++)
+		if (wanted[i] == service)
+			return i;
+	return -1;
+}
 
-	if (l->lk)
-		return l->lk;
+/* The gateway client, made from the settings at the first lookup: GDX, or
+ * Linkage Center 2 when linkage.transport says so.  0 when there is one. */
+static int client(struct app *a, struct lookups *l)
+{
+	if (l->lk || l->lk2)
+		return 0;
+	if (l->made)
+		return -1;   /* the settings are read once: they do not change */
 	l->setup_err = (tb_err){ 0 };
-	if (linkage_config_from(&lc, &a->cfg, &l->setup_err) == 0)
-		l->lk = linkage_new(&lc, &l->setup_err);
-	linkage_config_wipe(&lc);
-	return l->lk;
+	switch (lk2_transport_from(&a->cfg, &l->setup_err)) {
+	case 1: {
+		struct lk2_config c2;
+		if (lk2_config_from(&c2, &a->cfg, &l->setup_err) == 0)
+			l->lk2 = lk2_new(&c2, &l->setup_err);
+		lk2_config_wipe(&c2);
+		break;
+	}
+	case 0: {
+		struct linkage_config lc;
+		if (linkage_config_from(&lc, &a->cfg, &l->setup_err) == 0)
+			l->lk = linkage_new(&lc, &l->setup_err);
+		linkage_config_wipe(&lc);
+		break;
+	}
+	default:
+		break;
+	}
+	l->made = true;
+	return l->lk || l->lk2 ? 0 : -1;
 }
 
 static void person_push(struct app *a, struct lookups *l, const char *cid, const char *reader)
@@ -86,17 +122,23 @@ static void person_push(struct app *a, struct lookups *l, const char *cid, const
 	p = &l->p[l->depth++];
 	str_copy(p->cid, sizeof p->cid, cid);
 	str_copy(p->reader, sizeof p->reader, reader ? reader : "");
-	lk = client(a, l);
-	if (!lk) {
+	if (client(a, l)) {
 		p->err = l->setup_err;
 		return;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &l->frame_at);
+	if (l->lk2) {
+		/* One request at a time, after the sign-in: lookup_io sends it. */
+		p->lk2 = true;
+		p->waiting = N_WANTED;
+		return;
+	}
+	lk = l->lk;
 	p->f = linkage_fetch_start(lk, a->db, &(struct linkage_request){
 		.cid = cid, .agent_cid = a->user.cid, .username = a->user.username,
 		.purpose = app_purpose(a) }, wanted, N_WANTED, &p->err);
 	if (p->f)
 		p->waiting = N_WANTED;
-	clock_gettime(CLOCK_MONOTONIC, &l->frame_at);
 }
 
 void lookup_start(struct app *a, const char *cid, const char *reader)
@@ -155,6 +197,9 @@ void lookup_end(struct app *a)
 	if (!l)
 		return;
 	lookup_clear(a);
+	lk2_op_free(&l->login);
+	/* Logs the officer out of Linkage Center 2 (waits two seconds at most). */
+	lk2_free(&l->lk2);
 	linkage_free(&l->lk);
 	explicit_bzero(l, sizeof *l);
 	free(l);
@@ -170,6 +215,19 @@ enum linkage_state lookup_get(const struct app *a, int service, const struct lin
 		*r = NULL;
 	if (!p)
 		return LINKAGE_WAITING;
+	if (p->lk2) {
+		int i = wanted_index(service);
+		if (i < 0 || !p->ended[i])
+			return LINKAGE_WAITING;
+		if (p->res[i]) {
+			if (r)
+				*r = p->res[i];
+			return LINKAGE_DONE;
+		}
+		if (err)
+			*err = p->errs[i];
+		return LINKAGE_FAILED;
+	}
 	if (!p->f) {
 		if (err)
 			*err = p->err;
@@ -187,8 +245,10 @@ const char *lookup_spinner(const struct app *a)
 
 static bool busy(const struct lookups *l)
 {
+	if (l->login)
+		return true;
 	for (int i = 0; i < l->depth; i++)
-		if (l->p[i].f && l->p[i].waiting > 0)
+		if ((l->p[i].f || l->p[i].lk2) && l->p[i].waiting > 0)
 			return true;
 	return false;
 }
@@ -198,15 +258,127 @@ static bool pane_shows_lookups(const struct app *a)
 	return a->pane == &pane_person || a->pane == &pane_household || a->pane == &pane_names;
 }
 
+/* --- Linkage Center 2 ------------------------------------------------------------------ */
+
+/* The batch's answers, taken into the person (the op is then freed). */
+static void batch_take(struct lookup_person *p)
+{
+	for (int i = 0; i < N_WANTED; i++) {
+		if (lk2_batch_take(p->batch, wanted[i], &p->res[i], &p->errs[i]))
+			p->res[i] = NULL;
+		p->ended[i] = true;
+	}
+	p->waiting = 0;
+	lk2_op_free(&p->batch);
+}
+
+static unsigned lk2_io(struct app *a, struct lookups *l)
+{
+	unsigned dirty = 0;
+	bool running = false;
+
+	if (l->login) {
+		if (lk2_step(l->login) > 0)
+			return 0;
+		if (lk2_op_error(l->login, &l->login_err) == 0) {
+			l->login_err = (tb_err){ 0 };
+			app_message(a, false, "%s", _("Signed in to the Linkage Center"));
+		}
+		lk2_op_free(&l->login);
+		dirty |= DIRTY_MAIN | DIRTY_STATUS;
+	}
+	for (int i = 0; i < l->depth; i++) {
+		struct lookup_person *p = &l->p[i];
+
+		if (!p->batch)
+			continue;
+		if (lk2_step(p->batch) > 0) {
+			running = true;
+			continue;
+		}
+		batch_take(p);
+		dirty |= DIRTY_MAIN;
+	}
+	/* The next person waiting, newest first (the one on screen). */
+	if (!running && !l->login && lk2_logged_in(l->lk2))
+		for (int i = l->depth - 1; i >= 0; i--) {
+			struct lookup_person *p = &l->p[i];
+			tb_err e = { 0 };
+
+			if (!p->lk2 || p->waiting == 0)
+				continue;
+			p->batch = lk2_batch_start(l->lk2, p->cid, wanted, N_WANTED, a->db,
+						   a->user.username, app_purpose(a), &e);
+			if (!p->batch) {
+				for (int k = 0; k < N_WANTED; k++) {
+					p->errs[k] = e;
+					p->ended[k] = true;
+				}
+				p->waiting = 0;
+				dirty |= DIRTY_MAIN;
+				continue;
+			}
+			break;
+		}
+	return dirty;
+}
+
+void lookup_prepare(struct app *a)
+{
+	struct lookups *l = lookups(a);
+
+	if (l)
+		client(a, l);
+}
+
+enum lookup_signin lookup_signin_state(const struct app *a, tb_err *last_err)
+{
+	const struct lookups *l = a->lookups;
+
+	if (!l || !l->lk2)
+		return SIGNIN_NONE;
+	if (last_err)
+		*last_err = l->login_err;
+	if (l->login)
+		return SIGNIN_RUNNING;
+	if (lk2_logged_in(l->lk2))
+		return SIGNIN_NONE;
+	return l->have_officer_card ? SIGNIN_PIN : SIGNIN_CARD;
+}
+
+void lookup_officer_card(struct app *a, const char *cid, const char *chip)
+{
+	struct lookups *l = lookups(a);
+
+	if (!l || client(a, l) || !l->lk2 || lk2_logged_in(l->lk2))
+		return;
+	str_copy(l->officer_cid, sizeof l->officer_cid, cid);
+	str_copy(l->chip, sizeof l->chip, chip);
+	l->have_officer_card = true;
+	a->dirty |= DIRTY_MAIN;
+}
+
+void lookup_signin(struct app *a, const char *pin)
+{
+	struct lookups *l = a->lookups;
+
+	if (!l || !l->lk2 || !l->have_officer_card || l->login)
+		return;
+	l->login_err = (tb_err){ 0 };
+	l->login = lk2_login_start(l->lk2, l->officer_cid, l->chip, pin, &l->login_err);
+	clock_gettime(CLOCK_MONOTONIC, &l->frame_at);
+	a->dirty |= DIRTY_MAIN;
+}
+
 int lookup_fds(struct app *a, struct pollfd *p, int max, int *timeout_ms)
 {
 	struct lookups *l = a->lookups;
 	tb_err err = { 0 };
 	int n = 0, t = -1;
 
-	if (!l || !l->lk || !busy(l))
+	if (!l || (!l->lk && !l->lk2) || !busy(l))
 		return 0;
-	if (linkage_fds(l->lk, p, max, &n, &t, &err)) {
+	if (l->lk2 ? lk2_fds(l->lk2, p, max, &n, &t, &err) : linkage_fds(l->lk, p, max, &n, &t, &err)) {
 		/* Too many sockets: step along on a short timer instead. */
 		n = 0;
 		t = 50;
@@ -225,6 +397,8 @@ unsigned lookup_io(struct app *a)
 
 	if (!l || !busy(l))
 		return 0;
+	if (l->lk2)
+		dirty |= lk2_io(a, l);
 	for (int i = 0; i < l->depth; i++) {
 		struct lookup_person *p = &l->p[i];
 		int w;

@@ -18,12 +18,22 @@ struct app;
 
 #define LOOKUP_DEPTH 8
 
+#define LOOKUP_SERVICES 6
+
+struct lk2_op;
+
 struct lookup_person {
 	char cid[LK_CID];
 	char reader[128];            /* "": typed or opened, not a card in a reader */
-	struct linkage_fetch *f;     /* NULL when it could not start: err says why */
+	struct linkage_fetch *f;     /* GDX; NULL when it could not start: err says why */
 	tb_err err;
 	int waiting;                 /* services not ended yet */
+	/* Linkage Center 2: one request for all, after the officer's sign-in. */
+	bool lk2;
+	struct lk2_op *batch;        /* running */
+	struct linkage_result *res[LOOKUP_SERVICES];
+	tb_err errs[LOOKUP_SERVICES];
+	bool ended[LOOKUP_SERVICES];
 };
 
 /* The person on top, or NULL. */
@@ -60,6 +70,24 @@ int lookup_draw_header(struct app *a, WINDOW *w, int y);
  * whether the caller should draw the result in *done. */
 int lookup_draw_section(struct app *a, WINDOW *w, int y, int service, const char *title,
 			const struct linkage_result **r, bool *done);
+
+/* Linkage Center 2 needs the officer's own sign-in (their card, its PIN)
+ * before the first lookup.  What the person pane shows for it: */
+enum lookup_signin {
+	SIGNIN_NONE = 0,     /* not needed (GDX) or done */
+	SIGNIN_CARD,         /* insert your own card */
+	SIGNIN_PIN,          /* your card was read: its PIN */
+	SIGNIN_RUNNING,      /* the signer and the proxy at work */
+};
+enum lookup_signin lookup_signin_state(const struct app *a, tb_err *last_err);
+/* Makes the gateway client from the settings (nothing is sent), so that
+ * the sign-in can be asked for before the first card. */
+void lookup_prepare(struct app *a);
+/* The officer's own card was read (its ID is the account's): kept, with
+ * its chip number, for the sign-in. */
+void lookup_officer_card(struct app *a, const char *cid, const char *chip);
+/* Signs in with the PIN typed (the caller wipes its copy). */
+void lookup_signin(struct app *a, const char *pin);
 
 /* For the loop (the person pane's fds and io). */
 int lookup_fds(struct app *a, struct pollfd *p, int max, int *timeout_ms);

@@ -10,10 +10,85 @@
 #include "services/format.h"
 #include "services/linkage.h"
 #include "tui/app.h"
+#include "tui/form.h"
 #include "tui/i18n.h"
 #include "tui/lookup.h"
 #include "tui/pane.h"
 #include "tui/text.h"
+
+/* The officer's card PIN for the Linkage Center 2 sign-in: typed here,
+ * handed over and wiped at once. */
+static struct form_field pin_field[] = {
+	{ .label = N_("PIN"), .flags = FIELD_SECRET | FIELD_DIGITS, .max_chars = 12 },
+};
+static struct form pin_form = { pin_field, 1, 0 };
+
+/* The sign-in box at the top of the pane; returns the next line. */
+static int draw_signin(struct app *a, WINDOW *w, int y)
+{
+	int cols = getmaxx(w) - 2;
+	tb_err e = { 0 };
+	char line[512];
+
+	a->cursor = false;
+	lookup_prepare(a);
+	switch (lookup_signin_state(a, &e)) {
+	case SIGNIN_NONE:
+		return y;
+	case SIGNIN_RUNNING:
+		snprintf(line, sizeof line, "%s %s", lookup_spinner(a),
+			 _("Signing in to the Linkage Center with your card…"));
+		text_draw(w, y++, 1, cols, line, theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
+		break;
+	case SIGNIN_CARD:
+		text_draw(w, y++, 1, cols,
+			  _("Linkage Center sign-in: insert your own ID card (the officer's)"),
+			  theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+		text_draw(w, y++, 3, cols - 2,
+			  "ลงชื่อเข้า Linkage Center: เสียบบัตรประจำตัวของเจ้าหน้าที่",
+			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+		break;
+	case SIGNIN_PIN:
+		text_draw(w, y++, 1, cols, _("Your card was read: type its PIN, then Enter"),
+			  theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+		y += form_draw(&pin_form, w, y, 3, 8, 20);
+		a->cursor = true;
+		break;
+	}
+	if (e.id != TB_OK) {
+		char text[512];
+		err_format(&e, i18n_lang(), text, sizeof text);
+		y += text_draw_wrapped(w, y, 3, cols - 2, 2, text, theme_attr(ROLE_ERROR),
+				       theme_pair(ROLE_ERROR));
+	}
+	return y + 1;
+}
+
+static unsigned person_input(struct app *a, bool is_fkey, wint_t ch)
+{
+	if (a->pane != &pane_person || lookup_signin_state(a, NULL) != SIGNIN_PIN)
+		return 0;
+	switch (form_key(&pin_form, is_fkey, ch)) {
+	case FORM_IGNORED:
+		return 0;
+	case FORM_SUBMIT:
+		if (pin_field[0].value[0])
+			lookup_signin(a, pin_field[0].value);
+		form_wipe(&pin_form);
+		return DIRTY_MAIN;
+	case FORM_CANCEL:
+		form_wipe(&pin_form);
+		return 0;
+	default:
+		return DIRTY_MAIN;
+	}
+}
+
+static void person_close(struct app *a)
+{
+	(void)a;
+	form_wipe(&pin_form);
+}
 
 struct cols {
 	WINDOW *w;
@@ -173,6 +248,7 @@ static void person_draw(struct app *a, WINDOW *w)
 	int y = 0, max_y = getmaxy(w), cols = getmaxx(w), notes = 0;
 	bool done;
 
+	y = draw_signin(a, w, y);
 	if (!lookup_top(a)) {
 		int mid = max_y / 2 - 1;
 		const char *s = _("Insert the citizen's ID card: the registry record shows here");
@@ -239,6 +315,8 @@ const struct pane_ops pane_person = {
 	.open_act = ACT_PANE_PERSON,
 	.draw = person_draw,
 	.key = person_key,
+	.input = person_input,
+	.close = person_close,
 	.fds = lookup_fds,
 	.io = lookup_io,
 };

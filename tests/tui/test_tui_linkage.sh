@@ -76,7 +76,7 @@ audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 fmt() { echo "${1:0:1}-${1:1:4}-${1:5:5}-${1:10:2}-${1:12:1}"; }
 
-echo "1..13"
+echo "1..19"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -168,4 +168,47 @@ check "gateway down: each section says it cannot be reached (X0003), the program
 pull
 
 keys cancel q
+
+# --- Linkage Center 2: the officer signs in with their own card and its PIN --------------------
+wait_reader_empty
+SIM_PIN=4739
+sim_start --lk2-pin "$SIM_PIN" || { echo "Bail out! the gateway simulator did not start"; exit 1; }
+{
+	echo "linkage.transport = lk2"
+	echo "lk2.url = http://127.0.0.1:$sim_port"
+	echo "lk2.signer = $B/sim/tabien-signer"
+	echo "http.timeout_ms = 6000"
+} >"$dir/config/tabien/tabien.conf"
+chmod 600 "$dir/config/tabien/tabien.conf"
+# The officer's own card: their account's ID.
+sed -e "s/^cid: .*/cid: $OFFICER_CID/" -e 's/^name_th: .*/name_th: นาง#มาลัย##ใจงาม/' \
+	"$S/sim/fixtures/somchai.card" >"$dir/officer.card"
+SESSION=lk2
+start lk2
+login lk2
+keys lk2 i
+check "LK2: before any lookup the person pane asks for the officer's own card" \
+	eval 'wait_text lk2 "Linkage Center sign-in: insert your own ID card" && alive lk2'
+insert "$dir/officer.card"
+check "LK2: the officer's card asks for its PIN, shown as bullets; no lookup of the officer" \
+	eval 'wait_text lk2 "type its PIN" && keys lk2 -l 1111 && wait_text lk2 "••••" &&
+		[ "$(audit_rows "subject = '"'$OFFICER_CID'"'")" = 0 ]'
+keys lk2 Enter
+check "LK2: a wrong PIN is refused with what to do, and the PIN is asked again" \
+	eval 'wait_text lk2 "LK2-WRONG-PIN" "type its PIN" && ! grep -qF "••••" "$dir/screen.lk2"'
+keys lk2 -l "$SIM_PIN"
+keys lk2 Enter
+check "LK2: the right PIN signs in" \
+	eval 'wait_text lk2 "Signed in to the Linkage Center" && wait_gone lk2 "type its PIN" &&
+		[ "$(sim_count lk2_confirm)" -ge 1 ]'
+pull
+wait_reader_empty
+insert somchai
+check "LK2: the citizen's card fills the pane from one request for all six services" \
+	eval 'wait_text lk2 "In the registry" "Mr. Somchai Jaidee" "99/1 หมู่ที่ 4" &&
+		[ "$(sim_count lk2_request)" = 1 ] && [ "$(sim_count link)" = 0 ]'
+check "LK2: every service of the request audited" \
+	eval '[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND username = '"'$OFFICER'"' AND time > (SELECT max(time) FROM audit WHERE result = '"'CANCELLED'"')")" -ge 6 ]'
+pull
+keys lk2 q
 exit $((failed > 0))
