@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "services/card_decode.h"
 #include "services/card_record.h"
 #include "services/format.h"
 #include "services/linkage.h"
@@ -22,6 +23,13 @@ static struct form_field pin_field[] = {
 	{ .label = N_("PIN"), .flags = FIELD_SECRET | FIELD_DIGITS, .max_chars = 12 },
 };
 static struct form pin_form = { pin_field, 1, 0 };
+
+/* A citizen ID typed instead of a card: a digit opens the field. */
+static struct form_field cid_field[] = {
+	{ .label = N_("Citizen ID"), .flags = FIELD_DIGITS, .max_chars = 13 },
+};
+static struct form cid_form = { cid_field, 1, 0 };
+static bool cid_open;
 
 /* The sign-in box at the top of the pane; returns the next line. */
 static int draw_signin(struct app *a, WINDOW *w, int y)
@@ -64,10 +72,41 @@ static int draw_signin(struct app *a, WINDOW *w, int y)
 	return y + 1;
 }
 
+static unsigned cid_input(struct app *a, bool is_fkey, wint_t ch)
+{
+	if (!cid_open) {
+		if (is_fkey || ch < L'0' || ch > L'9')
+			return 0;
+		cid_open = true;
+	}
+	switch (form_key(&cid_form, is_fkey, ch)) {
+	case FORM_IGNORED:
+		return 0;
+	case FORM_SUBMIT:
+		if (strlen(cid_field[0].value) != 13 || !cid_valid(cid_field[0].value)) {
+			err_set(&cid_field[0].err, TB_E_AUTH_INVALID, 0, "citizen ID");
+			return DIRTY_MAIN;
+		}
+		lookup_start(a, cid_field[0].value, NULL);
+		form_wipe(&cid_form);
+		cid_open = false;
+		return DIRTY_MAIN;
+	case FORM_CANCEL:
+		form_wipe(&cid_form);
+		cid_open = false;
+		return DIRTY_MAIN;
+	default:
+		cid_field[0].err = (tb_err){ 0 };
+		return DIRTY_MAIN;
+	}
+}
+
 static unsigned person_input(struct app *a, bool is_fkey, wint_t ch)
 {
-	if (a->pane != &pane_person || lookup_signin_state(a, NULL) != SIGNIN_PIN)
+	if (a->pane != &pane_person)
 		return 0;
+	if (lookup_signin_state(a, NULL) != SIGNIN_PIN)
+		return cid_input(a, is_fkey, ch);
 	switch (form_key(&pin_form, is_fkey, ch)) {
 	case FORM_IGNORED:
 		return 0;
@@ -88,6 +127,25 @@ static void person_close(struct app *a)
 {
 	(void)a;
 	form_wipe(&pin_form);
+	form_wipe(&cid_form);
+	cid_open = false;
+}
+
+/* The typed ID's field, or the hint that digits open it; returns the next line. */
+static int draw_cid(struct app *a, WINDOW *w, int y)
+{
+	if (cid_open) {
+		y += form_draw(&cid_form, w, y, 1, 16, 24);
+		if (cid_field[0].err.id != TB_OK) {
+			char text[512];
+			err_format(&cid_field[0].err, i18n_lang(), text, sizeof text);
+			y += text_draw_wrapped(w, y, 3, getmaxx(w) - 4, 2, text, theme_attr(ROLE_ERROR),
+					       theme_pair(ROLE_ERROR));
+		}
+		a->cursor = true;
+		return y + 1;
+	}
+	return y;
 }
 
 struct cols {
@@ -249,8 +307,11 @@ static void person_draw(struct app *a, WINDOW *w)
 	bool done;
 
 	y = draw_signin(a, w, y);
+	y = draw_cid(a, w, y);
 	if (!lookup_top(a)) {
 		int mid = max_y / 2 - 1;
+		text_draw(w, mid + 3, 2, cols - 4, _("Or type a citizen ID (13 digits) and Enter"),
+			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 		const char *s = _("Insert the citizen's ID card: the registry record shows here");
 		text_draw(w, mid, 2, cols - 4, s, theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
 		text_draw(w, mid + 1, 2, cols - 4, "เสียบบัตรประจำตัวประชาชน · Insert the ID card",

@@ -76,7 +76,7 @@ audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 fmt() { echo "${1:0:1}-${1:1:4}-${1:5:5}-${1:10:2}-${1:12:1}"; }
 
-echo "1..19"
+echo "1..21"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -129,6 +129,20 @@ check "one token for both people, six queries each, every one audited with the p
 pull
 check "card out: the registry data leaves the screen with it" \
 	eval 'wait_text main "the registry record shows here" && ! grep -qF "นายสมชาย" "$dir/screen.main" && alive main'
+
+# --- a citizen ID typed instead of a card ---------------------------------------------------------
+MALEE=$(value malee cid)
+keys main -l "${MALEE:0:12}$(( (${MALEE:12:1} + 1) % 10 ))"
+keys main Enter
+check "typed ID: a wrong check digit is refused in place, nothing is asked of the registry" \
+	eval 'wait_text main "INVALID-FIELD" "citizen ID" && [ "$(audit_rows "subject LIKE '"'${MALEE:0:12}%'"'")" = 0 ]'
+keys main Escape
+keys main -l "$MALEE"
+keys main Enter
+check "typed ID: the registry record without a card column" \
+	eval 'wait_text main "นางสาวมาลี ชื่นชูสุวรรณ์  $(fmt $MALEE)" "Miss Malee Chuenchoosuwan" "In the house as" &&
+		! grep -qF "On the card" "$dir/screen.main" && ! grep -qF "from the card in the reader" "$dir/screen.main"'
+keys main Escape
 
 # --- a card older than the registry ------------------------------------------------------------
 # Somchai's card as it was before his surname and address changed: the
