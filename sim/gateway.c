@@ -37,6 +37,7 @@ typedef enum MHD_Result mhd_result;
 #define DBD_SHAREHOLDERS_PATH "/ws/dbd/juristic/v1/shareholder"
 #define DBD_FINANCIALS_PATH "/ws/dbd/juristic/v5/profile/financial/years"
 #define DBD_SCOPE 1000         /* --scope dbd[:ID]: the two DBD endpoints */
+#define PERMISSION_SCOPE 1001  /* --scope permission[:CID]: agent/permission */
 #define UPLOAD_MAX 4096
 
 struct fault {
@@ -58,11 +59,13 @@ static struct {
 	struct fault f;
 	cJSON *pop;
 	pthread_mutex_t lock;
-	int expire_next;       /* the next N link requests: token expired */
+	int expire_next;       /* the next N link and permission requests: token expired */
+	const char *session_state;   /* agent/permission's SessionState */
 	unsigned n_token, n_link, n_permission, n_other, n_dbd_gdx, n_dbd_open, n_dbd_parts;
 	struct { char tok[33]; time_t at; } tokens[MAX_TOKENS];
 	unsigned n_tokens;
 } S = { .key = "sim-key", .secret = "sim-secret", .token_ttl_s = 3600,
+	.session_state = "AgentAvailable",
 	.f = { .scope_service = -1 }, .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static volatile sig_atomic_t stop;
@@ -399,21 +402,49 @@ static mhd_result on_link(struct MHD_Connection *c)
 	return r;
 }
 
+/* Checked like the link (consumer, then token, then the faults in scope);
+ * the state is --session-state's, any text, so a client can be shown one it
+ * does not know. */
 static mhd_result on_permission(struct MHD_Connection *c)
 {
+	const char *key = header(c, "Consumer-Key"), *tok = header(c, "Token");
 	const char *consumer = arg(c, "Consumer"), *cid = arg(c, "CitizenID");
+	int expire = 0, ts;
 	cJSON *o;
 	mhd_result r;
 
 	count(&S.n_permission);
-	if (!consumer || strcmp(consumer, S.key) != 0)
+	if (!key || strcmp(key, S.key) != 0 || !consumer || strcmp(consumer, S.key) != 0)
 		return send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
+	ts = token_state(tok);
+	if (ts == 1)
+		return send_body(c, 401, "{\"Message\":\"token not found\"}", 0);
+	pthread_mutex_lock(&S.lock);
+	if (S.expire_next > 0) {
+		S.expire_next--;
+		expire = 1;
+	}
+	pthread_mutex_unlock(&S.lock);
+	if (ts == 2 || expire)
+		return send_body(c, 401, "{\"Message\":\"Token expire\"}", 0);
 	if (!cid_ok(cid))
 		return send_code(c, 200, 90011, "invalid CitizenID");
+	if (in_scope(PERMISSION_SCOPE, cid)) {
+		if (S.f.latency_ms)
+			sleep_ms(S.f.latency_ms);
+		if (S.f.reset)
+			return send_reset(c);
+		if (S.f.status)
+			return send_body(c, S.f.status, "{\"Message\":\"simulated failure\"}", 0);
+		if (S.f.code)
+			return send_code(c, 200, S.f.code, "simulated");
+		if (S.f.malformed)
+			return send_body(c, 200, "{\"AgentID\":\"1", S.html);
+	}
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "AgentID", cid);
 	cJSON_AddStringToObject(o, "CitizenID", cid);
-	cJSON_AddStringToObject(o, "SessionState", "AgentAvailable");
+	cJSON_AddStringToObject(o, "SessionState", S.session_state);
 	r = send_json(c, 200, o, 0);
 	cJSON_Delete(o);
 	return r;
@@ -1186,7 +1217,9 @@ static int scope_parse(const char *s, int *service, char *cid)
 {
 	const char *colon = strchr(s, ':');
 
-	*service = strncmp(s, "dbd", 3) == 0 && (!s[3] || s[3] == ':') ? DBD_SCOPE : atoi(s);
+	*service = strncmp(s, "dbd", 3) == 0 && (!s[3] || s[3] == ':') ? DBD_SCOPE :
+		   strncmp(s, "permission", 10) == 0 && (!s[10] || s[10] == ':') ? PERMISSION_SCOPE :
+		   atoi(s);
 	cid[0] = '\0';
 	if (*service <= 0)
 		return -1;
@@ -1230,7 +1263,7 @@ static void usage(FILE *f)
 	      "         [--deny SERVICE[:CID]] [--scope SERVICE[:CID]] [--latency-ms N] [--status CODE]\n"
 	      "         [--code NNNNN] [--quota] [--malformed] [--truncate] [--oversize]\n"
 	      "         [--oversize-chunked] [--drip-ms N] [--reset] [--html]\n"
-	      "         [--dbd-quota] [--dbd-waf] [--dbd-array]\n"
+	      "         [--dbd-quota] [--dbd-waf] [--dbd-array] [--session-state STATE]\n"
 	      "Serves the GDX token, Linkage link, agent permission and DBD profile endpoints\n"
 	      "and the DBD open API on 127.0.0.1 (an ephemeral port, printed and written to\n"
 	      "--port-file).  --scope limits the failure switches to one service, or one\n"
@@ -1238,7 +1271,9 @@ static void usage(FILE *f)
 	      "(status 8888), --dbd-waf (403 with an HTML page) and --dbd-array (data as an\n"
 	      "array) concern the open API; --dbd-array also wraps the shareholder and\n"
 	      "financial-statement lists (" DBD_SHAREHOLDERS_PATH ",\n"
-	      DBD_FINANCIALS_PATH ", ?JuristicID=) in an array.\n", f);
+	      DBD_FINANCIALS_PATH ", ?JuristicID=) in an array.  --session-state is what\n"
+	      "agent/permission answers (AgentAvailable; AgentNotAvailable, CitizenAvailable\n"
+	      "or any text); --scope permission[:CID] aims the failure switches at it.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -1246,7 +1281,7 @@ int main(int argc, char **argv)
 	enum { O_DATA = 1, O_PORT_FILE, O_STATS, O_KEY, O_SECRET, O_TTL, O_EXPIRE, O_DENY, O_SCOPE,
 	       O_LATENCY, O_STATUS, O_CODE, O_QUOTA, O_MALFORMED, O_TRUNCATE, O_OVERSIZE,
 	       O_OVERSIZE_CHUNKED, O_DRIP, O_RESET, O_HTML, O_DBD_QUOTA, O_DBD_WAF, O_DBD_ARRAY,
-	       O_HELP };
+	       O_SESSION_STATE, O_HELP };
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, O_DATA },
 		{ "port-file", required_argument, NULL, O_PORT_FILE },
@@ -1271,6 +1306,7 @@ int main(int argc, char **argv)
 		{ "dbd-quota", no_argument, NULL, O_DBD_QUOTA },
 		{ "dbd-waf", no_argument, NULL, O_DBD_WAF },
 		{ "dbd-array", no_argument, NULL, O_DBD_ARRAY },
+		{ "session-state", required_argument, NULL, O_SESSION_STATE },
 		{ "help", no_argument, NULL, O_HELP },
 		{ 0 },
 	};
@@ -1314,6 +1350,7 @@ int main(int argc, char **argv)
 		case O_DBD_QUOTA: S.dbd_quota = 1; break;
 		case O_DBD_WAF: S.dbd_waf = 1; break;
 		case O_DBD_ARRAY: S.dbd_array = 1; break;
+		case O_SESSION_STATE: S.session_state = optarg; break;
 		case O_HELP: usage(stdout); lk2_usage(stdout); return 0;
 		default: goto usage;
 		}
