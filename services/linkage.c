@@ -1272,3 +1272,288 @@ int linkage_query(struct linkage *lk, struct db *d, const struct linkage_request
 	linkage_fetch_free(&f);
 	return rc;
 }
+
+/* --- the officer's presence ------------------------------------------------------------------ */
+
+static const struct {
+	enum linkage_session state;
+	const char *wire, *en, *th, *hint_en, *hint_th;
+} sessions[] = {
+	{ LINKAGE_AGENT_NOT_AVAILABLE, "AgentNotAvailable",
+	  "The officer's agent is not running, or the officer's card is not in it",
+	  "Agent ของเจ้าหน้าที่ไม่ทำงาน หรือไม่ได้เสียบบัตรของเจ้าหน้าที่",
+	  "Start the agent on the officer's computer, insert the officer's ID card and log in with its PIN; then check again",
+	  "เปิดโปรแกรม Agent บนเครื่องของเจ้าหน้าที่ เสียบบัตรประชาชนของเจ้าหน้าที่และเข้าสู่ระบบด้วยรหัส PIN แล้วตรวจสอบอีกครั้ง" },
+	{ LINKAGE_AGENT_AVAILABLE, "AgentAvailable",
+	  "The officer's agent is running with the officer's card: Linkage queries can be sent",
+	  "Agent ของเจ้าหน้าที่ทำงานอยู่พร้อมบัตรของเจ้าหน้าที่ ส่งคำขอข้อมูล Linkage ได้",
+	  "For the two-card mode, insert the citizen's card as well",
+	  "หากต้องการใช้งานแบบสองบัตร ให้เสียบบัตรของประชาชนผู้มาติดต่อด้วย" },
+	{ LINKAGE_CITIZEN_AVAILABLE, "CitizenAvailable",
+	  "The officer's card and the citizen's card are both in (the two-card mode)",
+	  "มีทั้งบัตรของเจ้าหน้าที่และบัตรของประชาชนผู้มาติดต่อ (การใช้งานแบบสองบัตร)",
+	  "Queries show what the citizen may see of themselves; no agency agreement is needed",
+	  "ข้อมูลที่แสดงคือข้อมูลที่ประชาชนผู้นั้นมีสิทธิ์ดูของตนเอง โดยไม่ต้องมีข้อตกลงของหน่วยงาน" },
+	{ LINKAGE_SESSION_UNKNOWN, NULL,
+	  "The gateway gave a state this program does not know",
+	  "เครื่องแม่ข่ายแจ้งสถานะที่โปรแกรมนี้ไม่รู้จัก",
+	  "Note the state shown and report it to branch support; check again in a moment",
+	  "จดสถานะที่แสดงแล้วแจ้งฝ่ายสนับสนุนของสาขา และตรวจสอบอีกครั้งในอีกสักครู่" },
+};
+#define N_SESSIONS (sizeof sessions / sizeof sessions[0])
+
+static size_t session_at(enum linkage_session s)
+{
+	for (size_t i = 0; i < N_SESSIONS; i++)
+		if (sessions[i].state == s)
+			return i;
+	return N_SESSIONS - 1;
+}
+
+const char *linkage_session_name(enum linkage_session s, enum tb_lang lang)
+{
+	size_t i = session_at(s);
+
+	return lang == TB_LANG_TH ? sessions[i].th : sessions[i].en;
+}
+
+const char *linkage_session_hint(enum linkage_session s, enum tb_lang lang)
+{
+	size_t i = session_at(s);
+
+	return lang == TB_LANG_TH ? sessions[i].hint_th : sessions[i].hint_en;
+}
+
+int linkage_parse_permission(long status, const char *body, size_t len,
+			     struct linkage_permission *out, tb_err *err)
+{
+	cJSON *root;
+	const cJSON *st;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	root = json_parse(body ? body : "", body ? len : 0);
+	if (answer_check(status, root, err))
+		goto out;
+	st = field(root, "SessionState");
+	if (!cJSON_IsString(st)) {
+		err_set(err, TB_E_NET_MALFORMED, 0, "permission: no SessionState");
+		goto out;
+	}
+	text_copy(out->state_text, sizeof out->state_text, st->valuestring);
+	if (!out->state_text[0]) {
+		err_set(err, TB_E_NET_MALFORMED, 0, "permission: empty SessionState");
+		goto out;
+	}
+	out->state = LINKAGE_SESSION_UNKNOWN;
+	for (size_t i = 0; i < N_SESSIONS; i++)
+		if (sessions[i].wire && strcasecmp(sessions[i].wire, out->state_text) == 0)
+			out->state = sessions[i].state;
+	/* The agent's ID is the gateway's to define: kept as text.  13 digits
+	 * fit a double exactly, so a number is read whole. */
+	get_text(root, "AgentID", out->agent_id, sizeof out->agent_id);
+	get_id(root, "CitizenID", out->citizen_id, sizeof out->citizen_id, 13);
+	rc = 0;
+out:
+	if (rc)
+		explicit_bzero(out, sizeof *out);
+	cJSON_Delete(root);
+	return rc;
+}
+
+struct linkage_permission_op {
+	struct linkage *lk;
+	char agent[LK_CID];
+	enum linkage_state state;
+	struct http_xfer *x;
+	bool retried;
+	bool awaiting_token;
+	unsigned token_gen;          /* the token it went out with */
+	unsigned tok_answers;        /* lk->tok_answers when it began to wait */
+	struct linkage_permission res;
+	tb_err err;
+};
+
+static struct http_xfer *permission_get(struct linkage *lk, const char *agent, tb_err *err)
+{
+	char url[URL_MAX], consumer[3 * sizeof lk->c.consumer_key], key[256], tok[TOKEN_MAX + 16];
+	const char *headers[] = { key, tok, NULL };
+	struct http_xfer *x = NULL;
+
+	if (http_escape(lk->c.consumer_key, consumer, sizeof consumer) ||
+	    url_make(lk, url, sizeof url,
+		     "/ws/dopa/linkage/v1/agent/permission?Consumer=%s&CitizenID=%s", consumer,
+		     agent) ||
+	    snprintf(key, sizeof key, "Consumer-Key: %s", lk->c.consumer_key) >= (int)sizeof key ||
+	    snprintf(tok, sizeof tok, "Token: %s", lk->token) >= (int)sizeof tok) {
+		err_set(err, TB_E_GDX_NOT_SET_UP, 0, "gdx.url");
+		goto out;
+	}
+	lk->st.queries++;
+	x = http_get(lk->h, url, headers, err);
+out:
+	explicit_bzero(url, sizeof url);
+	explicit_bzero(consumer, sizeof consumer);
+	explicit_bzero(key, sizeof key);
+	explicit_bzero(tok, sizeof tok);
+	return x;
+}
+
+static void permission_end(struct linkage_permission_op *op, const tb_err *e)
+{
+	http_xfer_free(&op->x);
+	op->awaiting_token = false;
+	op->state = e ? LINKAGE_FAILED : LINKAGE_DONE;
+	if (e)
+		op->err = *e;
+}
+
+/* Sends the request, or waits for the officer's token first. */
+static void permission_send(struct linkage_permission_op *op)
+{
+	struct linkage *lk = op->lk;
+	tb_err e = { 0 };
+
+	if (!token_fresh(lk, op->agent)) {
+		if (!op->awaiting_token) {
+			op->awaiting_token = true;
+			op->tok_answers = lk->tok_answers;
+		}
+		if (token_start(lk, op->agent, &e))
+			permission_end(op, &e);
+		return;
+	}
+	op->awaiting_token = false;
+	op->token_gen = lk->token_gen;
+	op->x = permission_get(lk, op->agent, &e);
+	if (!op->x)
+		permission_end(op, &e);
+}
+
+static void permission_answer(struct linkage_permission_op *op)
+{
+	struct linkage *lk = op->lk;
+	const char *body;
+	size_t len;
+	long status;
+	tb_err e = { 0 };
+
+	lk->st.connects = http_connects(lk->h);
+	if (http_xfer_result(op->x, &status, &body, &len, &e)) {
+		permission_end(op, &e);
+		return;
+	}
+	lk->st.bytes_in += len;
+	if (linkage_token_expired(status, body, len)) {
+		if (lk->token_gen == op->token_gen)
+			linkage_forget_token(lk);
+		if (!op->retried) {
+			/* Once, and only for an expired token: a refusal stays a refusal. */
+			op->retried = true;
+			lk->st.retries++;
+			http_xfer_free(&op->x);
+			permission_send(op);
+			return;
+		}
+		if (token_message(body, len)) {
+			err_set(&e, TB_E_LK_TOKEN, status, "token refused after renewal");
+			permission_end(op, &e);
+			return;
+		}
+	}
+	if (linkage_parse_permission(status, body, len, &op->res, &e)) {
+		permission_end(op, &e);
+		return;
+	}
+	permission_end(op, NULL);
+}
+
+struct linkage_permission_op *linkage_permission_start(struct linkage *lk, const char *agent_cid,
+							tb_err *err)
+{
+	struct linkage_permission_op *op;
+
+	if (!ids_ok(agent_cid)) {
+		err_set(err, TB_E_AUTH_INVALID, 0, "officer cid");
+		return NULL;
+	}
+	op = calloc(1, sizeof *op);
+	if (!op) {
+		err_set(err, TB_E_NOMEM, 0, NULL);
+		return NULL;
+	}
+	op->lk = lk;
+	str_copy(op->agent, sizeof op->agent, agent_cid);
+	permission_send(op);
+	return op;
+}
+
+int linkage_permission_step(struct linkage_permission_op *op)
+{
+	struct linkage *lk = op->lk;
+	tb_err e = { 0 };
+
+	if (op->state != LINKAGE_WAITING)
+		return 0;
+	if (http_perform(lk->h, NULL, &e)) {
+		permission_end(op, &e);
+		return 0;
+	}
+	token_take(lk);
+	if (op->x) {
+		if (http_xfer_done(op->x))
+			permission_answer(op);
+	} else if (op->awaiting_token && (token_fresh(lk, op->agent) || !lk->tok_x)) {
+		if (!token_fresh(lk, op->agent) && lk->tok_answers != op->tok_answers)
+			permission_end(op, &lk->tok_err);   /* no token came */
+		else
+			permission_send(op);
+	}
+	return op->state == LINKAGE_WAITING;
+}
+
+int linkage_permission_result(const struct linkage_permission_op *op,
+			      struct linkage_permission *out, tb_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (op->state == LINKAGE_WAITING)
+		return err_set(err, TB_E_USAGE, 0, "still waiting");
+	if (op->state == LINKAGE_FAILED) {
+		if (err)
+			*err = op->err;
+		return -1;
+	}
+	*out = op->res;
+	return 0;
+}
+
+void linkage_permission_free(struct linkage_permission_op **opp)
+{
+	struct linkage_permission_op *op = *opp;
+
+	if (!op)
+		return;
+	http_xfer_free(&op->x);
+	explicit_bzero(op, sizeof *op);
+	free(op);
+	*opp = NULL;
+}
+
+int linkage_permission(struct linkage *lk, const char *agent_cid, struct linkage_permission *out,
+		       tb_err *err)
+{
+	struct linkage_permission_op *op;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	op = linkage_permission_start(lk, agent_cid, err);
+	if (!op)
+		return -1;
+	while (linkage_permission_step(op) > 0)
+		if (http_poll(lk->h, NULL, 0, 1000, err))
+			goto out;
+	rc = linkage_permission_result(op, out, err);
+out:
+	linkage_permission_free(&op);
+	return rc;
+}

@@ -287,4 +287,58 @@ void linkage_forget_token(struct linkage *lk);
 
 const struct linkage_stats *linkage_stats(const struct linkage *lk);
 
+/* --- the officer's presence (agent/permission) ---------------------------------------- */
+
+/* GET /ws/dopa/linkage/v1/agent/permission?Consumer=<key>&CitizenID=<officer>
+ * with the officer's token: whether the officer's agent is up with the
+ * officer's card, and whether a citizen's card is in as well (the two-card
+ * mode).  It is about the officer, not about a citizen, so no audit row is
+ * written. */
+enum linkage_session {
+	LINKAGE_SESSION_UNKNOWN = 0,     /* a state not listed here: see state_text */
+	LINKAGE_AGENT_NOT_AVAILABLE,     /* AgentNotAvailable */
+	LINKAGE_AGENT_AVAILABLE,         /* AgentAvailable */
+	LINKAGE_CITIZEN_AVAILABLE,       /* CitizenAvailable: the two-card mode */
+};
+
+struct linkage_permission {
+	enum linkage_session state;
+	char state_text[LK_SHORT * 2];   /* SessionState as sent (controls dropped) */
+	char agent_id[LK_SHORT];         /* AgentID as sent, "" when none */
+	char citizen_id[LK_CID];         /* CitizenID when 13 digits, else "" */
+};
+
+/* What a state means for the officer, and what to do next, in one language. */
+const char *linkage_session_name(enum linkage_session s, enum tb_lang lang);
+const char *linkage_session_hint(enum linkage_session s, enum tb_lang lang);
+
+/* The answer {AgentID, CitizenID, SessionState}: 0 and *out (IDs as strings
+ * or JSON numbers; an unknown SessionState is LINKAGE_SESSION_UNKNOWN with
+ * its text kept), or -1 as linkage_parse (a Code, then the HTTP status, then
+ * TB_E_NET_MALFORMED for no SessionState); *out is then zeroed. */
+int linkage_parse_permission(long status, const char *body, size_t len,
+			     struct linkage_permission *out, tb_err *err);
+
+/* The same without blocking, for a poll loop: the officer's token shared
+ * with the queries (one token request when there is none), one retry after
+ * an expired token and never after a refusal.  Wait on linkage_fds and call
+ * _step after every wake-up until it returns 0.  Counted in linkage_stats
+ * with the queries.  Freeing a running check cancels it. */
+struct linkage_permission_op;
+
+/* NULL with err for an officer ID that is not 13 digits with a correct
+ * check digit (nothing sent). */
+struct linkage_permission_op *linkage_permission_start(struct linkage *lk, const char *agent_cid,
+							tb_err *err);
+/* 1 while it runs, 0 once it has ended. */
+int linkage_permission_step(struct linkage_permission_op *op);
+/* After the end: 0 and *out, or -1 with why (TB_E_USAGE while it runs). */
+int linkage_permission_result(const struct linkage_permission_op *op,
+			      struct linkage_permission *out, tb_err *err);
+void linkage_permission_free(struct linkage_permission_op **op);
+
+/* start, step until the end, result: the command line's way. */
+int linkage_permission(struct linkage *lk, const char *agent_cid, struct linkage_permission *out,
+		       tb_err *err);
+
 #endif

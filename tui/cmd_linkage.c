@@ -1,6 +1,7 @@
 /* `tabien linkage query|household`: Linkage Center services for one citizen
  * from the command line, as the officer named by --as (whose own citizen ID
- * is the AgentID the gateway asks for).  The password is read without echo,
+ * is the AgentID the gateway asks for); `tabien linkage permission`: whether
+ * that officer's agent is up, and whether the two-card mode is on.  The password is read without echo,
  * or from standard input with --batch, never from the command line.
  * With --transport lk2 (or linkage.transport = lk2) the services go through
  * the agency's Linkage Center 2 proxy instead: the officer's card login
@@ -714,11 +715,165 @@ out:
 	return rc;
 }
 
+/* --- the officer's presence ------------------------------------------------------------------ */
+
+static int permission_opts(int argc, char **argv, struct lk_opts *o)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "as", required_argument, NULL, OPT_AS },
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ 0 },
+	};
+	int c;
+
+	*o = (struct lk_opts){ 0 };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: o->db = optarg; break;
+		case OPT_AS: o->as = optarg; break;
+		case OPT_BATCH: o->batch = 1; break;
+		case OPT_JSON: o->json = 1; break;
+		default: return -1;
+		}
+	}
+	return optind == argc ? 0 : -1;
+}
+
+static void permission_print(const struct user *who, const struct linkage_permission *p)
+{
+	char buf[512], id[32];
+
+	cid_text(who->cid, id, sizeof id);
+	snprintf(buf, sizeof buf, "%s (%s)", who->username, id);
+	row("Officer / เจ้าหน้าที่", buf);
+	if (strlen(p->agent_id) == 13 && cid_valid(p->agent_id))
+		cid_text(p->agent_id, buf, sizeof buf);
+	else
+		snprintf(buf, sizeof buf, "%s", p->agent_id[0] ? p->agent_id : "-");
+	row("Agent ID / รหัส Agent", buf);
+	if (p->state == LINKAGE_SESSION_UNKNOWN)
+		snprintf(buf, sizeof buf, "%s (unknown / ไม่รู้จัก)", p->state_text);
+	else
+		snprintf(buf, sizeof buf, "%s", p->state_text);
+	row("State / สถานะ", buf);
+	row("Means / ความหมาย", linkage_session_name(p->state, TB_LANG_EN));
+	row("", linkage_session_name(p->state, TB_LANG_TH));
+	row("Next / สิ่งที่ต้องทำ", linkage_session_hint(p->state, TB_LANG_EN));
+	row("", linkage_session_hint(p->state, TB_LANG_TH));
+}
+
+static cJSON *permission_json(const struct linkage_permission *p)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "state", p->state_text);
+	cJSON_AddBoolToObject(o, "known", p->state != LINKAGE_SESSION_UNKNOWN);
+	cJSON_AddBoolToObject(o, "agent_available", p->state == LINKAGE_AGENT_AVAILABLE ||
+				p->state == LINKAGE_CITIZEN_AVAILABLE);
+	cJSON_AddBoolToObject(o, "two_card", p->state == LINKAGE_CITIZEN_AVAILABLE);
+	cJSON_AddStringToObject(o, "agent_id", p->agent_id);
+	cJSON_AddStringToObject(o, "citizen_id", p->citizen_id);
+	cJSON_AddStringToObject(o, "message", linkage_session_name(p->state, TB_LANG_EN));
+	cJSON_AddStringToObject(o, "message_th", linkage_session_name(p->state, TB_LANG_TH));
+	cJSON_AddStringToObject(o, "hint", linkage_session_hint(p->state, TB_LANG_EN));
+	cJSON_AddStringToObject(o, "hint_th", linkage_session_hint(p->state, TB_LANG_TH));
+	return o;
+}
+
+/* Always over GDX, whatever linkage.transport says: agent/permission is a
+ * GDX endpoint.  Exit 0 when the officer's agent is up (with or without the
+ * citizen's card), 3 when it is not or the state is unknown, 1 when the
+ * gateway could not say. */
+static int run_permission(const struct lk_opts *o)
+{
+	struct linkage_config *lc = calloc(1, sizeof *lc);
+	struct linkage *lk = NULL;
+	struct linkage_permission p;
+	struct db *d = NULL;
+	struct user who;
+	cJSON *out = NULL;
+	tb_err err = { 0 };
+	char path[512];
+	int rc = EXIT_FAIL;
+
+	memset(&who, 0, sizeof who);
+	memset(&p, 0, sizeof p);
+	if (!lc) {
+		err_set(&err, TB_E_NOMEM, 0, NULL);
+		goto fail;
+	}
+	config_path(path, sizeof path);
+	if (linkage_config_load(lc, path, &err)) {
+		cmd_error(stderr, "tabien: ", &err);
+		fprintf(stderr, "        file / ไฟล์: %s\n", path);
+		if (err.id == TB_E_SECRET_MODE)
+			fprintf(stderr, "        fix / วิธีแก้: chmod 600 %s\n", path);
+		goto out;
+	}
+	d = db_open(o->db, 0, &err);
+	if (!d || settings_initialised(d, &err) <= 0 || officer_login(d, o, &who, &err))
+		goto fail;
+	lk = linkage_new(lc, &err);
+	if (!lk)
+		goto fail;
+	if (linkage_permission(lk, who.cid, &p, &err)) {
+		if (!o->json)
+			goto fail;
+		out = cJSON_CreateObject();
+		cJSON_AddStringToObject(out, "error", err_code(err.id));
+		if (err.detail)
+			cJSON_AddNumberToObject(out, "detail", (double)err.detail);
+		cJSON_AddStringToObject(out, "message", err_message(err.id, TB_LANG_EN));
+		cJSON_AddStringToObject(out, "message_th", err_message(err.id, TB_LANG_TH));
+		cJSON_AddStringToObject(out, "hint", err_hint(err.id, TB_LANG_EN));
+		cJSON_AddStringToObject(out, "hint_th", err_hint(err.id, TB_LANG_TH));
+		rc = EXIT_FAIL;
+	} else {
+		if (o->json)
+			out = permission_json(&p);
+		else
+			permission_print(&who, &p);
+		rc = p.state == LINKAGE_AGENT_AVAILABLE || p.state == LINKAGE_CITIZEN_AVAILABLE ?
+		     EXIT_OK : EXIT_WARN;
+	}
+	if (out) {
+		char *s = cJSON_Print(out);
+		if (s) {
+			puts(s);
+			explicit_bzero(s, strlen(s));
+			cJSON_free(s);
+		}
+	}
+	goto out;
+fail:
+	cmd_error(stderr, "tabien: ", &err);
+	rc = err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;
+out:
+	cJSON_Delete(out);
+	explicit_bzero(&p, sizeof p);
+	linkage_free(&lk);
+	if (lc) {
+		linkage_config_wipe(lc);
+		free(lc);
+	}
+	explicit_bzero(&who, sizeof who);
+	db_close(&d);
+	return rc;
+}
+
 int cmd_linkage(int argc, char **argv)
 {
 	struct lk_opts o;
 	int household;
 
+	if (argc >= 2 && strcmp(argv[1], "permission") == 0) {
+		if (permission_opts(argc - 1, argv + 1, &o))
+			goto usage;
+		return run_permission(&o);
+	}
 	if (argc < 2 || (strcmp(argv[1], "query") != 0 && strcmp(argv[1], "household") != 0))
 		goto usage;
 	household = strcmp(argv[1], "household") == 0;
@@ -746,6 +901,8 @@ usage:
 		"       tabien linkage household --cid ID --as USER [--purpose TEXT] [--json] "
 		"[--batch] [--db PATH]\n"
 		"  either with --transport lk2 --chip NO [--officer-cid ID]: through the agency's\n"
-		"  Linkage Center 2 proxy, all services in one request (the card's PIN is asked)\n");
+		"  Linkage Center 2 proxy, all services in one request (the card's PIN is asked)\n"
+		"       tabien linkage permission --as USER [--json] [--batch] [--db PATH]\n"
+		"  whether USER's agent is up at GDX (exit 0), or not (exit 3)\n");
 	return EXIT_USAGE;
 }

@@ -57,6 +57,9 @@ static void usage(FILE *f)
 	      "  linkage household --cid ID --as USER [--purpose TEXT] [--json] [--batch]\n"
 	      "             the household members (007) and the house (008)\n"
 	      "             รายการคนในบ้าน (007) และรายละเอียดบ้าน (008)\n"
+	      "  linkage permission --as USER [--json] [--batch]\n"
+	      "             whether USER's agent is up at GDX, and the two-card mode\n"
+	      "             ตรวจสอบว่า Agent ของเจ้าหน้าที่ USER พร้อมใช้งานที่ GDX และโหมดสองบัตร\n"
 	      "  juristic show ID --as USER [--purpose TEXT] [--refresh] [--json] [--batch]\n"
 	      "             a company from DBD (GDX or the open API; saved copies for a day)\n"
 	      "             ข้อมูลนิติบุคคลจากกรมพัฒนาธุรกิจการค้า (ผ่าน GDX หรือข้อมูลเปิด)\n"
@@ -69,7 +72,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "exit status: 0 done, 1 failed (the message says why), 2 usage,\n"
 	      "             3 read but the card's data has problems (see the warnings),\n"
-	      "               or a company shown from an old copy because DBD failed\n",
+	      "               or a company shown from an old copy because DBD failed,\n"
+	      "               or the officer's agent is not available\n",
 	      f);
 }
 

@@ -235,12 +235,91 @@ check "no consumer secret: GATEWAY-NOT-SET-UP names the setting" \
 	bash -c "[ $rc = 1 ] && grep -qF GATEWAY-NOT-SET-UP '$dir/err' && grep -qF gdx.consumer_secret '$dir/err'"
 sim_stop
 
+# --- the officer's presence: linkage permission ---------------------------------------------------
+# perm [ARGS...]: `tabien linkage permission` as officer1, the password on stdin.
+perm() {
+	printf '%s\n' "$PW" | "$TABIEN" linkage permission --as officer1 --batch "$@" \
+		>"$dir/out" 2>"$dir/err"
+	rc=$?
+	cat "$dir/out" "$dir/err" >>"$dir/all-output"
+}
+sim_start
+perm
+check "permission: the officer's agent is available, exit 0, said in English and Thai" \
+	bash -c "[ $rc = 0 ] && grep -qF 'AgentAvailable' '$dir/out' \
+		&& grep -qF 'Linkage queries can be sent' '$dir/out' && grep -qF 'ส่งคำขอข้อมูล Linkage ได้' '$dir/out' \
+		&& grep -qF 'officer1 (1-4001-00123-45-1)' '$dir/out'"
+check "  (one token, one permission request, no registry query)" \
+	bash -c "[ '$(stat_of token)' = 1 ] && [ '$(stat_of permission)' = 1 ] && [ '$(stat_of link)' = 0 ]"
+sim_start --session-state AgentNotAvailable
+perm
+check "AgentNotAvailable: exit 3, start the agent and insert the officer's card, in both languages" \
+	bash -c "[ $rc = 3 ] && grep -qF 'AgentNotAvailable' '$dir/out' && grep -qF 'Start the agent' '$dir/out' \
+		&& grep -qF \"insert the officer's ID card\" '$dir/out' && grep -qF 'เสียบบัตรประชาชนของเจ้าหน้าที่' '$dir/out'"
+sim_start --session-state CitizenAvailable
+perm
+check "CitizenAvailable: exit 0, the two-card mode named in English and Thai" \
+	bash -c "[ $rc = 0 ] && grep -qF 'CitizenAvailable' '$dir/out' && grep -qF 'two-card mode' '$dir/out' \
+		&& grep -qF 'แบบสองบัตร' '$dir/out'"
+perm --json
+check "--json: the state, the two-card flag and the officer's IDs" \
+	bash -c "[ $rc = 0 ] && grep -qF '\"state\":	\"CitizenAvailable\"' '$dir/out' \
+		&& grep -qF '\"two_card\":	true' '$dir/out' && grep -qF '\"agent_id\":	\"$SOMCHAI\"' '$dir/out'"
+if command -v python3 >/dev/null; then
+	check "permission --json is valid JSON" python3 -c "import json,sys; json.load(open('$dir/out'))"
+fi
+sim_start --session-state AgentSleeping
+perm
+check "a state the program does not know: shown as sent, called unknown, exit 3" \
+	bash -c "[ $rc = 3 ] && grep -qF 'AgentSleeping (unknown / ไม่รู้จัก)' '$dir/out' \
+		&& grep -qF 'branch support' '$dir/out' && grep -qF 'ฝ่ายสนับสนุนของสาขา' '$dir/out'"
+sim_start --expire-next 1
+perm
+check "permission with an expired token: a new token and the request once more, then the state" \
+	bash -c "[ $rc = 0 ] && grep -qF 'AgentAvailable' '$dir/out' && [ '$(stat_of token)' = 2 ] \
+		&& [ '$(stat_of permission)' = 2 ]"
+sim_start --expire-next 100
+perm
+expect_error "permission: a token refused even after renewal" LINKAGE-TOKEN "โทเคน"
+check "  (two token requests and two permission requests, no more)" \
+	bash -c "[ '$(stat_of token)' = 2 ] && [ '$(stat_of permission)' = 2 ]"
+sim_start --code 95001 --scope permission
+perm
+expect_error "permission: an officer the Linkage Center does not know (95001)" \
+	LINKAGE-NOT-REGISTERED "ยังไม่ได้ลงทะเบียน" 95001
+check "  (95001 is not retried)" bash -c "[ '$(stat_of permission)' = 1 ] && [ '$(stat_of token)' = 1 ]"
+perm --json
+check "  (--json: the error's code, number and both languages, exit 1)" \
+	bash -c "[ $rc = 1 ] && grep -qF '\"error\":	\"LINKAGE-NOT-REGISTERED\"' '$dir/out' \
+		&& grep -qF '\"detail\":	95001' '$dir/out' && grep -qF 'linkagemgmt' '$dir/out'"
+sim_start --status 500 --scope permission
+perm
+expect_error "permission: HTTP 500" GATEWAY-FAILED "ขัดข้อง" 500
+check "  (HTTP 500 not retried)" bash -c "[ '$(stat_of permission)' = 1 ]"
+sim_start --malformed --scope permission
+perm
+expect_error "permission: a body that is not JSON" ANSWER-MALFORMED "รูปแบบ"
+sim_start --code 95011 --scope 001
+perm
+check "failure switches aimed at a service leave the permission check alone" \
+	bash -c "[ $rc = 0 ] && grep -qF 'AgentAvailable' '$dir/out'"
+sim_stop
+config
+perm
+expect_error "permission: nothing listening" GATEWAY-UNREACHABLE "X0003" connect
+printf '%s\n' "$PW" | "$TABIEN" linkage permission --as officer1 --batch --cid "$MALEE" \
+	>"$dir/out" 2>"$dir/err"
+rc=$?
+check "permission takes no citizen: a usage error (exit 2) naming the command" \
+	bash -c "[ $rc = 2 ] && grep -qF 'linkage permission --as USER' '$dir/err'"
+
 # --- the audit trail ---------------------------------------------------------------------------------
 printf '%s\n' "$PW" | "$TABIEN" audit export --as officer1 --batch >"$dir/audit.csv" 2>"$dir/err"
 check "audit export works" [ $? = 0 ]
 rows=$(grep -c 'linkage.query' "$dir/audit.csv")
 # Queries sent: 6+1+1+2 (household) +1 (unknown citizen) +1+1+2 (tokens) +2 (deny) +7 (codes)
 # +1 (90007) +2 (scope) +2 (401/403) +1 (404) +3 (5xx) +5 (bodies) +1 (reset) +1 (latency) +1 (no listener)
+# Permission checks are about the officer, not a citizen: they write none.
 check "one audit row for every query sent (41), none for refused input" [ "$rows" = 41 ]
 check "audit rows name the service, the citizen and the result code with its number" \
 	bash -c "grep 'linkage.query' '$dir/audit.csv' | grep -F '00023/001' | grep -F '$SOMCHAI' \

@@ -422,6 +422,127 @@ static void escaping(void **state)
 	assert_int_equal(http_escape("abcdef", out, 4), -1);
 }
 
+/* --- the officer's presence (agent/permission) ----------------------------------------- */
+
+static struct linkage_permission permission_ok(const char *body)
+{
+	struct linkage_permission p;
+	tb_err e = { 0 };
+
+	assert_int_equal(linkage_parse_permission(200, body, strlen(body), &p, &e), 0);
+	return p;
+}
+
+static tb_err permission_fail(long status, const char *body)
+{
+	struct linkage_permission p;
+	tb_err e = { 0 };
+
+	memset(&p, 0x55, sizeof p);
+	assert_int_equal(linkage_parse_permission(status, body, body ? strlen(body) : 0, &p, &e), -1);
+	/* Nothing half-read is left for a caller to show. */
+	assert_int_equal(p.state, LINKAGE_SESSION_UNKNOWN);
+	assert_string_equal(p.state_text, "");
+	assert_string_equal(p.agent_id, "");
+	assert_string_equal(p.citizen_id, "");
+	return e;
+}
+
+static void permission_states(void **state)
+{
+	struct linkage_permission p;
+
+	p = permission_ok("{\"AgentID\":\"1400100123451\",\"CitizenID\":\"1400100123451\","
+			  "\"SessionState\":\"AgentNotAvailable\"}");
+	assert_int_equal(p.state, LINKAGE_AGENT_NOT_AVAILABLE);
+	assert_string_equal(p.agent_id, "1400100123451");
+	assert_string_equal(p.citizen_id, "1400100123451");
+	p = permission_ok("{\"AgentID\":\"1400100123451\",\"CitizenID\":\"1400100123451\","
+			  "\"SessionState\":\"AgentAvailable\"}");
+	assert_int_equal(p.state, LINKAGE_AGENT_AVAILABLE);
+	assert_string_equal(p.state_text, "AgentAvailable");
+	p = permission_ok("\xEF\xBB\xBF{\"SessionState\":\"CitizenAvailable\",\"AgentID\":\"A-17\","
+			  "\"CitizenID\":\"1-1045-00678-90-2\"}");
+	assert_int_equal(p.state, LINKAGE_CITIZEN_AVAILABLE);
+	assert_string_equal(p.agent_id, "A-17");
+	assert_string_equal(p.citizen_id, "1104500678902");
+	/* Case is not what makes a state. */
+	p = permission_ok("{\"SessionState\":\"agentavailable\"}");
+	assert_int_equal(p.state, LINKAGE_AGENT_AVAILABLE);
+	assert_string_equal(p.agent_id, "");
+	assert_string_equal(p.citizen_id, "");
+}
+
+static void permission_ids_as_numbers(void **state)
+{
+	struct linkage_permission p = permission_ok(
+		"{\"AgentID\":1400100123451,\"CitizenID\":3500100246800,"
+		"\"SessionState\":\"CitizenAvailable\"}");
+
+	assert_int_equal(p.state, LINKAGE_CITIZEN_AVAILABLE);
+	assert_string_equal(p.agent_id, "1400100123451");
+	assert_string_equal(p.citizen_id, "3500100246800");
+	/* 0, null, a short number or another type: no ID rather than a wrong one. */
+	p = permission_ok("{\"AgentID\":null,\"CitizenID\":12345,\"SessionState\":\"AgentAvailable\"}");
+	assert_string_equal(p.agent_id, "");
+	assert_string_equal(p.citizen_id, "");
+	p = permission_ok("{\"AgentID\":0,\"CitizenID\":[1],\"SessionState\":\"AgentAvailable\"}");
+	assert_string_equal(p.agent_id, "");
+	assert_string_equal(p.citizen_id, "");
+}
+
+static void permission_unknown_state(void **state)
+{
+	struct linkage_permission p = permission_ok(
+		"{\"AgentID\":\"1400100123451\",\"SessionState\":\"AgentBusy\\u001b[2J  \"}");
+
+	assert_int_equal(p.state, LINKAGE_SESSION_UNKNOWN);
+	assert_string_equal(p.state_text, "AgentBusy[2J");   /* kept for support, no escape */
+	/* Every state, the unknown one too, says what it means and what to do. */
+	for (int s = LINKAGE_SESSION_UNKNOWN; s <= LINKAGE_CITIZEN_AVAILABLE; s++)
+		for (int l = TB_LANG_EN; l <= TB_LANG_TH; l++) {
+			assert_true(strlen(linkage_session_name((enum linkage_session)s, (enum tb_lang)l)) > 10);
+			assert_true(strlen(linkage_session_hint((enum linkage_session)s, (enum tb_lang)l)) > 10);
+		}
+	assert_non_null(strstr(linkage_session_hint(LINKAGE_AGENT_NOT_AVAILABLE, TB_LANG_EN), "card"));
+	assert_non_null(strstr(linkage_session_name(LINKAGE_CITIZEN_AVAILABLE, TB_LANG_TH), "สองบัตร"));
+}
+
+static void permission_error_bodies(void **state)
+{
+	tb_err e;
+
+	e = permission_fail(200, "{\"Code\":\"95001\",\"Message\":\"user not registered\"}");
+	assert_int_equal(e.id, TB_E_LK_NOT_REGISTERED);
+	assert_int_equal(e.detail, 95001);
+	e = permission_fail(401, "{\"Code\":90001,\"Message\":\"ยังไม่ได้เข้าสู่ระบบ\"}");
+	assert_int_equal(e.id, TB_E_LK_SESSION);
+	assert_int_equal(e.detail, 90001);
+	/* A Code beside a state: the code wins. */
+	e = permission_fail(200, "{\"Code\":\"90008\",\"SessionState\":\"AgentAvailable\"}");
+	assert_int_equal(e.id, TB_E_LK_QUOTA);
+	assert_int_equal(permission_fail(403, "{\"Message\":\"consumer not found\"}").id, TB_E_NET_DENIED);
+	assert_int_equal(permission_fail(404, "<html></html>").id, TB_E_NET_NOT_FOUND);
+	e = permission_fail(502, "");
+	assert_int_equal(e.id, TB_E_NET_SERVER);
+	assert_int_equal(e.detail, 502);
+}
+
+static void permission_malformed(void **state)
+{
+	static const char *const bodies[] = {
+		"", "{", "{\"SessionState\":\"AgentAva", "<html>maintenance</html>", "null", "[]",
+		"\"AgentAvailable\"", "{}", "{\"AgentID\":\"1400100123451\"}",
+		"{\"SessionState\":1}", "{\"SessionState\":null}", "{\"SessionState\":\"\"}",
+		"{\"SessionState\":\"   \"}", "{\"sessionstate\":\"AgentAvailable\"}",
+		"{\"SessionState\":{\"x\":\"AgentAvailable\"}}",
+	};
+
+	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+		assert_int_equal(permission_fail(200, bodies[i]).id, TB_E_NET_MALFORMED);
+	assert_int_equal(permission_fail(200, NULL).id, TB_E_NET_MALFORMED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +563,11 @@ int main(void)
 		cmocka_unit_test(service_codes),
 		cmocka_unit_test(secret_file_rules),
 		cmocka_unit_test(escaping),
+		cmocka_unit_test(permission_states),
+		cmocka_unit_test(permission_ids_as_numbers),
+		cmocka_unit_test(permission_unknown_state),
+		cmocka_unit_test(permission_error_bodies),
+		cmocka_unit_test(permission_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
