@@ -20,6 +20,7 @@
 	X(ACT_PANE_AUDIT, "pane-audit", "F4", N_("Audit trail: who looked at what (admins)"), 1) \
 	X(ACT_PANE_SETTINGS, "pane-settings", "F11", N_("Settings: yours, and the branch's (admins)"), 0) \
 	X(ACT_PANE_DIAG, "pane-diagnostics", "F9 d", N_("Diagnostics: readers, versions, errors"), 0) \
+	X(ACT_PANE_JURISTIC, "pane-companies", "b", N_("Companies: a juristic person from DBD by its 13-digit ID"), 0) \
 	X(ACT_NEXT_PANE, "next-pane", "Tab", N_("Next pane"), 0) \
 	X(ACT_PREV_PANE, "prev-pane", "BTab", N_("Previous pane"), 0) \
 	X(ACT_NEXT_READER, "next-reader", "r", N_("Use the next card reader"), 0) \
@@ -39,6 +40,8 @@
 	X(ACT_FILTER, "filter", "/", N_("Audit: filter by user, subject and date"), 1) \
 	X(ACT_VERIFY, "verify", "V", N_("Audit: check that no row was changed or removed"), 1) \
 	X(ACT_EXPORT, "export", "E", N_("Audit: export the rows shown as CSV"), 1) \
+	X(ACT_REFRESH, "refresh", "R", N_("Companies: ask DBD again, even with a saved copy"), 0) \
+	X(ACT_HISTORY, "history", "H", N_("Companies: the IDs looked up in this session"), 0) \
 	X(ACT_UP, "up", "Up k", N_("Move up"), 0) \
 	X(ACT_DOWN, "down", "Down j", N_("Move down"), 0) \
 	X(ACT_PAGE_UP, "page-up", "PgUp", N_("Page up"), 0) \

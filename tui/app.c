@@ -38,7 +38,7 @@
 #include "tui/text.h"
 
 const struct pane_ops *const panes[] = {
-	&pane_login, &pane_card, &pane_person, &pane_household, &pane_names, &pane_users, &pane_audit, &pane_diag, &pane_settings,
+	&pane_login, &pane_card, &pane_person, &pane_household, &pane_names, &pane_juristic, &pane_users, &pane_audit, &pane_diag, &pane_settings,
 };
 const int npanes = sizeof panes / sizeof panes[0];
 

@@ -51,6 +51,7 @@ extern const struct pane_ops pane_users;
 extern const struct pane_ops pane_audit;
 extern const struct pane_ops pane_settings;
 extern const struct pane_ops pane_diag;
+extern const struct pane_ops pane_juristic;
 
 /* The login pane's modes. */
 enum login_mode { LOGIN_SIGN_IN, LOGIN_REGISTER, LOGIN_UNLOCK, LOGIN_CHANGE_PASSWORD };

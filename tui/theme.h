@@ -28,7 +28,12 @@
 	X(ROLE_STATUS, "status", COLOR_BLACK, COLOR_WHITE, 0) \
 	X(ROLE_STATUS_ERROR, "status-error", COLOR_WHITE, COLOR_RED, A_BOLD) \
 	X(ROLE_KEY, "key", COLOR_YELLOW, -1, A_BOLD) \
-	X(ROLE_PROGRESS, "progress", COLOR_GREEN, -1, A_REVERSE)
+	X(ROLE_PROGRESS, "progress", COLOR_GREEN, -1, A_REVERSE) \
+	X(ROLE_CO_ACTIVE, "company-active", COLOR_GREEN, -1, A_BOLD) \
+	X(ROLE_CO_DISSOLVED, "company-dissolved", COLOR_YELLOW, -1, A_BOLD) \
+	X(ROLE_CO_LIQUIDATED, "company-liquidated", COLOR_MAGENTA, -1, A_BOLD) \
+	X(ROLE_CO_ABANDONED, "company-abandoned", COLOR_RED, -1, A_BOLD) \
+	X(ROLE_STALE, "stale", COLOR_BLACK, COLOR_YELLOW, A_BOLD)
 
 enum theme_role {
 #define THEME_ROLE_ENUM(id, name, fg, bg, at) id,
