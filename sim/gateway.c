@@ -1258,7 +1258,7 @@ static cJSON *load(const char *path)
 
 static void usage(FILE *f)
 {
-	fputs("usage: tabien-gateway [--data FILE] [--port-file FILE] [--stats-file FILE]\n"
+	fputs("usage: tabien-gateway [--data FILE] [--port N] [--port-file FILE] [--stats-file FILE]\n"
 	      "         [--consumer-key K] [--consumer-secret S] [--token-ttl-s N] [--expire-next N]\n"
 	      "         [--deny SERVICE[:CID]] [--scope SERVICE[:CID]] [--latency-ms N] [--status CODE]\n"
 	      "         [--code NNNNN] [--quota] [--malformed] [--truncate] [--oversize]\n"
@@ -1266,8 +1266,10 @@ static void usage(FILE *f)
 	      "         [--dbd-quota] [--dbd-waf] [--dbd-array] [--session-state STATE]\n"
 	      "Serves the GDX token, Linkage link, agent permission and DBD profile endpoints\n"
 	      "and the DBD open API on 127.0.0.1 (an ephemeral port, printed and written to\n"
-	      "--port-file).  --scope limits the failure switches to one service, or one\n"
-	      "service for one citizen; --scope dbd[:ID] to the DBD endpoints.  --dbd-quota\n"
+	      "--port-file; --port N takes that one, so a test can restart it with other\n"
+	      "switches under the same address).  --scope limits the failure switches to one\n"
+	      "service, or one service for one citizen; --scope dbd[:ID] to the DBD\n"
+	      "endpoints.  --dbd-quota\n"
 	      "(status 8888), --dbd-waf (403 with an HTML page) and --dbd-array (data as an\n"
 	      "array) concern the open API; --dbd-array also wraps the shareholder and\n"
 	      "financial-statement lists (" DBD_SHAREHOLDERS_PATH ",\n"
@@ -1281,10 +1283,11 @@ int main(int argc, char **argv)
 	enum { O_DATA = 1, O_PORT_FILE, O_STATS, O_KEY, O_SECRET, O_TTL, O_EXPIRE, O_DENY, O_SCOPE,
 	       O_LATENCY, O_STATUS, O_CODE, O_QUOTA, O_MALFORMED, O_TRUNCATE, O_OVERSIZE,
 	       O_OVERSIZE_CHUNKED, O_DRIP, O_RESET, O_HTML, O_DBD_QUOTA, O_DBD_WAF, O_DBD_ARRAY,
-	       O_SESSION_STATE, O_HELP };
+	       O_PORT, O_SESSION_STATE, O_HELP };
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, O_DATA },
 		{ "port-file", required_argument, NULL, O_PORT_FILE },
+		{ "port", required_argument, NULL, O_PORT },
 		{ "stats-file", required_argument, NULL, O_STATS },
 		{ "consumer-key", required_argument, NULL, O_KEY },
 		{ "consumer-secret", required_argument, NULL, O_SECRET },
@@ -1323,6 +1326,11 @@ int main(int argc, char **argv)
 		switch (c) {
 		case O_DATA: data = optarg; break;
 		case O_PORT_FILE: port_file = optarg; break;
+		case O_PORT:
+			if (atoi(optarg) <= 0 || atoi(optarg) > 65535)
+				goto usage;
+			sa.sin_port = htons((uint16_t)atoi(optarg));
+			break;
 		case O_STATS: S.stats_file = optarg; break;
 		case O_KEY: S.key = optarg; break;
 		case O_SECRET: S.secret = optarg; break;
@@ -1365,7 +1373,6 @@ int main(int argc, char **argv)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	/* Never anything but the loopback address. */
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = 0;
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 			     MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
