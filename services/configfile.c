@@ -76,7 +76,17 @@ int config_load(struct config *c, const char *path, tb_err *err)
 			break;
 		}
 		*eq = '\0';
-		v = trim(eq + 1);
+		v = eq + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		/* A comment may follow a value after a space: "theme = mono  # ...";
+		 * a value may still hold or start with a # ("key.x = #"). */
+		for (char *h = v; (h = strchr(h, '#')); h++)
+			if (h > v && (h[-1] == ' ' || h[-1] == '\t')) {
+				*h = '\0';
+				break;
+			}
+		v = trim(v);
 		k = trim(k);
 		if (!valid_key(k) || strlen(k) >= sizeof c->e[0].key) {
 			rc = err_set(err, TB_E_CONFIG, lineno, "bad key");

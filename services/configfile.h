@@ -1,4 +1,5 @@
-/* The per-terminal configuration file: `key = value` lines, `#` comments.
+/* The per-terminal configuration file: `key = value` lines, `#` comments
+ * (a line's own, or after a value and a space: `theme = mono  # note`).
  * Where it lives: $TABIEN_CONFIG, else $XDG_CONFIG_HOME/tabien/tabien.conf,
  * else ~/.config/tabien/tabien.conf.  A missing file is no error. */
 #ifndef TABIEN_CONFIGFILE_H
