@@ -34,6 +34,12 @@ struct lookups {
 	char officer_cid[LK_CID], chip[64];
 	bool have_officer_card;
 	tb_err login_err;
+	/* GDX: whether the officer's agent (and the citizen's card) is there,
+	 * asked with each card's lookups. */
+	struct linkage_permission_op *perm;
+	struct linkage_permission presence;
+	tb_err presence_err;
+	bool presence_known;
 	struct lookup_person p[LOOKUP_DEPTH];
 	int depth;
 	unsigned frame;
@@ -134,6 +140,12 @@ static void person_push(struct app *a, struct lookups *l, const char *cid, const
 		return;
 	}
 	lk = l->lk;
+	if (l->depth == 1 && !l->perm) {
+		l->presence_known = false;
+		l->presence_err = (tb_err){ 0 };
+		l->perm = linkage_permission_start(lk, a->user.cid, &l->presence_err);
+		l->presence_known = !l->perm;
+	}
 	p->f = linkage_fetch_start(lk, a->db, &(struct linkage_request){
 		.cid = cid, .agent_cid = a->user.cid, .username = a->user.username,
 		.purpose = app_purpose(a) }, wanted, N_WANTED, &p->err);
@@ -197,6 +209,7 @@ void lookup_end(struct app *a)
 	if (!l)
 		return;
 	lookup_clear(a);
+	linkage_permission_free(&l->perm);
 	lk2_op_free(&l->login);
 	/* Logs the officer out of Linkage Center 2 (waits two seconds at most). */
 	lk2_free(&l->lk2);
@@ -245,7 +258,7 @@ const char *lookup_spinner(const struct app *a)
 
 static bool busy(const struct lookups *l)
 {
-	if (l->login)
+	if (l->login || l->perm)
 		return true;
 	for (int i = 0; i < l->depth; i++)
 		if ((l->p[i].f || l->p[i].lk2) && l->p[i].waiting > 0)
@@ -399,6 +412,12 @@ unsigned lookup_io(struct app *a)
 		return 0;
 	if (l->lk2)
 		dirty |= lk2_io(a, l);
+	if (l->perm && linkage_permission_step(l->perm) == 0) {
+		linkage_permission_result(l->perm, &l->presence, &l->presence_err);
+		linkage_permission_free(&l->perm);
+		l->presence_known = true;
+		dirty |= DIRTY_MAIN;
+	}
 	for (int i = 0; i < l->depth; i++) {
 		struct lookup_person *p = &l->p[i];
 		int w;
@@ -455,6 +474,34 @@ int lookup_draw_header(struct app *a, WINDOW *w, int y)
 				  theme_pair(ROLE_MUTED));
 	}
 	return y + 1;
+}
+
+int lookup_draw_presence(struct app *a, WINDOW *w, int y)
+{
+	const struct lookups *l = a->lookups;
+	enum tb_lang lang = i18n_lang();
+	int cols = getmaxx(w) - 2;
+	char line[512];
+
+	if (!l || !l->lk || !l->presence_known || lookup_depth(a) == 0)
+		return y;
+	if (l->presence_err.id != TB_OK) {
+		snprintf(line, sizeof line, "%s: %s %s", _("Officer's agent"),
+			 err_code(l->presence_err.id), err_message(l->presence_err.id, lang));
+		text_draw(w, y++, 1, cols, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+		return y;
+	}
+	snprintf(line, sizeof line, "%s: %s", _("Officer's agent"),
+		 linkage_session_name(l->presence.state, lang));
+	if (l->presence.state == LINKAGE_AGENT_AVAILABLE ||
+	    l->presence.state == LINKAGE_CITIZEN_AVAILABLE) {
+		text_draw(w, y++, 1, cols, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+		return y;
+	}
+	text_draw(w, y++, 1, cols, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	y += text_draw_wrapped(w, y, 3, cols - 2, 2, linkage_session_hint(l->presence.state, lang),
+			       theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
+	return y;
 }
 
 int lookup_draw_section(struct app *a, WINDOW *w, int y, int service, const char *title,

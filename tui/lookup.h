@@ -65,6 +65,10 @@ const char *lookup_spinner(const struct app *a);
 /* Drawing shared by the three panes.  The person on top's name and ID on
  * line y; returns the next line. */
 int lookup_draw_header(struct app *a, WINDOW *w, int y);
+/* GDX: whether the officer's agent is present (asked with each card's
+ * lookups), on one line, with what to do when it is not; returns the next
+ * line. */
+int lookup_draw_presence(struct app *a, WINDOW *w, int y);
 /* A section's title, and when it is not DONE its spinner or its error
  * (message in both languages, then the hint); returns the next line, and
  * whether the caller should draw the result in *done. */

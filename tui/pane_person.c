@@ -318,7 +318,8 @@ static void person_draw(struct app *a, WINDOW *w)
 			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 		return;
 	}
-	y = lookup_draw_header(a, w, y) + 1;
+	y = lookup_draw_header(a, w, y);
+	y = lookup_draw_presence(a, w, y) + 1;
 	y = lookup_draw_section(a, w, y, LINKAGE_PERSON, _("Registry record"), &r001, &done);
 	if (done && r001) {
 		struct cols c = { .w = w, .y = y, .max_y = max_y - 5, .label_x = 3, .label_w = 16 };

@@ -76,7 +76,7 @@ audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 fmt() { echo "${1:0:1}-${1:1:4}-${1:5:5}-${1:10:2}-${1:12:1}"; }
 
-echo "1..21"
+echo "1..22"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -94,7 +94,8 @@ insert somchai
 check "card in: the sections wait for the registry, each with its own spinner" \
 	eval 'wait_text main "Registry record · 001" "asking the registry…" "Addresses on file · 027" "$(fmt $SOMCHAI)"'
 check "the record fills: card and registry side by side, the same name on both" \
-	eval 'wait_text main "On the card" "In the registry" "Mr. Somchai Jaidee" "เจ้าบ้าน" "สมบัติ ใจดี" &&
+	eval 'wait_text main "On the card" "In the registry" "Mr. Somchai Jaidee" "เจ้าบ้าน" "สมบัติ ใจดี" \
+			"Officer'"'"'s agent: The officer'"'"'s agent is running" &&
 		[ "$(grep -F " Name  " "$dir/screen.main" | grep -oF "นายสมชาย ใจดี" | wc -l)" = 2 ] &&
 		! grep -qF "≠" "$dir/screen.main"'
 check "addresses: the one in use, then the ended one with its date" \
@@ -161,13 +162,15 @@ pull
 # --- the card pulled in the middle of a lookup ---------------------------------------------------
 wait_reader_empty
 keys main q
-sim_start --latency-ms 4000 --scope 1 && config "$sim_port"
+sim_start --latency-ms 4000 --scope 1 --session-state AgentNotAvailable && config "$sim_port"
 SESSION=cancel
 start cancel
 login cancel
 keys cancel i
 insert somchai
-wait_text cancel "Addresses on file · 027" "asking the registry…" "Registry record · 001"
+check "the officer's agent not running: said above the sections, with what to do" \
+	eval 'wait_text cancel "Addresses on file · 027" "asking the registry…" "Registry record · 001" \
+		"agent is not running" "Start the agent"'
 pull
 check "card pulled mid-lookup: the lookup is dropped at once, the queries sent are logged as cancelled" \
 	eval 'wait_text cancel "the registry record shows here" && alive cancel &&
