@@ -76,7 +76,7 @@ audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 fmt() { echo "${1:0:1}-${1:1:4}-${1:5:5}-${1:10:2}-${1:12:1}"; }
 
-echo "1..22"
+echo "1..24"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -228,4 +228,27 @@ check "LK2: every service of the request audited" \
 	eval '[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND username = '"'$OFFICER'"' AND time > (SELECT max(time) FROM audit WHERE result = '"'CANCELLED'"')")" -ge 6 ]'
 pull
 keys lk2 q
+
+# --- two readers: the officer's card stays in the second ------------------------------------------
+wait_reader_empty
+SESSION=two
+start two
+login two
+keys two i
+"$B/sim/tabien-vcard" --fixture "$dir/officer.card" --port $((port + 1)) --delay-ms 5 \
+	>>"$dir/vcard.log" 2>&1 &
+officer_pid=$!
+trap 'kill $officer_pid 2>/dev/null; tui_cleanup' EXIT
+wait_text two "type its PIN" && keys two -l "$SIM_PIN" && keys two Enter
+wait_text two "Signed in to the Linkage Center"
+insert somchai
+check "two readers: the citizen's card in the first fills the pane while the officer's stays in the second" \
+	eval 'wait_text two "In the registry" "Mr. Somchai Jaidee" && [ "$(sim_count lk2_request)" = 2 ] &&
+		[ "$(audit_rows "subject = '"'$OFFICER_CID'"'")" = 0 ]'
+pull
+check "two readers: the citizen's card out clears the pane; the officer stays signed in" \
+	eval 'wait_text two "the registry record shows here" && ! grep -qF "type its PIN" "$dir/screen.two" &&
+		! grep -qF "insert your own ID card" "$dir/screen.two"'
+kill $officer_pid 2>/dev/null
+keys two q
 exit $((failed > 0))
