@@ -75,6 +75,7 @@ int lk2_config_from(struct lk2_config *lc, struct config *c, tb_err *err)
 	    config_long(c, "lk2.renew_age_s", 0, 86400, &renew, err) ||
 	    config_text(c, "lk2.signer", lc->signer, sizeof lc->signer, err) ||
 	    config_long(c, "lk2.signer_timeout_ms", 100, 600000, &signer_ms, err) ||
+	    config_text(c, "lk2.chip_field", lc->chip_field, sizeof lc->chip_field, err) ||
 	    config_text(c, "http.ca_file", lc->ca_file, sizeof lc->ca_file, err) ||
 	    config_text(c, "http.pin", lc->pin, sizeof lc->pin, err) ||
 	    config_text(c, "http.proxy", lc->proxy, sizeof lc->proxy, err) ||
@@ -98,6 +99,12 @@ int lk2_config_from(struct lk2_config *lc, struct config *c, tb_err *err)
 	lc->login_type = (int)login_type;
 	lc->renew_age_s = (int)renew;
 	lc->signer_timeout_ms = signer_ms;
+	if (!lc->chip_field[0])
+		str_copy(lc->chip_field, sizeof lc->chip_field, "photo_no");
+	if (strcmp(lc->chip_field, "photo_no") != 0 && strcmp(lc->chip_field, "request_no") != 0) {
+		err_set(err, TB_E_CONFIG, 0, "lk2.chip_field");
+		goto fail;
+	}
 	lc->timeout_ms = timeout;
 	lc->connect_timeout_ms = connect;
 	lc->max_body = (size_t)max;

@@ -24,6 +24,9 @@
  *                                          names it must be 0600 and ours (it decides where
  *                                          PINs go), and the program writable by its owner only.
  *   lk2.signer_timeout_ms 15000            the signer is killed after this (card + PIN pad)
+ *   lk2.chip_field       photo_no          the officer's card field sent as chipNo: photo_no
+ *                                          (the number under the photo) or request_no; where
+ *                                          the chip number is kept on the card is not public
  *   lk2.service.001 .. lk2.service.027     the LK2 integer ID of each Linkage service.
  *        Defaults 001=1 027=2 007=3 008=4 013=5 017=6 are PLACEHOLDERS: LK2's
  *        IDs differ per agency agreement; set them from the agency's list.
@@ -53,6 +56,7 @@ struct lk2_config {
 	int renew_age_s;
 	char signer[256];
 	long signer_timeout_ms;
+	char chip_field[16];           /* the officer's card field sent as chipNo */
 	struct { int service, id; } map[LK2_N_SERVICES];
 	char ca_file[256];
 	char pin[256];                 /* http.pin: the proxy's key, not the officer's PIN */

@@ -1013,7 +1013,6 @@ int app_run(void)
 			if (lk2_config_from(&c2, &a->cfg, &kerr) && lk2 == 1)
 				app_error(a, NULL, &kerr);
 			lk2_config_wipe(&c2);
-			(void)config_get(&a->cfg, "lk2.chip_field");
 		}
 		if (juristic_config_from(&jc, &a->cfg, gdx, &jerr))
 			app_error(a, NULL, &jerr);

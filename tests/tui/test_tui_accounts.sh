@@ -743,7 +743,7 @@ wait_dead hl
 start hl counter-8
 login hl "$NEW" "$NEW_PW"
 check "hang-up while locked: the next login resumes the pane under the lock (Diagnostics), not a login form" \
-	eval 'wait_text hl "Welcome back" "Card service" "F2 Card" && alive hl'
+	eval 'wait_text hl "Welcome back" "Card service" "F9 Diagnostics" && alive hl'
 quit hl
 
 # Under tools/check the program runs with the sanitizers: a report goes to

@@ -333,7 +333,18 @@ static void config_rules(void **state)
 	assert_int_equal(lk2_service_id(&lc, LINKAGE_SURNAMES), 6);
 	assert_int_equal(lk2_service_id(&lc, 99), -1);
 	assert_string_equal(lc.map007.list, "members");
+	assert_string_equal(lc.chip_field, "photo_no");
 	lk2_config_wipe(&lc);
+
+	/* The card field for the chip number: one of the two known. */
+	write_conf(0600, "lk2.url = https://x\nlk2.signer = /s\nlk2.chip_field = request_no\n");
+	assert_int_equal(load(&lc, &e), 0);
+	assert_string_equal(lc.chip_field, "request_no");
+	lk2_config_wipe(&lc);
+	write_conf(0600, "lk2.url = https://x\nlk2.signer = /s\nlk2.chip_field = laser\n");
+	assert_int_equal(load(&lc, &e), -1);
+	assert_int_equal(e.id, TB_E_CONFIG);
+	assert_string_equal(e.field, "lk2.chip_field");
 
 	write_conf(0600, "lk2.url = https://x\nlk2.signer = /s\nlk2.service.013 = 42\n"
 		   "lk2.office_id = 10024\nlk2.renew_age_s = 60\nhttp.timeout_ms = 900\n");
