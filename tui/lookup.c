@@ -174,6 +174,41 @@ void lookup_open_member(struct app *a, const char *cid)
 	a->dirty |= DIRTY_MAIN;
 }
 
+bool lookup_cancel(struct app *a)
+{
+	struct lookups *l = a->lookups;
+	struct lookup_person *p;
+	tb_err cancelled = { .id = TB_E_NET_CANCELLED };
+
+	if (!l || l->depth == 0)
+		return false;
+	p = &l->p[l->depth - 1];
+	if (p->waiting == 0)
+		return false;
+	if (p->f) {
+		/* Keep what came; the rest ends as cancelled (and is audited so
+		 * when the fetch is freed). */
+		for (int i = 0; i < N_WANTED; i++) {
+			if (linkage_fetch_take(p->f, wanted[i], &p->res[i], &p->errs[i]))
+				p->res[i] = NULL;
+			if (!p->res[i] && linkage_fetch_get(p->f, wanted[i], NULL, NULL) == LINKAGE_WAITING)
+				p->errs[i] = cancelled;
+			p->ended[i] = true;
+		}
+		linkage_fetch_free(&p->f);
+		p->kept = true;
+	} else if (p->lk2) {
+		lk2_op_free(&p->batch);
+		for (int i = 0; i < N_WANTED; i++)
+			if (!p->ended[i]) {
+				p->errs[i] = cancelled;
+				p->ended[i] = true;
+			}
+	}
+	p->waiting = 0;
+	return true;
+}
+
 bool lookup_back(struct app *a)
 {
 	struct lookups *l = a->lookups;
@@ -228,7 +263,7 @@ enum linkage_state lookup_get(const struct app *a, int service, const struct lin
 		*r = NULL;
 	if (!p)
 		return LINKAGE_WAITING;
-	if (p->lk2) {
+	if (p->lk2 || p->kept) {
 		int i = wanted_index(service);
 		if (i < 0 || !p->ended[i])
 			return LINKAGE_WAITING;

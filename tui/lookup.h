@@ -28,8 +28,10 @@ struct lookup_person {
 	struct linkage_fetch *f;     /* GDX; NULL when it could not start: err says why */
 	tb_err err;
 	int waiting;                 /* services not ended yet */
-	/* Linkage Center 2: one request for all, after the officer's sign-in. */
+	/* Linkage Center 2: one request for all, after the officer's sign-in;
+	 * the results are kept below (and a cancelled GDX fetch's too). */
 	bool lk2;
+	bool kept;
 	struct lk2_op *batch;        /* running */
 	struct linkage_result *res[LOOKUP_SERVICES];
 	tb_err errs[LOOKUP_SERVICES];
@@ -48,6 +50,10 @@ void lookup_start(struct app *a, const char *cid, const char *reader);
 void lookup_open_member(struct app *a, const char *cid);
 /* The card in reader left: the people looked up from it go. */
 void lookup_card_gone(struct app *a, const char *reader);
+/* Esc while the person on top is still being looked up: what is on its
+ * way is cancelled (logged as such), what came stays; false when nothing
+ * was running. */
+bool lookup_cancel(struct app *a);
 /* Back to the person before; false when there was none. */
 bool lookup_back(struct app *a);
 /* Drops every person (the card left, the lock, log-out): running queries

@@ -154,7 +154,7 @@ static unsigned household_key(struct app *a, enum action act)
 		return DIRTY_ALL;
 	}
 	case ACT_BACK:
-		if (!lookup_back(a))
+		if (!lookup_cancel(a) && !lookup_back(a))
 			return 0;
 		sel = top = 0;
 		return DIRTY_MAIN;

@@ -94,7 +94,7 @@ static void names_draw(struct app *a, WINDOW *w)
 static unsigned names_key(struct app *a, enum action act)
 {
 	if (act == ACT_BACK)
-		return lookup_back(a) ? DIRTY_MAIN : 0;
+		return lookup_cancel(a) || lookup_back(a) ? DIRTY_MAIN : 0;
 	return 0;
 }
 

@@ -365,7 +365,7 @@ static unsigned person_key(struct app *a, enum action act)
 {
 	switch (act) {
 	case ACT_BACK:
-		return lookup_back(a) ? DIRTY_MAIN : 0;
+		return lookup_cancel(a) || lookup_back(a) ? DIRTY_MAIN : 0;
 	default:
 		return 0;
 	}

@@ -76,7 +76,7 @@ audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 fmt() { echo "${1:0:1}-${1:1:4}-${1:5:5}-${1:10:2}-${1:12:1}"; }
 
-echo "1..24"
+echo "1..25"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -175,6 +175,18 @@ pull
 check "card pulled mid-lookup: the lookup is dropped at once, the queries sent are logged as cancelled" \
 	eval 'wait_text cancel "the registry record shows here" && alive cancel &&
 		[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND result = '"'CANCELLED'"'")" -ge 1 ]'
+
+# --- Esc while a service is still on its way -----------------------------------------------------
+wait_reader_empty
+insert somchai
+wait_text cancel "Addresses on file · 027" "99/1 หมู่ที่ 4" "asking the registry…"
+before=$(audit_rows "result = 'CANCELLED'")
+keys cancel Escape
+check "Esc mid-lookup: the slow service is cancelled and says so, what came stays, the cancel is audited" \
+	eval 'wait_text cancel "CANCELLED" "The request was cancelled" "99/1 หมู่ที่ 4" &&
+		wait_gone cancel "asking the registry…" &&
+		[ "$(audit_rows "result = '"'CANCELLED'"'")" = $((before + 1)) ] && alive cancel'
+pull
 
 # --- no gateway at all ---------------------------------------------------------------------
 wait_reader_empty
