@@ -58,35 +58,6 @@ static void fail(const char *what, const tb_err *e)
 	exit(1);
 }
 
-static pid_t sim_start(const char *dir, int latency_ms, int *port)
-{
-	char exe[1024], portfile[512], lat[32];
-	pid_t pid;
-
-	snprintf(exe, sizeof exe, "%s/sim/tabien-gateway", harness_builddir());
-	snprintf(portfile, sizeof portfile, "%s/port", dir);
-	snprintf(lat, sizeof lat, "%d", latency_ms);
-	pid = fork();
-	if (pid == 0) {
-		if (!freopen("/dev/null", "w", stdout))
-			_exit(127);
-		execl(exe, exe, "--port-file", portfile, "--latency-ms", lat, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(portfile, "r");
-		if (f) {
-			int ok = fscanf(f, "%d", port) == 1;
-			fclose(f);
-			if (ok)
-				return pid;
-		}
-		usleep(20000);
-	}
-	kill(pid, SIGTERM);
-	return -1;
-}
-
 struct way {
 	double cold[MAX_RUNS], warm[MAX_RUNS];
 	struct linkage_stats st;   /* the last run's, for one cold + one warm person */
@@ -130,7 +101,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int runs = 5, latency = 200, port = 0, c;
-	char dir[] = "/tmp/tabien-bench-lk.XXXXXX", conf[600];
+	char dir[] = "/tmp/tabien-bench-lk.XXXXXX", conf[600], lat[16];
 	struct way conc = { 0 }, seq = { 0 };
 	double single[MAX_RUNS];
 	struct linkage_config lc;
@@ -152,7 +123,8 @@ int main(int argc, char **argv)
 		perror("bench_linkage: mkdtemp");
 		return 1;
 	}
-	sim = sim_start(dir, latency, &port);
+	snprintf(lat, sizeof lat, "%d", latency);
+	sim = harness_gateway_start(dir, (const char *const[]){ "--latency-ms", lat, NULL }, &port);
 	if (sim < 0) {
 		fprintf(stderr, "bench_linkage: the gateway simulator did not start\n");
 		return 1;
@@ -214,7 +186,7 @@ int main(int argc, char **argv)
 	unlink(conf);
 	{
 		char p[600];
-		snprintf(p, sizeof p, "%s/port", dir);
+		snprintf(p, sizeof p, "%s/gateway.port", dir);
 		unlink(p);
 	}
 	rmdir(dir);

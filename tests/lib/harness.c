@@ -323,3 +323,62 @@ unsigned char *harness_fixture_photo(const char *name, size_t *len)
 	fclose(f);
 	return buf;
 }
+
+pid_t harness_gateway_start(const char *dir, const char *const *args, int *port)
+{
+	char exe[1024], portfile[512];
+	const char *argv[24];
+	int n = 0;
+	pid_t pid;
+
+	snprintf(exe, sizeof exe, "%s/sim/tabien-gateway", harness_builddir());
+	snprintf(portfile, sizeof portfile, "%s/gateway.port", dir);
+	unlink(portfile);
+	argv[n++] = exe;
+	argv[n++] = "--port-file";
+	argv[n++] = portfile;
+	for (int i = 0; args && args[i] && n < 23; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execv(exe, (char *const *)argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 250; i++) {
+		FILE *f = fopen(portfile, "r");
+		if (f) {
+			int ok = fscanf(f, "%d", port) == 1;
+			fclose(f);
+			if (ok)
+				return pid;
+		}
+		sleep_ms(20);
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+int harness_gateway_config(const char *config_dir, int port)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/tabien", config_dir);
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -1;
+	snprintf(path, sizeof path, "%s/tabien/tabien.conf", config_dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "gdx.url = http://127.0.0.1:%d\ngdx.consumer_key = sim-key\n"
+		   "gdx.consumer_secret = sim-secret\n", port);
+	if (fclose(f) || chmod(path, 0600))
+		return -1;
+	return 0;
+}

@@ -37,6 +37,14 @@ int harness_remove(struct harness *h);
 int harness_wait_card_gone(struct harness *h);
 void harness_fini(struct harness *h);
 
+/* Starts sim/tabien-gateway on an ephemeral port with the extra switches
+ * in args (NULL-terminated, may be NULL), its port file in dir; returns its
+ * pid and the port, or -1.  Stop it with kill + waitpid. */
+pid_t harness_gateway_start(const char *dir, const char *const *args, int *port);
+/* Writes DIR/tabien/tabien.conf (mode 0600) pointing the GDX settings at
+ * the simulator on port; 0 or -1. */
+int harness_gateway_config(const char *config_dir, int port);
+
 /* Paths into the source and build trees. */
 const char *harness_srcdir(void);
 const char *harness_builddir(void);
