@@ -104,38 +104,6 @@ static void join(char *out, size_t size, const char *const *parts, size_t n)
 	}
 }
 
-/* Thai runs the title into the first name ("นายสมชาย ใจดี"), as on forms. */
-static void name_th(char *out, size_t size, const char *title, const char *first,
-		    const char *middle, const char *last)
-{
-	char tf[2 * LK_TEXT];
-	const char *parts[3];
-
-	snprintf(tf, sizeof tf, "%s%s", title, first);
-	parts[0] = tf;
-	parts[1] = middle;
-	parts[2] = last;
-	join(out, size, parts, 3);
-}
-
-static void address_text(const struct linkage_address *a, char *out, size_t size)
-{
-	char village[64] = "";
-	const char *parts[8];
-
-	if (a->village_no[0])
-		snprintf(village, sizeof village, "หมู่ที่ %s", a->village_no);
-	parts[0] = a->house_no;
-	parts[1] = village;
-	parts[2] = a->alley_way;
-	parts[3] = a->alley;
-	parts[4] = a->road;
-	parts[5] = a->subdistrict;
-	parts[6] = a->district;
-	parts[7] = a->province;
-	join(out, size, parts, 8);
-}
-
 static void person_print(const struct linkage_person *p)
 {
 	char buf[4 * LK_TEXT], date[160];
@@ -143,7 +111,7 @@ static void person_print(const struct linkage_person *p)
 
 	cid_text(p->cid, buf, sizeof buf);
 	row("Citizen ID / เลขประจำตัวประชาชน", buf);
-	name_th(buf, sizeof buf, p->title, p->first, p->middle, p->last);
+	linkage_name_text(p->title, p->first, p->middle, p->last, buf, sizeof buf);
 	row("Name / ชื่อ", buf);
 	join(buf, sizeof buf, en, 4);
 	row("Name (English) / ชื่อภาษาอังกฤษ", buf);
@@ -174,7 +142,7 @@ static void address_print(const struct linkage_address *a)
 	char buf[10 * LK_TEXT], date[160];
 
 	row("House ID / รหัสประจำบ้าน", a->house_id);
-	address_text(a, buf, sizeof buf);
+	linkage_address_text(a, buf, sizeof buf);
 	row("Address / ที่อยู่", buf);
 	row("House type / ประเภทบ้าน", a->house_type);
 	row("Registry office / สำนักทะเบียน", a->rcode);
@@ -200,7 +168,7 @@ static void members_print(const struct linkage_result *r)
 		printf("\n");
 		cid_text(m->cid, id, sizeof id);
 		row("Citizen ID / เลขประจำตัวประชาชน", id);
-		name_th(buf, sizeof buf, m->title, m->first, m->middle, m->last);
+		linkage_name_text(m->title, m->first, m->middle, m->last, buf, sizeof buf);
 		row("Name / ชื่อ", buf);
 		row("Gender / เพศ", m->gender);
 		date_text(m->birth, date, sizeof date);
@@ -219,7 +187,7 @@ static void changes_print(const struct linkage_result *r)
 		const struct linkage_name_change *c = &r->changes[i];
 
 		printf("\n");
-		name_th(buf, sizeof buf, c->title, c->first, "", c->last);
+		linkage_name_text(c->title, c->first, "", c->last, buf, sizeof buf);
 		row("Before / ชื่อเดิม", buf);
 		row("New / ชื่อใหม่", c->new_name);
 		row("Document / เลขที่เอกสาร", c->doc_id);

@@ -19,25 +19,6 @@
 #include "services/card.h"
 #include "tests/lib/harness.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
 struct run {
 	double ms_text[64], ms_total[64];
 	unsigned exchanges;
@@ -77,7 +58,7 @@ static int naive_read(SCARDHANDLE h, unsigned *exchanges, size_t *bytes, double 
 	static const uint8_t sel[] = { 0x00, 0xA4, 0x04, 0x00, 0x08, 0xA0, 0x00, 0x00, 0x00,
 				       0x54, 0x48, 0x00, 0x01 };
 	uint8_t resp[300];
-	double t0 = now_ms();
+	double t0 = harness_now_ms();
 	DWORD n = sizeof resp;
 
 	if (SCardTransmit(h, SCARD_PCI_T0, sel, sizeof sel, NULL, resp, &n))
@@ -100,7 +81,7 @@ static int naive_read(SCARDHANDLE h, unsigned *exchanges, size_t *bytes, double 
 		*bytes += sizeof gr + n;
 		*exchanges += 2;
 		if (i == 3)
-			*ms_text = now_ms() - t0; /* CID and both names */
+			*ms_text = harness_now_ms() - t0; /* CID and both names */
 	}
 	return 0;
 }
@@ -115,7 +96,7 @@ static int bench_naive(const char *reader, int n, struct run *r)
 	for (int i = 0; i < n && rc == 0; i++) {
 		SCARDHANDLE h;
 		DWORD proto;
-		double t0 = now_ms();
+		double t0 = harness_now_ms();
 
 		if (SCardConnect(ctx, reader, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0, &h, &proto)) {
 			rc = -1;
@@ -125,7 +106,7 @@ static int bench_naive(const char *reader, int n, struct run *r)
 		rc = naive_read(h, &r->exchanges, &r->bytes, &r->ms_text[i]);
 		SCardEndTransaction(h, SCARD_LEAVE_CARD);
 		SCardDisconnect(h, SCARD_LEAVE_CARD);
-		r->ms_total[i] = now_ms() - t0;
+		r->ms_total[i] = harness_now_ms() - t0;
 	}
 	SCardReleaseContext(ctx);
 	return rc;
@@ -179,14 +160,14 @@ int main(int argc, char **argv)
 	       reads, delay);
 	printf("  %-34s %10s %10s %12s %12s\n", "", "exchanges", "bytes", "name+ID ms", "total ms");
 	printf("  %-34s %10u %10zu %12.1f %12.1f\n", "full read with photo", photo.exchanges,
-	       photo.bytes, median(photo.ms_text, reads), median(photo.ms_total, reads));
+	       photo.bytes, harness_median(photo.ms_text, reads), harness_median(photo.ms_total, reads));
 	printf("  %-34s %10u %10zu %12.1f %12.1f\n", "text only (no photo)", text.exchanges,
-	       text.bytes, median(text.ms_text, reads), median(text.ms_total, reads));
+	       text.bytes, harness_median(text.ms_text, reads), harness_median(text.ms_total, reads));
 	printf("  %-34s %10u %10zu %12.1f %12.1f\n", "baseline: one command per field", naive.exchanges,
-	       naive.bytes, median(naive.ms_text, reads), median(naive.ms_total, reads));
+	       naive.bytes, harness_median(naive.ms_text, reads), harness_median(naive.ms_total, reads));
 	printf("  full read vs baseline: %.2fx the exchanges, %.2fx the time\n",
 	       (double)photo.exchanges / naive.exchanges,
-	       median(photo.ms_total, reads) / median(naive.ms_total, reads));
+	       harness_median(photo.ms_total, reads) / harness_median(naive.ms_total, reads));
 	printf("  peak RSS of this process: %ld KiB\n", ru.ru_maxrss);
 	rc = 0;
 out:

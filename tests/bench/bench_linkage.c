@@ -31,25 +31,6 @@ static const int six[] = {
 static const char *const citizens[] = { "1400100123451", "1104500678902" };
 static const char *const officer = "3100500123458";
 
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static void fail(const char *what, const tb_err *e)
 {
 	char msg[512];
@@ -149,15 +130,15 @@ int main(int argc, char **argv)
 		lk = linkage_new(&lc, &err);
 		if (!lk)
 			fail("client", &err);
-		t = now_ms();
+		t = harness_now_ms();
 		fetch_concurrent(lk, citizens[0]);
-		conc.cold[i] = now_ms() - t;
-		t = now_ms();
+		conc.cold[i] = harness_now_ms() - t;
+		t = harness_now_ms();
 		fetch_concurrent(lk, citizens[1]);
-		conc.warm[i] = now_ms() - t;
+		conc.warm[i] = harness_now_ms() - t;
 		conc.st = *linkage_stats(lk);
 		/* One round trip of one service, token at hand. */
-		t = now_ms();
+		t = harness_now_ms();
 		{
 			static const int one[] = { LINKAGE_PERSON };
 			struct linkage_request rq = { .cid = citizens[0], .agent_cid = officer };
@@ -166,18 +147,18 @@ int main(int argc, char **argv)
 				fail("one query", &err);
 			linkage_fetch_free(&fe);
 		}
-		single[i] = now_ms() - t;
+		single[i] = harness_now_ms() - t;
 		linkage_free(&lk);
 
 		lk = linkage_new(&lc, &err);
 		if (!lk)
 			fail("client", &err);
-		t = now_ms();
+		t = harness_now_ms();
 		fetch_sequential(lk, citizens[0]);
-		seq.cold[i] = now_ms() - t;
-		t = now_ms();
+		seq.cold[i] = harness_now_ms() - t;
+		t = harness_now_ms();
 		fetch_sequential(lk, citizens[1]);
-		seq.warm[i] = now_ms() - t;
+		seq.warm[i] = harness_now_ms() - t;
 		seq.st = *linkage_stats(lk);
 		linkage_free(&lk);
 	}
@@ -192,8 +173,8 @@ int main(int argc, char **argv)
 	rmdir(dir);
 	linkage_config_wipe(&lc);
 
-	double rt = median(single, runs), cw = median(conc.warm, runs), cc = median(conc.cold, runs);
-	double sw = median(seq.warm, runs), sc = median(seq.cold, runs);
+	double rt = harness_median(single, runs), cw = harness_median(conc.warm, runs), cc = harness_median(conc.cold, runs);
+	double sw = harness_median(seq.warm, runs), sc = harness_median(seq.cold, runs);
 	printf("Linkage: a person's six services, gateway simulator over HTTP, %d ms per answer, "
 	       "median of %d runs\n", latency, runs);
 	printf("  one round trip (one service, token at hand)   %7.1f ms\n", rt);

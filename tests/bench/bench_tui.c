@@ -85,28 +85,6 @@ extern char **environ;
 #define TARGET_SWITCH_BYTES 4096
 #define TARGET_CARD_MS 150.0
 
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-	double s[MAX_RUNS];
-
-	memcpy(s, v, sizeof *v * (size_t)n);
-	qsort(s, (size_t)n, sizeof *s, cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
 /* --- the program under a pseudo-terminal ------------------------------------- */
 
 struct term {
@@ -215,7 +193,7 @@ static int term_start(struct term *t, const struct paths *p, char **env)
 	/* Closed by execve: this read ends the moment the program starts. */
 	while (read(gate[0], &c, 1) < 0 && errno == EINTR)
 		;
-	t->t_exec = t->t_last = now_ms();
+	t->t_exec = t->t_last = harness_now_ms();
 	close(gate[0]);
 	fcntl(t->fd, F_SETFL, fcntl(t->fd, F_GETFL) | O_NONBLOCK);
 	return 0;
@@ -251,7 +229,7 @@ static long term_pump(struct term *t, double timeout_ms)
 		memcpy(t->buf + t->len, chunk, (size_t)n);
 		t->len += (size_t)n;
 		got += n;
-		t->t_last = now_ms();
+		t->t_last = harness_now_ms();
 	}
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		t->eof = true; /* EIO: the program's side is closed */
@@ -263,10 +241,10 @@ static long term_pump(struct term *t, double timeout_ms)
 /* Reads until no output came for quiet_ms (0), or max_ms passed (-1). */
 static int term_settle(struct term *t, double quiet_ms, double max_ms)
 {
-	double start = now_ms(), last = start;
+	double start = harness_now_ms(), last = start;
 
 	for (;;) {
-		double n = now_ms();
+		double n = harness_now_ms();
 		long r;
 		if (n - last >= quiet_ms)
 			return 0;
@@ -288,10 +266,10 @@ static bool term_has(const struct term *t, size_t from, const char *s)
 /* Reads until the output since `from` holds s; returns 0 or -1. */
 static int term_wait_for(struct term *t, size_t from, const char *s, double max_ms)
 {
-	double start = now_ms();
+	double start = harness_now_ms();
 
 	while (!term_has(t, from, s)) {
-		if (now_ms() - start >= max_ms || term_pump(t, 5) < 0)
+		if (harness_now_ms() - start >= max_ms || term_pump(t, 5) < 0)
 			return term_has(t, from, s) ? 0 : -1;
 	}
 	return 0;
@@ -329,9 +307,9 @@ static int term_quit(struct term *t, const char *key)
 	if (t->pid <= 0)
 		return -1;
 	term_send(t, key);
-	start = now_ms();
+	start = harness_now_ms();
 	while (waitpid(t->pid, &status, WNOHANG) == 0) {
-		if (now_ms() - start > 5000) {
+		if (harness_now_ms() - start > 5000) {
 			fprintf(stderr, "bench: the program did not quit; stopping it\n");
 			kill(t->pid, SIGTERM);
 			waitpid(t->pid, &status, 0);
@@ -551,18 +529,18 @@ static int time_insert(struct harness *h, struct term *t, const char *fixture, i
 	term_settle(t, QUIET_KEY_MS, 5000);
 	mark = t->len;
 	from = file_size(log);
-	t0 = now_ms();
+	t0 = harness_now_ms();
 	if (harness_insert(h, fixture, args, false))
 		return -1;
-	while (t_cid < 0 && now_ms() - t0 < 10000) {
+	while (t_cid < 0 && harness_now_ms() - t0 < 10000) {
 		if (term_pump(t, 1) < 0)
 			return -1;
 		if (term_has(t, mark, cid_shown))
 			t_cid = t->t_last;
 		if (t_power < 0 && file_has(log, from, "vcard: power on"))
-			t_power = now_ms();
+			t_power = harness_now_ms();
 		if (t_cmd < 0 && file_has(log, from, "vcard: 00 A4"))
-			t_cmd = now_ms() - delay;
+			t_cmd = harness_now_ms() - delay;
 	}
 	if (t_cid < 0) {
 		fprintf(stderr, "bench: the citizen's ID did not appear within 10 s\n");
@@ -594,7 +572,7 @@ static double term_login(struct term *t)
 		return -1;
 	term_settle(t, QUIET_KEY_MS, 5000);
 	mark = t->len;
-	t0 = now_ms();
+	t0 = harness_now_ms();
 	if (term_send(t, "\r") || term_wait_for(t, mark, "Logged in", 20000)) {
 		fprintf(stderr, "bench: the login did not go through\n");
 		return -1;
@@ -903,15 +881,15 @@ int main(int argc, char **argv)
 			hi = first[i] > hi ? first[i] : hi;
 		}
 		printf("  %-52s %7.1f ms  (%.1f..%.1f)  target <= %.0f ms%s\n",
-		       "exec -> first full screen (the login form)", median(first, runs), lo,
-		       hi, TARGET_START_MS, median(first, runs) > TARGET_START_MS ? "   (missed)" : "");
+		       "exec -> first full screen (the login form)", harness_median(first, runs), lo,
+		       hi, TARGET_START_MS, harness_median(first, runs) > TARGET_START_MS ? "   (missed)" : "");
 	}
 	{
 		double sb[MAX_RUNS];
 		for (int i = 0; i < runs; i++)
 			sb[i] = (double)start_bytes[i];
 		printf("  %-52s %7.0f B\n", "bytes written for start-up (the login form)",
-		       median(sb, runs));
+		       harness_median(sb, runs));
 		bytes_print(&start_b);
 	}
 	printf("  %-52s %7.1f ms\n", "login: Enter on the password -> logged-in screen", login_ms);
@@ -951,21 +929,21 @@ int main(int argc, char **argv)
 			cmd_to_cid[i] = t_cid[i] - t_cmd[i];
 			power_to_cid[i] = t_cid[i] - t_power[i];
 		}
-		printf("  %-52s %7.1f ms  (", "insertion -> citizen's ID on screen", median(t_cid, inserts));
+		printf("  %-52s %7.1f ms  (", "insertion -> citizen's ID on screen", harness_median(t_cid, inserts));
 		for (int i = 0; i < inserts; i++)
 			printf("%s%.0f", i ? " " : "", t_cid[i]);
 		printf(")\n  %-52s %7.1f ms  (", "  of which pcscd noticing the card (400 ms poll)",
-		       median(t_power, inserts));
+		       harness_median(t_power, inserts));
 		for (int i = 0; i < inserts; i++)
 			printf("%s%.0f", i ? " " : "", t_power[i]);
 		printf(")\n  %-52s %7.1f ms  (", "pcscd found the card -> ID on screen",
-		       median(power_to_cid, inserts));
+		       harness_median(power_to_cid, inserts));
 		for (int i = 0; i < inserts; i++)
 			printf("%s%.0f", i ? " " : "", power_to_cid[i]);
 		printf(")  target <= %.0f ms%s\n", TARGET_CARD_MS,
-		       median(power_to_cid, inserts) > TARGET_CARD_MS ? "   (missed)" : "");
+		       harness_median(power_to_cid, inserts) > TARGET_CARD_MS ? "   (missed)" : "");
 		printf("  %-52s %7.1f ms  (", "first card command -> ID on screen",
-		       median(cmd_to_cid, inserts));
+		       harness_median(cmd_to_cid, inserts));
 		for (int i = 0; i < inserts; i++)
 			printf("%s%.0f", i ? " " : "", cmd_to_cid[i]);
 		printf(")\n");

@@ -382,3 +382,31 @@ int harness_gateway_config(const char *config_dir, int port)
 		return -1;
 	return 0;
 }
+
+double harness_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double harness_median(const double *v, int n)
+{
+	double s[HARNESS_MAX_SAMPLES];
+
+	if (n < 1)
+		return 0;
+	if (n > HARNESS_MAX_SAMPLES)
+		n = HARNESS_MAX_SAMPLES;
+	memcpy(s, v, sizeof *v * (size_t)n);
+	qsort(s, (size_t)n, sizeof *s, cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}

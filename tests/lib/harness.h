@@ -45,6 +45,12 @@ pid_t harness_gateway_start(const char *dir, const char *const *args, int *port)
  * the simulator on port; 0 or -1. */
 int harness_gateway_config(const char *config_dir, int port);
 
+/* For the benchmarks: a monotonic clock in milliseconds, and the median of
+ * n (at most HARNESS_MAX_SAMPLES) samples, which are left as they are. */
+#define HARNESS_MAX_SAMPLES 64
+double harness_now_ms(void);
+double harness_median(const double *v, int n);
+
 /* Paths into the source and build trees. */
 const char *harness_srcdir(void);
 const char *harness_builddir(void);
