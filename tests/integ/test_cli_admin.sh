@@ -4,28 +4,17 @@
 # Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
-TABIEN="$B/tabien"
+S=${TABIEN_SRCDIR:?}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-admin.XXXXXX")
+. "$S/tests/lib/common.sh"
 # Fast password hashing: for tests only (see services/users.h).
 export TABIEN_PWHASH=fast TABIEN_TERMINAL=counter-test
 export TABIEN_DB="$dir/data/tabien.db"
 unset XDG_DATA_HOME
-n=0 failed=0
 
-cleanup() { chmod -R u+rwX "$dir" 2>/dev/null; rm -rf "$dir"; }
+cleanup() { chmod -R u+rwX "$dir" 2>/dev/null; test_cleanup; }
 trap cleanup EXIT
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f"; done
-}
-check() { # check NAME COMMAND... (files to show on failure in $SHOW)
-	local name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name" ${SHOW:-}; fi
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 # run NAME-OF-OUTPUT STDIN COMMAND...: runs tabien, keeps out/err/rc.
 run() {
 	local input=$1; shift
@@ -34,16 +23,10 @@ run() {
 	cat "$dir/err" >>"$dir/all-err"
 }
 has() { grep -qF -- "$1" "$2"; }
-# A citizen ID with a correct check digit from 12 digits.
-cid() {
-	local b=$1 s=0 i
-	for i in $(seq 0 11); do s=$((s + ${b:$i:1} * (13 - i))); done
-	echo "$b$(((11 - s % 11) % 10))"
-}
 ADMIN_PW='admin-password-1'
 STAFF_PW='staff-password-1'
-CID_ADMIN=$(cid 110170020345)
-CID_STAFF=$(cid 310050012345)
+CID_ADMIN=$(cid_of 110170020345)
+CID_STAFF=$(cid_of 310050012345)
 init_input="กรมทดสอบระบบ
 BR-01
 สาขาทดสอบ

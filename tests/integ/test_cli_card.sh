@@ -5,34 +5,20 @@ set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
 . "$S/tools/lib.sh"
-TABIEN="$B/tabien"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-cli.XXXXXX")
+. "$S/tests/lib/common.sh"
 port=$(free_port)
-export PCSCLITE_CSOCK_NAME="$dir/pcscd.comm"
+sock="$dir/pcscd.comm"
+export PCSCLITE_CSOCK_NAME="$sock"
 # A database of this test's own (none until the last cases set one up), so
 # that no read lands in a real terminal's audit trail.
 export TABIEN_DB="$dir/tabien.db" TABIEN_PWHASH=fast HOME="$dir"
-n=0 failed=0 pcscd_pid= card_pid= watch_pid=
-
+watch_pid=
 cleanup() {
 	[ -n "$watch_pid" ] && kill "$watch_pid" 2>/dev/null
-	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
-	[ -n "$pcscd_pid" ] && kill "$pcscd_pid" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$dir"
+	test_cleanup
 }
 trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f"; done
-}
-check() { # check NAME COMMAND... (files to show on failure in $SHOW)
-	local name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name" ${SHOW:-}; fi
-}
 # Polls until the file holds the text, up to 10 s.
 wait_for() {
 	local i
@@ -42,36 +28,10 @@ wait_for() {
 	done
 	return 1
 }
-# The socket exists before pcscd is ready: wait until it lists the reader.
-start_pcscd() {
-	"$B/sim/tabien-pcscd" --dir "$dir" --port "$port" "$@" >"$dir/pcscd.log" 2>&1 &
-	pcscd_pid=$!
-	local i
-	for i in $(seq 1 200); do
-		if [ -S "$dir/pcscd.comm" ]; then
-			[ "${1:-}" = --no-reader ] && return 0
-			wait_reader "$TABIEN" empty && return 0
-		fi
-		sleep 0.05
-	done
-	return 1
-}
-stop_pcscd() { kill "$pcscd_pid"; wait "$pcscd_pid" 2>/dev/null; pcscd_pid=; rm -f "$dir/pcscd.comm"; }
-insert() { # insert FIXTURE [vcard options]
-	local f=$1; shift
-	"$B/sim/tabien-vcard" --fixture "$S/sim/fixtures/$f.card" --port "$port" "$@" \
-		>>"$dir/vcard.log" 2>&1 &
-	card_pid=$!
-}
-# Pulls the card and waits until pcscd has seen the reader empty (it polls
-# every 400 ms), as a person's next card cannot come sooner.
-pull() {
-	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
-	wait "$card_pid" 2>/dev/null
-	card_pid=
-	wait_reader "$TABIEN" empty
-}
-value() { sed -n "s/^$2: *//p" "$S/sim/fixtures/$1.card"; }
+stop_pcscd() { kill "$pcscd_pid"; wait "$pcscd_pid" 2>/dev/null; pcscd_pid=; rm -f "$sock"; }
+# The card answers at once; `pull --wait` waits until pcscd has seen the
+# reader empty.
+VCARD_DELAY_MS=0
 
 echo "1..18"
 
@@ -119,20 +79,20 @@ SHOW="$dir/out" check "read: value column aligned on every row" [ "$awk_cols" = 
 "$TABIEN" card read --json >"$dir/json" 2>"$dir/err"; rc=$?
 SHOW="$dir/json $dir/err" check "read --json: the fixture's ID, names and address" \
 	bash -c "[ $rc = 0 ] && grep -q '\"cid\":[[:space:]]*\"$cid\"' '$dir/json' && grep -q '\"first\":[[:space:]]*\"$t_first\"' '$dir/json' && grep -q '\"cid_valid\":[[:space:]]*true' '$dir/json' && grep -q '\"photo_bytes\":[[:space:]]*[1-9]' '$dir/json'"
-pull
+pull --wait
 
 # A card with a wrong check digit: shown, flagged, exit 3.
 insert somchai --odd bad-checksum
 "$TABIEN" card read --wait 10 --no-photo >"$dir/out" 2>"$dir/err"; rc=$?
 SHOW="$dir/out $dir/err" check "bad check digit: exit 3, flagged on screen and as a warning" \
 	bash -c "[ $rc = 3 ] && grep -q 'CHECK DIGIT WRONG' '$dir/out' && grep -q 'CID-CHECKSUM' '$dir/err' && grep -q 'หลักตรวจสอบ' '$dir/err'"
-pull
+pull --wait
 
 insert somchai --odd no-applet
 "$TABIEN" card read --wait 10 >"$dir/out" 2>"$dir/err"; rc=$?
 SHOW="$dir/err" check "not a Thai ID card: exit 1, says so" \
 	bash -c "[ $rc = 1 ] && grep -q 'NOT-THAI-ID' '$dir/err' && grep -q 'ไม่ใช่บัตรประจำตัวประชาชน' '$dir/err'"
-pull
+pull --wait
 
 # Usage errors.
 "$TABIEN" card read --wait abc >/dev/null 2>"$dir/err"; rc=$?
@@ -147,7 +107,7 @@ wait_for "$dir/watch" 'reader added'
 insert malee
 SHOW="$dir/watch" check "watch: insertion and a finished read are printed" \
 	bash -c "$(declare -f wait_for); wait_for '$dir/watch' 'card inserted' && wait_for '$dir/watch' 'read done'"
-pull
+pull --wait
 SHOW="$dir/watch" check "watch: removal is printed" wait_for "$dir/watch" 'card removed'
 kill -INT "$watch_pid"; wait "$watch_pid"; rc=$?; watch_pid=
 check "watch: Ctrl-C exits 0" [ "$rc" = 0 ]
@@ -158,7 +118,7 @@ printf '%s\n' "กรมทดสอบ" T-01 "สาขาทดสอบ" admi
 	admin-password-1 admin-password-1 | "$TABIEN" admin init --batch >/dev/null 2>&1
 insert thana
 "$TABIEN" card read --wait 10 --no-photo >/dev/null 2>"$dir/err"
-pull
+pull --wait
 printf 'admin-password-1\n' | "$TABIEN" audit export --as admin1 --batch >"$dir/audit" 2>>"$dir/err"
 SHOW="$dir/audit $dir/err" check "read on a set-up terminal: an audit row under the system login, with the card's ID" \
 	grep -qE ",os:$(id -un),card\.read,,$(value thana cid),,OK," "$dir/audit"

@@ -11,31 +11,16 @@
 # (--stats-file).  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
-TABIEN="$B/tabien"
-SIM="$B/sim/tabien-gateway"
+S=${TABIEN_SRCDIR:?}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-juristic.XXXXXX")
+. "$S/tests/lib/common.sh"
 export TABIEN_PWHASH=fast TABIEN_TERMINAL=counter-test
 export TABIEN_DB="$dir/data/tabien.db" TABIEN_CONFIG="$dir/tabien.conf"
 unset XDG_DATA_HOME XDG_CONFIG_HOME http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY
-n=0 failed=0 sim_pid= port= audited=0 source=gdx ttl= parts= keep=
-
-cleanup() {
-	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f"; done
-}
-check() {
-	local name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name" "$dir/out" "$dir/err" "$dir/stats"; fi
-}
-stat_of() { sed -n "s/^$1 //p" "$dir/stats"; }
+audited=0 source=gdx ttl= parts= keep=
+trap test_cleanup EXIT
+# A failing case shows the command's output and the simulator's counters.
+SHOW="$dir/out $dir/err $dir/stats"
 
 SOMCHAI=1400100123451
 SIAM=0105536012346 TECH=0105547123454 KHONKAEN=0405535001232 ABANDONED=0105558007779
@@ -44,10 +29,10 @@ PW='officer-password-1'
 
 config() {
 	{
-		echo "gdx.url = http://127.0.0.1:${port:-1}"
+		echo "gdx.url = http://127.0.0.1:${sim_port:-1}"
 		echo "gdx.consumer_key = sim-key"
 		echo "gdx.consumer_secret = sim-secret"
-		echo "dbd.open_url = http://127.0.0.1:${port:-1}"
+		echo "dbd.open_url = http://127.0.0.1:${sim_port:-1}"
 		echo "dbd.source = $source"
 		echo "http.timeout_ms = 4000"
 		[ -n "$ttl" ] && echo "dbd.cache_ttl_s = $ttl"
@@ -59,26 +44,8 @@ config() {
 	} >"$TABIEN_CONFIG"
 	chmod 600 "$TABIEN_CONFIG"
 }
-sim_start() {
-	sim_stop
-	rm -f "$dir/port" "$dir/stats"
-	"$SIM" --port-file "$dir/port" --stats-file "$dir/stats" "$@" >"$dir/sim.out" 2>&1 &
-	sim_pid=$!
-	local i
-	for i in $(seq 1 100); do
-		[ -s "$dir/port" ] && [ -s "$dir/stats" ] && break
-		sleep 0.05
-	done
-	port=$(cat "$dir/port" 2>/dev/null)
-	config
-}
-sim_stop() {
-	if [ -n "$sim_pid" ]; then
-		kill "$sim_pid" 2>/dev/null
-		wait "$sim_pid" 2>/dev/null
-		sim_pid=
-	fi
-}
+# Each fresh simulator (sim_start) gets a config naming it.
+sim_started() { config; }
 # q ID [OPTIONS...]: one lookup as officer1 (audited: the ID is valid).
 q() {
 	printf '%s\n' "$PW" | "$TABIEN" juristic show "$@" --as officer1 --batch \
@@ -88,10 +55,6 @@ q() {
 }
 has() { grep -qF -- "$1" "$dir/out"; }
 err_has() { grep -qF -- "$1" "$dir/err"; }
-expect_error() { # NAME CODE THAI-WORDS
-	check "$1: exit 1, $2, in English and Thai" \
-		bash -c "[ $rc = 1 ] && grep -qF '$2' '$dir/err' && grep -qF '$3' '$dir/err'"
-}
 
 printf '%s\n' "กรมทดสอบระบบ" BR-01 "สาขาทดสอบ" officer1 "สมชาย ใจดี" "$SOMCHAI" "เจ้าหน้าที่" \
 	"$PW" "$PW" | "$TABIEN" admin init --batch >"$dir/out" 2>"$dir/err"
@@ -117,13 +80,13 @@ check "gdx: the long objective, wrapped, and the address from its parts" \
 check "gdx: the age line, in English and Thai" \
 	bash -c "grep -qE 'as of [0-9]{2}:[0-9]{2}, just now' '$dir/out' && grep -qF 'ข้อมูล ณ' '$dir/out'"
 check "gdx: one token, one profile request" \
-	bash -c "[ '$(stat_of token)' = 1 ] && [ '$(stat_of dbd_gdx)' = 1 ] && [ '$(stat_of dbd_open)' = 0 ]"
+	bash -c "[ '$(sim_count token)' = 1 ] && [ '$(sim_count dbd_gdx)' = 1 ] && [ '$(sim_count dbd_open)' = 0 ]"
 q "$TECH"
 check "gdx: five directors, paid-up capital sent as a number with satang" \
 	bash -c "[ $rc = 0 ] && grep -qF '5. นายอนันต์ ศรีสุข' '$dir/out' && grep -qF '1,000,000,000.50 บาท' '$dir/out' \
 		&& grep -qF '1,250,000,000.00 บาท' '$dir/out'"
 check "gdx: one token per run, from the Linkage transport's token handling" \
-	bash -c "[ '$(stat_of token)' = 2 ] && [ '$(stat_of dbd_gdx)' = 2 ]"
+	bash -c "[ '$(sim_count token)' = 2 ] && [ '$(sim_count dbd_gdx)' = 2 ]"
 q "$KHONKAEN"
 check "gdx: a dissolved partnership, partners with their investment" \
 	bash -c "[ $rc = 0 ] && grep -qF 'เลิก (dissolved)' '$dir/out' \
@@ -137,18 +100,18 @@ q "$UNKNOWN"
 expect_error "gdx: an unknown company (data {})" JURISTIC-NOT-FOUND "ไม่พบนิติบุคคล"
 
 # --- the check digit: refused before anything is sent ---------------------------------------------
-before="$(stat_of token)/$(stat_of dbd_gdx)/$(stat_of dbd_open)"
+before="$(sim_count token)/$(sim_count dbd_gdx)/$(sim_count dbd_open)"
 "$TABIEN" juristic show "$BADSUM" --as officer1 --batch </dev/null >"$dir/out" 2>"$dir/err"
 rc=$?
 expect_error "a wrong check digit" JURISTIC-ID-INVALID "หลักตรวจสอบ"
 check "a wrong check digit: no request, no password asked" \
-	bash -c "[ '$before' = '$(stat_of token)/$(stat_of dbd_gdx)/$(stat_of dbd_open)' ]"
+	bash -c "[ '$before' = '$(sim_count token)/$(sim_count dbd_gdx)/$(sim_count dbd_open)' ]"
 
 # --- the gateway's fault switches -------------------------------------------------------------------
 sim_start --expire-next 1
 q "$TECH" --refresh
 check "gdx: an expired token is renewed once and the profile sent again" \
-	bash -c "[ $rc = 0 ] && [ '$(stat_of token)' = 2 ] && [ '$(stat_of dbd_gdx)' = 2 ]"
+	bash -c "[ $rc = 0 ] && [ '$(sim_count token)' = 2 ] && [ '$(sim_count dbd_gdx)' = 2 ]"
 sim_start --malformed --scope dbd
 q "$UNKNOWN"
 expect_error "gdx: a malformed answer" ANSWER-MALFORMED "รูปแบบ"
@@ -180,30 +143,30 @@ check "open: exit 0, served as text/html, no directors in the open data" \
 check "open: the Christian-era date shown in the Buddhist era, the address under its other name" \
 	bash -c "grep -qF '1 มี.ค. 2547' '$dir/out' && grep -qF 'ถนนแจ้งวัฒนะ' '$dir/out'"
 check "open: one request, no GDX token" \
-	bash -c "[ '$(stat_of dbd_open)' = 1 ] && [ '$(stat_of token)' = 0 ] && [ '$(stat_of dbd_gdx)' = 0 ]"
+	bash -c "[ '$(sim_count dbd_open)' = 1 ] && [ '$(sim_count token)' = 0 ] && [ '$(sim_count dbd_gdx)' = 0 ]"
 q "$TECH"
 check "open: a cache hit sends nothing and says it is a saved copy" \
-	bash -c "[ $rc = 0 ] && [ '$(stat_of dbd_open)' = 1 ] && grep -qF 'saved copy, nothing sent' '$dir/out'"
+	bash -c "[ $rc = 0 ] && [ '$(sim_count dbd_open)' = 1 ] && grep -qF 'saved copy, nothing sent' '$dir/out'"
 q "$TECH" --refresh
-check "open: --refresh asks DBD again" bash -c "[ $rc = 0 ] && [ '$(stat_of dbd_open)' = 2 ]"
+check "open: --refresh asks DBD again" bash -c "[ $rc = 0 ] && [ '$(sim_count dbd_open)' = 2 ]"
 q "$UNKNOWN"
 expect_error "open: no data (1004)" "JURISTIC-NOT-FOUND (1004)" "ไม่พบนิติบุคคล"
 sim_start --dbd-array
 q "$KHONKAEN"
 check "open: data as an array" \
-	bash -c "[ $rc = 0 ] && grep -qF 'เลิก (dissolved)' '$dir/out' && [ '$(stat_of dbd_open)' = 1 ]"
+	bash -c "[ $rc = 0 ] && grep -qF 'เลิก (dissolved)' '$dir/out' && [ '$(sim_count dbd_open)' = 1 ]"
 
 # The copy's age is set in the database rather than waited for: no test
 # depends on how fast the machine is.
 ttl=60
 config
 q "$SIAM"
-check "open, TTL 60 s: the first lookup asks" bash -c "[ $rc = 0 ] && [ '$(stat_of dbd_open)' = 2 ]"
+check "open, TTL 60 s: the first lookup asks" bash -c "[ $rc = 0 ] && [ '$(sim_count dbd_open)' = 2 ]"
 q "$SIAM"
-check "open, TTL 60 s: a fresh copy is used, nothing asked" bash -c "[ $rc = 0 ] && [ '$(stat_of dbd_open)' = 2 ]"
+check "open, TTL 60 s: a fresh copy is used, nothing asked" bash -c "[ $rc = 0 ] && [ '$(sim_count dbd_open)' = 2 ]"
 sqlite3 "$TABIEN_DB" "UPDATE juristic_cache SET fetched_at = fetched_at - 120 WHERE id = '$SIAM'"
 q "$SIAM"
-check "open, TTL 60 s: a copy two minutes old is asked for again" bash -c "[ $rc = 0 ] && [ '$(stat_of dbd_open)' = 3 ]"
+check "open, TTL 60 s: a copy two minutes old is asked for again" bash -c "[ $rc = 0 ] && [ '$(sim_count dbd_open)' = 3 ]"
 ttl=
 
 # --- quota, firewall, outage: the saved copy, stale --------------------------------------------------
@@ -223,7 +186,7 @@ sim_start --dbd-waf
 q "$UNKNOWN"
 expect_error "open: the firewall's 403 page" JURISTIC-BLOCKED "ระงับการเข้าถึง"
 check "open: the firewall: wait, do not retry in a loop" err_has "Wait at least 15 minutes"
-check "open: the firewall: one request, no retry" [ "$(stat_of dbd_open)" = 1 ]
+check "open: the firewall: one request, no retry" [ "$(sim_count dbd_open)" = 1 ]
 q "$SIAM" --refresh
 check "open: the firewall with a saved copy: stale, exit 3" \
 	bash -c "[ $rc = 3 ] && grep -qF 'JURISTIC-BLOCKED (403' '$dir/out' && grep -qF 'ข้อมูลเก่า' '$dir/out'"
@@ -248,11 +211,11 @@ check "parts: financial-statement years newest first, a Christian-era year shown
 		&& [ \$(grep -n '^ *2565: ' '$dir/out' | cut -d: -f1) -lt \$(grep -n '^ *2564: ' '$dir/out' | cut -d: -f1) ] \
 		&& grep -qF 'net profit / กำไรสุทธิ -350,000.00 บาท' '$dir/out'"
 check "parts: one request each, sent with the profile under one token" \
-	bash -c "[ '$(stat_of dbd_parts)' = 2 ] && [ '$(stat_of dbd_gdx)' = 1 ] && [ '$(stat_of token)' = 1 ]"
+	bash -c "[ '$(sim_count dbd_parts)' = 2 ] && [ '$(sim_count dbd_gdx)' = 1 ] && [ '$(sim_count token)' = 1 ]"
 q "$SIAM"
 check "parts: a saved copy keeps them, nothing sent" \
 	bash -c "[ $rc = 0 ] && grep -qF 'saved copy, nothing sent' '$dir/out' && grep -qF '3. MR.JOHN SAMPLE' '$dir/out' \
-		&& grep -qF 'กำไรสุทธิ -350,000.00 บาท' '$dir/out' && [ '$(stat_of dbd_parts)' = 2 ]"
+		&& grep -qF 'กำไรสุทธิ -350,000.00 บาท' '$dir/out' && [ '$(sim_count dbd_parts)' = 2 ]"
 q "$TECH" --refresh --json
 check "parts --json: shareholders with satang, years alone when that is all DBD sends" \
 	bash -c "[ $rc = 0 ] && grep -qF '\"amount_satang\":	40000000050' '$dir/out' \
@@ -269,13 +232,13 @@ parts=
 config
 q "$SIAM" --refresh
 check "parts: not asked for when no endpoint is set: not provided by this source" \
-	bash -c "[ $rc = 0 ] && [ '$(stat_of dbd_parts)' = 2 ] \
+	bash -c "[ $rc = 0 ] && [ '$(sim_count dbd_parts)' = 2 ] \
 		&& [ \$(grep -c 'not provided by this source / แหล่งข้อมูลนี้ไม่มีข้อมูลส่วนนี้' '$dir/out') = 2 ]"
 source=open parts=1
 config
 q "$SIAM" --refresh
 check "parts: the open API has none, whatever is set" \
-	bash -c "[ $rc = 0 ] && [ '$(stat_of dbd_parts)' = 2 ] \
+	bash -c "[ $rc = 0 ] && [ '$(sim_count dbd_parts)' = 2 ] \
 		&& [ \$(grep -c 'not provided by this source' '$dir/out') = 2 ]"
 parts=
 

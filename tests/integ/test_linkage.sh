@@ -7,60 +7,25 @@
 # Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
-TABIEN="$B/tabien"
-SIM="$B/sim/tabien-gateway"
+S=${TABIEN_SRCDIR:?}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-linkage.XXXXXX")
+. "$S/tests/lib/common.sh"
 export TABIEN_PWHASH=fast TABIEN_TERMINAL=counter-test
 export TABIEN_DB="$dir/data/tabien.db" TABIEN_CONFIG="$dir/tabien.conf"
 unset XDG_DATA_HOME XDG_CONFIG_HOME http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY
-n=0 failed=0 sim_pid=
-
-cleanup() {
-	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f"; done
-}
-check() {
-	local name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name" "$dir/out" "$dir/err" "$dir/stats"; fi
-}
+trap test_cleanup EXIT
+# A failing case shows the command's output and the simulator's counters.
+SHOW="$dir/out $dir/err $dir/stats"
 has() { grep -qF -- "$1" "$2"; }
-stat_of() { sed -n "s/^$1 //p" "$dir/stats"; }
 
 SOMCHAI=1400100123451 MALEE=1104500678902 THANA=1120100135797 BOONRUEN=3500100246800
 PW='officer-password-1'
 
-# sim_start [SWITCHES...]: a fresh simulator (fresh counters) and a config for it.
-sim_start() {
-	sim_stop
-	rm -f "$dir/port" "$dir/stats"
-	"$SIM" --port-file "$dir/port" --stats-file "$dir/stats" "$@" >"$dir/sim.out" 2>&1 &
-	sim_pid=$!
-	local i
-	for i in $(seq 1 100); do
-		[ -s "$dir/port" ] && break
-		sleep 0.05
-	done
-	port=$(cat "$dir/port" 2>/dev/null)
-	config "http.timeout_ms = ${TIMEOUT_MS:-4000}"
-}
-sim_stop() {
-	if [ -n "$sim_pid" ]; then
-		kill "$sim_pid" 2>/dev/null
-		wait "$sim_pid" 2>/dev/null
-		sim_pid=
-	fi
-}
+# Each fresh simulator (sim_start) gets a config of its own.
+sim_started() { config "http.timeout_ms = ${TIMEOUT_MS:-4000}"; }
 config() { # extra lines
 	{
-		echo "gdx.url = http://127.0.0.1:${port:-1}"
+		echo "gdx.url = http://127.0.0.1:${sim_port:-1}"
 		echo "gdx.consumer_key = sim-key"
 		echo "gdx.consumer_secret = sim-secret"
 		for l in "$@"; do echo "$l"; done
@@ -74,12 +39,6 @@ q() {
 	rc=$?
 	cat "$dir/out" "$dir/err" >>"$dir/all-output"
 }
-expect_error() { # NAME CODE THAI-WORDS [DETAIL]
-	local name=$1 code=$2 th=$3 detail=${4:-}
-	check "$name: exit 1, $code${detail:+ ($detail)}, in English and Thai" \
-		bash -c "[ $rc = 1 ] && grep -qF '$code' '$dir/err' && grep -qF '$th' '$dir/err' \
-			&& { [ -z '$detail' ] || grep -qF '$detail' '$dir/err'; }"
-}
 
 # --- a branch with one officer -------------------------------------------------------------
 printf '%s\n' "กรมทดสอบระบบ" BR-01 "สาขาทดสอบ" officer1 "สมชาย ใจดี" "$SOMCHAI" "เจ้าหน้าที่" \
@@ -89,7 +48,7 @@ check "a branch and its officer are set up" [ $? = 0 ]
 # --- every service, parsed from the simulator ----------------------------------------------
 sim_start
 check "the simulator listens on 127.0.0.1 only and says where" \
-	bash -c "[ -n '$port' ] && grep -qF '127.0.0.1:$port' '$dir/sim.out'"
+	bash -c "[ -n '$sim_port' ] && grep -qF '127.0.0.1:$sim_port' '$dir/sim.out'"
 q query --service 001,027,007,008,013,017 --cid "$SOMCHAI"
 check "six services for one citizen: exit 0" [ $rc = 0 ]
 check "001: the registry's names, birth date and father's ID (sent as a number)" \
@@ -106,7 +65,7 @@ check "008: the house details" \
 check "013 and 017 with no change: a count of 0" \
 	bash -c "[ \$(grep -c 'Changes / จำนวนครั้งที่เปลี่ยน *0' '$dir/out') = 2 ]"
 check "six queries, one token (cached between queries)" \
-	bash -c "[ '$(stat_of link)' = 6 ] && [ '$(stat_of token)' = 1 ]"
+	bash -c "[ '$(sim_count link)' = 6 ] && [ '$(sim_count token)' = 1 ]"
 q query --service 013 --cid "$MALEE"
 check "013: a first-name change (มะลิ → มาลี)" \
 	bash -c "[ $rc = 0 ] && grep -qF 'นางสาวมะลิ ชื่นชูสุวรรณ์' '$dir/out' && grep -qF 'ช.3/2558' '$dir/out'"
@@ -123,32 +82,32 @@ fi
 q query --service 001 --cid 1400100123452
 check "a citizen ID with a wrong check digit is refused before any request" \
 	bash -c "[ $rc = 1 ] && grep -qF 'INVALID-FIELD' '$dir/err' && grep -qF 'cid' '$dir/err' \
-		&& [ '$(stat_of link)' = 10 ]"
-tokens_before=$(stat_of token)
+		&& [ '$(sim_count link)' = 10 ]"
+tokens_before=$(sim_count token)
 printf 'wrong-password-1\n' | "$TABIEN" linkage query --service 001 --cid "$MALEE" --as officer1 \
 	--batch >"$dir/out" 2>"$dir/err"
 rc=$?
 check "a wrong password: AUTH-WRONG and no request" \
-	bash -c "[ $rc = 1 ] && grep -qF AUTH-WRONG '$dir/err' && [ '$(stat_of token)' = '$tokens_before' ]"
+	bash -c "[ $rc = 1 ] && grep -qF AUTH-WRONG '$dir/err' && [ '$(sim_count token)' = '$tokens_before' ]"
 q query --service 001 --cid 1234567890121
 expect_error "a citizen the registry does not know (404 with 90500)" LINKAGE-NO-DATA "ทะเบียนไม่มีข้อมูล" 90500
-check "  (one request, no retry)" bash -c "[ '$(stat_of link)' = 11 ]"
+check "  (one request, no retry)" bash -c "[ '$(sim_count link)' = 11 ]"
 
 # --- the token: renewed once, never a storm ---------------------------------------------------
 sim_start --expire-next 1
 q query --service 001 --cid "$MALEE"
 check "an expired token: a new one and the query once more, then the answer" \
-	bash -c "[ $rc = 0 ] && grep -qF 'มาลี' '$dir/out' && [ '$(stat_of token)' = 2 ] \
-		&& [ '$(stat_of link)' = 2 ]"
+	bash -c "[ $rc = 0 ] && grep -qF 'มาลี' '$dir/out' && [ '$(sim_count token)' = 2 ] \
+		&& [ '$(sim_count link)' = 2 ]"
 sim_start --expire-next 100
 q query --service 001 --cid "$MALEE"
 expect_error "a token refused even after renewal" LINKAGE-TOKEN "โทเคน"
 check "  (two token requests and two queries, no more)" \
-	bash -c "[ '$(stat_of token)' = 2 ] && [ '$(stat_of link)' = 2 ]"
+	bash -c "[ '$(sim_count token)' = 2 ] && [ '$(sim_count link)' = 2 ]"
 sim_start --token-ttl-s 0
 q query --service 001,027 --cid "$MALEE"
 check "tokens that die at once: each query renews once and gives up" \
-	bash -c "[ $rc = 1 ] && [ '$(stat_of link)' = 4 ] && [ '$(stat_of token)' -le 4 ]"
+	bash -c "[ $rc = 1 ] && [ '$(sim_count link)' = 4 ] && [ '$(sim_count token)' -le 4 ]"
 
 # --- refusals are not retried ---------------------------------------------------------------
 sim_start --deny 001
@@ -157,7 +116,7 @@ expect_error "95011: the officer has no right to the service" LINKAGE-NO-SERVICE
 check "95011 shows what to do (the Super User asks DOPA), in both languages" \
 	bash -c "grep -qF 'Super User' '$dir/err' && grep -qF 'กรมการปกครอง' '$dir/err'"
 check "95011 is not retried; the other service still answers" \
-	bash -c "[ '$(stat_of link)' = 2 ] && [ '$(stat_of token)' = 1 ] && grep -qF '40010012345' '$dir/out'"
+	bash -c "[ '$(sim_count link)' = 2 ] && [ '$(sim_count token)' = 1 ] && grep -qF '40010012345' '$dir/out'"
 for code in 95001:LINKAGE-NOT-REGISTERED:ยังไม่ได้ลงทะเบียน 95004:LINKAGE-NO-PERMISSION:รหัสสำนักงาน \
 	90008:LINKAGE-QUOTA:โควตา 90014:LINKAGE-CLOSED:ปิดให้บริการ 99999:LINKAGE-NO-DATA:ไม่มีข้อมูล \
 	95015:LINKAGE-TOO-LARGE:เกินขนาด 91234:LINKAGE-ERROR:แจ้งข้อผิดพลาด 90007:GATEWAY-DENIED:รหัสลับ; do
@@ -165,7 +124,7 @@ for code in 95001:LINKAGE-NOT-REGISTERED:ยังไม่ได้ลงทะ
 	sim_start --code "$num"
 	q query --service 001 --cid "$MALEE"
 	expect_error "Linkage code $num" "$name" "$th" "$num"
-	check "  ($num not retried)" bash -c "[ '$(stat_of link)' = 1 ]"
+	check "  ($num not retried)" bash -c "[ '$(sim_count link)' = 1 ]"
 done
 sim_start --quota --scope 027
 q query --service 001,027 --cid "$MALEE"
@@ -179,7 +138,7 @@ for st in 401 403; do
 	q query --service 001 --cid "$MALEE"
 	expect_error "HTTP $st" GATEWAY-DENIED "ปฏิเสธ" $st
 	check "  (HTTP $st: one renewal, then the error; no storm)" \
-		bash -c "[ '$(stat_of link)' = 2 ] && [ '$(stat_of token)' = 2 ]"
+		bash -c "[ '$(sim_count link)' = 2 ] && [ '$(sim_count token)' = 2 ]"
 done
 sim_start --status 404
 q query --service 001 --cid "$MALEE"
@@ -188,7 +147,7 @@ for st in 500 502 504; do
 	sim_start --status $st
 	q query --service 001 --cid "$MALEE"
 	expect_error "HTTP $st" GATEWAY-FAILED "ขัดข้อง" $st
-	check "  (HTTP $st not retried)" bash -c "[ '$(stat_of link)' = 1 ]"
+	check "  (HTTP $st not retried)" bash -c "[ '$(sim_count link)' = 1 ]"
 done
 sim_start --malformed
 q query --service 001 --cid "$MALEE"
@@ -224,7 +183,7 @@ q query --service 001 --cid "$MALEE"
 check "a consumer secret in a file others can read is refused, naming the file and chmod 600" \
 	bash -c "[ $rc = 1 ] && grep -qF CONFIG-NOT-PRIVATE '$dir/err' && grep -qF '$TABIEN_CONFIG' '$dir/err' \
 		&& grep -qF 'chmod 600 $TABIEN_CONFIG' '$dir/err' && grep -qF 'ไฟล์ส่วนตัว' '$dir/err'"
-check "  (nothing was sent)" bash -c "[ '$(stat_of token)' = 0 ] && [ '$(stat_of link)' = 0 ]"
+check "  (nothing was sent)" bash -c "[ '$(sim_count token)' = 0 ] && [ '$(sim_count link)' = 0 ]"
 chmod 640 "$TABIEN_CONFIG"
 q query --service 001 --cid "$MALEE"
 check "a group-readable file is refused too" bash -c "[ $rc = 1 ] && grep -qF CONFIG-NOT-PRIVATE '$dir/err'"
@@ -250,7 +209,7 @@ check "permission: the officer's agent is available, exit 0, said in English and
 		&& grep -qF 'Linkage queries can be sent' '$dir/out' && grep -qF 'ส่งคำขอข้อมูล Linkage ได้' '$dir/out' \
 		&& grep -qF 'officer1 (1-4001-00123-45-1)' '$dir/out'"
 check "  (one token, one permission request, no registry query)" \
-	bash -c "[ '$(stat_of token)' = 1 ] && [ '$(stat_of permission)' = 1 ] && [ '$(stat_of link)' = 0 ]"
+	bash -c "[ '$(sim_count token)' = 1 ] && [ '$(sim_count permission)' = 1 ] && [ '$(sim_count link)' = 0 ]"
 sim_start --session-state AgentNotAvailable
 perm
 check "AgentNotAvailable: exit 3, start the agent and insert the officer's card, in both languages" \
@@ -276,18 +235,18 @@ check "a state the program does not know: shown as sent, called unknown, exit 3"
 sim_start --expire-next 1
 perm
 check "permission with an expired token: a new token and the request once more, then the state" \
-	bash -c "[ $rc = 0 ] && grep -qF 'AgentAvailable' '$dir/out' && [ '$(stat_of token)' = 2 ] \
-		&& [ '$(stat_of permission)' = 2 ]"
+	bash -c "[ $rc = 0 ] && grep -qF 'AgentAvailable' '$dir/out' && [ '$(sim_count token)' = 2 ] \
+		&& [ '$(sim_count permission)' = 2 ]"
 sim_start --expire-next 100
 perm
 expect_error "permission: a token refused even after renewal" LINKAGE-TOKEN "โทเคน"
 check "  (two token requests and two permission requests, no more)" \
-	bash -c "[ '$(stat_of token)' = 2 ] && [ '$(stat_of permission)' = 2 ]"
+	bash -c "[ '$(sim_count token)' = 2 ] && [ '$(sim_count permission)' = 2 ]"
 sim_start --code 95001 --scope permission
 perm
 expect_error "permission: an officer the Linkage Center does not know (95001)" \
 	LINKAGE-NOT-REGISTERED "ยังไม่ได้ลงทะเบียน" 95001
-check "  (95001 is not retried)" bash -c "[ '$(stat_of permission)' = 1 ] && [ '$(stat_of token)' = 1 ]"
+check "  (95001 is not retried)" bash -c "[ '$(sim_count permission)' = 1 ] && [ '$(sim_count token)' = 1 ]"
 perm --json
 check "  (--json: the error's code, number and both languages, exit 1)" \
 	bash -c "[ $rc = 1 ] && grep -qF '\"error\":	\"LINKAGE-NOT-REGISTERED\"' '$dir/out' \
@@ -295,7 +254,7 @@ check "  (--json: the error's code, number and both languages, exit 1)" \
 sim_start --status 500 --scope permission
 perm
 expect_error "permission: HTTP 500" GATEWAY-FAILED "ขัดข้อง" 500
-check "  (HTTP 500 not retried)" bash -c "[ '$(stat_of permission)' = 1 ]"
+check "  (HTTP 500 not retried)" bash -c "[ '$(sim_count permission)' = 1 ]"
 sim_start --malformed --scope permission
 perm
 expect_error "permission: a body that is not JSON" ANSWER-MALFORMED "รูปแบบ"

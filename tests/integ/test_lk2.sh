@@ -10,37 +10,22 @@
 # (--stats-file), so a retry storm shows.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
-TABIEN="$B/tabien"
-SIM="$B/sim/tabien-gateway"
+S=${TABIEN_SRCDIR:?}
 SIGNER="$B/sim/tabien-signer"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-lk2.XXXXXX")
+. "$S/tests/lib/common.sh"
 export TABIEN_PWHASH=fast TABIEN_TERMINAL=counter-test
 export TABIEN_DB="$dir/data/tabien.db" TABIEN_CONFIG="$dir/tabien.conf"
 unset XDG_DATA_HOME XDG_CONFIG_HOME http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY
-n=0 failed=0 sim_pid= audited=0
-
-cleanup() {
-	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f"; done
-}
-check() {
-	local name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name" "$dir/out" "$dir/err" "$dir/stats"; fi
-}
-stat_of() { sed -n "s/^$1 //p" "$dir/stats"; }
+audited=0
+trap test_cleanup EXIT
+# A failing case shows the command's output and the simulator's counters.
+SHOW="$dir/out $dir/err $dir/stats"
 # stats NAME=N ...: the simulator's counters are exactly these.
 stats() {
 	local kv
 	for kv in "$@"; do
-		[ "$(stat_of "${kv%%=*}")" = "${kv#*=}" ] || return 1
+		[ "$(sim_count "${kv%%=*}")" = "${kv#*=}" ] || return 1
 	done
 }
 
@@ -49,31 +34,13 @@ PW='officer-password-1'
 SIM_PIN=4739
 ALL=001,027,007,008,013,017
 
-sim_start() {
-	sim_stop
-	rm -f "$dir/port" "$dir/stats"
-	"$SIM" --port-file "$dir/port" --stats-file "$dir/stats" --lk2-pin "$SIM_PIN" "$@" \
-		>"$dir/sim.out" 2>&1 &
-	sim_pid=$!
-	local i
-	for i in $(seq 1 100); do
-		[ -s "$dir/port" ] && break
-		sleep 0.05
-	done
-	port=$(cat "$dir/port" 2>/dev/null)
-	config
-}
-sim_stop() {
-	if [ -n "$sim_pid" ]; then
-		kill "$sim_pid" 2>/dev/null
-		wait "$sim_pid" 2>/dev/null
-		sim_pid=
-	fi
-}
+# Every simulator (sim_start) takes the officer's PIN and gets a config.
+SIM_SWITCHES=(--lk2-pin "$SIM_PIN")
+sim_started() { config; }
 config() { # extra lines (a later line wins)
 	{
 		echo "linkage.transport = lk2"
-		echo "lk2.url = http://127.0.0.1:${port:-1}"
+		echo "lk2.url = http://127.0.0.1:${sim_port:-1}"
 		echo "lk2.signer = $SIGNER"
 		echo "http.timeout_ms = 4000"
 		for l in "$@"; do echo "$l"; done
@@ -89,12 +56,6 @@ q() {
 		--purpose "ตรวจสอบสิทธิ" >"$dir/out" 2>"$dir/err"
 	rc=$?
 	cat "$dir/out" "$dir/err" >>"$dir/all-output"
-}
-expect_error() { # NAME CODE THAI-WORDS [DETAIL]
-	local name=$1 code=$2 th=$3 detail=${4:-}
-	check "$name: exit 1, $code${detail:+ ($detail)}, in English and Thai" \
-		bash -c "[ $rc = 1 ] && grep -qF '$code' '$dir/err' && grep -qF '$th' '$dir/err' \
-			&& { [ -z '$detail' ] || grep -qF '$detail' '$dir/err'; }"
 }
 
 # --- a branch with one officer -------------------------------------------------------------
@@ -133,7 +94,7 @@ config "lk2.office_id = 10024" "lk2.job_id = 6f1c2a9e-3b7d-4c5e-9a8f-0d1e2f3a4b5
 q query --service 001 --cid "$MALEE"
 audited=$((audited + 1))
 check "a configured office and job: used, the job list not asked for" \
-	bash -c "[ $rc = 0 ] && [ '$(stat_of lk2_job)' = 1 ] && [ '$(stat_of lk2_confirm)' = 2 ]"
+	bash -c "[ $rc = 0 ] && [ '$(sim_count lk2_job)' = 1 ] && [ '$(sim_count lk2_confirm)' = 2 ]"
 
 # --- the officer's login ---------------------------------------------------------------------
 sim_start
@@ -144,7 +105,7 @@ check "  (one login, one confirm, no request, no logout: never logged in)" \
 q --pin 12ab query --service 001 --cid "$MALEE"
 check "a PIN that is not 4 to 16 digits: refused before anything is sent" \
 	bash -c "[ $rc = 1 ] && grep -qF 'INVALID-FIELD' '$dir/err' && grep -qF PIN '$dir/err' \
-		&& [ '$(stat_of lk2_login)' = 1 ]"
+		&& [ '$(sim_count lk2_login)' = 1 ]"
 config "lk2.office_id = 99"
 q query --service 001 --cid "$MALEE"
 expect_error "an office the login does not offer" LK2-NO-OFFICE "ไม่มีสำนักงาน" lk2.office_id
@@ -153,7 +114,7 @@ config
 q query --service 001 --cid 1400100123452
 check "a citizen ID with a wrong check digit is refused before any request" \
 	bash -c "[ $rc = 1 ] && grep -qF 'INVALID-FIELD' '$dir/err' && grep -qF 'cid' '$dir/err' \
-		&& [ '$(stat_of lk2_login)' = 2 ]"
+		&& [ '$(sim_count lk2_login)' = 2 ]"
 
 # --- the signer ---------------------------------------------------------------------------------
 sim_start
@@ -219,8 +180,8 @@ config "lk2.renew_age_s = 0"
 q query --service 001 --cid "$MALEE"
 audited=$((audited + 1))
 check "a JWT older than lk2.renew_age_s: renewed before the request, not after a refusal" \
-	bash -c "[ $rc = 0 ] && grep -qF 'มาลี' '$dir/out' && [ '$(stat_of lk2_renew)' = 1 ] \
-		&& [ '$(stat_of lk2_request)' = 1 ]"
+	bash -c "[ $rc = 0 ] && grep -qF 'มาลี' '$dir/out' && [ '$(sim_count lk2_renew)' = 1 ] \
+		&& [ '$(sim_count lk2_request)' = 1 ]"
 
 # --- partial success and refusals: never sent again ------------------------------------------------
 sim_start --deny 001
@@ -240,7 +201,7 @@ q query --service 001,027 --cid "$MALEE"
 audited=$((audited + 2))
 expect_error "90014 for every service" LINKAGE-CLOSED "ปิดให้บริการ" 90014
 check "  (each service says so; one request)" \
-	bash -c "[ \$(grep -c '00023/0..: LINKAGE-CLOSED (90014)' '$dir/err') = 2 ] && [ '$(stat_of lk2_request)' = 1 ]"
+	bash -c "[ \$(grep -c '00023/0..: LINKAGE-CLOSED (90014)' '$dir/err') = 2 ] && [ '$(sim_count lk2_request)' = 1 ]"
 sim_start --scope 027 --code 95013
 q query --service 001,027 --cid "$MALEE"
 audited=$((audited + 2))
@@ -319,7 +280,7 @@ printf '%s\n%s\n' "$PW" "$SIM_PIN" | "$TABIEN" linkage query --service 001 --cid
 	--batch >"$dir/out" 2>"$dir/err"
 rc=$?
 check "without --chip: a usage error that says what is missing" \
-	bash -c "[ $rc = 2 ] && grep -qF -- '--chip' '$dir/err' && [ '$(stat_of lk2_login)' = 0 ]"
+	bash -c "[ $rc = 2 ] && grep -qF -- '--chip' '$dir/err' && [ '$(sim_count lk2_login)' = 0 ]"
 sim_stop
 
 # --- the audit trail -------------------------------------------------------------------------------

@@ -5,16 +5,13 @@
 # real binary in tmux on a private server.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
-TABIEN="$B/tabien"
+S=${TABIEN_SRCDIR:?}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-locale.XXXXXX")
-tm() { tmux -S "$dir/tmux.sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$dir"' EXIT
-n=0 failed=0
-check() {
-	local name=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else failed=1; echo "not ok $n - $name"; sed 's/^/# /' "$dir/screen" 2>/dev/null; fi
-}
+. "$S/tests/lib/tui.sh"
+trap tui_cleanup EXIT
+tui_init
+# A failing case shows the last screen read.
+SHOW="$dir/screen"
 # run NAME ENV...: tabien in a new 80x24 terminal with that environment; its
 # exit status goes to status.NAME, and the terminal stays open to be read.
 run() {
@@ -22,16 +19,14 @@ run() {
 	tm new-session -d -s "$name" -x 80 -y 24 \
 		"env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME=$dir TABIEN_DB=$dir/none.db $* $TABIEN; echo \$? >$dir/status.$name; exec sleep 60"
 }
-# Polls (10 s at most) until the terminal shows the text and the program ended.
-wait_end() {
-	local i
-	for i in $(seq 1 200); do
-		tm capture-pane -p -t "$1" >"$dir/screen" 2>/dev/null
-		[ -s "$dir/status.$1" ] && grep -qF -- "$2" "$dir/screen" && return 0
-		sleep 0.05
-	done
-	return 1
+# ended_with NAME TEXT: the program ended and its terminal shows the text
+# (read anew into $dir/screen).
+ended_with() {
+	tm capture-pane -p -t "$1" >"$dir/screen" 2>/dev/null
+	[ -s "$dir/status.$1" ] && grep -qF -- "$2" "$dir/screen"
 }
+# wait_end NAME TEXT: polls until it has.
+wait_end() { wait_cmd ended_with "$1" "$2"; }
 
 echo "1..3"
 run c LANG=C LC_ALL=C
@@ -44,4 +39,4 @@ check "a UTF-8 locale not installed here: accepted (the next step, the set-up ch
 "$TABIEN" </dev/null >"$dir/screen" 2>&1; rc=$?
 check "no terminal: says the full-screen program needs one and names the command line, exit 1" \
 	eval '[ $rc = 1 ] && grep -qF "needs a terminal" "$dir/screen" && grep -qF "tabien card read" "$dir/screen"'
-exit $failed
+exit $((failed > 0))

@@ -10,42 +10,12 @@ S=${TABIEN_SRCDIR:?}
 export LC_ALL=C.UTF-8
 unset TMUX
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-TABIEN="$B/tabien"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-tui.XXXXXX")
+. "$S/tests/lib/tui.sh"
 port=$(free_port)
 sock="$dir/pcscd.comm"
-n=0 failed=0 pcscd_pid= card_pid=
-DEADLINE_MS=10000
-
-# tmux on its own socket, with no user configuration.  remain-on-exit keeps
-# a pane whose program ended, so its last screen can still be shown.
-printf 'set -g remain-on-exit on\nset -g history-limit 0\n' >"$dir/tmux.conf"
-tm() { tmux -S "$dir/tmux.sock" -f "$dir/tmux.conf" "$@"; }
-
-cleanup() {
-	tm kill-server 2>/dev/null
-	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
-	[ -n "$pcscd_pid" ] && kill "$pcscd_pid" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f"; done
-}
-# check NAME COMMAND...: on failure shows the last capture of the session in
-# $SESSION (and any files in $SHOW).
-check() {
-	local name=$1; shift
-	if "$@"; then ok "$name"; else
-		[ -n "${SESSION:-}" ] && capture "$SESSION"
-		not_ok "$name" ${SESSION:+"$dir/screen.$SESSION"} ${SHOW:-}
-	fi
-}
+trap tui_cleanup EXIT
+tui_init
 
 # --- the terminal's set-up: a database with one officer ---------------------------------
 
@@ -56,12 +26,6 @@ check() {
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
 ADMIN=admin1 ADMIN_PASSWORD=admin-password-1
 OFFICER=staff1 PASSWORD=counter-password-1
-# A citizen ID with a correct check digit from 12 digits (for the accounts).
-cid_of() {
-	local b=$1 s=0 i
-	for i in $(seq 0 11); do s=$((s + ${b:$i:1} * (13 - i))); done
-	echo "$b$(((11 - s % 11) % 10))"
-}
 set_up() {
 	printf '%s\n' "กรมทดสอบ" "BR-01" "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" \
 		"หัวหน้างาน" "$ADMIN_PASSWORD" "$ADMIN_PASSWORD" | "$TABIEN" admin init --batch &&
@@ -101,64 +65,15 @@ chmod +x "$dir/run-tabien"
 start() {
 	tm new-session -d -s "$1" -x "$2" -y "$3" "$dir/run-tabien" "$1" "${4:-xterm-256color}"
 }
-capture() { tm capture-pane -p -t "$1" >"$dir/screen.$1" 2>&1; }
-# The screen's line N (1-based) from the last capture.
-line() { sed -n "$2p" "$dir/screen.$1"; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# wait_text SESSION TEXT...: polls until every TEXT is on the screen.
-wait_text() {
-	local s=$1 end=$(($(now_ms) + DEADLINE_MS)) t all
-	shift
-	while :; do
-		capture "$s"
-		all=1
-		for t in "$@"; do grep -qF -- "$t" "$dir/screen.$s" || { all=0; break; }; done
-		[ "$all" = 1 ] && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-# wait_gone SESSION TEXT...: polls until no TEXT is on the screen.
-wait_gone() {
-	local s=$1 end=$(($(now_ms) + DEADLINE_MS)) t any
-	shift
-	while :; do
-		capture "$s"
-		any=0
-		for t in "$@"; do grep -qF -- "$t" "$dir/screen.$s" && { any=1; break; }; done
-		[ "$any" = 0 ] && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-# The program in the session's pane is still running.
-alive() {
-	[ ! -e "$dir/status.$1" ] && [ "$(tm list-panes -t "$1" -F '#{pane_dead}' 2>/dev/null)" = 0 ]
-}
-# The program's exit status, once it has ended.
-exit_status() { cat "$dir/status.$1" 2>/dev/null; }
-# wait_dead SESSION: polls until the program has ended and its terminal closed.
-wait_dead() {
-	local end=$(($(now_ms) + DEADLINE_MS))
-	until [ -s "$dir/status.$1" ] && [ "$(tm list-panes -t "$1" -F "#{pane_dead}" 2>/dev/null)" = 1 ]; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-keys() { local s=$1; shift; tm send-keys -t "$s" "$@"; }
+# The program has ended and its terminal closed.
+dead() { [ -s "$dir/status.$1" ] && [ "$(tm list-panes -t "$1" -F "#{pane_dead}" 2>/dev/null)" = 1 ]; }
+# wait_dead SESSION: polls until it is.
+wait_dead() { wait_cmd dead "$1"; }
 # login SESSION [PASSWORD]: types the officer's name and password into the form.
 login() {
 	wait_text "$1" "User name" "Password" || return 1
 	keys "$1" -l "$OFFICER" && keys "$1" Enter && keys "$1" -l "${2:-$PASSWORD}" &&
 		keys "$1" Enter
-}
-# Screen column (0-based) where TEXT starts on the first line holding it,
-# counted in display columns (wc -L measures with wcwidth).
-column_of() {
-	local l p
-	l=$(grep -F -m1 -- "$2" "$dir/screen.$1") || { echo -1; return; }
-	p=${l%%"$2"*}
-	printf '%s' "$p" | wc -L
 }
 # same_column SESSION TEXT...: every TEXT starts at one screen column.
 same_column() {
@@ -172,42 +87,8 @@ same_column() {
 	done
 }
 
-# --- pcscd and the card ----------------------------------------------------------
-
-readers() { PCSCLITE_CSOCK_NAME=$sock "$TABIEN" card readers 2>/dev/null; }
-start_pcscd() {
-	"$B/sim/tabien-pcscd" --dir "$dir" --port "$port" >"$dir/pcscd.log" 2>&1 &
-	pcscd_pid=$!
-	local end=$(($(now_ms) + DEADLINE_MS))
-	until [ -S "$sock" ] && readers | grep -q 'Virtual PCD'; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-insert() { # insert FIXTURE [vcard options]
-	local f=$1; shift
-	"$B/sim/tabien-vcard" --fixture "$S/sim/fixtures/$f.card" --port "$port" --delay-ms 5 "$@" \
-		>>"$dir/vcard.log" 2>&1 &
-	card_pid=$!
-}
-pull() {
-	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
-	wait "$card_pid" 2>/dev/null
-	card_pid=
-}
-# pcscd polls every 400 ms: the next card can only come once it saw the
-# reader empty.
-wait_reader_empty() {
-	local end=$(($(now_ms) + DEADLINE_MS))
-	until readers | grep -q 'Virtual PCD 00 00.*empty'; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-value() { sed -n "s/^$2: *//p" "$S/sim/fixtures/$1.card"; }
-
 cid=$(value malee cid)
-fmt_cid="${cid:0:1}-${cid:1:4}-${cid:5:5}-${cid:10:2}-${cid:12:1}"
+fmt_cid=$(fmt "$cid")
 IFS='#' read -r t_title t_first t_middle t_last <<<"$(value malee name_th)"
 IFS='#' read -r e_title e_first e_middle e_last <<<"$(value malee name_en)"
 name_th="$t_title$t_first${t_middle:+ $t_middle} $t_last"

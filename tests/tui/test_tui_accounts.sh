@@ -15,12 +15,10 @@ export LC_ALL=C.UTF-8 LANG=C.UTF-8
 unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 is not installed"; exit 0; }
-TABIEN="$B/tabien"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-accounts.XXXXXX")
+. "$S/tests/lib/tui.sh"
 port=$(free_port)
 sock="$dir/pcscd.comm"
-n=0 failed=0 pcscd_pid= card_pid=
-DEADLINE_MS=10000
 
 # The commands run here (admin init, audit export ...) see the same database
 # and the same private home as the program in tmux.  Fast password hashing
@@ -34,34 +32,8 @@ printf 'language = th\n' >"$dir/config-th/tabien.conf"
 
 # A little history: tmux 3.3 can scroll the first line a new pane prints
 # out of sight while it sets the pane up.
-printf 'set -g remain-on-exit on\nset -g history-limit 50\n' >"$dir/tmux.conf"
-tm() { tmux -S "$dir/tmux.sock" -f "$dir/tmux.conf" "$@"; }
-
-cleanup() {
-	tm kill-server 2>/dev/null
-	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
-	[ -n "$pcscd_pid" ] && kill "$pcscd_pid" 2>/dev/null
-	wait 2>/dev/null
-	if [ -n "${KEEP:-}" ]; then echo "# kept $dir"; else rm -rf "$dir"; fi
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f"; done
-}
-# check NAME COMMAND...: on failure shows the terminal's screen ($SCREEN)
-# and any files named in $SHOW.
-check() {
-	local name=$1; shift
-	if "$@"; then ok "$name"; else
-		[ -n "${SCREEN:-}" ] && capture "$SCREEN"
-		not_ok "$name" ${SCREEN:+"$dir/screen.$SCREEN"} ${SHOW:-}
-	fi
-}
-note() { echo "# $*"; }
+tui_init 50
+trap tui_cleanup EXIT
 
 # --- the program in tmux ---------------------------------------------------------
 
@@ -97,67 +69,10 @@ start() {
 	rm -f "$dir/status.$1" "$dir/pid.$1"
 	tm new-session -d -s "$1" -x 80 -y 24 "$dir/run-tabien" "$1" "$2" "${3:-}" "${4:-}"
 }
-capture() { tm capture-pane -p -t "$1" >"$dir/screen.$1" 2>&1; }
-line() { sed -n "$2p" "$dir/screen.$1"; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# wait_text TTY TEXT...: polls until every TEXT is on the screen.
-wait_text() {
-	local s=$1 end=$(($(now_ms) + DEADLINE_MS)) t all
-	shift
-	while :; do
-		capture "$s"
-		all=1
-		for t in "$@"; do grep -qF -- "$t" "$dir/screen.$s" || { all=0; break; }; done
-		[ "$all" = 1 ] && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-# wait_gone TTY TEXT...: polls until no TEXT is on the screen.
-wait_gone() {
-	local s=$1 end=$(($(now_ms) + DEADLINE_MS)) t any
-	shift
-	while :; do
-		capture "$s"
-		any=0
-		for t in "$@"; do grep -qF -- "$t" "$dir/screen.$s" && { any=1; break; }; done
-		[ "$any" = 0 ] && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-# wait_line TTY N REGEX: polls until the screen's line N matches.
-wait_line() {
-	local s=$1 end=$(($(now_ms) + DEADLINE_MS))
-	while :; do
-		capture "$s"
-		line "$s" "$2" | grep -qE -- "$3" && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-# wait_re TTY REGEX: polls until a line of the screen matches.
-wait_re() {
-	local s=$1 end=$(($(now_ms) + DEADLINE_MS))
-	while :; do
-		capture "$s"
-		grep -qE -- "$2" "$dir/screen.$s" && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-# wait_cmd COMMAND...: polls until the command succeeds.
-wait_cmd() {
-	local end=$(($(now_ms) + DEADLINE_MS))
-	until "$@"; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-alive() {
-	[ ! -e "$dir/status.$1" ] && [ "$(tm list-panes -t "$1" -F '#{pane_dead}' 2>/dev/null)" = 0 ]
-}
-exit_status() { cat "$dir/status.$1" 2>/dev/null; }
+# shows_line TTY N REGEX: the screen's line N matches (captured anew).
+shows_line() { capture "$1"; line "$1" "$2" | grep -qE -- "$3"; }
+# wait_line TTY N REGEX: polls until it does.
+wait_line() { wait_cmd shows_line "$@"; }
 dead() { [ -s "$dir/status.$1" ]; }
 wait_dead() { wait_cmd dead "$1"; }
 # The terminal is back to its normal state: not on the alternate screen,
@@ -165,22 +80,15 @@ wait_dead() { wait_cmd dead "$1"; }
 restored() {
 	[ "$(tm display-message -p -t "$1" '#{alternate_on}#{cursor_flag}')" = 01 ]
 }
-keys() { local s=$1; shift; tm send-keys -t "$s" "$@"; }
 # quit TTY: F10 quits from every pane and form.
 quit() { alive "$1" && keys "$1" F10; wait_dead "$1"; }
 
 # The masked password field: one bullet per character typed.
 bullets() { grep -o "•" "$dir/screen.$1" 2>/dev/null | wc -l; }
-# wait_bullets TTY OP N: polls until the number of bullets is OP N.
-wait_bullets() {
-	local end=$(($(now_ms) + DEADLINE_MS))
-	while :; do
-		capture "$1"
-		[ "$(bullets "$1")" "$2" "$3" ] && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
+# bullets_are TTY OP N: the number of bullets is OP N (captured anew).
+bullets_are() { capture "$1"; [ "$(bullets "$1")" "$2" "$3" ]; }
+# wait_bullets TTY OP N: polls until it is.
+wait_bullets() { wait_cmd bullets_are "$@"; }
 # type_secret TTY TEXT: types into a password field and waits until all
 # of it has arrived (the screen shows its bullets).
 type_secret() {
@@ -235,12 +143,6 @@ ensure_admin() {
 ADMIN=admin1 ADMIN_PW=admin-password-1 ADMIN_NAME="สมชาย ใจดี"
 OFFICER=staff1 PW=counter-password-1 OFFICER_NAME="มาลัย ใจงาม"
 LOCKME=staff5 LOCKME_PW=staff5-password-1
-# A citizen ID with a correct check digit from 12 digits.
-cid_of() {
-	local b=$1 s=0 i
-	for i in $(seq 0 11); do s=$((s + ${b:$i:1} * (13 - i))); done
-	echo "$b$(((11 - s % 11) % 10))"
-}
 OFFICER_CID=$(cid_of 310050012345)
 BAD_CID=${OFFICER_CID:0:12}$(((${OFFICER_CID:12:1} + 1) % 10))
 users() { "$TABIEN" admin users 2>&1; }
@@ -263,29 +165,9 @@ ensure_active() {
 
 # --- pcscd and the card --------------------------------------------------------------
 
-readers() { "$TABIEN" card readers 2>/dev/null; }
-start_pcscd() {
-	"$B/sim/tabien-pcscd" --dir "$dir" --port "$port" >"$dir/pcscd.log" 2>&1 &
-	pcscd_pid=$!
-	wait_cmd eval '[ -S "$sock" ] && readers | grep -q "Virtual PCD"'
-}
-# insert FIXTURE: the card goes into the first reader; its commands are
-# logged to vcard.log.N (N counts the insertions).
-inserts=0
-insert() {
-	inserts=$((inserts + 1))
-	"$B/sim/tabien-vcard" --fixture "$S/sim/fixtures/$1.card" --port "$port" --delay-ms 5 --log \
-		>"$dir/vcard.log.$inserts" 2>&1 &
-	card_pid=$!
-}
-pull() {
-	[ -n "$card_pid" ] && kill "$card_pid" 2>/dev/null
-	wait "$card_pid" 2>/dev/null
-	card_pid=
-	wait_reader "$TABIEN" empty
-}
-value() { sed -n "s/^$2: *//p" "$S/sim/fixtures/$1.card"; }
-fmt() { echo "${1:0:1}-${1:1:4}-${1:5:5}-${1:10:2}-${1:12:1}"; }
+# Each card inserted logs its commands to vcard.log.N (N counts the
+# insertions); `pull --wait` waits until pcscd has seen the reader empty.
+VCARD_LOGS=1
 MALEE_CID=$(value malee cid)
 SOMCHAI_CID=$(value somchai cid)
 IFS='#' read -r _ somchai_first _ somchai_last <<<"$(value somchai name_th)"
@@ -293,7 +175,7 @@ IFS='#' read -r _ somchai_first _ somchai_last <<<"$(value somchai name_th)"
 echo "1..38"
 
 # === 1. a terminal nobody set up =========================================================
-SCREEN=nodb
+SESSION=nodb
 start nodb counter-1
 # The message is plain text, wrapped by the terminal: the capture joins
 # wrapped lines and includes the history.
@@ -327,7 +209,7 @@ set_up >"$dir/setup.log" 2>&1 ||
 start_pcscd || { echo "Bail out! pcscd did not start"; sed 's/^/# /' "$dir/pcscd.log"; exit 1; }
 
 # === 2. the login screen ====================================================================
-SCREEN=t1
+SESSION=t1
 start t1 counter-1
 check "after admin init: the login screen shows the agency, the branch and 'Log in'" \
 	eval 'wait_text t1 "กรมทดสอบ — สาขา 1 (BR-01)" "Log in" "User name" "Password" &&
@@ -387,7 +269,7 @@ insert malee
 check "register: the officer's card in the reader fills the empty citizen ID" \
 	eval 'wait_text t1 "$MALEE_CID" "Citizen ID taken from your card." && alive t1'
 back_to_sign_in t1
-pull
+pull --wait
 # With an ID typed, a card read meanwhile changes nothing: once the card
 # has answered every command of the read, one more digit is typed, and the
 # field shows what was typed.
@@ -403,10 +285,10 @@ check "register: a typed citizen ID is never overwritten by the card" \
 	eval 'wait_text t1 "31005" && capture t1 && ! grep -qF -e "$MALEE_CID" -e "taken from your card" "$dir/screen.t1" &&
 		alive t1'
 back_to_sign_in t1
-pull
+pull --wait
 
 # === 6. the admin approves ============================================================================
-SCREEN=adm
+SESSION=adm
 start adm counter-2
 login adm "$ADMIN" "$ADMIN_PW"
 wait_text adm "$ADMIN*"
@@ -424,7 +306,7 @@ check "admin: a asks about the user by name, Enter approves: 'active' on screen 
 ensure_active "$OFFICER"
 
 # === 7. the officer logs in ==============================================================================
-SCREEN=t1
+SESSION=t1
 ensure_started t1 counter-1
 fresh_sign_in t1
 login t1 "$OFFICER" "$PW"
@@ -462,7 +344,7 @@ SHOW="$dir/audit.csv" check "card read: 'tabien audit export' has a card.read ro
 # === 9. the idle lock ======================================================================================
 # A terminal of its own with a 2 s lock; the card is still in the reader,
 # so it is read at login.
-SCREEN=idle
+SESSION=idle
 start idle counter-3 2
 login idle "$OFFICER" "$PW"
 wait_text idle "$(fmt "$SOMCHAI_CID")"
@@ -527,7 +409,7 @@ SHOW="$dir/audit.csv" check "another user at the locked screen: the officer's lo
 quit idle
 
 # === 11. suspension ===========================================================================================
-SCREEN=adm
+SESSION=adm
 ensure_admin
 # select_user TTY USER: moves the Users pane's marker (›) to USER's row;
 # the rows start on the screen's 4th line.
@@ -549,7 +431,7 @@ check "suspend: u asks, Enter suspends: 'suspended' on screen and in 'tabien adm
 		[ "$(user_status "$OFFICER")" = suspended ] && alive adm'
 [ "$(user_status "$OFFICER")" = suspended ] || { note "$OFFICER suspended from the command line"; as_admin suspend "$OFFICER"; }
 # In Thai: a terminal whose configuration file says language = th.
-SCREEN=th
+SESSION=th
 start th counter-5 "" "$dir/config-th/tabien.conf"
 login th "$OFFICER" "$PW"
 check "suspended: the officer's login is refused, in Thai: 'ท่านไม่ได้รับสิทธิ์เข้าใช้งานระบบ'" \
@@ -557,7 +439,7 @@ check "suspended: the officer's login is refused, in Thai: 'ท่านไม�
 		! grep -qF "F2 บัตร" "$dir/screen.th" && alive th'
 quit th
 # In English, on the terminal where the officer was logged in.
-SCREEN=t1
+SESSION=t1
 ensure_started t1 counter-1
 keys t1 F12
 login t1 "$OFFICER" "$PW"
@@ -595,7 +477,7 @@ check "lock-out: the right password is refused while the lock lasts" \
 quit t1
 
 # === 13. the last admin ===========================================================================================
-SCREEN=adm
+SESSION=adm
 ensure_admin
 wait_text adm "Accounts — waiting for approval first"
 select_user adm "$ADMIN"
@@ -608,8 +490,8 @@ check "last admin: suspending oneself is refused with the last-admin error, the 
 
 # === 14. a hang-up, then the login resumed ===========================================================================
 # The reader is empty, so that no card read follows the login.
-pull
-SCREEN=hup
+pull --wait
+SESSION=hup
 start hup counter-4
 login hup "$OFFICER" "$PW"
 wait_text hup "F2 Card"
@@ -631,7 +513,7 @@ hung_up() {
 check "SIGHUP: the program ends, the terminal is restored, the login left open on Diagnostics" \
 	eval 'hung_up || { note "exit status: $(exit_status hup)"; false; }'
 note "exit status after SIGHUP: $(exit_status hup)"
-SCREEN=hup2
+SESSION=hup2
 start hup2 counter-4
 login hup2 "$OFFICER" "$PW"
 check "SIGHUP: logging in again on the same terminal shows the Diagnostics pane" \
@@ -650,7 +532,7 @@ reads() { sqlite3 -cmd '.timeout 5000' "$TABIEN_DB" "SELECT count(*) FROM audit 
 before=$(reads "$OFFICER") before_admin=$(reads "$ADMIN")
 insert somchai
 wait_cmd eval '[ "$(reads "$OFFICER")" -gt "$before" ] && [ "$(reads "$ADMIN")" -gt "$before_admin" ]'
-SCREEN=adm
+SESSION=adm
 keys adm F4
 newest_first() {
 	local newest
@@ -683,7 +565,7 @@ check "audit pane: E writes a CSV under \$XDG_STATE_HOME/tabien, mode 600" \
 	eval 'exported && alive adm'
 
 # === 16. the officer's own settings ===========================================================================================
-SCREEN=hup2
+SESSION=hup2
 alive hup2 || { note "officer's terminal restarted"; start hup2 counter-4; login hup2 "$OFFICER" "$PW"; }
 keys hup2 F11
 wait_text hup2 "Your settings" "Language (th, en, or empty)"
@@ -695,7 +577,7 @@ check "settings: Language th, Enter on the last field: 'บันทึกกา
 keys hup2 F12
 login hup2 "$OFFICER" "$PW"
 wait_text hup2 "F2 บัตร"
-SCREEN=th2
+SESSION=th2
 start th2 counter-6
 login th2 "$OFFICER" "$PW"
 check "settings: after logging out and in again, and in a new program, the screen is Thai after login" \
@@ -716,8 +598,8 @@ NEW=staff7 NEW_PW=staff7-password-1
 printf '%s\n' "$NEW" "ทดสอบ เจ็ด" "$(cid_of 310050077777)" "เจ้าหน้าที่" "$NEW_PW" "$NEW_PW" |
 	"$TABIEN" admin register --batch >>"$dir/cli.log" 2>&1
 as_admin approve "$NEW"
-pull
-SCREEN=sus
+pull --wait
+SESSION=sus
 start sus counter-7
 login sus "$NEW" "$NEW_PW"
 wait_text sus "F2 Card" "Insert the citizen"
@@ -727,12 +609,12 @@ check "suspended while logged in: the next card read logs the officer out; the c
 	eval 'wait_text sus "You are not authorised" "User name" && ! grep -qF "$MALEE_CID" "$dir/screen.sus" &&
 		! grep -qF "${MALEE_CID:0:1}-${MALEE_CID:1:4}" "$dir/screen.sus" &&
 		! audit_csv | grep -qE ",$NEW,card\.read,,$MALEE_CID," && alive sus'
-pull
+pull --wait
 as_admin reinstate "$NEW"
 quit sus
 
 # === 19. a hang-up while the screen is locked ========================================================
-SCREEN=hl
+SESSION=hl
 start hl counter-8 2
 login hl "$NEW" "$NEW_PW"
 wait_text hl "F2 Card"
@@ -758,6 +640,6 @@ all_ended() {
 		dead "$s" || { note "$s: the program is still running"; return 1; }
 	done
 }
-SCREEN= SHOW="$dir/terminals" check "every program ended, with no sanitizer report in any terminal" \
+SESSION= SHOW="$dir/terminals" check "every program ended, with no sanitizer report in any terminal" \
 	eval 'all_ended && ! grep -qE "Sanitizer|runtime error" "$dir/terminals"'
 [ "$failed" = 0 ]

@@ -20,10 +20,8 @@ unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME http_proxy https_pro
 	HTTPS_PROXY ALL_PROXY
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 is not installed"; exit 0; }
-TABIEN="$B/tabien"
-SIM="$B/sim/tabien-gateway"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-companies.XXXXXX")
-n=0 failed=0 sim_pid= DEADLINE_MS=10000
+. "$S/tests/lib/tui.sh"
 
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db" TABIEN_TERMINAL=counter-cli
 export HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state"
@@ -31,53 +29,13 @@ export HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state
 export PCSCLITE_CSOCK_NAME="$dir/no-pcscd.comm"
 mkdir -p "$HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 
-printf 'set -g remain-on-exit on\nset -g history-limit 50\n' >"$dir/tmux.conf"
-tm() { tmux -S "$dir/tmux.sock" -f "$dir/tmux.conf" "$@"; }
-
-cleanup() {
-	tm kill-server 2>/dev/null
-	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null
-	wait 2>/dev/null
-	if [ -n "${KEEP:-}" ]; then echo "# kept $dir"; else rm -rf "$dir"; fi
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f"; done
-}
-check() {
-	local name=$1; shift
-	if "$@"; then ok "$name"; else
-		[ -n "${SCREEN:-}" ] && capture "$SCREEN"
-		not_ok "$name" ${SCREEN:+"$dir/screen.$SCREEN"} "$dir/stats"
-	fi
-}
-note() { echo "# $*"; }
-
-# --- the gateway simulator -------------------------------------------------------------
-
-# sim_start [SWITCHES...]: the simulator on $port when set (so a program
-# already running keeps its address), else on a port it picks.
-sim_start() {
-	sim_stop
-	rm -f "$dir/port" "$dir/stats"
-	"$SIM" ${port:+--port "$port"} --port-file "$dir/port" --stats-file "$dir/stats" "$@" \
-		>>"$dir/sim.out" 2>&1 &
-	sim_pid=$!
-	wait_cmd eval '[ -s "$dir/port" ] && [ -s "$dir/stats" ]' || return 1
-	port=$(cat "$dir/port")
-}
-sim_stop() {
-	if [ -n "$sim_pid" ]; then
-		kill "$sim_pid" 2>/dev/null
-		wait "$sim_pid" 2>/dev/null
-		sim_pid=
-	fi
-}
-stat_of() { sed -n "s/^$1 //p" "$dir/stats"; }
+tui_init 50
+trap tui_cleanup EXIT
+# A failing case shows the simulator's counters too.
+SHOW="$dir/stats"
+# A restarted simulator keeps its port, so a program already running keeps
+# its address; an empty sim_port makes it pick another.
+SIM_SAME_PORT=1
 
 # --- the program in tmux ----------------------------------------------------------------
 
@@ -103,48 +61,6 @@ start() {
 	rm -f "$dir/status.$1"
 	tm new-session -d -s "$1" -x 80 -y 24 "$dir/run-tabien" "$1" "$2"
 }
-capture() { tm capture-pane -p -t "$1" >"$dir/screen.$1" 2>&1; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-wait_cmd() {
-	local end=$(($(now_ms) + DEADLINE_MS))
-	until "$@"; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-# wait_text TTY TEXT...: polls until every TEXT is on the screen.
-wait_text() {
-	local s=$1 end=$(($(now_ms) + DEADLINE_MS)) t all
-	shift
-	while :; do
-		capture "$s"
-		all=1
-		for t in "$@"; do grep -qF -- "$t" "$dir/screen.$s" || { all=0; break; }; done
-		[ "$all" = 1 ] && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-# wait_re TTY REGEX: polls until a line of the screen matches.
-wait_re() {
-	local s=$1 end=$(($(now_ms) + DEADLINE_MS))
-	while :; do
-		capture "$s"
-		grep -qE -- "$2" "$dir/screen.$s" && return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-wait_gone() {
-	local s=$1 end=$(($(now_ms) + DEADLINE_MS))
-	while :; do
-		capture "$s"
-		grep -qF -- "$2" "$dir/screen.$s" || return 0
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
-keys() { local s=$1; shift; tm send-keys -t "$s" "$@"; }
 # type_id TTY ID: types the ID and waits for it in the field.
 type_id() { keys "$1" -l "$2" && wait_text "$1" "$2"; }
 login() {
@@ -164,7 +80,7 @@ col_of() {
 # The cursor line's number in the footer ("20/42").
 cursor_at() { grep -oE '[0-9]+/[0-9]+( ↓)?$' "$dir/screen.$1" | tail -1 | cut -d/ -f1; }
 # wait_stat NAME N: the simulator has counted N requests of a kind.
-wait_stat() { wait_cmd eval "[ \"\$(stat_of $1)\" = $2 ]"; }
+wait_stat() { wait_cmd eval "[ \"\$(sim_count $1)\" = $2 ]"; }
 
 # --- set-up --------------------------------------------------------------------------------
 
@@ -178,7 +94,7 @@ printf '%s\n' "กรมทดสอบ" BR-01 "สาขา 1" "$OFFICER" "ส�
 sim_start || { echo "Bail out! the gateway simulator did not start"; sed 's/^/# /' "$dir/sim.out"; exit 1; }
 # The GDX source, with the shareholder and financial-statement endpoints.
 {
-	echo "gdx.url = http://127.0.0.1:$port"
+	echo "gdx.url = http://127.0.0.1:$sim_port"
 	echo "gdx.consumer_key = sim-key"
 	echo "gdx.consumer_secret = sim-secret"
 	echo "dbd.shareholders_path = /ws/dbd/juristic/v1/shareholder"
@@ -189,7 +105,7 @@ chmod 600 "$dir/gdx.conf"
 
 
 # === the certificate ========================================================================
-SCREEN=t1
+SESSION=t1
 start t1 "$dir/gdx.conf"
 login t1 "$OFFICER" "$PW"
 keys t1 b
@@ -216,7 +132,7 @@ wrapped_and_aligned() {
 }
 check "Thai text wrapped at a space and aligned in the value column, within 80 columns" \
 	wrapped_and_aligned
-once() { [ "$(stat_of dbd_gdx)" = 1 ] && [ "$(stat_of dbd_parts)" = 2 ]; }
+once() { [ "$(sim_count dbd_gdx)" = 1 ] && [ "$(sim_count dbd_parts)" = 2 ]; }
 check "the lookup went to DBD once, with its two parts" once
 
 keys t1 PgDn
@@ -276,7 +192,7 @@ check "Esc: back to the certificate, on the same line" wait_re t1 "^› +Directo
 # === a saved copy, and a refresh ==============================================================
 type_id t1 "$SIAM"
 keys t1 Enter
-cache_hit() { wait_text t1 "a saved copy, nothing sent to DBD" && [ "$(stat_of dbd_gdx)" = 1 ]; }
+cache_hit() { wait_text t1 "a saved copy, nothing sent to DBD" && [ "$(sim_count dbd_gdx)" = 1 ]; }
 check "the same company again: a saved copy, nothing sent" cache_hit
 keys t1 R
 check "R asks DBD again though the copy is fresh" wait_stat dbd_gdx 2
@@ -284,13 +200,13 @@ refreshed() { wait_gone t1 "a saved copy, nothing sent" && grep -qF "just now" "
 check "after the refresh: the copy is DBD's answer of just now" refreshed
 
 # === a wrong check digit =========================================================================
-before=$(stat_of dbd_gdx)
+before=$(sim_count dbd_gdx)
 type_id t1 "$BADSUM"
 check "a wrong check digit shows as it is typed" wait_text t1 "check digit wrong"
 keys t1 Enter
 refused() {
 	wait_text t1 "The juristic ID is not 13 digits with a correct check digit" \
-		"number on the company certificate; nothing was sent" && [ "$(stat_of dbd_gdx)" = "$before" ]
+		"number on the company certificate; nothing was sent" && [ "$(sim_count dbd_gdx)" = "$before" ]
 }
 check "Enter on it: refused with what to do, nothing sent" refused
 keys t1 Escape
@@ -316,14 +232,14 @@ check "Enter on an earlier company shows it again" \
 sim_stop
 port2_conf() {
 	{
-		echo "dbd.open_url = http://127.0.0.1:$port"
+		echo "dbd.open_url = http://127.0.0.1:$sim_port"
 		echo "http.timeout_ms = 8000"
 	} >"$dir/open.conf"
 }
-port=
+sim_port=
 sim_start || { echo "Bail out! the simulator did not start again"; exit 1; }
 port2_conf
-SCREEN=t2
+SESSION=t2
 start t2 "$dir/open.conf"
 login t2 "$OFFICER" "$PW"
 keys t2 b
@@ -357,9 +273,9 @@ audited() {
 		grep 'juristic.query' "$dir/audit.csv" | grep -qF 'CANCELLED' &&
 		! grep -qF "$BADSUM" "$dir/audit.csv"
 }
-SHOW="$dir/audit.csv"
+SHOW="$dir/stats $dir/audit.csv"
 check "every lookup audited with the purpose (cache hits, stale, cancelled), none for the bad ID" audited
-SHOW=
+SHOW="$dir/stats"
 keys t2 F12
 wait_text t2 "Log in"
 login t2 "$OFFICER" "$PW"
