@@ -8,7 +8,7 @@
 TABIEN_PACKAGES="gcc make autoconf automake libtool pkg-config libc6-dev
  libpcsclite-dev libcjson-dev libjpeg62-turbo-dev libcmocka-dev libncurses-dev
  libsqlite3-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 gettext
- pcscd vsmartcard-vpcd tmux"
+ pcscd vsmartcard-vpcd tmux jq"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
