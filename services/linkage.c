@@ -953,17 +953,95 @@ const struct linkage_config *linkage_gdx_config(const struct linkage *lk)
 	return &lk->c;
 }
 
-/* --- several services at once ------------------------------------------------------------ */
+/* --- one request that needs the officer's token ------------------------------------------- */
 
-struct fetch_slot {
-	int service;
-	enum linkage_state state;
+/* Sent when a fresh token is there, else after the one token request every
+ * waiting request shares; sent once more after an expired token, never
+ * after a refusal.  The link queries and the presence check both ride on it. */
+struct gdx_req {
 	struct http_xfer *x;
-	bool sent;                   /* a request went out: audited whatever becomes of it */
+	bool sent;                   /* a request went out */
 	bool retried;
 	bool awaiting_token;
 	unsigned token_gen;          /* the token it went out with */
 	unsigned tok_answers;        /* lk->tok_answers when it began to wait */
+};
+
+/* Starts the request itself (the token is fresh). */
+typedef struct http_xfer *(*gdx_start_fn)(struct linkage *lk, const void *ctx, tb_err *err);
+
+/* Sends, or waits for the token; -1 with err when it cannot. */
+static int req_send(struct linkage *lk, struct gdx_req *r, const char *agent, gdx_start_fn start,
+		    const void *ctx, tb_err *err)
+{
+	if (!token_fresh(lk, agent)) {
+		if (!r->awaiting_token) {
+			r->awaiting_token = true;
+			r->tok_answers = lk->tok_answers;
+		}
+		return token_start(lk, agent, err);
+	}
+	r->awaiting_token = false;
+	r->token_gen = lk->token_gen;
+	r->x = start(lk, ctx, err);
+	if (!r->x)
+		return -1;
+	r->sent = true;
+	return 0;
+}
+
+enum req_state { REQ_WAITING, REQ_ANSWER, REQ_FAILED };
+
+/* After any wake-up (http_perform and token_take done): still WAITING (on
+ * its way, or sent again), an ANSWER (status and body, owned by r->x), or
+ * FAILED with err.  The caller frees r->x when it is done with the body. */
+static enum req_state req_step(struct linkage *lk, struct gdx_req *r, const char *agent,
+			       gdx_start_fn start, const void *ctx, long *status, const char **body,
+			       size_t *len, tb_err *err)
+{
+	if (!r->x) {
+		if (!r->awaiting_token || (!token_fresh(lk, agent) && lk->tok_x))
+			return REQ_WAITING;
+		if (!token_fresh(lk, agent) && lk->tok_answers != r->tok_answers) {
+			*err = lk->tok_err;   /* no token came */
+			return REQ_FAILED;
+		}
+		return req_send(lk, r, agent, start, ctx, err) ? REQ_FAILED : REQ_WAITING;
+	}
+	if (!http_xfer_done(r->x))
+		return REQ_WAITING;
+	lk->st.connects = http_connects(lk->h);
+	if (http_xfer_result(r->x, status, body, len, err))
+		return REQ_FAILED;
+	lk->st.bytes_in += *len;
+	if (linkage_token_expired(*status, *body, *len)) {
+		/* The token this went out with is dead (another request may have
+		 * fetched a newer one meanwhile). */
+		if (lk->token_gen == r->token_gen)
+			linkage_forget_token(lk);
+		if (!r->retried) {
+			/* Once, and only for an expired token: a refusal stays a refusal. */
+			r->retried = true;
+			lk->st.retries++;
+			http_xfer_free(&r->x);
+			return req_send(lk, r, agent, start, ctx, err) ? REQ_FAILED : REQ_WAITING;
+		}
+		if (token_message(*body, *len)) {
+			err_set(err, TB_E_LK_TOKEN, *status, "token refused after renewal");
+			return REQ_FAILED;
+		}
+		/* Any other 401/403 is the gateway refusing us: shown as such. */
+	}
+	return REQ_ANSWER;
+}
+
+/* --- several services at once ------------------------------------------------------------ */
+
+struct fetch_slot {
+	int service;
+	const char *cid;             /* the fetch's */
+	enum linkage_state state;
+	struct gdx_req req;          /* once sent, audited whatever becomes of it */
 	struct linkage_result *r;
 	tb_err err;
 };
@@ -1008,73 +1086,39 @@ static void slot_audit(struct linkage_fetch *f, struct fetch_slot *s)
 
 static void slot_end(struct linkage_fetch *f, struct fetch_slot *s, const tb_err *e)
 {
-	http_xfer_free(&s->x);
-	s->awaiting_token = false;
+	http_xfer_free(&s->req.x);
+	s->req.awaiting_token = false;
 	s->state = e ? LINKAGE_FAILED : LINKAGE_DONE;
 	if (e)
 		s->err = *e;
 	slot_audit(f, s);
 }
 
-/* Sends the slot's query, or waits for a token first. */
-static void slot_send(struct linkage_fetch *f, struct fetch_slot *s)
+static struct http_xfer *slot_start(struct linkage *lk, const void *ctx, tb_err *err)
 {
-	struct linkage *lk = f->lk;
-	tb_err e = { 0 };
+	const struct fetch_slot *s = ctx;
 
-	if (!token_fresh(lk, f->agent)) {
-		if (!s->awaiting_token) {
-			s->awaiting_token = true;
-			s->tok_answers = lk->tok_answers;
-		}
-		if (token_start(lk, f->agent, &e))
-			slot_end(f, s, &e);
-		return;
-	}
-	s->awaiting_token = false;
-	s->token_gen = lk->token_gen;
-	s->x = query_start(lk, s->service, f->cid, &e);
-	if (!s->x)
-		slot_end(f, s, &e);
-	else
-		s->sent = true;
+	return query_start(lk, s->service, s->cid, err);
 }
 
-static void slot_answer(struct linkage_fetch *f, struct fetch_slot *s)
+/* Moves one slot on: sent, answered, parsed. */
+static void slot_step(struct linkage_fetch *f, struct fetch_slot *s)
 {
-	struct linkage *lk = f->lk;
 	const char *body;
 	size_t len;
 	long status;
 	tb_err e = { 0 };
 
-	lk->st.connects = http_connects(lk->h);
-	if (http_xfer_result(s->x, &status, &body, &len, &e)) {
+	switch (req_step(f->lk, &s->req, f->agent, slot_start, s, &status, &body, &len, &e)) {
+	case REQ_WAITING:
+		return;
+	case REQ_FAILED:
 		slot_end(f, s, &e);
 		return;
+	case REQ_ANSWER:
+		break;
 	}
-	lk->st.bytes_in += len;
-	if (linkage_token_expired(status, body, len)) {
-		/* The token this went out with is dead (another query may have
-		 * fetched a newer one meanwhile). */
-		if (lk->token_gen == s->token_gen)
-			linkage_forget_token(lk);
-		if (!s->retried) {
-			/* Once, and only for an expired token: a refusal stays a refusal. */
-			s->retried = true;
-			lk->st.retries++;
-			http_xfer_free(&s->x);
-			slot_send(f, s);
-			return;
-		}
-		if (token_message(body, len)) {
-			err_set(&e, TB_E_LK_TOKEN, status, "token refused after renewal");
-			slot_end(f, s, &e);
-			return;
-		}
-		/* Any other 401/403 is the gateway refusing us: shown as such. */
-	}
-	if (linkage_parse(s->service, status, body, len, &lk->c.map007, &s->r, &e)) {
+	if (linkage_parse(s->service, status, body, len, &f->lk->c.map007, &s->r, &e)) {
 		slot_end(f, s, &e);
 		return;
 	}
@@ -1126,12 +1170,17 @@ struct linkage_fetch *linkage_fetch_start(struct linkage *lk, struct db *d,
 		return NULL;
 	}
 	f->n = n;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		f->s[i].service = wanted[i];
+		f->s[i].cid = f->cid;
+	}
 	/* All at once: libcurl runs them in parallel on the client's
 	 * connections, after one shared token request when there is none. */
-	for (int i = 0; i < n; i++)
-		slot_send(f, &f->s[i]);
+	for (int i = 0; i < n; i++) {
+		tb_err e = { 0 };
+		if (req_send(lk, &f->s[i].req, f->agent, slot_start, &f->s[i], &e))
+			slot_end(f, &f->s[i], &e);
+	}
 	return f;
 }
 
@@ -1159,17 +1208,7 @@ int linkage_fetch_step(struct linkage_fetch *f)
 
 		if (s->state != LINKAGE_WAITING)
 			continue;
-		if (s->x) {
-			if (http_xfer_done(s->x))
-				slot_answer(f, s);
-		} else if (s->awaiting_token) {
-			if (token_fresh(lk, f->agent) || !lk->tok_x) {
-				if (!token_fresh(lk, f->agent) && lk->tok_answers != s->tok_answers)
-					slot_end(f, s, &lk->tok_err);   /* no token came */
-				else
-					slot_send(f, s);
-			}
-		}
+		slot_step(f, s);
 		if (s->state == LINKAGE_WAITING)
 			waiting++;
 	}
@@ -1244,11 +1283,11 @@ void linkage_fetch_free(struct linkage_fetch **fp)
 
 		/* A query already sent was seen by the gateway: it is logged
 		 * as cancelled. */
-		if (s->state == LINKAGE_WAITING && s->sent) {
+		if (s->state == LINKAGE_WAITING && s->req.sent) {
 			tb_err e = { .id = TB_E_NET_CANCELLED };
 			slot_end(f, s, &e);
 		}
-		http_xfer_free(&s->x);
+		http_xfer_free(&s->req.x);
 		linkage_result_free(&s->r);
 	}
 	explicit_bzero(f, sizeof *f);
@@ -1365,11 +1404,7 @@ struct linkage_permission_op {
 	struct linkage *lk;
 	char agent[LK_CID];
 	enum linkage_state state;
-	struct http_xfer *x;
-	bool retried;
-	bool awaiting_token;
-	unsigned token_gen;          /* the token it went out with */
-	unsigned tok_answers;        /* lk->tok_answers when it began to wait */
+	struct gdx_req req;
 	struct linkage_permission res;
 	tb_err err;
 };
@@ -1401,71 +1436,18 @@ out:
 
 static void permission_end(struct linkage_permission_op *op, const tb_err *e)
 {
-	http_xfer_free(&op->x);
-	op->awaiting_token = false;
+	http_xfer_free(&op->req.x);
+	op->req.awaiting_token = false;
 	op->state = e ? LINKAGE_FAILED : LINKAGE_DONE;
 	if (e)
 		op->err = *e;
 }
 
-/* Sends the request, or waits for the officer's token first. */
-static void permission_send(struct linkage_permission_op *op)
+static struct http_xfer *permission_start(struct linkage *lk, const void *ctx, tb_err *err)
 {
-	struct linkage *lk = op->lk;
-	tb_err e = { 0 };
+	const struct linkage_permission_op *op = ctx;
 
-	if (!token_fresh(lk, op->agent)) {
-		if (!op->awaiting_token) {
-			op->awaiting_token = true;
-			op->tok_answers = lk->tok_answers;
-		}
-		if (token_start(lk, op->agent, &e))
-			permission_end(op, &e);
-		return;
-	}
-	op->awaiting_token = false;
-	op->token_gen = lk->token_gen;
-	op->x = permission_get(lk, op->agent, &e);
-	if (!op->x)
-		permission_end(op, &e);
-}
-
-static void permission_answer(struct linkage_permission_op *op)
-{
-	struct linkage *lk = op->lk;
-	const char *body;
-	size_t len;
-	long status;
-	tb_err e = { 0 };
-
-	lk->st.connects = http_connects(lk->h);
-	if (http_xfer_result(op->x, &status, &body, &len, &e)) {
-		permission_end(op, &e);
-		return;
-	}
-	lk->st.bytes_in += len;
-	if (linkage_token_expired(status, body, len)) {
-		if (lk->token_gen == op->token_gen)
-			linkage_forget_token(lk);
-		if (!op->retried) {
-			/* Once, and only for an expired token: a refusal stays a refusal. */
-			op->retried = true;
-			lk->st.retries++;
-			http_xfer_free(&op->x);
-			permission_send(op);
-			return;
-		}
-		if (token_message(body, len)) {
-			err_set(&e, TB_E_LK_TOKEN, status, "token refused after renewal");
-			permission_end(op, &e);
-			return;
-		}
-	}
-	if (linkage_parse_permission(status, body, len, &op->res, &e)) {
-		permission_end(op, &e);
-		return;
-	}
-	permission_end(op, NULL);
+	return permission_get(lk, op->agent, err);
 }
 
 struct linkage_permission_op *linkage_permission_start(struct linkage *lk, const char *agent_cid,
@@ -1484,7 +1466,10 @@ struct linkage_permission_op *linkage_permission_start(struct linkage *lk, const
 	}
 	op->lk = lk;
 	str_copy(op->agent, sizeof op->agent, agent_cid);
-	permission_send(op);
+	if (req_send(lk, &op->req, op->agent, permission_start, op, err)) {
+		free(op);
+		return NULL;
+	}
 	return op;
 }
 
@@ -1500,14 +1485,25 @@ int linkage_permission_step(struct linkage_permission_op *op)
 		return 0;
 	}
 	token_take(lk);
-	if (op->x) {
-		if (http_xfer_done(op->x))
-			permission_answer(op);
-	} else if (op->awaiting_token && (token_fresh(lk, op->agent) || !lk->tok_x)) {
-		if (!token_fresh(lk, op->agent) && lk->tok_answers != op->tok_answers)
-			permission_end(op, &lk->tok_err);   /* no token came */
-		else
-			permission_send(op);
+	{
+		const char *body;
+		size_t len;
+		long status;
+
+		switch (req_step(lk, &op->req, op->agent, permission_start, op, &status, &body, &len,
+				 &e)) {
+		case REQ_WAITING:
+			break;
+		case REQ_FAILED:
+			permission_end(op, &e);
+			break;
+		case REQ_ANSWER:
+			if (linkage_parse_permission(status, body, len, &op->res, &e))
+				permission_end(op, &e);
+			else
+				permission_end(op, NULL);
+			break;
+		}
 	}
 	return op->state == LINKAGE_WAITING;
 }
@@ -1533,7 +1529,7 @@ void linkage_permission_free(struct linkage_permission_op **opp)
 
 	if (!op)
 		return;
-	http_xfer_free(&op->x);
+	http_xfer_free(&op->req.x);
 	explicit_bzero(op, sizeof *op);
 	free(op);
 	*opp = NULL;

@@ -327,7 +327,8 @@ int linkage_parse_permission(long status, const char *body, size_t len,
 struct linkage_permission_op;
 
 /* NULL with err for an officer ID that is not 13 digits with a correct
- * check digit (nothing sent). */
+ * check digit (nothing sent), or when the request cannot be made (the
+ * gateway's settings). */
 struct linkage_permission_op *linkage_permission_start(struct linkage *lk, const char *agent_cid,
 							tb_err *err);
 /* 1 while it runs, 0 once it has ended. */
