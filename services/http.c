@@ -586,3 +586,28 @@ int http_escape(const char *s, char *out, size_t size)
 	out[o] = '\0';
 	return 0;
 }
+
+int http_settings_from(struct config *c, struct http_settings *s, tb_err *err)
+{
+	long timeout = HTTP_TIMEOUT_MS, connect = HTTP_CONNECT_TIMEOUT_MS, max = HTTP_MAX_BODY;
+
+	memset(s, 0, sizeof *s);
+	if (config_text(c, "http.ca_file", s->ca_file, sizeof s->ca_file, err) ||
+	    config_text(c, "http.pin", s->pin, sizeof s->pin, err) ||
+	    config_text(c, "http.proxy", s->proxy, sizeof s->proxy, err) ||
+	    config_long(c, "http.timeout_ms", 100, 600000, &timeout, err) ||
+	    config_long(c, "http.connect_timeout_ms", 100, 600000, &connect, err) ||
+	    config_long(c, "http.max_body", 1024, 64L * 1024 * 1024, &max, err))
+		return -1;
+	s->timeout_ms = timeout;
+	s->connect_timeout_ms = connect;
+	s->max_body = (size_t)max;
+	return 0;
+}
+
+struct http_opts http_settings_opts(const struct http_settings *s)
+{
+	return (struct http_opts){ .connect_timeout_ms = s->connect_timeout_ms,
+		.timeout_ms = s->timeout_ms, .max_body = s->max_body, .ca_file = s->ca_file,
+		.pin = s->pin, .proxy = s->proxy };
+}

@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <stddef.h>
 
+#include "services/configfile.h"
 #include "services/errors.h"
 
 #define HTTP_CONNECT_TIMEOUT_MS 5000
@@ -28,6 +29,24 @@ struct http_opts {
 	const char *pin;           /* "sha256//base64" (CURLOPT_PINNEDPUBLICKEY) or NULL */
 	const char *proxy;         /* NULL or "": no proxy, whatever the environment says */
 };
+
+/* The http.* settings, read the same way for every gateway client:
+ *   http.ca_file (system store), http.pin (none), http.proxy (none),
+ *   http.timeout_ms 20000, http.connect_timeout_ms 5000, http.max_body 1 MiB. */
+struct http_settings {
+	char ca_file[256];
+	char pin[256];             /* the gateway's public key, sha256//base64 */
+	char proxy[256];
+	long timeout_ms;
+	long connect_timeout_ms;
+	size_t max_body;
+};
+
+/* Defaults, then the keys above from c; -1 and TB_E_CONFIG naming the key
+ * for a value out of range. */
+int http_settings_from(struct config *c, struct http_settings *s, tb_err *err);
+/* The client options for s (they point into s). */
+struct http_opts http_settings_opts(const struct http_settings *s);
 
 struct http;
 struct http_xfer;

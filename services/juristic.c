@@ -96,7 +96,6 @@ static int path_ok(const char *p)
 int juristic_config_from(struct juristic_config *jc, struct config *c, int gdx_set_up,
 			 tb_err *err)
 {
-	long timeout = HTTP_TIMEOUT_MS, connect = HTTP_CONNECT_TIMEOUT_MS, max = HTTP_MAX_BODY;
 	long ttl = 86400, keep = 30;
 	const char *src;
 
@@ -114,12 +113,7 @@ int juristic_config_from(struct juristic_config *jc, struct config *c, int gdx_s
 			err) ||
 	    config_long(c, "dbd.cache_ttl_s", 0, 366L * 86400, &ttl, err) ||
 	    config_long(c, "dbd.cache_keep_days", 0, 3660, &keep, err) ||
-	    config_text(c, "http.ca_file", jc->ca_file, sizeof jc->ca_file, err) ||
-	    config_text(c, "http.pin", jc->pin, sizeof jc->pin, err) ||
-	    config_text(c, "http.proxy", jc->proxy, sizeof jc->proxy, err) ||
-	    config_long(c, "http.timeout_ms", 100, 600000, &timeout, err) ||
-	    config_long(c, "http.connect_timeout_ms", 100, 600000, &connect, err) ||
-	    config_long(c, "http.max_body", 1024, 64L * 1024 * 1024, &max, err))
+	    http_settings_from(c, &jc->http, err))
 		return -1;
 #define JR_MAP_CONF(f, key, def) \
 	if (config_text(c, "dbd.field." key, jc->map.f, sizeof jc->map.f, err)) \
@@ -138,9 +132,6 @@ int juristic_config_from(struct juristic_config *jc, struct config *c, int gdx_s
 		return err_set(err, TB_E_CONFIG, 0, "dbd.financials_path");
 	jc->cache_ttl_s = ttl;
 	jc->cache_keep_days = keep;
-	jc->timeout_ms = timeout;
-	jc->connect_timeout_ms = connect;
-	jc->max_body = (size_t)max;
 	src = config_get(c, "dbd.source");
 	if (!src)
 		jc->source = gdx_set_up ? JURISTIC_GDX : JURISTIC_OPEN;
@@ -1043,9 +1034,7 @@ struct juristic {
 struct juristic *juristic_new(const struct juristic_config *c, struct linkage *gdx, tb_err *err)
 {
 	struct juristic *j;
-	struct http_opts o = { .connect_timeout_ms = c->connect_timeout_ms,
-		.timeout_ms = c->timeout_ms, .max_body = c->max_body, .ca_file = c->ca_file,
-		.pin = c->pin, .proxy = c->proxy };
+	struct http_opts o = http_settings_opts(&c->http);
 
 	if (c->source == JURISTIC_GDX && !gdx) {
 		err_set(err, TB_E_GDX_NOT_SET_UP, 0, "gdx.url");
@@ -1060,10 +1049,7 @@ struct juristic *juristic_new(const struct juristic_config *c, struct linkage *g
 	j->gdx = c->source == JURISTIC_GDX ? gdx : NULL;
 	if (c->source == JURISTIC_GDX) {
 		/* The gateway's own TLS settings, as the Linkage client has them. */
-		const struct linkage_config *lc = linkage_gdx_config(gdx);
-		o = (struct http_opts){ .connect_timeout_ms = lc->connect_timeout_ms,
-			.timeout_ms = lc->timeout_ms, .max_body = lc->max_body, .ca_file = lc->ca_file,
-			.pin = lc->pin, .proxy = lc->proxy };
+		o = http_settings_opts(&linkage_gdx_config(gdx)->http);
 	}
 	j->h = http_new(&o, err);
 	if (!j->h)

@@ -125,9 +125,7 @@ struct juristic_config {
 	char financials_path[128];
 	long cache_ttl_s;
 	long cache_keep_days;         /* 0: copies are never deleted */
-	char ca_file[256], pin[256], proxy[256];   /* for the open source */
-	long timeout_ms, connect_timeout_ms;
-	size_t max_body;
+	struct http_settings http;    /* for the open source (gdx: the Linkage client's) */
 	struct juristic_fieldmap map;
 };
 

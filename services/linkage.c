@@ -95,7 +95,6 @@ static int secret_file_ok(const char *path, tb_err *err)
 
 int linkage_config_from(struct linkage_config *lc, struct config *c, tb_err *err)
 {
-	long timeout = HTTP_TIMEOUT_MS, connect = HTTP_CONNECT_TIMEOUT_MS, max = HTTP_MAX_BODY;
 	long age = 1500;
 
 	memset(lc, 0, sizeof *lc);
@@ -107,12 +106,7 @@ int linkage_config_from(struct linkage_config *lc, struct config *c, tb_err *err
 	    config_text(c, "gdx.consumer_secret", lc->consumer_secret, sizeof lc->consumer_secret, err) ||
 	    config_text(c, "linkage.office_id", lc->office_id, sizeof lc->office_id, err) ||
 	    config_text(c, "linkage.version", lc->version, sizeof lc->version, err) ||
-	    config_text(c, "http.ca_file", lc->ca_file, sizeof lc->ca_file, err) ||
-	    config_text(c, "http.pin", lc->pin, sizeof lc->pin, err) ||
-	    config_text(c, "http.proxy", lc->proxy, sizeof lc->proxy, err) ||
-	    config_long(c, "http.timeout_ms", 100, 600000, &timeout, err) ||
-	    config_long(c, "http.connect_timeout_ms", 100, 600000, &connect, err) ||
-	    config_long(c, "http.max_body", 1024, 64L * 1024 * 1024, &max, err) ||
+	    http_settings_from(c, &lc->http, err) ||
 	    config_long(c, "linkage.token_max_age_s", 0, 3300, &age, err))
 		goto fail;
 #define LK_MAP_CONF(f, key, def) \
@@ -120,9 +114,6 @@ int linkage_config_from(struct linkage_config *lc, struct config *c, tb_err *err
 		goto fail;
 	LINKAGE_007_FIELDS(LK_MAP_CONF)
 #undef LK_MAP_CONF
-	lc->timeout_ms = timeout;
-	lc->connect_timeout_ms = connect;
-	lc->max_body = (size_t)max;
 	lc->token_max_age_s = (int)age;
 	if (lc->consumer_secret[0] && secret_file_ok(c->path, err))
 		goto fail;
@@ -738,10 +729,10 @@ struct linkage *linkage_new(const struct linkage_config *c, tb_err *err)
 		return NULL;
 	}
 	lk->c = *c;
-	lk->h = http_new(&(struct http_opts){
-		.connect_timeout_ms = c->connect_timeout_ms, .timeout_ms = c->timeout_ms,
-		.max_body = c->max_body, .ca_file = c->ca_file, .pin = c->pin, .proxy = c->proxy },
-		err);
+	{
+		struct http_opts o = http_settings_opts(&lk->c.http);
+		lk->h = http_new(&o, err);
+	}
 	if (!lk->h)
 		linkage_free(&lk);
 	return lk;

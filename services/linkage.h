@@ -28,6 +28,7 @@
 
 #include "services/configfile.h"
 #include "services/errors.h"
+#include "services/http.h"
 #include "storage/db.h"
 
 /* The services, numbered as in "00023/001". */
@@ -73,12 +74,7 @@ struct linkage_config {
 	char consumer_secret[256];
 	char office_id[16];
 	char version[8];
-	char ca_file[256];
-	char pin[256];
-	char proxy[256];
-	long timeout_ms;
-	long connect_timeout_ms;
-	size_t max_body;
+	struct http_settings http;
 	int token_max_age_s;
 	struct linkage_fieldmap map007;
 };

@@ -63,7 +63,6 @@ static int file_private(const char *path, tb_err *err)
 
 int lk2_config_from(struct lk2_config *lc, struct config *c, tb_err *err)
 {
-	long timeout = HTTP_TIMEOUT_MS, connect = HTTP_CONNECT_TIMEOUT_MS, max = HTTP_MAX_BODY;
 	long login_type = 1, renew = 600, signer_ms = 15000;
 
 	memset(lc, 0, sizeof *lc);
@@ -76,12 +75,7 @@ int lk2_config_from(struct lk2_config *lc, struct config *c, tb_err *err)
 	    config_text(c, "lk2.signer", lc->signer, sizeof lc->signer, err) ||
 	    config_long(c, "lk2.signer_timeout_ms", 100, 600000, &signer_ms, err) ||
 	    config_text(c, "lk2.chip_field", lc->chip_field, sizeof lc->chip_field, err) ||
-	    config_text(c, "http.ca_file", lc->ca_file, sizeof lc->ca_file, err) ||
-	    config_text(c, "http.pin", lc->pin, sizeof lc->pin, err) ||
-	    config_text(c, "http.proxy", lc->proxy, sizeof lc->proxy, err) ||
-	    config_long(c, "http.timeout_ms", 100, 600000, &timeout, err) ||
-	    config_long(c, "http.connect_timeout_ms", 100, 600000, &connect, err) ||
-	    config_long(c, "http.max_body", 1024, 64L * 1024 * 1024, &max, err))
+	    http_settings_from(c, &lc->http, err))
 		goto fail;
 	for (int i = 0; i < LK2_N_SERVICES; i++) {
 		long id = default_map[i].id;
@@ -105,9 +99,6 @@ int lk2_config_from(struct lk2_config *lc, struct config *c, tb_err *err)
 		err_set(err, TB_E_CONFIG, 0, "lk2.chip_field");
 		goto fail;
 	}
-	lc->timeout_ms = timeout;
-	lc->connect_timeout_ms = connect;
-	lc->max_body = (size_t)max;
 	if (lc->signer[0] && file_private(c->path, err))
 		goto fail;
 	if (!lc->url[0]) {
@@ -572,10 +563,10 @@ struct lk2 *lk2_new(const struct lk2_config *c, tb_err *err)
 	}
 	l->c = *c;
 	str_copy(l->job, sizeof l->job, c->job_id);
-	l->h = http_new(&(struct http_opts){
-		.connect_timeout_ms = c->connect_timeout_ms, .timeout_ms = c->timeout_ms,
-		.max_body = c->max_body, .ca_file = c->ca_file, .pin = c->pin, .proxy = c->proxy },
-		err);
+	{
+		struct http_opts o = http_settings_opts(&l->c.http);
+		l->h = http_new(&o, err);
+	}
 	if (!l->h)
 		lk2_free(&l);
 	return l;

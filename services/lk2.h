@@ -58,12 +58,7 @@ struct lk2_config {
 	long signer_timeout_ms;
 	char chip_field[16];           /* the officer's card field sent as chipNo */
 	struct { int service, id; } map[LK2_N_SERVICES];
-	char ca_file[256];
-	char pin[256];                 /* http.pin: the proxy's key, not the officer's PIN */
-	char proxy[256];
-	long timeout_ms;
-	long connect_timeout_ms;
-	size_t max_body;
+	struct http_settings http;     /* http.pin there: the proxy's key, not the officer's PIN */
 	struct linkage_fieldmap map007;
 };
 

@@ -352,7 +352,7 @@ static void config_rules(void **state)
 	assert_int_equal(lk2_service_id(&lc, LINKAGE_FIRST_NAMES), 42);
 	assert_string_equal(lc.office_id, "10024");
 	assert_int_equal(lc.renew_age_s, 60);
-	assert_int_equal(lc.timeout_ms, 900);
+	assert_int_equal(lc.http.timeout_ms, 900);
 	lk2_config_wipe(&lc);
 
 #define CONF_FAILS(text, want, field_) do { \
@@ -448,8 +448,8 @@ static struct lk2 *client(const char *signer)
 	strcpy(lc.signer, signer);
 	lc.login_type = 1;
 	lc.signer_timeout_ms = 1000;
-	lc.connect_timeout_ms = 200;
-	lc.timeout_ms = 500;
+	lc.http.connect_timeout_ms = 200;
+	lc.http.timeout_ms = 500;
 	for (int i = 0; i < 6; i++) {
 		lc.map[i].service = six[i];
 		lc.map[i].id = six_ids[i];
