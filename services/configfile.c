@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "services/util.h"
 
@@ -151,5 +153,18 @@ int config_long(struct config *c, const char *key, long min, long max, long *out
 	if (errno || end == v || *end || n < min || n > max)
 		return err_set(err, TB_E_CONFIG, 0, key);
 	*out = n;
+	return 0;
+}
+
+int config_private(const struct config *c, enum tb_err_id id, const char *field, tb_err *err)
+{
+	struct stat st;
+
+	if (stat(c->path, &st) != 0)
+		return err_set(err, TB_E_FILE, errno, "config");
+	if ((st.st_mode & 077) || st.st_uid != geteuid()) {
+		unsigned m = st.st_mode & 0777;
+		return err_set(err, id, (long)((m >> 6) * 100 + ((m >> 3) & 7) * 10 + (m & 7)), field);
+	}
 	return 0;
 }

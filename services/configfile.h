@@ -42,6 +42,12 @@ int config_text(struct config *c, const char *key, char *out, size_t size, tb_er
  * TB_E_CONFIG naming the key when it is not one. */
 int config_long(struct config *c, const char *key, long min, long max, long *out, tb_err *err);
 
+/* For a file that holds a secret (or decides where one goes): 0 when the
+ * file c was loaded from is ours and readable by nobody else, as ssh asks
+ * of keys; else -1 with err = id, the file's mode as octal digits in
+ * detail (644), and field naming the setting that made it matter. */
+int config_private(const struct config *c, enum tb_err_id id, const char *field, tb_err *err);
+
 /* The first entry nobody asked for, or NULL: an unknown setting. */
 const struct config_entry *config_unused(const struct config *c);
 

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,22 +76,6 @@ void linkage_fieldmap_defaults(struct linkage_fieldmap *m)
 
 /* --- configuration ------------------------------------------------------------------ */
 
-/* Like ssh with its keys: a secret in a file others may read, or in a file
- * someone else controls, is refused rather than used. */
-static int secret_file_ok(const char *path, tb_err *err)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return err_set(err, TB_E_FILE, errno, "config");
-	if ((st.st_mode & 077) || st.st_uid != geteuid()) {
-		unsigned m = st.st_mode & 0777;
-		return err_set(err, TB_E_SECRET_MODE, (long)((m >> 6) * 100 + ((m >> 3) & 7) * 10 + (m & 7)),
-			       "gdx.consumer_secret");
-	}
-	return 0;
-}
-
 int linkage_config_from(struct linkage_config *lc, struct config *c, tb_err *err)
 {
 	long age = 1500;
@@ -115,7 +98,9 @@ int linkage_config_from(struct linkage_config *lc, struct config *c, tb_err *err
 	LINKAGE_007_FIELDS(LK_MAP_CONF)
 #undef LK_MAP_CONF
 	lc->token_max_age_s = (int)age;
-	if (lc->consumer_secret[0] && secret_file_ok(c->path, err))
+	/* Like ssh with its keys: a secret in a file others may read, or in a
+	 * file someone else controls, is refused rather than used. */
+	if (lc->consumer_secret[0] && config_private(c, TB_E_SECRET_MODE, "gdx.consumer_secret", err))
 		goto fail;
 	if (!lc->url[0])
 		err_set(err, TB_E_GDX_NOT_SET_UP, 0, "gdx.url");

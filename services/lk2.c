@@ -44,23 +44,6 @@ static const struct {
 	{ LINKAGE_SURNAMES, "lk2.service.017", 6 },
 };
 
-/* The file names the program that receives the officer's PIN: whoever may
- * change it may send PINs anywhere, so it is held to the rule ssh applies
- * to its keys, like the file that holds the GDX secret. */
-static int file_private(const char *path, tb_err *err)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return err_set(err, TB_E_FILE, errno, "config");
-	if ((st.st_mode & 077) || st.st_uid != geteuid()) {
-		unsigned m = st.st_mode & 0777;
-		return err_set(err, TB_E_LK2_CONFIG_MODE,
-			       (long)((m >> 6) * 100 + ((m >> 3) & 7) * 10 + (m & 7)), "lk2.signer");
-	}
-	return 0;
-}
-
 int lk2_config_from(struct lk2_config *lc, struct config *c, tb_err *err)
 {
 	long login_type = 1, renew = 600, signer_ms = 15000;
@@ -99,7 +82,10 @@ int lk2_config_from(struct lk2_config *lc, struct config *c, tb_err *err)
 		err_set(err, TB_E_CONFIG, 0, "lk2.chip_field");
 		goto fail;
 	}
-	if (lc->signer[0] && file_private(c->path, err))
+	/* The file names the program that receives the officer's PIN: whoever
+	 * may change it may send PINs anywhere, so it is held to the rule ssh
+	 * applies to its keys, like the file that holds the GDX secret. */
+	if (lc->signer[0] && config_private(c, TB_E_LK2_CONFIG_MODE, "lk2.signer", err))
 		goto fail;
 	if (!lc->url[0]) {
 		err_set(err, TB_E_LK2_NOT_SET_UP, 0, "lk2.url");
