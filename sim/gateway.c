@@ -282,6 +282,38 @@ static int token_state(const char *tok)
 	return st;
 }
 
+/* The gateway's own refusals, in its order: an unknown consumer (403), a
+ * token it never gave (401), an expired one (401; with expire_next, also
+ * the next --expire-next requests).  1 with *r when it answered. */
+static int gdx_refused(struct MHD_Connection *c, int key_ok, const char *tok, int expire_next,
+		       mhd_result *r)
+{
+	int ts, expire = 0;
+
+	if (!key_ok) {
+		*r = send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
+		return 1;
+	}
+	ts = token_state(tok);
+	if (ts == 1) {
+		*r = send_body(c, 401, "{\"Message\":\"token not found\"}", 0);
+		return 1;
+	}
+	if (expire_next) {
+		pthread_mutex_lock(&S.lock);
+		if (S.expire_next > 0) {
+			S.expire_next--;
+			expire = 1;
+		}
+		pthread_mutex_unlock(&S.lock);
+	}
+	if (ts == 2 || expire) {
+		*r = send_body(c, 401, "{\"Message\":\"Token expire\"}", 0);
+		return 1;
+	}
+	return 0;
+}
+
 static int in_scope(int service, const char *cid)
 {
 	return (S.f.scope_service < 0 || S.f.scope_service == service) &&
@@ -334,25 +366,14 @@ static mhd_result on_link(struct MHD_Connection *c)
 	const char *key = header(c, "Consumer-Key"), *tok = header(c, "Token");
 	const char *office = arg(c, "OfficeID"), *svc = arg(c, "ServiceID");
 	const char *version = arg(c, "Version"), *cid = arg(c, "CitizenID");
-	int service = svc ? atoi(svc) : -1, expire = 0, status, ts;
+	int service = svc ? atoi(svc) : -1, status;
 	long code;
 	cJSON *o;
 	mhd_result r;
 
 	count(&S.n_link);
-	if (!key || strcmp(key, S.key) != 0)
-		return send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
-	ts = token_state(tok);
-	if (ts == 1)
-		return send_body(c, 401, "{\"Message\":\"token not found\"}", 0);
-	pthread_mutex_lock(&S.lock);
-	if (S.expire_next > 0) {
-		S.expire_next--;
-		expire = 1;
-	}
-	pthread_mutex_unlock(&S.lock);
-	if (ts == 2 || expire)
-		return send_body(c, 401, "{\"Message\":\"Token expire\"}", 0);
+	if (gdx_refused(c, key && strcmp(key, S.key) == 0, tok, 1, &r))
+		return r;
 	if (!office || strcmp(office, "00023") != 0)
 		return send_code(c, 200, 95004, "no permission for this office");
 	if (!version || strcmp(version, "01") != 0 || !svc || strlen(svc) != 3)
@@ -409,24 +430,13 @@ static mhd_result on_permission(struct MHD_Connection *c)
 {
 	const char *key = header(c, "Consumer-Key"), *tok = header(c, "Token");
 	const char *consumer = arg(c, "Consumer"), *cid = arg(c, "CitizenID");
-	int expire = 0, ts;
 	cJSON *o;
 	mhd_result r;
 
 	count(&S.n_permission);
-	if (!key || strcmp(key, S.key) != 0 || !consumer || strcmp(consumer, S.key) != 0)
-		return send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
-	ts = token_state(tok);
-	if (ts == 1)
-		return send_body(c, 401, "{\"Message\":\"token not found\"}", 0);
-	pthread_mutex_lock(&S.lock);
-	if (S.expire_next > 0) {
-		S.expire_next--;
-		expire = 1;
-	}
-	pthread_mutex_unlock(&S.lock);
-	if (ts == 2 || expire)
-		return send_body(c, 401, "{\"Message\":\"Token expire\"}", 0);
+	if (gdx_refused(c, key && strcmp(key, S.key) == 0 && consumer && strcmp(consumer, S.key) == 0,
+			tok, 1, &r))
+		return r;
 	if (!cid_ok(cid))
 		return send_code(c, 200, 90011, "invalid CitizenID");
 	if (in_scope(PERMISSION_SCOPE, cid)) {
@@ -534,26 +544,15 @@ static mhd_result on_dbd_gdx(struct MHD_Connection *c, const char *upload, size_
 	cJSON *in = cJSON_ParseWithLength(upload, len), *data;
 	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(in, "OrganizationJuristicID");
 	char id[14] = "";
-	int ts, expire = 0, sent;
+	int sent;
 	mhd_result r;
 
 	count(&S.n_dbd_gdx);
 	if (cJSON_IsString(idv) && strlen(idv->valuestring) == 13)
 		memcpy(id, idv->valuestring, 14);
 	cJSON_Delete(in);
-	if (!key || strcmp(key, S.key) != 0)
-		return send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
-	ts = token_state(tok);
-	if (ts == 1)
-		return send_body(c, 401, "{\"Message\":\"token not found\"}", 0);
-	pthread_mutex_lock(&S.lock);
-	if (S.expire_next > 0) {
-		S.expire_next--;
-		expire = 1;
-	}
-	pthread_mutex_unlock(&S.lock);
-	if (ts == 2 || expire)
-		return send_body(c, 401, "{\"Message\":\"Token expire\"}", 0);
+	if (gdx_refused(c, key && strcmp(key, S.key) == 0, tok, 1, &r))
+		return r;
 	if (!cid_ok(id))
 		return send_taken(c, 200, dbd_answer("1051", "invalid OrganizationJuristicID", NULL), 0);
 	r = dbd_faults(c, id, 0, &sent);
@@ -577,17 +576,12 @@ static mhd_result on_dbd_part(struct MHD_Connection *c, const char *table, const
 	const char *id = arg(c, "JuristicID");
 	const cJSON *rows;
 	cJSON *data, *wrap;
-	int ts, sent;
+	int sent;
 	mhd_result r;
 
 	count(&S.n_dbd_parts);
-	if (!key || strcmp(key, S.key) != 0)
-		return send_body(c, 403, "{\"Message\":\"consumer not found\"}", 0);
-	ts = token_state(tok);
-	if (ts == 1)
-		return send_body(c, 401, "{\"Message\":\"token not found\"}", 0);
-	if (ts == 2)
-		return send_body(c, 401, "{\"Message\":\"Token expire\"}", 0);
+	if (gdx_refused(c, key && strcmp(key, S.key) == 0, tok, 0, &r))
+		return r;
 	if (!cid_ok(id))
 		return send_taken(c, 200, dbd_answer("1051", "invalid JuristicID", NULL), 0);
 	r = dbd_faults(c, id, 0, &sent);
