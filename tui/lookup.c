@@ -371,10 +371,20 @@ static unsigned lk2_io(struct app *a, struct lookups *l)
 	return dirty;
 }
 
+/* Only Linkage Center 2 has anything to do before the first lookup (the
+ * sign-in); a GDX client, and libcurl with it, waits for a card. */
+static bool transport_lk2(struct app *a)
+{
+	return lk2_transport_from(&a->cfg, NULL) == 1;
+}
+
 void lookup_prepare(struct app *a)
 {
-	struct lookups *l = lookups(a);
+	struct lookups *l;
 
+	if (!transport_lk2(a))
+		return;
+	l = lookups(a);
 	if (l)
 		client(a, l);
 }
@@ -396,8 +406,11 @@ enum lookup_signin lookup_signin_state(const struct app *a, tb_err *last_err)
 
 void lookup_officer_card(struct app *a, const char *cid, const char *chip)
 {
-	struct lookups *l = lookups(a);
+	struct lookups *l;
 
+	if (!transport_lk2(a))
+		return;
+	l = lookups(a);
 	if (!l || client(a, l) || !l->lk2 || lk2_logged_in(l->lk2))
 		return;
 	str_copy(l->officer_cid, sizeof l->officer_cid, cid);

@@ -90,8 +90,8 @@ enum lookup_signin {
 	SIGNIN_RUNNING,      /* the signer and the proxy at work */
 };
 enum lookup_signin lookup_signin_state(const struct app *a, tb_err *last_err);
-/* Makes the gateway client from the settings (nothing is sent), so that
- * the sign-in can be asked for before the first card. */
+/* With Linkage Center 2, makes its client from the settings (nothing is
+ * sent), so that the sign-in can be asked for before the first card. */
 void lookup_prepare(struct app *a);
 /* The officer's own card was read (its ID is the account's): kept, with
  * its chip number, for the sign-in. */
