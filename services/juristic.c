@@ -19,6 +19,7 @@
 #include "services/format.h"
 #include "services/http.h"
 #include "services/util.h"
+#include "services/wipe.h"
 #include "storage/juristic_db.h"
 
 #define DBD_OK 1000
@@ -876,7 +877,7 @@ int juristic_parse_shareholders(enum juristic_source src, long status, const cha
 		n++;
 	}
 	cJSON_Delete(root);
-	free(r->shareholders);
+	wipe_free(r->shareholders);
 	r->shareholders = v;
 	r->n_shareholders = n;
 	r->shareholders_part = JURISTIC_PART_OK;
@@ -944,7 +945,7 @@ int juristic_parse_financials(enum juristic_source src, long status, const char 
 		n++;
 	}
 	cJSON_Delete(root);
-	free(r->financials);
+	wipe_free(r->financials);
 	r->financials = v;
 	r->n_financials = n;
 	r->financials_part = JURISTIC_PART_OK;
@@ -957,14 +958,15 @@ void juristic_result_free(struct juristic_result **rp)
 
 	if (!r)
 		return;
-	free(r->objective);
-	free(r->directors);
+	/* Directors, signers and shareholders are people: wipe, then free. */
+	wipe_free(r->objective);
+	wipe_free(r->directors);
 	for (size_t i = 0; i < r->n_signing; i++)
-		free(r->signing[i]);
-	free(r->signing);
-	free(r->shareholders);
-	free(r->financials);
-	free(r);
+		wipe_free(r->signing[i]);
+	wipe_free(r->signing);
+	wipe_free(r->shareholders);
+	wipe_free(r->financials);
+	wipe_free(r);
 	*rp = NULL;
 }
 
@@ -985,8 +987,12 @@ void juristic_age_format(int64_t fetched_at, int64_t now, enum tb_lang lang, cha
 	long v;
 	int th = lang == TB_LANG_TH;
 
-	localtime_r(&t, &at);
-	localtime_r(&n, &today);
+	if (!localtime_r(&t, &at) || !localtime_r(&n, &today)) {
+		/* A time the C library cannot break down: say nothing rather
+		 * than format garbage. */
+		str_copy(out, size, "");
+		return;
+	}
 	if (at.tm_year != today.tm_year || at.tm_yday != today.tm_yday) {
 		struct card_date d = { at.tm_year + 1900 + 543, at.tm_mon + 1, at.tm_mday, false };
 		format_date(&d, lang, when, sizeof when);
@@ -1103,7 +1109,8 @@ struct answer {
 
 static void answer_free(struct answer *a)
 {
-	free(a->body);
+	/* The answer names directors and shareholders. */
+	wipe_free(a->body);
 	*a = (struct answer){ 0 };
 }
 
@@ -1396,7 +1403,7 @@ static int from_cache(struct juristic *j, struct db *d, const char *id, const ch
 		}
 	}
 	cJSON_Delete(env);
-	free(body);
+	wipe_free(body);
 	return rc;
 }
 

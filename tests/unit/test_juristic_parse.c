@@ -354,6 +354,11 @@ static void age_line(void **state)
 	assert_non_null(strstr(out, " BE 10:42, 2 days ago"));
 	juristic_age_format(at - 2 * 86400, at, TB_LANG_TH, out, sizeof out);
 	assert_non_null(strstr(out, "(2 วันที่แล้ว)"));
+	/* A time the C library cannot break down (a damaged cache row): empty,
+	 * never a struct left unset. */
+	strcpy(out, "old");
+	juristic_age_format(INT64_MAX, INT64_MAX, TB_LANG_EN, out, sizeof out);
+	assert_string_equal(out, "");
 }
 
 /* --- a lookup: cache, fallback, audit (no server: port 1 refuses) ------------------------ */
