@@ -105,6 +105,20 @@ void format_date_be(const struct card_date *d, char *out, size_t size)
 	text_put(out, size, buf);
 }
 
+void format_clock(time_t t, const char *fmt, char *out, size_t size)
+{
+	struct tm tm;
+
+	if (!out || !size)
+		return;
+	/* Callers pass literals; the header's attribute checks them there. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (!localtime_r(&t, &tm) || !strftime(out, size, fmt, &tm))
+		out[0] = '\0';
+#pragma GCC diagnostic pop
+}
+
 void format_today(struct card_date *out)
 {
 	time_t now = time(NULL);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "services/card_record.h"
 #include "services/errors.h"
@@ -28,6 +29,12 @@ int format_age(int32_t birth_be);
 /* ISO-like for machines, still Buddhist era: "2536-07-19", "2536-07-00",
  * "99999999" for lifelong, "" for absent. */
 void format_date_be(const struct card_date *d, char *out, size_t size);
+
+/* strftime of t in local time; "" when the C library cannot break t down
+ * (never a struct left unset).  Only for clock times and file stamps: people's
+ * dates go through format_date. */
+void format_clock(time_t t, const char *fmt, char *out, size_t size)
+	__attribute__((format(strftime, 2, 0)));
 
 /* Today's date in the Buddhist era (local time). */
 void format_today(struct card_date *out);

@@ -360,12 +360,10 @@ static void watch_print(const struct card_event *ev, int json)
 {
 	char when[32], line[2048] = "";
 	struct timespec ts;
-	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
-	snprintf(when, sizeof when, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 ts.tv_nsec / 1000000);
+	format_clock(ts.tv_sec, "%H:%M:%S", when, sizeof when - 4);
+	snprintf(when + strlen(when), sizeof when - strlen(when), ".%03ld", ts.tv_nsec / 1000000);
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "time", when);

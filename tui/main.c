@@ -77,10 +77,23 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* LeakSanitizer stops the world through ptrace, which a process that is not
+ * dumpable refuses, so sanitizer builds (tests) keep the process dumpable.
+ * GCC says ASan with __SANITIZE_ADDRESS__, clang 14 only through
+ * __has_feature. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TABIEN_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TABIEN_ASAN 1
+#endif
+#endif
+#ifndef TABIEN_ASAN
+#define TABIEN_ASAN 0
+#endif
 
 /* The card's data must never land in a core file, nor be readable by
- * another process of the same user through ptrace.  LeakSanitizer needs
- * ptrace, so sanitizer builds (tests) keep the process dumpable. */
+ * another process of the same user through ptrace. */
 static void protect_memory(void)
 {
 	/* cJSON copies what it parses and prints (registry answers, card
@@ -90,7 +103,7 @@ static void protect_memory(void)
 
 	cJSON_InitHooks((cJSON_Hooks *)&hooks);
 	setrlimit(RLIMIT_CORE, &none);
-#ifndef __SANITIZE_ADDRESS__
+#if !TABIEN_ASAN
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
 }

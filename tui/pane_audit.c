@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "services/format.h"
 #include "services/audit.h"
 #include "services/util.h"
 #include "tui/app.h"
@@ -142,15 +143,13 @@ static void audit_export_now(struct app *a)
 {
 	char dir[512], path[640], stamp[32];
 	time_t now = time(NULL);
-	struct tm tm;
 	struct audit_filter f;
 	tb_err err = { 0 };
 	FILE *out;
 	long n;
 	int fd;
 
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	format_clock(now, "%Y%m%d-%H%M%S", stamp, sizeof stamp);
 	if (app_state_dir(dir, sizeof dir) || filter_make(&f, &err)) {
 		if (!err.id)
 			err_set(&err, TB_E_FILE, errno, "audit export");

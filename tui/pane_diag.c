@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 #include <winscard.h>
 
+#include "services/format.h"
 #include "services/util.h"
 #include "tui/app.h"
 #include "tui/i18n.h"
@@ -135,11 +136,9 @@ static void diag_draw(struct app *a, WINDOW *w)
 	for (int i = 0, first = a->diag_sel >= rows ? a->diag_sel - rows + 1 : 0;
 	     i < rows && first + i < a->nerrors; i++) {
 		const struct app_error *e = &a->errors[first + i];
-		struct tm tm;
 		char when[16], text[512];
 
-		localtime_r(&e->when, &tm);
-		strftime(when, sizeof when, "%H:%M:%S", &tm);
+		format_clock(e->when, "%H:%M:%S", when, sizeof when);
 		err_format(&e->err, i18n_lang(), text, sizeof text);
 		if (strstr(text, ": "))
 			*strstr(text, ": ") = '\0'; /* the code and detail only */
@@ -207,15 +206,13 @@ int app_report(struct app *a, tb_err *err)
 {
 	char dir[sizeof a->report_path - 40], stamp[32];
 	time_t now = time(NULL);
-	struct tm tm;
 	enum tb_lang lang = i18n_lang();
 	FILE *f;
 	int fd;
 
 	if (app_state_dir(dir, sizeof dir))
 		return err_set(err, TB_E_FILE, errno, "support report folder");
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	format_clock(now, "%Y%m%d-%H%M%S", stamp, sizeof stamp);
 	if ((size_t)snprintf(a->report_path, sizeof a->report_path, "%s/support-%s.txt", dir, stamp) >=
 	    sizeof a->report_path)
 		return err_set(err, TB_E_FILE, ENAMETOOLONG, "support report");
@@ -228,15 +225,14 @@ int app_report(struct app *a, tb_err *err)
 	/* Support reads English; the errors also carry their Thai text, as
 	 * the officer saw them. */
 	i18n_set(TB_LANG_EN);
-	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S %z", &tm);
+	format_clock(now, "%Y-%m-%d %H:%M:%S %z", stamp, sizeof stamp);
 	fprintf(f, "tabien support report, %s\n", stamp);
 	fprintf(f, "%-14s %s\n", "Pane", a->pane->id);
 	diag_facts(a, report_fact, f);
 	fprintf(f, "\nLast errors, newest first:\n");
 	for (int i = 0; i < a->nerrors; i++) {
 		char en[512], th[768], when[16];
-		localtime_r(&a->errors[i].when, &tm);
-		strftime(when, sizeof when, "%H:%M:%S", &tm);
+		format_clock(a->errors[i].when, "%H:%M:%S", when, sizeof when);
 		err_format(&a->errors[i].err, TB_LANG_EN, en, sizeof en);
 		err_format(&a->errors[i].err, TB_LANG_TH, th, sizeof th);
 		fprintf(f, "%s %s%s%s\n         %s\n", when, a->errors[i].reader[0] ? a->errors[i].reader : "",

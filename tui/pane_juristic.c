@@ -606,11 +606,9 @@ static void draw_history(WINDOW *w, int y, int rows, int cols)
 	if (!S.nhist)
 		text_draw(w, y, 4, cols - 5, _("nothing yet"), theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 	for (int i = 0; i < S.nhist && i < rows - 1; i++) {
-		struct tm tm;
 		enum theme_role role = i == S.hsel ? ROLE_SELECTED : ROLE_VALUE;
 
-		localtime_r(&S.hist[i].at, &tm);
-		strftime(when, sizeof when, "%H:%M", &tm);
+		format_clock(S.hist[i].at, "%H:%M", when, sizeof when);
 		format_cid(S.hist[i].id, id, sizeof id);
 		snprintf(line, sizeof line, "%s  %s  %s", when, id, S.hist[i].name);
 		wattr_set(w, theme_attr(role), theme_pair(role), NULL);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -258,6 +259,21 @@ static void test_expired_against_now(void **state UNUSED)
 	assert_false(card_date_expired(&lifelong, NULL));
 }
 
+static void test_clock(void **state)
+{
+	char out[32] = "old";
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	format_clock((time_t)0, "%Y-%m-%d %H:%M", out, sizeof out);
+	assert_string_equal(out, "1970-01-01 00:00");
+	/* Beyond what localtime_r can break down: empty, not garbage. */
+	strcpy(out, "old");
+	format_clock((time_t)INT64_MAX, "%H:%M", out, sizeof out);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_date_cmp),
 		cmocka_unit_test(test_expired),
 		cmocka_unit_test(test_expired_against_now),
+		cmocka_unit_test(test_clock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
