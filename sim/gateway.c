@@ -62,6 +62,7 @@ static struct {
 	int expire_next;       /* the next N link and permission requests: token expired */
 	const char *session_state;   /* agent/permission's SessionState */
 	unsigned n_token, n_link, n_permission, n_other, n_dbd_gdx, n_dbd_open, n_dbd_parts;
+	unsigned link_busy, link_peak;   /* link requests waiting out --latency-ms */
 	struct { char tok[33]; time_t at; } tokens[MAX_TOKENS];
 	unsigned n_tokens;
 } S = { .key = "sim-key", .secret = "sim-secret", .token_ttl_s = 3600,
@@ -101,8 +102,8 @@ static void stats_write(void)
 	if (!f)
 		return;
 	fprintf(f, "token %u\nlink %u\npermission %u\nother %u\ndbd_gdx %u\ndbd_open %u\n"
-		"dbd_parts %u\n", S.n_token, S.n_link, S.n_permission, S.n_other, S.n_dbd_gdx,
-		S.n_dbd_open, S.n_dbd_parts);
+		"dbd_parts %u\nlink_peak %u\n", S.n_token, S.n_link, S.n_permission, S.n_other,
+		S.n_dbd_gdx, S.n_dbd_open, S.n_dbd_parts, S.link_peak);
 	lk2_stats_print(f);
 	fclose(f);
 	rename(tmp, S.stats_file);
@@ -219,6 +220,21 @@ static void sleep_ms(int ms)
 
 	while (ms > 0 && nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+/* The latency of a link request, counting how many wait at once: a client
+ * that sends a person's services together shows them all waiting. */
+static void link_wait(void)
+{
+	pthread_mutex_lock(&S.lock);
+	if (++S.link_busy > S.link_peak)
+		S.link_peak = S.link_busy;
+	stats_write();
+	pthread_mutex_unlock(&S.lock);
+	sleep_ms(S.f.latency_ms);
+	pthread_mutex_lock(&S.lock);
+	S.link_busy--;
+	pthread_mutex_unlock(&S.lock);
 }
 
 /* --- endpoints -------------------------------------------------------------------------- */
@@ -387,7 +403,7 @@ static mhd_result on_link(struct MHD_Connection *c)
 		return send_code(c, 401, 95011, "user has no right to this service");
 	if (in_scope(service, cid)) {
 		if (S.f.latency_ms)
-			sleep_ms(S.f.latency_ms);
+			link_wait();
 		if (S.f.reset)
 			return send_reset(c);
 		if (S.f.status)

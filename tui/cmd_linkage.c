@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "services/http.h"
 #include "services/card_decode.h"
 #include "services/configfile.h"
 #include "services/format.h"
@@ -363,8 +364,15 @@ static int parse_services(struct lk_opts *o, const char *list)
 		return -1;
 	strcpy(buf, list);
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int s = linkage_service_parse(t);
-		if (s < 0 || o->n_services == MAX_SERVICES)
+		int s = linkage_service_parse(t), seen = 0;
+		if (s < 0)
+			return -1;
+		/* A service named twice is asked once. */
+		for (int i = 0; i < o->n_services; i++)
+			seen |= o->services[i] == s;
+		if (seen)
+			continue;
+		if (o->n_services == MAX_SERVICES)
 			return -1;
 		o->services[o->n_services++] = s;
 	}
@@ -443,6 +451,8 @@ static int run(struct lk_opts *o)
 {
 	struct linkage_config *lc = calloc(1, sizeof *lc);
 	struct linkage *lk = NULL;
+	struct linkage_fetch *f = NULL;
+	struct linkage_request rq;
 	struct db *d = NULL;
 	struct user who;
 	cJSON *out = NULL;
@@ -473,6 +483,7 @@ static int run(struct lk_opts *o)
 		rc = EXIT_FAIL;
 		goto out;
 	}
+	http_preload();   /* while the officer signs in */
 	d = db_open(o->db, 0, &err);
 	if (!d || settings_initialised(d, &err) <= 0 || officer_login(d, o, &who, &err))
 		goto fail;
@@ -481,16 +492,21 @@ static int run(struct lk_opts *o)
 		goto fail;
 	if (o->json)
 		out = cJSON_CreateArray();
+	/* All the services at once, as the panes ask them: one round trip
+	 * for the lot (after one token request when there is none). */
+	rq = (struct linkage_request){ .cid = o->cid, .agent_cid = who.cid,
+		.username = who.username, .purpose = o->purpose };
+	f = linkage_fetch_start(lk, d, &rq, o->services, o->n_services, &err);
+	if (!f || linkage_fetch_wait(f, &err))
+		goto fail;
 	for (int i = 0; i < o->n_services; i++) {
 		struct linkage_result *r = NULL;
-		struct linkage_request rq = { .service = o->services[i], .cid = o->cid,
-			.agent_cid = who.cid, .username = who.username, .purpose = o->purpose };
 
 		err_clear(&err);
-		if (linkage_query(lk, d, &rq, &r, &err)) {
+		if (linkage_fetch_take(f, o->services[i], &r, &err)) {
 			failed++;
 			if (out)
-				cJSON_AddItemToArray(out, error_json(rq.service, &err));
+				cJSON_AddItemToArray(out, error_json(o->services[i], &err));
 			else
 				cmd_error(stderr, "tabien: ", &err);
 			continue;
@@ -516,6 +532,7 @@ fail:
 	rc = err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;
 out:
 	cJSON_Delete(out);
+	linkage_fetch_free(&f);
 	linkage_free(&lk);
 	if (lc) {
 		linkage_config_wipe(lc);
@@ -610,6 +627,7 @@ static int run_lk2(struct lk_opts *o, const char *path)
 			fprintf(stderr, "        fix / วิธีแก้: chmod 600 %s\n", path);
 		goto out;
 	}
+	http_preload();   /* while the officer signs in */
 	d = db_open(o->db, 0, &err);
 	if (!d || settings_initialised(d, &err) <= 0 || officer_login(d, o, &who, &err))
 		goto fail;
@@ -781,6 +799,7 @@ static int run_permission(const struct lk_opts *o)
 			fprintf(stderr, "        fix / วิธีแก้: chmod 600 %s\n", path);
 		goto out;
 	}
+	http_preload();   /* while the officer signs in */
 	d = db_open(o->db, 0, &err);
 	if (!d || settings_initialised(d, &err) <= 0 || officer_login(d, o, &who, &err))
 		goto fail;

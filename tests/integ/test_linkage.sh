@@ -283,5 +283,25 @@ check "audit rows name the service, the citizen and the result code with its num
 check "no secret, token or consumer key in anything printed" \
 	bash -c "! grep -qE 'sim-secret|sim-key|Token:' '$dir/all-output'"
 
+# --- a person's services at once, from the command line too ---------------------------------------
+sim_start --latency-ms 300
+q query --service 001,027,007,008,013,017 --cid "$SOMCHAI"
+check "six services from the command line are all sent at once (six waiting together at the gateway)" \
+	bash -c "[ $rc = 0 ] && [ '$(sim_count link_peak)' = 6 ] && [ '$(sim_count token)' = 1 ]"
+check "  and printed in the order asked, each once" \
+	bash -c "grep -o '^\[00023/0[0-9][0-9]\]' '$dir/out' | tr -d '\n' | \
+		grep -qxF '[00023/001][00023/027][00023/007][00023/008][00023/013][00023/017]'"
+q query --service 001,001,013 --cid "$SOMCHAI"
+check "a service named twice is asked once" \
+	bash -c "[ $rc = 0 ] && [ \$(grep -c '^\[00023/001\]' '$dir/out') = 1 ]"
+
+# --- no registry data without its audit row ----------------------------------------------------------
+sqlite3 "$TABIEN_DB" "CREATE TRIGGER no_rows BEFORE INSERT ON audit \
+	WHEN NEW.action = 'linkage.query' BEGIN SELECT RAISE(ABORT, 'disk refused'); END"
+q query --service 001,027 --cid "$SOMCHAI"
+check "an audit row that cannot be written: exit 1, the error said, no registry data printed" \
+	bash -c "[ $rc = 1 ] && grep -qF 'DB-' '$dir/err' && ! grep -qF 'ใจดี' '$dir/out'"
+sqlite3 "$TABIEN_DB" "DROP TRIGGER no_rows"
+
 echo "1..$n"
 [ $failed = 0 ]
