@@ -1029,6 +1029,10 @@ struct linkage_fetch {
 	char username[128], purpose[256];
 	struct fetch_slot s[LINKAGE_FETCH_MAX];
 	int n;
+	/* Rows of answers that arrive in one step share one commit (one
+	 * fsync instead of six); ended[] marks whose rows it holds. */
+	bool stepping, tx;
+	bool ended[LINKAGE_FETCH_MAX];
 };
 
 /* One audit row per service asked for: "OK", or the error's code and the
@@ -1041,6 +1045,11 @@ static void slot_audit(struct linkage_fetch *f, struct fetch_slot *s)
 
 	if (!f->d)
 		return;
+	if (f->stepping) {
+		if (!f->tx && db_tx_begin(f->d, &audit_err) == 0)
+			f->tx = true;
+		f->ended[s - f->s] = true;
+	}
 	snprintf(service, sizeof service, "%s/%s", f->lk->c.office_id,
 		 linkage_service_code(s->service));
 	if (s->state == LINKAGE_DONE)
@@ -1166,16 +1175,40 @@ int linkage_fds(struct linkage *lk, struct pollfd *p, int max, int *n, int *time
 	return http_fds(lk->h, p, max, n, timeout_ms, err);
 }
 
+/* Commits the rows of the services that ended in this step; when that
+ * fails none of them is shown (no registry data without its row). */
+static void step_commit(struct linkage_fetch *f)
+{
+	tb_err e = { 0 };
+
+	f->stepping = false;
+	if (!f->tx)
+		return;
+	f->tx = false;
+	if (db_tx_end(f->d, 1, &e) && !e.id)
+		err_set(&e, TB_E_STORE, 0, "audit");
+	for (int i = 0; i < f->n; i++) {
+		if (e.id && f->ended[i]) {
+			linkage_result_free(&f->s[i].r);
+			f->s[i].state = LINKAGE_FAILED;
+			f->s[i].err = e;
+		}
+		f->ended[i] = false;
+	}
+}
+
 int linkage_fetch_step(struct linkage_fetch *f)
 {
 	struct linkage *lk = f->lk;
 	tb_err e = { 0 };
 	int waiting = 0;
 
+	f->stepping = true;
 	if (http_perform(lk->h, NULL, &e)) {
 		for (int i = 0; i < f->n; i++)
 			if (f->s[i].state == LINKAGE_WAITING)
 				slot_end(f, &f->s[i], &e);
+		step_commit(f);
 		return 0;
 	}
 	token_take(lk);
@@ -1188,6 +1221,7 @@ int linkage_fetch_step(struct linkage_fetch *f)
 		if (s->state == LINKAGE_WAITING)
 			waiting++;
 	}
+	step_commit(f);
 	return waiting;
 }
 
