@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "services/http.h"
 #include "services/configfile.h"
 #include "services/format.h"
 #include "services/juristic.h"
@@ -481,6 +482,7 @@ static int run(const struct jr_opts *o)
 	}
 	if (load_config(c, lc, jc, &err))
 		goto out;
+	http_preload();   /* while the officer signs in */
 	d = db_open(o->db, 0, &err);
 	if (!d || settings_initialised(d, &err) <= 0 || officer_login(d, o, &who, &err))
 		goto fail;
