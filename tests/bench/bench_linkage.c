@@ -3,7 +3,9 @@
  * person pane does) and one after another (the baseline) in the same run.
  * Prints the median time from "card read done" to "all six in", the
  * requests, connections and bytes each way used, and the ratio to one
- * gateway round trip.  Figures, not a test.
+ * gateway round trip; then the same six through the command line
+ * (`tabien linkage query`, the whole process: start, officer login, token,
+ * queries).  Figures, not a test.
  *
  *   bench_linkage [--runs N] [--latency-ms L] */
 #include "config.h"
@@ -74,6 +76,45 @@ static void fetch_sequential(struct linkage *lk, const char *cid)
 	}
 }
 
+/* `tabien linkage query` for the services in list, as an officer would
+ * run it (the password on standard input); the time the whole command
+ * took, or exits on failure. */
+static double cli_query(const char *dir, const char *list)
+{
+	char cmd[2048];
+	double t;
+
+	snprintf(cmd, sizeof cmd,
+		 "printf 'bench-password-1\\n' | '%s/tabien' linkage query --service %s "
+		 "--cid %s --as officer1 --batch --purpose bench >'%s/cli.out' 2>&1",
+		 harness_builddir(), list, citizens[0], dir);
+	t = harness_now_ms();
+	if (system(cmd) != 0) {
+		fprintf(stderr, "bench_linkage: tabien linkage query failed (%s/cli.out)\n", dir);
+		exit(1);
+	}
+	return harness_now_ms() - t;
+}
+
+/* A branch with one officer (whose card holder ID is the officer's). */
+static void cli_setup(const char *dir, const char *conf)
+{
+	char cmd[2048], db[600];
+
+	snprintf(db, sizeof db, "%s/tabien.db", dir);
+	setenv("TABIEN_DB", db, 1);
+	setenv("TABIEN_CONFIG", conf, 1);
+	setenv("TABIEN_PWHASH", "fast", 1);
+	snprintf(cmd, sizeof cmd,
+		 "printf '%%s\\n' Bench BR-01 Bench officer1 'Bench Officer' %s Officer "
+		 "bench-password-1 bench-password-1 | '%s/tabien' admin init --batch >/dev/null 2>&1",
+		 officer, harness_builddir());
+	if (system(cmd) != 0) {
+		fprintf(stderr, "bench_linkage: tabien admin init failed\n");
+		exit(1);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -84,7 +125,7 @@ int main(int argc, char **argv)
 	int runs = 5, latency = 200, port = 0, c;
 	char dir[] = "/tmp/tabien-bench-lk.XXXXXX", conf[600], lat[16];
 	struct way conc = { 0 }, seq = { 0 };
-	double single[MAX_RUNS];
+	double single[MAX_RUNS], cli_six[MAX_RUNS], cli_one[MAX_RUNS];
 	struct linkage_config lc;
 	tb_err err = { 0 };
 	pid_t sim;
@@ -162,8 +203,23 @@ int main(int argc, char **argv)
 		seq.st = *linkage_stats(lk);
 		linkage_free(&lk);
 	}
+	/* The command line: a new process each time, as a script runs it. */
+	cli_setup(dir, conf);
+	for (int i = 0; i < runs; i++) {
+		cli_six[i] = cli_query(dir, "001,027,007,008,013,017");
+		cli_one[i] = cli_query(dir, "001");
+	}
 	kill(sim, SIGTERM);
 	waitpid(sim, NULL, 0);
+	{
+		char p[600];
+		static const char *const left[] = { "tabien.db", "tabien.db-wal", "tabien.db-shm",
+						     "cli.out" };
+		for (size_t i = 0; i < sizeof left / sizeof *left; i++) {
+			snprintf(p, sizeof p, "%s/%s", dir, left[i]);
+			unlink(p);
+		}
+	}
 	unlink(conf);
 	{
 		char p[600];
@@ -184,6 +240,13 @@ int main(int argc, char **argv)
 	printf("  one after another, next person                            %7.1f ms  = %.2f x one round trip\n",
 	       sw, sw / rt);
 	printf("  one after another, first person                           %7.1f ms\n", sc);
+	{
+		double c6 = harness_median(cli_six, runs), c1 = harness_median(cli_one, runs);
+		printf("  command line, six services (tabien linkage query, whole process) %7.1f ms  = %.2f x one round trip\n",
+		       c6, c6 / rt);
+		printf("  command line, one service (the same, for comparison)             %7.1f ms  = %.2f x one round trip\n",
+		       c1, c1 / rt);
+	}
 	printf("  requests for two people: at once %u token + %u queries, %lu connections, %lu bytes in\n",
 	       conc.st.tokens, conc.st.queries, conc.st.connects, conc.st.bytes_in);
 	printf("                   one after another %u token + %u queries, %lu connections, %lu bytes in\n",
