@@ -95,6 +95,8 @@ int lk2_config_from(struct lk2_config *lc, struct config *c, tb_err *err)
 		err_set(err, TB_E_LK2_NOT_SET_UP, 0, "lk2.url (https://...)");
 		goto fail;
 	}
+	if (http_url_check(lc->url, "lk2.url", err))
+		goto fail;
 	if (lc->login_type != 1) {
 		err_set(err, TB_E_LK2_NOT_SET_UP, lc->login_type, "lk2.login_type (1: the officer's card)");
 		goto fail;

@@ -269,6 +269,11 @@ sed -i '/^lk2.url/d' "$TABIEN_CONFIG"
 q query --service 001 --cid "$MALEE"
 check "no lk2.url: LK2-NOT-SET-UP names the setting" \
 	bash -c "[ $rc = 1 ] && grep -qF LK2-NOT-SET-UP '$dir/err' && grep -qF lk2.url '$dir/err'"
+config "lk2.url = http://proxy.example" "http.proxy = http://127.0.0.1:$sim_port"
+q query --service 001 --cid "$MALEE"
+expect_error "plain http:// to another host than this machine" PLAIN-HTTP "ไม่เข้ารหัส" lk2.url
+check "  (the hint says https://, and nothing was sent)" \
+	bash -c "grep -qF 'https://' '$dir/err' && [ '$(sim_count lk2_login)' = 0 ] && [ '$(sim_count other)' = 0 ]"
 config "linkage.transport = lk3"
 q query --service 001 --cid "$MALEE"
 check "linkage.transport must be gdx or lk2" \
