@@ -241,7 +241,12 @@
 	  "The audit trail was altered: a row was changed, removed or moved (the number shown is the first bad row)", \
 	  "บันทึกการใช้งานถูกแก้ไข มีรายการถูกเปลี่ยน ลบ หรือย้ายลำดับ (ตัวเลขที่แสดงคือรายการแรกที่ไม่ถูกต้อง)", \
 	  "Keep the database file as it is as evidence and report it to the agency's supervisor", \
-	  "เก็บไฟล์ฐานข้อมูลไว้ตามสภาพเพื่อเป็นหลักฐาน และรายงานผู้บังคับบัญชาของหน่วยงาน")
+	  "เก็บไฟล์ฐานข้อมูลไว้ตามสภาพเพื่อเป็นหลักฐาน และรายงานผู้บังคับบัญชาของหน่วยงาน") \
+	X(TB_E_AUDIT_UNWRITTEN, "audit", "AUDIT-NOT-WRITTEN", \
+	  "The answer came but its audit row could not be written, so it is not shown", \
+	  "ได้รับคำตอบแล้ว แต่บันทึกการใช้งานไม่ได้ จึงไม่แสดงข้อมูล", \
+	  "Check the database (disk space, its permissions) and try again; report the code shown to branch support if it repeats", \
+	  "ตรวจสอบฐานข้อมูล (พื้นที่ดิสก์และสิทธิ์ของไฟล์) แล้วลองใหม่ หากยังเกิดซ้ำ ให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา")
 
 /* The gateway (HTTP) and the Linkage Center.  A Linkage code (90001, 95011 ...)
  * is kept in tb_err.detail, so the number staff quote to support stays

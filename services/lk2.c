@@ -1304,7 +1304,9 @@ static void batch_audit(struct lk2_op *op)
 		if (audit_append(op->d, &(struct audit_entry){ .username = op->username,
 				 .action = AUDIT_LINKAGE_QUERY, .service = service, .subject = op->cid,
 				 .purpose = op->purpose, .result = result }, &audit_err)) {
+			/* The database's code stays as the detail, for support. */
 			linkage_result_free(&it->result);
+			audit_err.id = TB_E_AUDIT_UNWRITTEN;
 			it->err = audit_err;
 			if (op->failed)
 				op->err = audit_err;

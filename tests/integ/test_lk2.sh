@@ -6,7 +6,8 @@
 # own (partial success), the JWT renewed once and the request sent once
 # more, refusals never sent again, the job, the quota, every failure shown
 # in English and Thai, the config file's permissions, logout on exit and an
-# audit row for every service.  The simulator counts requests
+# audit row for every service (an answer whose row cannot be written is not
+# shown).  The simulator counts requests
 # (--stats-file), so a retry storm shows.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
@@ -284,6 +285,19 @@ printf '%s\n%s\n' "$PW" "$SIM_PIN" | "$TABIEN" linkage query --service 001 --cid
 rc=$?
 check "without --chip: a usage error that says what is missing" \
 	bash -c "[ $rc = 2 ] && grep -qF -- '--chip' '$dir/err' && [ '$(sim_count lk2_login)' = 0 ]"
+
+# --- an answer whose audit row cannot be written ------------------------------------------------------
+# A trigger refuses the query rows only, so the officer still logs in.
+sqlite3 "$TABIEN_DB" "CREATE TRIGGER no_query_rows BEFORE INSERT ON audit
+	WHEN NEW.action = 'linkage.query' BEGIN SELECT RAISE(FAIL, 'refused by the test'); END"
+q query --service 001,027 --cid "$MALEE"
+cp "$dir/err" "$dir/err.audit"
+sqlite3 "$TABIEN_DB" "DROP TRIGGER no_query_rows"
+check "the audit row cannot be written: exit 1, AUDIT-NOT-WRITTEN for each service, in English and Thai" \
+	bash -c "[ $rc = 1 ] && [ \$(grep -c 'AUDIT-NOT-WRITTEN.*could not be written' '$dir/err.audit') = 2 ] \
+		&& grep -qF 'บันทึกการใช้งานไม่ได้' '$dir/err.audit'"
+check "  (no citizen data shown without its audit row)" \
+	bash -c "! grep -qF 'มาลี' '$dir/out' && ! grep -qF 'Malee' '$dir/out' && [ '$(sim_count lk2_request)' = 1 ]"
 sim_stop
 
 # --- the audit trail -------------------------------------------------------------------------------
