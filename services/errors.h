@@ -241,7 +241,12 @@
 	  "The audit trail was altered: a row was changed, removed or moved (the number shown is the first bad row)", \
 	  "บันทึกการใช้งานถูกแก้ไข มีรายการถูกเปลี่ยน ลบ หรือย้ายลำดับ (ตัวเลขที่แสดงคือรายการแรกที่ไม่ถูกต้อง)", \
 	  "Keep the database file as it is as evidence and report it to the agency's supervisor", \
-	  "เก็บไฟล์ฐานข้อมูลไว้ตามสภาพเพื่อเป็นหลักฐาน และรายงานผู้บังคับบัญชาของหน่วยงาน")
+	  "เก็บไฟล์ฐานข้อมูลไว้ตามสภาพเพื่อเป็นหลักฐาน และรายงานผู้บังคับบัญชาของหน่วยงาน") \
+	X(TB_E_AUDIT_UNWRITTEN, "audit", "AUDIT-NOT-WRITTEN", \
+	  "The answer came but its audit row could not be written, so it is not shown", \
+	  "ได้รับคำตอบแล้ว แต่บันทึกการใช้งานไม่ได้ จึงไม่แสดงข้อมูล", \
+	  "Check the database (disk space, its permissions) and try again; report the code shown to branch support if it repeats", \
+	  "ตรวจสอบฐานข้อมูล (พื้นที่ดิสก์และสิทธิ์ของไฟล์) แล้วลองใหม่ หากยังเกิดซ้ำ ให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา")
 
 /* The gateway (HTTP) and the Linkage Center.  A Linkage code (90001, 95011 ...)
  * is kept in tb_err.detail, so the number staff quote to support stays
@@ -296,6 +301,31 @@
 	  "ยังไม่ได้ตั้งค่าการเชื่อมต่อเครื่องแม่ข่ายบนเครื่องนี้ (ค่าที่ระบุไม่มีหรือไม่ถูกต้อง)", \
 	  "Branch support adds gdx.url, gdx.consumer_key and gdx.consumer_secret to the configuration file", \
 	  "ฝ่ายสนับสนุนของสาขาเพิ่ม gdx.url gdx.consumer_key และ gdx.consumer_secret ในไฟล์ตั้งค่า") \
+	X(TB_E_PLAIN_HTTP, "gateway", "PLAIN-HTTP", \
+	  "The gateway address named uses plain http://: the secret, tokens and citizen data would travel unencrypted", \
+	  "ที่อยู่เครื่องแม่ข่ายที่ระบุใช้ http:// ธรรมดา รหัสลับ โทเคน และข้อมูลประชาชนจะถูกส่งโดยไม่เข้ารหัส", \
+	  "Write the address with https:// in the setting named (plain http:// is accepted only for 127.0.0.1, ::1 and localhost)", \
+	  "แก้ค่าที่ระบุให้ขึ้นต้นด้วย https:// (http:// ธรรมดาใช้ได้เฉพาะกับ 127.0.0.1 ::1 และ localhost)") \
+	X(TB_E_TLS_UNTRUSTED, "gateway", "TLS-UNTRUSTED", \
+	  "The gateway's certificate is not signed by an authority this terminal trusts; nothing was sent", \
+	  "ใบรับรองของเครื่องแม่ข่ายไม่ได้ลงนามโดยผู้ออกใบรับรองที่เครื่องนี้เชื่อถือ จึงไม่ได้ส่งข้อมูลใด", \
+	  "If the agency uses its own certificate authority, set http.ca_file to its certificate (PEM); otherwise the connection may be intercepted: report it to branch support", \
+	  "หากหน่วยงานใช้ผู้ออกใบรับรองของตนเอง ให้ตั้ง http.ca_file เป็นไฟล์ใบรับรองนั้น (PEM) มิฉะนั้นอาจมีผู้ดักการเชื่อมต่อ ให้แจ้งฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_TLS_WRONG_HOST, "gateway", "TLS-WRONG-HOST", \
+	  "The gateway's certificate is for another host name than the address configured; nothing was sent", \
+	  "ใบรับรองของเครื่องแม่ข่ายออกให้ชื่อเครื่องอื่น ไม่ตรงกับที่อยู่ที่ตั้งค่าไว้ จึงไม่ได้ส่งข้อมูลใด", \
+	  "Check the host name in the gateway's address (gdx.url, lk2.url, dbd.open_url) against the one the agency gave; if it is right, report it to branch support", \
+	  "ตรวจสอบชื่อเครื่องในที่อยู่เครื่องแม่ข่าย (gdx.url lk2.url dbd.open_url) กับที่หน่วยงานแจ้ง หากถูกต้องแล้ว ให้แจ้งฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_TLS_EXPIRED, "gateway", "TLS-EXPIRED", \
+	  "The gateway's certificate has expired or is not valid yet; nothing was sent", \
+	  "ใบรับรองของเครื่องแม่ข่ายหมดอายุหรือยังไม่ถึงวันเริ่มใช้ จึงไม่ได้ส่งข้อมูลใด", \
+	  "Check this terminal's date and time; if they are right, the gateway's operator must renew the certificate: report it to branch support", \
+	  "ตรวจสอบวันและเวลาของเครื่องนี้ หากถูกต้องแล้ว ผู้ดูแลเครื่องแม่ข่ายต้องต่ออายุใบรับรอง ให้แจ้งฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_TLS_PIN, "gateway", "TLS-PIN-MISMATCH", \
+	  "The gateway's public key is not the one pinned in http.pin; nothing was sent", \
+	  "กุญแจสาธารณะของเครื่องแม่ข่ายไม่ตรงกับที่กำหนดไว้ใน http.pin จึงไม่ได้ส่งข้อมูลใด", \
+	  "The gateway changed its key or the connection is intercepted: report it to branch support and change http.pin only once the agency confirms the new key", \
+	  "เครื่องแม่ข่ายเปลี่ยนกุญแจหรือมีผู้ดักการเชื่อมต่อ ให้แจ้งฝ่ายสนับสนุนของสาขา และแก้ http.pin เมื่อหน่วยงานยืนยันกุญแจใหม่แล้วเท่านั้น") \
 	X(TB_E_SECRET_MODE, "gateway", "CONFIG-NOT-PRIVATE", \
 	  "The configuration file holds the consumer secret but other accounts can read it, or it is not yours", \
 	  "ไฟล์ตั้งค่ามีรหัสลับผู้ใช้บริการ แต่บัญชีอื่นอ่านได้ หรือไม่ใช่ไฟล์ของบัญชีนี้", \

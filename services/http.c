@@ -3,10 +3,12 @@
 
 #include "services/http.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/select.h>
 
 #include <dlfcn.h>
@@ -99,6 +101,7 @@ struct http_xfer {
 	atomic_int cancel;
 	CURLcode result;
 	long status;
+	long verify;                 /* the X509 verify result (OpenSSL's codes) */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -379,6 +382,8 @@ static void xfer_finish(struct http_xfer *x, CURLcode rc)
 	x->result = rc;
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->status);
+	else if (curl_easy_getinfo(x->easy, CURLINFO_SSL_VERIFYRESULT, &x->verify) != CURLE_OK)
+		x->verify = 0;
 	if (x->h) {
 		long nc = 0;
 		curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nc);
@@ -501,11 +506,8 @@ static const char *curl_reason(CURLcode rc)
 	case CURLE_OPERATION_TIMEDOUT:
 		return "timeout";
 	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_CRL_BADFILE:
 	case CURLE_USE_SSL_FAILED:
@@ -518,6 +520,31 @@ static const char *curl_reason(CURLcode rc)
 		return "connection reset";
 	default:
 		return "transfer";
+	}
+}
+
+/* A refused certificate is not a cut cable: each reason has its own entry,
+ * with what to do.  libcurl says "verification failed" (60) for all of
+ * them; OpenSSL's verify result tells which.  curl checks the host name
+ * itself once the chain is verified, and a wrong name comes back as 1
+ * (X509_V_ERR_UNSPECIFIED: seen with Debian 12's libcurl 7.88). */
+static int tls_error(CURLcode rc, long verify, tb_err *err)
+{
+	if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+		return err_set(err, TB_E_TLS_PIN, rc, "http.pin");
+	if (rc == CURLE_SSL_CACERT_BADFILE)
+		return err_set(err, TB_E_FILE, rc, "http.ca_file");
+	switch (verify) {
+	case 0:  /* X509_V_OK: the chain is good, the name is not */
+	case 1:  /* X509_V_ERR_UNSPECIFIED: curl's own host name check */
+	case 62: /* X509_V_ERR_HOSTNAME_MISMATCH */
+	case 64: /* X509_V_ERR_IP_ADDRESS_MISMATCH */
+		return err_set(err, TB_E_TLS_WRONG_HOST, rc, NULL);
+	case 9:  /* X509_V_ERR_CERT_NOT_YET_VALID */
+	case 10: /* X509_V_ERR_CERT_HAS_EXPIRED */
+		return err_set(err, TB_E_TLS_EXPIRED, rc, NULL);
+	default: /* 18-21: self-signed or an issuer not in the store; 2, 27 ... */
+		return err_set(err, TB_E_TLS_UNTRUSTED, rc, NULL);
 	}
 }
 
@@ -537,6 +564,9 @@ int http_xfer_result(const struct http_xfer *x, long *status, const char **body,
 		return err_set(err, TB_E_NET_TRUNCATED, 0, NULL);
 	if (x->result == CURLE_OUT_OF_MEMORY || x->result == CURLE_WRITE_ERROR)
 		return err_set(err, TB_E_NOMEM, x->result, "http");
+	if (x->result == CURLE_PEER_FAILED_VERIFICATION || x->result == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+	    x->result == CURLE_SSL_CACERT_BADFILE)
+		return tls_error(x->result, x->verify, err);
 	if (x->result != CURLE_OK)
 		return err_set(err, TB_E_NET_UNREACHABLE, x->result, curl_reason(x->result));
 	*status = x->status;
@@ -623,6 +653,54 @@ int http_settings_from(struct config *c, struct http_settings *s, tb_err *err)
 	s->connect_timeout_ms = connect;
 	s->max_body = (size_t)max;
 	return 0;
+}
+
+/* Only the simulators on this machine may be spoken to in clear. */
+static int host_loopback(const char *host, size_t n)
+{
+	char h[INET6_ADDRSTRLEN + 2];
+	unsigned char a[16];
+
+	if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
+		return 1;
+	if (n >= sizeof h)
+		return 0;
+	if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+		memcpy(h, host + 1, n - 2);
+		h[n - 2] = '\0';
+		return inet_pton(AF_INET6, h, a) == 1 && memcmp(a, &in6addr_loopback, 16) == 0;
+	}
+	memcpy(h, host, n);
+	h[n] = '\0';
+	return inet_pton(AF_INET, h, a) == 1 && a[0] == 127;
+}
+
+int http_url_check(const char *url, const char *key, tb_err *err)
+{
+	const char *auth, *end, *at, *host, *port;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return 0;
+	auth = url + 7;
+	end = auth + strcspn(auth, "/?#");
+	/* user@host: the host is after the last '@' of the authority. */
+	host = auth;
+	for (at = auth; at < end; at++)
+		if (*at == '@')
+			host = at + 1;
+	port = end;
+	if (host < end && *host == '[') {
+		const char *rb = memchr(host, ']', (size_t)(end - host));
+		if (rb)
+			port = rb + 1;
+	} else {
+		const char *colon = memchr(host, ':', (size_t)(end - host));
+		if (colon)
+			port = colon;
+	}
+	if (host_loopback(host, (size_t)(port - host)))
+		return 0;
+	return err_set(err, TB_E_PLAIN_HTTP, 0, key);
 }
 
 struct http_opts http_settings_opts(const struct http_settings *s)

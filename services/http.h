@@ -45,6 +45,10 @@ struct http_settings {
 /* Defaults, then the keys above from c; -1 and TB_E_CONFIG naming the key
  * for a value out of range. */
 int http_settings_from(struct config *c, struct http_settings *s, tb_err *err);
+/* 0 when url may carry the gateway's secrets: https://, or plain http://
+ * to a loopback host (127.0.0.0/8, [::1], localhost: the simulators); else
+ * -1 and TB_E_PLAIN_HTTP naming key.  Other schemes are the caller's. */
+int http_url_check(const char *url, const char *key, tb_err *err);
 /* The client options for s (they point into s). */
 struct http_opts http_settings_opts(const struct http_settings *s);
 
@@ -99,7 +103,9 @@ void http_cancel(struct http_xfer *x);
 /* After x is done: 0 with the HTTP status and the body (owned by x, NUL
  * terminated, valid until http_xfer_free) whatever the status, or -1 when
  * no whole answer came: TB_E_NET_UNREACHABLE (field: "connect", "DNS",
- * "TLS", "timeout", "connection reset"), TB_E_NET_TRUNCATED,
+ * "TLS", "timeout", "connection reset"), TB_E_TLS_UNTRUSTED,
+ * TB_E_TLS_WRONG_HOST, TB_E_TLS_EXPIRED, TB_E_TLS_PIN (a certificate
+ * refused), TB_E_FILE (http.ca_file unreadable), TB_E_NET_TRUNCATED,
  * TB_E_NET_TOO_LARGE, TB_E_NET_CANCELLED. */
 int http_xfer_result(const struct http_xfer *x, long *status, const char **body, size_t *len,
 		     tb_err *err);

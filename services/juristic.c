@@ -123,6 +123,8 @@ int juristic_config_from(struct juristic_config *jc, struct config *c, int gdx_s
 #undef JR_MAP_CONF
 	if (!url_ok(jc->open_url))
 		return err_set(err, TB_E_CONFIG, 0, "dbd.open_url");
+	if (http_url_check(jc->open_url, "dbd.open_url", err))
+		return -1;
 	if (!path_ok(jc->open_path))
 		return err_set(err, TB_E_CONFIG, 0, "dbd.open_path");
 	if (!path_ok(jc->gdx_path))

@@ -102,6 +102,8 @@ int linkage_config_from(struct linkage_config *lc, struct config *c, tb_err *err
 	 * file someone else controls, is refused rather than used. */
 	if (lc->consumer_secret[0] && config_private(c, TB_E_SECRET_MODE, "gdx.consumer_secret", err))
 		goto fail;
+	if (http_url_check(lc->url, "gdx.url", err))
+		goto fail;
 	if (!lc->url[0])
 		err_set(err, TB_E_GDX_NOT_SET_UP, 0, "gdx.url");
 	else if (strncmp(lc->url, "https://", 8) != 0 && strncmp(lc->url, "http://", 7) != 0)

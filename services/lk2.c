@@ -95,6 +95,8 @@ int lk2_config_from(struct lk2_config *lc, struct config *c, tb_err *err)
 		err_set(err, TB_E_LK2_NOT_SET_UP, 0, "lk2.url (https://...)");
 		goto fail;
 	}
+	if (http_url_check(lc->url, "lk2.url", err))
+		goto fail;
 	if (lc->login_type != 1) {
 		err_set(err, TB_E_LK2_NOT_SET_UP, lc->login_type, "lk2.login_type (1: the officer's card)");
 		goto fail;
@@ -1302,7 +1304,9 @@ static void batch_audit(struct lk2_op *op)
 		if (audit_append(op->d, &(struct audit_entry){ .username = op->username,
 				 .action = AUDIT_LINKAGE_QUERY, .service = service, .subject = op->cid,
 				 .purpose = op->purpose, .result = result }, &audit_err)) {
+			/* The database's code stays as the detail, for support. */
 			linkage_result_free(&it->result);
+			audit_err.id = TB_E_AUDIT_UNWRITTEN;
 			it->err = audit_err;
 			if (op->failed)
 				op->err = audit_err;

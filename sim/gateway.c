@@ -1241,12 +1241,12 @@ static int scope_parse(const char *s, int *service, char *cid)
 	return 0;
 }
 
-static cJSON *load(const char *path)
+/* A whole file, NUL-terminated (the caller frees it), or NULL. */
+static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char *buf;
 	long n;
-	cJSON *o;
 
 	if (!f)
 		return NULL;
@@ -1261,7 +1261,14 @@ static cJSON *load(const char *path)
 	}
 	buf[n] = '\0';
 	fclose(f);
-	o = cJSON_Parse(buf);
+	return buf;
+}
+
+static cJSON *load(const char *path)
+{
+	char *buf = slurp(path);
+	cJSON *o = buf ? cJSON_Parse(buf) : NULL;
+
 	free(buf);
 	return o;
 }
@@ -1274,6 +1281,7 @@ static void usage(FILE *f)
 	      "         [--code NNNNN] [--quota] [--malformed] [--truncate] [--oversize]\n"
 	      "         [--oversize-chunked] [--drip-ms N] [--reset] [--html]\n"
 	      "         [--dbd-quota] [--dbd-waf] [--dbd-array] [--session-state STATE]\n"
+	      "         [--tls-cert PEM --tls-key PEM]\n"
 	      "Serves the GDX token, Linkage link, agent permission and DBD profile endpoints\n"
 	      "and the DBD open API on 127.0.0.1 (an ephemeral port, printed and written to\n"
 	      "--port-file; --port N takes that one, so a test can restart it with other\n"
@@ -1285,7 +1293,8 @@ static void usage(FILE *f)
 	      "financial-statement lists (" DBD_SHAREHOLDERS_PATH ",\n"
 	      DBD_FINANCIALS_PATH ", ?JuristicID=) in an array.  --session-state is what\n"
 	      "agent/permission answers (AgentAvailable; AgentNotAvailable, CitizenAvailable\n"
-	      "or any text); --scope permission[:CID] aims the failure switches at it.\n", f);
+	      "or any text); --scope permission[:CID] aims the failure switches at it.\n"
+	      "--tls-cert and --tls-key: HTTPS with that certificate and key instead of HTTP.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -1293,7 +1302,7 @@ int main(int argc, char **argv)
 	enum { O_DATA = 1, O_PORT_FILE, O_STATS, O_KEY, O_SECRET, O_TTL, O_EXPIRE, O_DENY, O_SCOPE,
 	       O_LATENCY, O_STATUS, O_CODE, O_QUOTA, O_MALFORMED, O_TRUNCATE, O_OVERSIZE,
 	       O_OVERSIZE_CHUNKED, O_DRIP, O_RESET, O_HTML, O_DBD_QUOTA, O_DBD_WAF, O_DBD_ARRAY,
-	       O_PORT, O_SESSION_STATE, O_HELP };
+	       O_PORT, O_SESSION_STATE, O_TLS_CERT, O_TLS_KEY, O_HELP };
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, O_DATA },
 		{ "port-file", required_argument, NULL, O_PORT_FILE },
@@ -1320,10 +1329,16 @@ int main(int argc, char **argv)
 		{ "dbd-waf", no_argument, NULL, O_DBD_WAF },
 		{ "dbd-array", no_argument, NULL, O_DBD_ARRAY },
 		{ "session-state", required_argument, NULL, O_SESSION_STATE },
+		{ "tls-cert", required_argument, NULL, O_TLS_CERT },
+		{ "tls-key", required_argument, NULL, O_TLS_KEY },
 		{ "help", no_argument, NULL, O_HELP },
 		{ 0 },
 	};
 	const char *data = TABIEN_SRCDIR "/sim/gateway/population.json", *port_file = NULL;
+	const char *cert_file = NULL, *key_file = NULL;
+	char *cert = NULL, *key = NULL;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_ERROR_LOG;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *di;
@@ -1369,12 +1384,28 @@ int main(int argc, char **argv)
 		case O_DBD_WAF: S.dbd_waf = 1; break;
 		case O_DBD_ARRAY: S.dbd_array = 1; break;
 		case O_SESSION_STATE: S.session_state = optarg; break;
+		case O_TLS_CERT: cert_file = optarg; break;
+		case O_TLS_KEY: key_file = optarg; break;
 		case O_HELP: usage(stdout); lk2_usage(stdout); return 0;
 		default: goto usage;
 		}
 	}
-	if (optind != argc || (S.f.status && (S.f.status < 100 || S.f.status > 599)))
+	if (optind != argc || (S.f.status && (S.f.status < 100 || S.f.status > 599)) ||
+	    !cert_file != !key_file)
 		goto usage;
+	if (cert_file) {
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+			fprintf(stderr, "tabien-gateway: this libmicrohttpd has no TLS\n");
+			return 2;
+		}
+		cert = slurp(cert_file);
+		key = slurp(key_file);
+		if (!cert || !key) {
+			fprintf(stderr, "tabien-gateway: cannot read %s or %s\n", cert_file, key_file);
+			return 2;
+		}
+		flags |= MHD_USE_TLS;
+	}
 	S.pop = load(data);
 	if (!S.pop) {
 		fprintf(stderr, "tabien-gateway: cannot read %s as JSON\n", data);
@@ -1383,11 +1414,13 @@ int main(int argc, char **argv)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	/* Never anything but the loopback address. */
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			     MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
+	/* Without TLS the two certificate options are ignored (NULL). */
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+			     MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "tabien-gateway: cannot listen on 127.0.0.1\n");
 		return 1;
@@ -1407,7 +1440,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("tabien-gateway: listening on 127.0.0.1:%u\n", port);
+	printf("tabien-gateway: listening on 127.0.0.1:%u%s\n", port, cert ? " (HTTPS)" : "");
 	fflush(stdout);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -1416,6 +1449,8 @@ int main(int argc, char **argv)
 		pause();
 	MHD_stop_daemon(d);
 	cJSON_Delete(S.pop);
+	free(cert);
+	free(key);
 	return 0;
 usage:
 	usage(stderr);

@@ -3,12 +3,13 @@
 
 # Debian 12 packages.  Build: compiler, autotools, the libraries' -dev
 # packages and gettext (msgfmt for the Thai catalogue).  Run and test: pcscd
-# with the vpcd driver (the virtual card's reader), tmux (the terminal tests);
+# with the vpcd driver (the virtual card's reader), tmux (the terminal tests),
+# openssl and tinyproxy (the TLS test's certificates and HTTP proxy);
 # the C.UTF-8 locale comes with libc.
 TABIEN_PACKAGES="gcc make autoconf automake libtool pkg-config libc6-dev
  libpcsclite-dev libcjson-dev libjpeg62-turbo-dev libcmocka-dev libncurses-dev
  libsqlite3-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 gettext
- pcscd vsmartcard-vpcd tmux jq"
+ pcscd vsmartcard-vpcd tmux jq openssl tinyproxy"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 

@@ -187,6 +187,15 @@ q "$UNKNOWN"
 expect_error "open: the firewall's 403 page" JURISTIC-BLOCKED "ระงับการเข้าถึง"
 check "open: the firewall: wait, do not retry in a loop" err_has "Wait at least 15 minutes"
 check "open: the firewall: one request, no retry" [ "$(sim_count dbd_open)" = 1 ]
+# Through the simulator as the proxy: a request that went out would be counted.
+config
+printf '%s\n' "dbd.open_url = http://openapi.example" "http.proxy = http://127.0.0.1:$sim_port" \
+	>>"$TABIEN_CONFIG"
+q "$UNKNOWN"
+audited=$((audited - 1))
+expect_error "open: plain http:// to another host than this machine" PLAIN-HTTP "ไม่เข้ารหัส" dbd.open_url
+check "  (nothing was sent)" bash -c "[ '$(sim_count dbd_open)' = 1 ] && [ '$(sim_count other)' = 0 ]"
+config
 q "$SIAM" --refresh
 check "open: the firewall with a saved copy: stale, exit 3" \
 	bash -c "[ $rc = 3 ] && grep -qF 'JURISTIC-BLOCKED (403' '$dir/out' && grep -qF 'ข้อมูลเก่า' '$dir/out'"

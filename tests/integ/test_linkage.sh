@@ -190,6 +190,12 @@ sed -i '/= sim-secret/d' "$TABIEN_CONFIG"
 q query --service 001 --cid "$MALEE"
 check "no consumer secret: GATEWAY-NOT-SET-UP names the setting" \
 	bash -c "[ $rc = 1 ] && grep -qF GATEWAY-NOT-SET-UP '$dir/err' && grep -qF gdx.consumer_secret '$dir/err'"
+# Through the simulator as the proxy: a request that went out would be counted.
+config "gdx.url = http://gateway.example/ws" "http.proxy = http://127.0.0.1:$sim_port"
+q query --service 001 --cid "$MALEE"
+expect_error "plain http:// to another host than this machine" PLAIN-HTTP "ไม่เข้ารหัส" gdx.url
+check "  (the hint says https://, and nothing was sent)" \
+	bash -c "grep -qF 'https://' '$dir/err' && [ '$(sim_count token)' = 0 ] && [ '$(sim_count other)' = 0 ]"
 sim_stop
 
 # --- the officer's presence: linkage permission ---------------------------------------------------

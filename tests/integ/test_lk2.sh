@@ -6,7 +6,8 @@
 # own (partial success), the JWT renewed once and the request sent once
 # more, refusals never sent again, the job, the quota, every failure shown
 # in English and Thai, the config file's permissions, logout on exit and an
-# audit row for every service.  The simulator counts requests
+# audit row for every service (an answer whose row cannot be written is not
+# shown).  The simulator counts requests
 # (--stats-file), so a retry storm shows.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
@@ -269,6 +270,11 @@ sed -i '/^lk2.url/d' "$TABIEN_CONFIG"
 q query --service 001 --cid "$MALEE"
 check "no lk2.url: LK2-NOT-SET-UP names the setting" \
 	bash -c "[ $rc = 1 ] && grep -qF LK2-NOT-SET-UP '$dir/err' && grep -qF lk2.url '$dir/err'"
+config "lk2.url = http://proxy.example" "http.proxy = http://127.0.0.1:$sim_port"
+q query --service 001 --cid "$MALEE"
+expect_error "plain http:// to another host than this machine" PLAIN-HTTP "ไม่เข้ารหัส" lk2.url
+check "  (the hint says https://, and nothing was sent)" \
+	bash -c "grep -qF 'https://' '$dir/err' && [ '$(sim_count lk2_login)' = 0 ] && [ '$(sim_count other)' = 0 ]"
 config "linkage.transport = lk3"
 q query --service 001 --cid "$MALEE"
 check "linkage.transport must be gdx or lk2" \
@@ -279,6 +285,19 @@ printf '%s\n%s\n' "$PW" "$SIM_PIN" | "$TABIEN" linkage query --service 001 --cid
 rc=$?
 check "without --chip: a usage error that says what is missing" \
 	bash -c "[ $rc = 2 ] && grep -qF -- '--chip' '$dir/err' && [ '$(sim_count lk2_login)' = 0 ]"
+
+# --- an answer whose audit row cannot be written ------------------------------------------------------
+# A trigger refuses the query rows only, so the officer still logs in.
+sqlite3 "$TABIEN_DB" "CREATE TRIGGER no_query_rows BEFORE INSERT ON audit
+	WHEN NEW.action = 'linkage.query' BEGIN SELECT RAISE(FAIL, 'refused by the test'); END"
+q query --service 001,027 --cid "$MALEE"
+cp "$dir/err" "$dir/err.audit"
+sqlite3 "$TABIEN_DB" "DROP TRIGGER no_query_rows"
+check "the audit row cannot be written: exit 1, AUDIT-NOT-WRITTEN for each service, in English and Thai" \
+	bash -c "[ $rc = 1 ] && [ \$(grep -c 'AUDIT-NOT-WRITTEN.*could not be written' '$dir/err.audit') = 2 ] \
+		&& grep -qF 'บันทึกการใช้งานไม่ได้' '$dir/err.audit'"
+check "  (no citizen data shown without its audit row)" \
+	bash -c "! grep -qF 'มาลี' '$dir/out' && ! grep -qF 'Malee' '$dir/out' && [ '$(sim_count lk2_request)' = 1 ]"
 sim_stop
 
 # --- the audit trail -------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /* The Linkage Center's answers as the gateway sends them, odd ones first:
  * IDs as numbers or strings, 0 and null for empty, missing fields, wrong
  * types, Thai text, control characters, every error code; and the
- * configuration's rules for the secret's file.  No network here. */
+ * configuration's rules for the secret's file and for plain http://.  No
+ * network here. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -16,8 +17,11 @@
 
 #include <cmocka.h>
 
+#include "services/configfile.h"
 #include "services/http.h"
+#include "services/juristic.h"
 #include "services/linkage.h"
+#include "services/lk2.h"
 
 static struct linkage_result *parse_ok(int service, const char *body)
 {
@@ -422,6 +426,68 @@ static void escaping(void **state)
 	assert_int_equal(http_escape("abcdef", out, 4), -1);
 }
 
+/* Plain http:// carries the secret and the citizen's data in clear: only the
+ * simulators on this machine may have it. */
+static void plain_http_only_to_loopback(void **state)
+{
+	static const char *const ok[] = {
+		"https://gw.example", "https://10.0.0.1:8443/x", "http://127.0.0.1:8080",
+		"http://127.9.8.7/ws", "http://localhost", "http://LOCALHOST:80/", "http://[::1]:9/",
+		"http://user@127.0.0.1/", "ftp://left.to.the.caller",
+	};
+	static const char *const refused[] = {
+		"http://gateway.example", "http://gateway.example:80/ws", "http://10.0.0.1/",
+		"http://128.0.0.1", "http://127.0.0.1.example/", "http://localhost.example",
+		"http://127.0.0.1@gateway.example/", "http://127.0.0.1:80@gateway.example",
+		"http://[::2]/", "http://[::ffff:127.0.0.1]/", "http://127.1/", "http://",
+		"http:///ws", "http://0x7f000001/",
+	};
+	tb_err e = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		assert_int_equal(http_url_check(ok[i], "gdx.url", &e), 0);
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		err_clear(&e);
+		assert_int_equal(http_url_check(refused[i], "lk2.url", &e), -1);
+		assert_int_equal(e.id, TB_E_PLAIN_HTTP);
+		assert_string_equal(e.field, "lk2.url");
+	}
+	assert_non_null(strstr(err_hint(TB_E_PLAIN_HTTP, TB_LANG_EN), "https://"));
+	assert_non_null(strstr(err_hint(TB_E_PLAIN_HTTP, TB_LANG_TH), "https://"));
+}
+
+static void plain_http_refused_by_the_loaders(void **state)
+{
+	char path[] = "/tmp/tabien-lkconf-XXXXXX";
+	int fd = mkstemp(path);
+	struct linkage_config lc;
+	struct lk2_config l2;
+	struct juristic_config jc;
+	struct config *c = calloc(1, sizeof *c);
+	tb_err e = { 0 };
+
+	(void)state;
+	assert_true(fd >= 0 && c);
+	close(fd);
+	write_conf(path, 0600, "gdx.url = http://gateway.example\ngdx.consumer_key = k\n"
+			       "gdx.consumer_secret = s\n");
+	assert_int_equal(linkage_config_load(&lc, path, &e), -1);
+	assert_int_equal(e.id, TB_E_PLAIN_HTTP);
+	assert_string_equal(e.field, "gdx.url");
+	write_conf(path, 0600, "lk2.url = http://proxy.example\nlk2.signer = /bin/true\n");
+	assert_int_equal(lk2_config_load(&l2, path, &e), -1);
+	assert_int_equal(e.id, TB_E_PLAIN_HTTP);
+	assert_string_equal(e.field, "lk2.url");
+	write_conf(path, 0600, "dbd.open_url = http://openapi.example\n");
+	assert_int_equal(config_load(c, path, &e), 0);
+	assert_int_equal(juristic_config_from(&jc, c, 0, &e), -1);
+	assert_int_equal(e.id, TB_E_PLAIN_HTTP);
+	assert_string_equal(e.field, "dbd.open_url");
+	free(c);
+	unlink(path);
+}
+
 /* --- the officer's presence (agent/permission) ----------------------------------------- */
 
 static struct linkage_permission permission_ok(const char *body)
@@ -563,6 +629,8 @@ int main(void)
 		cmocka_unit_test(service_codes),
 		cmocka_unit_test(secret_file_rules),
 		cmocka_unit_test(escaping),
+		cmocka_unit_test(plain_http_only_to_loopback),
+		cmocka_unit_test(plain_http_refused_by_the_loaders),
 		cmocka_unit_test(permission_states),
 		cmocka_unit_test(permission_ids_as_numbers),
 		cmocka_unit_test(permission_unknown_state),
