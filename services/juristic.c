@@ -1598,8 +1598,10 @@ int juristic_finish(struct juristic_op **opp, struct db *d, struct juristic_resu
 		if (audit_append(d, &(struct audit_entry){ .username = op->username,
 				 .action = AUDIT_JURISTIC_QUERY, .service = service, .subject = op->id,
 				 .purpose = op->purpose, .result = result }, &audit_err)) {
-			/* What was not logged is not shown. */
+			/* What was not logged is not shown.  The database's
+			 * code stays as the detail, for support. */
 			juristic_result_free(out);
+			audit_err.id = TB_E_AUDIT_UNWRITTEN;
 			if (err)
 				*err = audit_err;
 			rc = -1;

@@ -1065,7 +1065,9 @@ static void slot_audit(struct linkage_fetch *f, struct fetch_slot *s)
 			 .action = AUDIT_LINKAGE_QUERY, .service = service, .subject = f->cid,
 			 .purpose = f->purpose[0] ? f->purpose : NULL, .result = result },
 			 &audit_err)) {
+		/* The database's code stays as the detail, for support. */
 		linkage_result_free(&s->r);
+		audit_err.id = TB_E_AUDIT_UNWRITTEN;
 		s->state = LINKAGE_FAILED;
 		s->err = audit_err;
 	}
@@ -1187,8 +1189,8 @@ static void step_commit(struct linkage_fetch *f)
 	if (!f->tx)
 		return;
 	f->tx = false;
-	if (db_tx_end(f->d, 1, &e) && !e.id)
-		err_set(&e, TB_E_STORE, 0, "audit");
+	if (db_tx_end(f->d, 1, &e))
+		e.id = TB_E_AUDIT_UNWRITTEN;
 	for (int i = 0; i < f->n; i++) {
 		if (e.id && f->ended[i]) {
 			linkage_result_free(&f->s[i].r);

@@ -295,5 +295,14 @@ check "audit rows: the source, the juristic ID, the purpose, the result" \
 		&& grep 'juristic.query' '$dir/audit.csv' | grep -qF 'STALE JURISTIC-QUOTA 8888' \
 		&& ! grep -qF '$BADSUM' '$dir/audit.csv'"
 
+# --- no company data without its audit row ------------------------------------------------------------
+sqlite3 "$TABIEN_DB" "CREATE TRIGGER no_rows BEFORE INSERT ON audit \
+	WHEN NEW.action = 'juristic.query' BEGIN SELECT RAISE(ABORT, 'disk refused'); END"
+q "$TECH" --refresh
+check "an audit row that cannot be written: exit 1, AUDIT-NOT-WRITTEN in both languages, no company shown" \
+	bash -c "[ $rc = 1 ] && grep -qF 'AUDIT-NOT-WRITTEN' '$dir/err' && [ \$(grep -c 'AUDIT-NOT-WRITTEN' '$dir/err') -ge 2 ] \
+		&& ! grep -qF '$TECH' '$dir/out'"
+sqlite3 "$TABIEN_DB" "DROP TRIGGER no_rows"
+
 echo "1..$n"
 [ $failed = 0 ]

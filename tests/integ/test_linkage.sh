@@ -306,7 +306,7 @@ sqlite3 "$TABIEN_DB" "CREATE TRIGGER no_rows BEFORE INSERT ON audit \
 	WHEN NEW.action = 'linkage.query' BEGIN SELECT RAISE(ABORT, 'disk refused'); END"
 q query --service 001,027 --cid "$SOMCHAI"
 check "an audit row that cannot be written: exit 1, the error said, no registry data printed" \
-	bash -c "[ $rc = 1 ] && grep -qF 'DB-' '$dir/err' && ! grep -qF 'ใจดี' '$dir/out'"
+	bash -c "[ $rc = 1 ] && grep -qF 'AUDIT-NOT-WRITTEN' '$dir/err' && ! grep -qF 'ใจดี' '$dir/out'"
 sqlite3 "$TABIEN_DB" "DROP TRIGGER no_rows"
 
 echo "1..$n"
