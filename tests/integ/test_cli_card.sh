@@ -33,7 +33,7 @@ stop_pcscd() { kill "$pcscd_pid"; wait "$pcscd_pid" 2>/dev/null; pcscd_pid=; rm 
 # reader empty.
 VCARD_DELAY_MS=0
 
-echo "1..18"
+echo "1..20"
 
 # No pcscd at all.
 "$TABIEN" card read >"$dir/out" 2>"$dir/err"; rc=$?
@@ -93,6 +93,18 @@ insert somchai --odd no-applet
 SHOW="$dir/err" check "not a Thai ID card: exit 1, says so" \
 	bash -c "[ $rc = 1 ] && grep -q 'NOT-THAI-ID' '$dir/err' && grep -q 'ไม่ใช่บัตรประจำตัวประชาชน' '$dir/err'"
 pull --wait
+
+# Hostile cards that offer more than was asked (61 FF and 255 bytes for every
+# read; 6C FF for a shorter read): a clear card error, and not a byte copied
+# past a buffer (under the sanitizers a report would be in err).
+for odd in overlong gr-6c-more; do
+	insert somchai --odd "$odd"
+	"$TABIEN" card read --wait 10 >"$dir/out" 2>"$dir/err"; rc=$?
+	SHOW="$dir/err" check "card answering more than asked (--odd $odd): exit 1, CARD-OVERLONG in English and Thai, nothing overrun" \
+		bash -c "[ $rc = 1 ] && grep -q 'CARD-OVERLONG' '$dir/err' && grep -q 'more than was asked' '$dir/err' \
+			&& grep -q 'เกินกว่าที่ขอ' '$dir/err' && ! grep -qE 'Sanitizer|runtime error' '$dir/err'"
+	pull --wait
+done
 
 # Usage errors.
 "$TABIEN" card read --wait abc >/dev/null 2>"$dir/err"; rc=$?
