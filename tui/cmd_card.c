@@ -245,7 +245,16 @@ static int parse_opts(int argc, char **argv, struct card_opts *o, int allow_read
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'r': o->reader = optarg; break;
+		case 'r':
+			/* The card service refuses it too; said here as a usage error. */
+			if (strlen(optarg) >= CARD_READER_MAX) {
+				fprintf(stderr, "tabien: --reader: a reader's name is at most %d bytes / "
+					"ชื่อเครื่องอ่านบัตรยาวได้ไม่เกิน %d ไบต์\n",
+					CARD_READER_MAX - 1, CARD_READER_MAX - 1);
+				return -1;
+			}
+			o->reader = optarg;
+			break;
 		case 'n': o->photo = 0; break;
 		case 'j': o->json = 1; break;
 		case 'w':

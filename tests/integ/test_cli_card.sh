@@ -33,7 +33,7 @@ stop_pcscd() { kill "$pcscd_pid"; wait "$pcscd_pid" 2>/dev/null; pcscd_pid=; rm 
 # reader empty.
 VCARD_DELAY_MS=0
 
-echo "1..20"
+echo "1..22"
 
 # No pcscd at all.
 "$TABIEN" card read >"$dir/out" 2>"$dir/err"; rc=$?
@@ -109,6 +109,15 @@ done
 # Usage errors.
 "$TABIEN" card read --wait abc >/dev/null 2>"$dir/err"; rc=$?
 SHOW="$dir/err" check "bad --wait: exit 2 with a message" bash -c "[ $rc = 2 ] && grep -q 'wait' '$dir/err'"
+# No reader's name is that long (PC/SC's limit is 127 bytes): cut short it
+# could name another reader, so it is refused before anything is asked.
+long=$(head -c 3000 /dev/zero | tr '\0' r)
+for sub in read watch; do
+	"$TABIEN" card "$sub" --reader "$long" >/dev/null 2>"$dir/err" </dev/null; rc=$?
+	SHOW="$dir/err" check "card $sub --reader over 127 bytes: exit 2, says the name is too long" \
+		bash -c "[ $rc = 2 ] && grep -q 'at most 127 bytes' '$dir/err' && grep -q 'ไม่เกิน 127' '$dir/err' \
+			&& ! grep -qE 'Sanitizer|runtime error' '$dir/err'"
+done
 "$TABIEN" card frobnicate >/dev/null 2>"$dir/err"; rc=$?
 check "unknown card command: exit 2" [ "$rc" = 2 ]
 
