@@ -42,6 +42,15 @@ void cmd_error(FILE *f, const char *prefix, const tb_err *e)
 	fprintf(f, "%s%s\n%*s%s\n", prefix, en, (int)strlen(prefix), "", th);
 }
 
+bool cmd_arg_fits(const char *name, const char *value, size_t size)
+{
+	if (strnlen(value, size) < size)
+		return true;
+	fprintf(stderr, "tabien: --%s: at most %zu bytes / --%s ยาวได้ไม่เกิน %zu ไบต์\n", name,
+		size - 1, name, size - 1);
+	return false;
+}
+
 static void print_row(const char *label, const char *value)
 {
 	text_pad(stdout, label, LABEL_COLS);
@@ -247,12 +256,8 @@ static int parse_opts(int argc, char **argv, struct card_opts *o, int allow_read
 		switch (c) {
 		case 'r':
 			/* The card service refuses it too; said here as a usage error. */
-			if (strlen(optarg) >= CARD_READER_MAX) {
-				fprintf(stderr, "tabien: --reader: a reader's name is at most %d bytes / "
-					"ชื่อเครื่องอ่านบัตรยาวได้ไม่เกิน %d ไบต์\n",
-					CARD_READER_MAX - 1, CARD_READER_MAX - 1);
+			if (!cmd_arg_fits("reader", optarg, CARD_READER_MAX))
 				return -1;
-			}
 			o->reader = optarg;
 			break;
 		case 'n': o->photo = 0; break;
