@@ -18,9 +18,18 @@
 #include "services/card_pcsc.h"
 #include "services/util.h"
 
+_Static_assert(CARD_READER_MAX == MAX_READERNAME, "reader names as long as PC/SC's");
+
 struct card_ctx {
 	SCARDCONTEXT ctx;
 };
+
+/* A name no reader can have is the caller's mistake; cut short, it could
+ * name another reader. */
+static bool reader_name_ok(const char *reader)
+{
+	return strnlen(reader, CARD_READER_MAX) < CARD_READER_MAX;
+}
 
 struct card_link {
 	SCARDCONTEXT ctx;
@@ -104,6 +113,8 @@ int card_wait(struct card_ctx *c, const char *reader, int timeout_ms,
 	int n = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (reader && !reader_name_ok(reader))
+		return err_set(err, TB_E_USAGE, 0, "reader name too long");
 	if (reader) {
 		str_copy(names, sizeof names, reader);
 		names[strlen(names) + 1] = '\0';
@@ -133,7 +144,8 @@ int card_wait(struct card_ctx *c, const char *reader, int timeout_ms,
 		for (int i = 0; i < n; i++) {
 			if ((st[i].dwEventState & SCARD_STATE_PRESENT) &&
 			    !(st[i].dwEventState & SCARD_STATE_MUTE)) {
-				snprintf(out, size, "%s", st[i].szReader);
+				if (!size || !str_copy(out, size, st[i].szReader))
+					return err_set(err, TB_E_USAGE, 0, "reader name buffer");
 				return 0;
 			}
 			if (st[i].dwEventState & SCARD_STATE_UNKNOWN)
@@ -356,6 +368,8 @@ int card_read(struct card_ctx *c, const char *reader, unsigned flags,
 		if (card_wait(c, NULL, 0, chosen, sizeof chosen, err))
 			return -1;
 		reader = chosen;
+	} else if (!reader_name_ok(reader)) {
+		return err_set(err, TB_E_USAGE, 0, "reader name too long");
 	}
 	r = card_record_new();
 	if (!r)

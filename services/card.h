@@ -21,7 +21,8 @@ int card_readers(struct card_ctx *c, char *buf, size_t size, tb_err *err);
 
 /* Wait up to timeout_ms (-1: forever) until a card is present in `reader`
  * (NULL: any reader); the chosen reader's name goes to out.  0 ok, -1 error
- * (TB_E_PCSC_NO_CARD on time-out). */
+ * (TB_E_PCSC_NO_CARD on time-out; TB_E_USAGE for a name of CARD_READER_MAX
+ * bytes or more, or an out too small for the name). */
 int card_wait(struct card_ctx *c, const char *reader, int timeout_ms,
 	      char *out, size_t size, tb_err *err);
 
@@ -45,7 +46,8 @@ struct card_read_cb {
 };
 
 /* One whole read in one transaction: the text first, then (with
- * CARD_READ_PHOTO) the photo.  reader NULL: the first reader with a card.
+ * CARD_READ_PHOTO) the photo.  reader NULL: the first reader with a card; a
+ * name of CARD_READER_MAX bytes or more is TB_E_USAGE.
  * On success *out owns the record (free with card_record_free); on failure
  * nothing half-read is returned.  stats may be NULL. */
 int card_read(struct card_ctx *c, const char *reader, unsigned flags,

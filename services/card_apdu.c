@@ -47,10 +47,12 @@ int apdu_select_citizen(struct card_io *io, tb_err *err)
 	return err_set(err, TB_E_CARD_STATUS, (long)sw, "select");
 }
 
-/* Fetch a pending answer of `want` bytes.  6C xx asks for a repeat with the
- * right Le; a card that refuses P2=00 (6A 86 / 6B 00) gets P2=01 once, and the
- * choice is kept for the rest of the read. */
-static int apdu_get_response(struct card_io *io, uint8_t want, uint8_t *out,
+/* Fetch a pending answer of `want` bytes into out, which holds `cap`.  6C xx
+ * asks for a repeat with the right Le; a card that refuses P2=00 (6A 86 /
+ * 6B 00) gets P2=01 once, and the choice is kept for the rest of the read.
+ * Every length here comes from the card, so each is held against `cap` before
+ * anything is copied: a card that offers more than was asked is refused. */
+static int apdu_get_response(struct card_io *io, uint8_t want, uint8_t cap, uint8_t *out,
 			     uint8_t *got, tb_err *err)
 {
 	uint8_t resp[APDU_RESP_MAX];
@@ -66,13 +68,15 @@ static int apdu_get_response(struct card_io *io, uint8_t want, uint8_t *out,
 			return -1;
 		sw = SW(resp[n - 2], resp[n - 1]);
 		if (sw == 0x9000) {
-			if (n - 2 > 255)
-				return err_set(err, TB_E_CARD_SHORT, (long)(n - 2), "get response");
+			if (n - 2 > cap)
+				return err_set(err, TB_E_CARD_OVERLONG, (long)(n - 2), "get response");
 			memcpy(out, resp, n - 2);
 			*got = (uint8_t)(n - 2);
 			return 0;
 		}
 		if ((sw >> 8) == 0x6C && (sw & 0xFF) != 0) {
+			if ((sw & 0xFF) > cap)
+				return err_set(err, TB_E_CARD_OVERLONG, (long)sw, "get response");
 			cmd[4] = (uint8_t)(sw & 0xFF);
 			continue;
 		}
@@ -100,6 +104,8 @@ int apdu_read(struct card_io *io, uint16_t off, uint8_t len, uint8_t *out, tb_er
 	sw = SW(resp[n - 2], resp[n - 1]);
 	if (sw == 0x9000) {
 		/* A reader that handles T=0 itself hands the data over directly. */
+		if (n - 2 > len)
+			return err_set(err, TB_E_CARD_OVERLONG, (long)(n - 2), "read");
 		if (n - 2 != len)
 			return err_set(err, TB_E_CARD_SHORT, (long)(n - 2), "read");
 		memcpy(out, resp, len);
@@ -107,7 +113,10 @@ int apdu_read(struct card_io *io, uint16_t off, uint8_t len, uint8_t *out, tb_er
 	}
 	if ((sw >> 8) != 0x61)
 		return err_set(err, TB_E_CARD_STATUS, (long)sw, "read");
-	if (apdu_get_response(io, (uint8_t)(sw & 0xFF), out, &got, err))
+	/* 61 00 offers 256 bytes, more than any read asks for. */
+	if ((sw & 0xFF) == 0 || (sw & 0xFF) > len)
+		return err_set(err, TB_E_CARD_OVERLONG, (long)sw, "read");
+	if (apdu_get_response(io, (uint8_t)(sw & 0xFF), len, out, &got, err))
 		return -1;
 	if (got != len)
 		return err_set(err, TB_E_CARD_SHORT, (long)got, "read");

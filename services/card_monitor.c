@@ -395,6 +395,10 @@ int card_monitor_next(struct card_monitor *m, struct card_event *ev)
 
 void card_monitor_reread(struct card_monitor *m, const char *reader)
 {
+	/* A name too long for any reader holds no card: cut short, it
+	 * could name another reader. */
+	if (strnlen(reader, sizeof m->reread) >= sizeof m->reread)
+		return;
 	pthread_mutex_lock(&m->lock);
 	str_copy(m->reread, sizeof m->reread, reader);
 	card_ctx_cancel(m->cur);

@@ -14,6 +14,8 @@
 #define CARD_TEXT_MAX 304
 /* The address field is up to 160 TIS-620 bytes. */
 #define CARD_ADDR_MAX 484
+/* A reader's name, the NUL included: PC/SC's MAX_READERNAME. */
+#define CARD_READER_MAX 128
 
 struct card_name {
 	char title[CARD_TEXT_MAX];
@@ -77,7 +79,7 @@ struct card_record {
 	tb_err warn[CARD_WARN_MAX];
 	int nwarn;
 
-	char reader[128];
+	char reader[CARD_READER_MAX];
 	char atr_hex[72];     /* not personal: the card model */
 
 	char version[8];      /* ASCII, 4 on the card */

@@ -92,6 +92,11 @@
 	  "The card sent less data than asked for", "บัตรส่งข้อมูลมาไม่ครบ", \
 	  "Take the card out and insert it again; if it repeats the card may be damaged", \
 	  "ถอดบัตรแล้วเสียบใหม่ หากยังเกิดซ้ำ บัตรอาจชำรุด") \
+	X(TB_E_CARD_OVERLONG, "card", "CARD-OVERLONG", \
+	  "The card answered more than was asked: it is damaged or not a genuine card", \
+	  "บัตรตอบข้อมูลมาเกินกว่าที่ขอ บัตรอาจชำรุดหรือไม่ใช่บัตรจริง", \
+	  "Do not use this card's data; check the person's identity another way and note the code for support", \
+	  "อย่าใช้ข้อมูลจากบัตรนี้ ให้ตรวจสอบตัวบุคคลด้วยวิธีอื่น และจดรหัสนี้แจ้งฝ่ายสนับสนุน") \
 	X(TB_E_CARD_TEXT, "card", "CARD-TEXT", \
 	  "Text on the card holds characters that are not Thai (TIS-620)", \
 	  "ข้อความบนบัตรมีอักขระที่ไม่ใช่ภาษาไทย (TIS-620)", \

@@ -515,7 +515,7 @@ struct lk2_op {
 	tb_err err;
 	char message[256];
 	/* login */
-	char officer[LK_CID], chip[64], pin[PIN_MAX + 1];
+	char officer[LK_CID], chip[LK2_CHIP_MAX], pin[PIN_MAX + 1];
 	struct lk2_login_answer la;
 	char envelope[ENVELOPE_MAX + 1];
 	/* batch */

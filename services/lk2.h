@@ -47,6 +47,7 @@
 
 #define LK2_MAX_SERVICES 10        /* the proxy takes at most 10 in one request */
 #define LK2_N_SERVICES 6           /* the Linkage services we know (linkage.h) */
+#define LK2_CHIP_MAX 64            /* a chip number, the NUL included */
 
 struct lk2_config {
 	char url[256];

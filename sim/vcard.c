@@ -76,6 +76,7 @@ struct card_state {
 	bool pending;
 	bool pending_from_read; /* the odd GET RESPONSE switches only touch reads */
 	bool gr_6c_due;
+	bool gr_6c_more_due;
 	size_t pending_len;
 	unsigned char pending_data[255];
 };
@@ -334,6 +335,7 @@ static size_t card_hold(struct vcard *vc, const unsigned char *data, size_t len,
 	vc->st.pending = true;
 	vc->st.pending_from_read = from_read;
 	vc->st.gr_6c_due = from_read && odd_on(vc, VCARD_ODD_GR_6C);
+	vc->st.gr_6c_more_due = from_read && odd_on(vc, VCARD_ODD_GR_6C_MORE);
 	return sw_put(resp, 0, 0x6100 | (unsigned)len);
 }
 
@@ -377,6 +379,20 @@ static size_t card_read_binary(struct vcard *vc, const unsigned char *apdu, size
 		memcpy(resp, vc->card.image + off, want);
 		return sw_put(resp, want, SW_OK);
 	}
+	/* The hostile cards offer a full 255 bytes whatever was asked (what
+	 * runs past the image is zeros), to prove a reader copies no more
+	 * than it asked for. */
+	if (odd_on(vc, VCARD_ODD_OVERLONG) || odd_on(vc, VCARD_ODD_GR_6C_MORE)) {
+		unsigned char full[255] = { 0 };
+		size_t have = VCARD_IMAGE_SIZE - off < sizeof full ? VCARD_IMAGE_SIZE - off : sizeof full;
+
+		memcpy(full, vc->card.image + off, have);
+		size_t rlen = card_hold(vc, full, sizeof full, true, resp); /* 61 FF */
+		/* gr-6c-more offers what was asked; its 6C FF comes later */
+		if (odd_on(vc, VCARD_ODD_GR_6C_MORE))
+			rlen = sw_put(resp, 0, 0x6100 | (unsigned)want);
+		return rlen;
+	}
 	return card_hold(vc, vc->card.image + off, want, true, resp);
 }
 
@@ -396,6 +412,12 @@ static size_t card_get_response(struct vcard *vc, const unsigned char *apdu, siz
 		return sw_put(resp, 0, SW_CONDITIONS);
 
 	size_t le = apdu[4] ? apdu[4] : 256;
+	if (st->gr_6c_more_due) {
+		st->gr_6c_more_due = false;
+		return sw_put(resp, 0, 0x6C00 | (unsigned)st->pending_len);
+	}
+	if (st->pending_from_read && odd_on(vc, VCARD_ODD_OVERLONG))
+		le = st->pending_len; /* whatever Le asked, all of it comes */
 	if (st->gr_6c_due || le != st->pending_len) {
 		st->gr_6c_due = false;
 		return sw_put(resp, 0, 0x6C00 | (unsigned)st->pending_len);

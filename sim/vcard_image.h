@@ -28,7 +28,9 @@ enum {
 	X(VCARD_ODD_WRONG_SW, "wrong-sw", "every READ BINARY answers 6F 00") \
 	X(VCARD_ODD_SHORT_READ, "short-read", "GET RESPONSE after READ BINARY is 1 byte short") \
 	X(VCARD_ODD_T1, "t1", "READ BINARY answers data + 90 00 directly") \
-	X(VCARD_ODD_GR_6C, "gr-6c", "first GET RESPONSE after READ BINARY answers 6C xx")
+	X(VCARD_ODD_GR_6C, "gr-6c", "first GET RESPONSE after READ BINARY answers 6C xx") \
+	X(VCARD_ODD_OVERLONG, "overlong", "every READ BINARY answers 61 FF, GET RESPONSE 255 bytes") \
+	X(VCARD_ODD_GR_6C_MORE, "gr-6c-more", "GET RESPONSE after READ BINARY answers 6C FF, then 255 bytes")
 
 enum vcard_odd {
 #define VCARD_ODD_ENUM(id, name, help) id,

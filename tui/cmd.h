@@ -2,6 +2,8 @@
 #ifndef TABIEN_CMD_H
 #define TABIEN_CMD_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "services/errors.h"
@@ -30,6 +32,10 @@ int cmd_setup_check(const char *db_path);
 
 /* Prints an error in English and Thai, with what to do next. */
 void cmd_error(FILE *f, const char *prefix, const tb_err *e);
+/* Whether option --name's value is shorter than size bytes (it fits a
+ * buffer of size with its NUL); if not, says so in English and Thai.  A long
+ * argument is a usage error, never cut short: cut, it names something else. */
+bool cmd_arg_fits(const char *name, const char *value, size_t size);
 
 struct db;
 struct user;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +105,11 @@ static int parse_opts(int argc, char **argv, struct admin_opts *o, const char *a
 		if (c <= 0 || !strchr(allowed, c))
 			goto usage;
 		switch (c) {
-		case OPT_DB: o->db = optarg; break;
+		case OPT_DB:
+			if (!cmd_arg_fits("db", optarg, PATH_MAX))
+				goto usage;
+			o->db = optarg;
+			break;
 		case OPT_BATCH: o->batch = 1; break;
 		case OPT_AS: o->as = optarg; break;
 		case OPT_STATUS: o->status = optarg; break;
@@ -536,7 +541,11 @@ static int admin_settings(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': o.db = optarg; break;
+		case 'd':
+			if (!cmd_arg_fits("db", optarg, PATH_MAX))
+				return EXIT_USAGE;
+			o.db = optarg;
+			break;
 		case 'a': o.as = optarg; break;
 		case 'b': o.batch = 1; break;
 		case 'g': agency = optarg; changes++; break;

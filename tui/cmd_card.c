@@ -42,6 +42,15 @@ void cmd_error(FILE *f, const char *prefix, const tb_err *e)
 	fprintf(f, "%s%s\n%*s%s\n", prefix, en, (int)strlen(prefix), "", th);
 }
 
+bool cmd_arg_fits(const char *name, const char *value, size_t size)
+{
+	if (strnlen(value, size) < size)
+		return true;
+	fprintf(stderr, "tabien: --%s: at most %zu bytes / --%s ยาวได้ไม่เกิน %zu ไบต์\n", name,
+		size - 1, name, size - 1);
+	return false;
+}
+
 static void print_row(const char *label, const char *value)
 {
 	text_pad(stdout, label, LABEL_COLS);
@@ -245,7 +254,12 @@ static int parse_opts(int argc, char **argv, struct card_opts *o, int allow_read
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'r': o->reader = optarg; break;
+		case 'r':
+			/* The card service refuses it too; said here as a usage error. */
+			if (!cmd_arg_fits("reader", optarg, CARD_READER_MAX))
+				return -1;
+			o->reader = optarg;
+			break;
 		case 'n': o->photo = 0; break;
 		case 'j': o->json = 1; break;
 		case 'w':

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -406,7 +407,11 @@ static int parse_opts(int argc, char **argv, struct jr_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_DB: o->db = optarg; break;
+		case OPT_DB:
+			if (!cmd_arg_fits("db", optarg, PATH_MAX))
+				return -1;
+			o->db = optarg;
+			break;
 		case OPT_AS: o->as = optarg; break;
 		case OPT_BATCH: o->batch = 1; break;
 		case OPT_JSON: o->json = 1; break;
@@ -418,6 +423,11 @@ static int parse_opts(int argc, char **argv, struct jr_opts *o)
 	if (optind + 1 != argc)
 		return -1;
 	/* "0-1055-36012-34-6" and "0105536012346" alike. */
+	if (strnlen(argv[optind], sizeof o->id) >= sizeof o->id) {
+		fprintf(stderr, "tabien: the ID is at most %zu characters / เลขทะเบียนยาวได้ไม่เกิน %zu ตัวอักษร\n",
+			sizeof o->id - 1, sizeof o->id - 1);
+		return -1;
+	}
 	w = o->id;
 	for (const char *r = argv[optind]; *r && w < o->id + sizeof o->id - 1; r++)
 		if (*r != '-' && *r != ' ')
@@ -552,7 +562,11 @@ static int purge(int argc, char **argv)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
-		case OPT_DB: db = optarg; break;
+		case OPT_DB:
+			if (!cmd_arg_fits("db", optarg, PATH_MAX))
+				goto usage;
+			db = optarg;
+			break;
 		case OPT_DAYS:
 			errno = 0;
 			days = strtol(optarg, &end, 10);

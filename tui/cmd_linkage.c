@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -400,7 +401,11 @@ static int parse_opts(int argc, char **argv, struct lk_opts *o, int household)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_DB: o->db = optarg; break;
+		case OPT_DB:
+			if (!cmd_arg_fits("db", optarg, PATH_MAX))
+				return -1;
+			o->db = optarg;
+			break;
 		case OPT_AS: o->as = optarg; break;
 		case OPT_BATCH: o->batch = 1; break;
 		case OPT_JSON: o->json = 1; break;
@@ -413,9 +418,16 @@ static int parse_opts(int argc, char **argv, struct lk_opts *o, int household)
 			o->transport = strcmp(optarg, "lk2") == 0 ? 2 : 1;
 			break;
 		case OPT_OFFICER_CID: o->officer_cid = optarg; break;
-		case OPT_CHIP: o->chip = optarg; break;
+		case OPT_CHIP:
+			if (!cmd_arg_fits("chip", optarg, LK2_CHIP_MAX))
+				return -1;
+			o->chip = optarg;
+			break;
 		case OPT_CID: {
 			char *w = o->cid;
+
+			if (!cmd_arg_fits("cid", optarg, sizeof o->cid))
+				return -1;
 			for (const char *r = optarg; *r && w < o->cid + sizeof o->cid - 1; r++)
 				if (*r != '-' && *r != ' ')
 					*w++ = *r;
@@ -718,7 +730,11 @@ static int permission_opts(int argc, char **argv, struct lk_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_DB: o->db = optarg; break;
+		case OPT_DB:
+			if (!cmd_arg_fits("db", optarg, PATH_MAX))
+				return -1;
+			o->db = optarg;
+			break;
 		case OPT_AS: o->as = optarg; break;
 		case OPT_BATCH: o->batch = 1; break;
 		case OPT_JSON: o->json = 1; break;

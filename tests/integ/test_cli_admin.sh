@@ -96,6 +96,12 @@ check "users: no citizen ID is printed" bash -c "! grep -q '$CID_STAFF' '$dir/ou
 
 run "" admin approve staff.a
 SHOW="$dir/err" check "approve without --as: exit 2" bash -c "[ $rc = 2 ] && grep -q -- '--as' '$dir/err'"
+long=$(head -c 5000 /dev/zero | tr '\0' x)
+run "" admin users --db "/tmp/$long"
+rc1=$rc
+run "" admin settings --db "/tmp/$long"
+SHOW="$dir/err" check "--db too long for a path: exit 2, says so (admin users, admin settings)" \
+	bash -c "[ $rc1 = 2 ] && [ $rc = 2 ] && grep -qF -- '--db: at most' '$dir/err'"
 run "wrong-password-9
 " admin approve staff.a --as admin1 --batch
 SHOW="$dir/err" check "approve with a wrong admin password: exit 1, wrong username or password" \

@@ -33,7 +33,7 @@ stop_pcscd() { kill "$pcscd_pid"; wait "$pcscd_pid" 2>/dev/null; pcscd_pid=; rm 
 # reader empty.
 VCARD_DELAY_MS=0
 
-echo "1..18"
+echo "1..22"
 
 # No pcscd at all.
 "$TABIEN" card read >"$dir/out" 2>"$dir/err"; rc=$?
@@ -94,9 +94,30 @@ SHOW="$dir/err" check "not a Thai ID card: exit 1, says so" \
 	bash -c "[ $rc = 1 ] && grep -q 'NOT-THAI-ID' '$dir/err' && grep -q 'ไม่ใช่บัตรประจำตัวประชาชน' '$dir/err'"
 pull --wait
 
+# Hostile cards that offer more than was asked (61 FF and 255 bytes for every
+# read; 6C FF for a shorter read): a clear card error, and not a byte copied
+# past a buffer (under the sanitizers a report would be in err).
+for odd in overlong gr-6c-more; do
+	insert somchai --odd "$odd"
+	"$TABIEN" card read --wait 10 >"$dir/out" 2>"$dir/err"; rc=$?
+	SHOW="$dir/err" check "card answering more than asked (--odd $odd): exit 1, CARD-OVERLONG in English and Thai, nothing overrun" \
+		bash -c "[ $rc = 1 ] && grep -q 'CARD-OVERLONG' '$dir/err' && grep -q 'more than was asked' '$dir/err' \
+			&& grep -q 'เกินกว่าที่ขอ' '$dir/err' && ! grep -qE 'Sanitizer|runtime error' '$dir/err'"
+	pull --wait
+done
+
 # Usage errors.
 "$TABIEN" card read --wait abc >/dev/null 2>"$dir/err"; rc=$?
 SHOW="$dir/err" check "bad --wait: exit 2 with a message" bash -c "[ $rc = 2 ] && grep -q 'wait' '$dir/err'"
+# No reader's name is that long (PC/SC's limit is 127 bytes): cut short it
+# could name another reader, so it is refused before anything is asked.
+long=$(head -c 3000 /dev/zero | tr '\0' r)
+for sub in read watch; do
+	"$TABIEN" card "$sub" --reader "$long" >/dev/null 2>"$dir/err" </dev/null; rc=$?
+	SHOW="$dir/err" check "card $sub --reader over 127 bytes: exit 2, says the name is too long" \
+		bash -c "[ $rc = 2 ] && grep -q 'at most 127 bytes' '$dir/err' && grep -q 'ไม่เกิน 127' '$dir/err' \
+			&& ! grep -qE 'Sanitizer|runtime error' '$dir/err'"
+done
 "$TABIEN" card frobnicate >/dev/null 2>"$dir/err"; rc=$?
 check "unknown card command: exit 2" [ "$rc" = 2 ]
 

@@ -280,6 +280,13 @@ check "purge --days 0: every copy" bash -c "[ $rc = 0 ] && [ $(copies) = 0 ]"
 purge --days soon
 check "purge: a bad --days is a usage error" \
 	bash -c "[ $rc = 2 ] && grep -qF 'usage: tabien juristic purge' '$dir/err'"
+long=$(head -c 5000 /dev/zero | tr '\0' x)
+purge --db "/tmp/$long"
+"$TABIEN" juristic show "0$long" --as officer1 --batch </dev/null >/dev/null 2>"$dir/err2"
+rc2=$?
+check "an ID or --db too long: a usage error (exit 2), never cut short" \
+	bash -c "[ $rc = 2 ] && grep -qF -- '--db: at most' '$dir/err' \
+		&& [ $rc2 = 2 ] && grep -qF 'at most 31 characters' '$dir/err2'"
 keep=
 
 # --- the audit trail ----------------------------------------------------------------------------------

@@ -273,6 +273,15 @@ printf '%s\n' "$PW" | "$TABIEN" linkage permission --as officer1 --batch --cid "
 rc=$?
 check "permission takes no citizen: a usage error (exit 2) naming the command" \
 	bash -c "[ $rc = 2 ] && grep -qF 'linkage permission --as USER' '$dir/err'"
+# Arguments too long for what they name are usage errors, never cut short.
+long=$(head -c 5000 /dev/zero | tr '\0' x)
+"$TABIEN" linkage query --service 001 --cid "1$long" --as officer1 --batch </dev/null >/dev/null 2>"$dir/err"
+rc=$?
+"$TABIEN" linkage permission --as officer1 --batch --db "/tmp/$long" </dev/null >/dev/null 2>"$dir/err2"
+rc2=$?
+check "a --cid or --db too long: a usage error (exit 2) that says so" \
+	bash -c "[ $rc = 2 ] && grep -qF -- '--cid: at most 31 bytes' '$dir/err' \
+		&& [ $rc2 = 2 ] && grep -qF -- '--db: at most' '$dir/err2'"
 
 # --- the audit trail ---------------------------------------------------------------------------------
 printf '%s\n' "$PW" | "$TABIEN" audit export --as officer1 --batch >"$dir/audit.csv" 2>"$dir/err"

@@ -285,6 +285,11 @@ printf '%s\n%s\n' "$PW" "$SIM_PIN" | "$TABIEN" linkage query --service 001 --cid
 rc=$?
 check "without --chip: a usage error that says what is missing" \
 	bash -c "[ $rc = 2 ] && grep -qF -- '--chip' '$dir/err' && [ '$(sim_count lk2_login)' = 0 ]"
+printf '%s\n%s\n' "$PW" "$SIM_PIN" | "$TABIEN" linkage query --service 001 --cid "$MALEE" --as officer1 \
+	--batch --chip "CH-$(head -c 100 /dev/zero | tr '\0' 1)" >"$dir/out" 2>"$dir/err"
+rc=$?
+check "a --chip too long: a usage error, no login sent" \
+	bash -c "[ $rc = 2 ] && grep -qF -- '--chip: at most 63 bytes' '$dir/err' && [ '$(sim_count lk2_login)' = 0 ]"
 
 # --- an answer whose audit row cannot be written ------------------------------------------------------
 # A trigger refuses the query rows only, so the officer still logs in.

@@ -96,7 +96,7 @@ name_en="$e_title $e_first${e_middle:+ $e_middle} $e_last"
 request_no=$(value malee request_no)
 INSERT="Insert the citizen's ID card"
 
-echo "1..23"
+echo "1..25"
 
 # --- no pcscd yet -------------------------------------------------------------------
 SESSION=nopcscd
@@ -203,6 +203,18 @@ pull
 check "card pulled: the ID and names are gone from the screen, the prompt is back" \
 	eval 'wait_text main "$INSERT" "○ empty" && wait_gone main "$fmt_cid" "$t_first" "$e_first" &&
 		alive main'
+
+# A hostile card offers 255 bytes for every read: the program reads every
+# inserted card by itself, so it must say what is wrong and keep running.
+insert somchai --odd overlong
+check "hostile card (answers more than asked): the error with its code on screen, the program keeps running" \
+	eval 'wait_text main "CARD-OVERLONG" "more than was asked" && alive main'
+pull --wait
+insert malee
+check "after the hostile card, the next card reads as usual" \
+	eval 'wait_text main "$fmt_cid" "$name_th" "Card read" && wait_gone main "CARD-OVERLONG" && alive main'
+pull
+wait_text main "$INSERT" "○ empty"
 
 # --- terminal sizes ----------------------------------------------------------------
 tm resize-window -t main -x 60 -y 20

@@ -170,6 +170,102 @@ static void short_data_is_an_error(void **state)
 	assert_int_equal(err.detail, 2);
 }
 
+/* A hostile card offers 255 bytes (61 FF) for a 124-byte read: refused before
+ * GET RESPONSE, and nothing lands in the caller's buffer. */
+static void offer_beyond_the_length_asked_is_refused(void **state)
+{
+	static const struct answer a[] = { { 0, 2, { 0x61, 0xFF } } };
+	struct script sc = SCRIPT(a);
+	struct card_io io = IO(sc);
+	tb_err err = { 0 };
+	uint8_t out[124 + 8];
+
+	memset(out, 0xAA, sizeof out);
+	assert_int_equal(apdu_read(&io, 0x00FF, 124, out, &err), -1);
+	assert_int_equal(err.id, TB_E_CARD_OVERLONG);
+	assert_int_equal(err.detail, 0x61FF);
+	assert_int_equal(io.exchanges, 1);
+	for (size_t i = 0; i < sizeof out; i++)
+		assert_int_equal(out[i], 0xAA);
+}
+
+/* A GET RESPONSE that brings 255 bytes when fewer were asked for: the length
+ * is checked before the copy, so the bytes past the asked length stay as
+ * they were. */
+static struct answer big_answer(size_t data)
+{
+	struct answer a = { 0, data + 2, { 0 } };
+
+	memset(a.b, 'Z', data);
+	a.b[data] = 0x90;
+	a.b[data + 1] = 0x00;
+	return a;
+}
+
+static void get_response_longer_than_asked_is_refused(void **state)
+{
+	struct answer a[2] = { { 0, 2, { 0x61, 0x10 } }, big_answer(255) };
+	struct script sc = SCRIPT(a);
+	struct card_io io = IO(sc);
+	tb_err err = { 0 };
+	uint8_t out[16 + 8];
+
+	memset(out, 0xAA, sizeof out);
+	assert_int_equal(apdu_read(&io, 0, 16, out, &err), -1);
+	assert_int_equal(err.id, TB_E_CARD_OVERLONG);
+	assert_int_equal(err.detail, 255);
+	for (size_t i = 0; i < sizeof out; i++)
+		assert_int_equal(out[i], 0xAA);
+}
+
+/* 6C FF after a 16-byte offer: the card asks for a repeat with more than was
+ * asked, which would copy 255 bytes; refused without asking again. */
+static void repeat_asking_for_more_is_refused(void **state)
+{
+	static const struct answer a[] = {
+		{ 0, 2, { 0x61, 0x10 } },
+		{ 0, 2, { 0x6C, 0xFF } },
+	};
+	struct script sc = SCRIPT(a);
+	struct card_io io = IO(sc);
+	tb_err err = { 0 };
+	uint8_t out[16];
+
+	assert_int_equal(apdu_read(&io, 0, 16, out, &err), -1);
+	assert_int_equal(err.id, TB_E_CARD_OVERLONG);
+	assert_int_equal(err.detail, 0x6CFF);
+	assert_int_equal(io.exchanges, 2);
+}
+
+/* 61 00 means 256 bytes in T=0: more than any read. */
+static void offer_of_256_is_refused(void **state)
+{
+	static const struct answer a[] = { { 0, 2, { 0x61, 0x00 } } };
+	struct script sc = SCRIPT(a);
+	struct card_io io = IO(sc);
+	tb_err err = { 0 };
+	uint8_t out[255];
+
+	assert_int_equal(apdu_read(&io, 0, 255, out, &err), -1);
+	assert_int_equal(err.id, TB_E_CARD_OVERLONG);
+}
+
+/* A direct answer (data + 90 00) longer than asked is the same fault. */
+static void direct_answer_longer_than_asked_is_refused(void **state)
+{
+	struct answer a[1] = { big_answer(255) };
+	struct script sc = SCRIPT(a);
+	struct card_io io = IO(sc);
+	tb_err err = { 0 };
+	uint8_t out[3 + 8];
+
+	memset(out, 0xAA, sizeof out);
+	assert_int_equal(apdu_read(&io, 0, 3, out, &err), -1);
+	assert_int_equal(err.id, TB_E_CARD_OVERLONG);
+	for (size_t i = 0; i < sizeof out; i++)
+		assert_int_equal(out[i], 0xAA);
+}
+
 static void answer_without_status_word(void **state)
 {
 	static const struct answer a[] = { { 0, 1, { 0x90 } } };
@@ -224,6 +320,11 @@ int main(void)
 		cmocka_unit_test(direct_answer_is_accepted),
 		cmocka_unit_test(wrong_status_is_an_error),
 		cmocka_unit_test(short_data_is_an_error),
+		cmocka_unit_test(offer_beyond_the_length_asked_is_refused),
+		cmocka_unit_test(get_response_longer_than_asked_is_refused),
+		cmocka_unit_test(repeat_asking_for_more_is_refused),
+		cmocka_unit_test(offer_of_256_is_refused),
+		cmocka_unit_test(direct_answer_longer_than_asked_is_refused),
 		cmocka_unit_test(answer_without_status_word),
 		cmocka_unit_test(endless_6c_gives_up),
 		cmocka_unit_test(removed_card_maps_to_its_error),
