@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,20 +48,86 @@ static int valid_key(const char *k)
 	return 1;
 }
 
+static unsigned mode_digits(unsigned m)
+{
+	m &= 0777;
+	return (m >> 6) * 100 + ((m >> 3) & 7) * 10 + (m & 7);
+}
+
+int config_folder_check(const char *path, tb_err *err)
+{
+	char dir[512];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (!slash)
+		str_copy(dir, sizeof dir, ".");
+	else if ((size_t)(slash - path) >= sizeof dir)
+		return 0;
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if (stat(dir, &st) != 0)
+		return 0;
+	if (((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) ||
+	    ((st.st_mode & S_IWGRP) && st.st_gid != getegid()) ||
+	    (st.st_uid != geteuid() && st.st_uid != 0))
+		return err_set(err, TB_E_CONFIG_FOLDER, (long)mode_digits(st.st_mode), "folder");
+	return 0;
+}
+
+/* Opened once; what the privacy check needs comes from this descriptor, so
+ * it speaks of the very file that was read.  A link is followed (a shared
+ * config may be one) but remembered: a secret is refused in it. */
+static FILE *config_open(struct config *c, tb_err *err)
+{
+	struct stat st = { 0 };
+	FILE *f;
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0 && errno == ELOOP) {
+		c->link = 1;
+		fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	}
+	if (fd < 0) {
+		if (errno != ENOENT)
+			err_set(err, TB_E_FILE, errno, "config");
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		err_set(err, TB_E_FILE, S_ISREG(st.st_mode) ? errno : EINVAL, "config");
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		err_set(err, TB_E_FILE, errno, "config");
+		close(fd);
+		return NULL;
+	}
+	c->loaded = 1;
+	c->mode = st.st_mode & 07777;
+	c->uid = (long)st.st_uid;
+	config_folder_check(c->path, &c->warn);
+	return f;
+}
+
 int config_load(struct config *c, const char *path, tb_err *err)
 {
-	char line[1024];
+	char line[1024], buf[BUFSIZ];
 	FILE *f;
 	int lineno = 0, rc = 0;
+	tb_err oe = { 0 };
 
 	memset(c, 0, sizeof *c);
 	if (path)
 		str_copy(c->path, sizeof c->path, path);
 	else
 		config_path(c->path, sizeof c->path);
-	f = fopen(c->path, "r");
+	f = config_open(c, &oe);
 	if (!f)
-		return errno == ENOENT ? 0 : err_set(err, TB_E_FILE, errno, "config");
+		return oe.id ? err_set(err, oe.id, oe.detail, oe.field) : 0;
+	/* The file may hold a secret: stdio's copy is wiped too. */
+	setvbuf(f, buf, _IOFBF, sizeof buf);
 	while (fgets(line, sizeof line, f)) {
 		char *k, *v, *eq;
 
@@ -108,6 +175,8 @@ int config_load(struct config *c, const char *path, tb_err *err)
 		c->n++;
 	}
 	fclose(f);
+	explicit_bzero(buf, sizeof buf);
+	explicit_bzero(line, sizeof line);
 	return rc;
 }
 
@@ -158,13 +227,11 @@ int config_long(struct config *c, const char *key, long min, long max, long *out
 
 int config_private(const struct config *c, enum tb_err_id id, const char *field, tb_err *err)
 {
-	struct stat st;
-
-	if (stat(c->path, &st) != 0)
-		return err_set(err, TB_E_FILE, errno, "config");
-	if ((st.st_mode & 077) || st.st_uid != geteuid()) {
-		unsigned m = st.st_mode & 0777;
-		return err_set(err, id, (long)((m >> 6) * 100 + ((m >> 3) & 7) * 10 + (m & 7)), field);
-	}
+	if (!c->loaded)
+		return err_set(err, TB_E_FILE, ENOENT, "config");
+	if (c->link || c->uid != (long)geteuid())
+		return err_set(err, TB_E_CONFIG_LINK, 0, field);
+	if (c->mode & 077)
+		return err_set(err, id, (long)mode_digits(c->mode), field);
 	return 0;
 }

@@ -501,9 +501,48 @@
 	  "Log in again with the officer's card and PIN", \
 	  "เข้าสู่ระบบใหม่ด้วยบัตรและรหัส PIN ของเจ้าหน้าที่")
 
+/* Files tabien opens or writes that someone else could have planted or
+ * swapped: links, other accounts' files, files that are not ours. */
+#define TB_ERRORS_FILES(X) \
+	X(TB_E_FILE_LINK, "input", "FILE-IS-LINK", \
+	  "The file named is a symbolic link; tabien does not write through links", \
+	  "ไฟล์ที่ระบุเป็นลิงก์ (symbolic link) โปรแกรม tabien ไม่เขียนผ่านลิงก์", \
+	  "Name a new file in a folder of your own; the link and what it points to were left as they were", \
+	  "ระบุชื่อไฟล์ใหม่ในโฟลเดอร์ของบัญชีนี้ ลิงก์และไฟล์ปลายทางไม่ถูกเปลี่ยนแปลง") \
+	X(TB_E_FILE_NOT_OURS, "input", "FILE-NOT-OURS", \
+	  "The file named belongs to another account or is not a plain file, so tabien does not replace it", \
+	  "ไฟล์ที่ระบุเป็นของบัญชีอื่นหรือไม่ใช่ไฟล์ธรรมดา โปรแกรม tabien จึงไม่เขียนทับ", \
+	  "Name a new file in a folder of your own; tabien replaces only plain files of this account", \
+	  "ระบุชื่อไฟล์ใหม่ในโฟลเดอร์ของบัญชีนี้ โปรแกรม tabien เขียนทับได้เฉพาะไฟล์ธรรมดาของบัญชีนี้") \
+	X(TB_E_STORE_LINK, "storage", "DB-IS-LINK", \
+	  "The database path, or a -wal, -shm or -journal file beside it, is a symbolic link", \
+	  "ที่อยู่ฐานข้อมูล หรือไฟล์ -wal -shm หรือ -journal ที่อยู่ข้างกัน เป็นลิงก์ (symbolic link)", \
+	  "Point --db or TABIEN_DB at the real file and remove links beside it; tabien changed nothing", \
+	  "ระบุ --db หรือ TABIEN_DB เป็นไฟล์จริง และลบลิงก์ที่อยู่ข้างกัน โปรแกรม tabien ไม่ได้เปลี่ยนแปลงไฟล์ใด") \
+	X(TB_E_STORE_NOT_OURS, "storage", "DB-NOT-OURS", \
+	  "The database file belongs to another account or is not a plain file", \
+	  "ไฟล์ฐานข้อมูลเป็นของบัญชีอื่นหรือไม่ใช่ไฟล์ธรรมดา", \
+	  "Run tabien as the account that owns the database, or check the path (--db or TABIEN_DB); tabien changed nothing", \
+	  "เรียกใช้ tabien ด้วยบัญชีที่เป็นเจ้าของฐานข้อมูล หรือตรวจสอบที่อยู่ไฟล์ (--db หรือ TABIEN_DB) โปรแกรม tabien ไม่ได้เปลี่ยนแปลงไฟล์") \
+	X(TB_E_STORE_FOREIGN, "storage", "DB-NOT-TABIEN", \
+	  "The file is a database of another program, not tabien's", \
+	  "ไฟล์นี้เป็นฐานข้อมูลของโปรแกรมอื่น ไม่ใช่ของ tabien", \
+	  "Check the path (--db or TABIEN_DB); tabien left the file as it was", \
+	  "ตรวจสอบที่อยู่ไฟล์ (--db หรือ TABIEN_DB) โปรแกรม tabien ไม่ได้เปลี่ยนแปลงไฟล์") \
+	X(TB_E_CONFIG_LINK, "input", "CONFIG-IS-LINK", \
+	  "The configuration file holds a secret but is a symbolic link, or is not yours", \
+	  "ไฟล์ตั้งค่ามีข้อมูลลับ แต่เป็นลิงก์ (symbolic link) หรือไม่ใช่ไฟล์ของบัญชีนี้", \
+	  "Put the real file at the path named, owned by this account with chmod 600; then run again", \
+	  "วางไฟล์จริงไว้ที่ที่อยู่ที่ระบุ ให้เป็นของบัญชีนี้และสั่ง chmod 600 แล้วสั่งใหม่") \
+	X(TB_E_CONFIG_FOLDER, "input", "CONFIG-FOLDER-OPEN", \
+	  "The configuration file is in a folder other accounts can write, so they could replace it", \
+	  "ไฟล์ตั้งค่าอยู่ในโฟลเดอร์ที่บัญชีอื่นเขียนได้ จึงอาจถูกแทนที่ได้", \
+	  "Move the file to a folder of your own, or run chmod o-w,g-w on its folder", \
+	  "ย้ายไฟล์ไปไว้ในโฟลเดอร์ของบัญชีนี้ หรือสั่ง chmod o-w,g-w กับโฟลเดอร์ของไฟล์")
+
 #define TB_ERRORS(X) TB_ERRORS_GENERAL(X) TB_ERRORS_PCSC(X) TB_ERRORS_CARD(X) \
 	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X) TB_ERRORS_GATEWAY(X) \
-	TB_ERRORS_DBD(X) TB_ERRORS_LK2(X)
+	TB_ERRORS_DBD(X) TB_ERRORS_LK2(X) TB_ERRORS_FILES(X)
 
 enum tb_err_id {
 	TB_OK = 0,

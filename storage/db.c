@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,10 @@ struct db {
 	char terminal[DB_TERMINAL_MAX + 1];
 	int version;
 	unsigned fixed_mode;
+	int fd;               /* the checked file, held open as long as SQLite's (see db_close) */
+	dev_t dev;
+	ino_t ino;
+	mode_t mode;
 	int depth;            /* transaction nesting */
 	int failed;           /* an inner level ended with ok == 0 */
 	db_clock_fn clock;
@@ -293,9 +298,61 @@ static int make_parents(const char *path, tb_err *err)
 	return 0;
 }
 
+/* SQLite puts these beside the database and opens them by name: one
+ * planted as a link would be written through. */
+static int sidecars_check(const char *path, tb_err *err)
+{
+	static const char *const ext[] = { "-wal", "-shm", "-journal" };
+	char side[PATH_MAX + 16];
+	struct stat sb;
+
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		snprintf(side, sizeof side, "%s%s", path, ext[i]);
+		if (lstat(side, &sb) != 0)
+			continue;
+		if (S_ISLNK(sb.st_mode))
+			return err_set(err, TB_E_STORE_LINK, 0, ext[i]);
+		if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid())
+			return err_set(err, TB_E_STORE_NOT_OURS, (long)sb.st_uid, ext[i]);
+	}
+	return 0;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* What the header says before SQLite reads (and maybe writes) the file:
+ * empty is new; else SQLite's magic and our application id, or no id on a
+ * file with no schema yet (a new database whose first step is still in the
+ * WAL).  Anything else is left exactly as it was. */
+static int header_check(int fd, off_t size, tb_err *err)
+{
+	unsigned char h[100];
+	ssize_t n;
+	uint32_t app;
+
+	if (size == 0)
+		return 0;
+	n = pread(fd, h, sizeof h, 0);
+	if (n < 0)
+		return err_set(err, TB_E_STORE_OPEN, errno, "file");
+	if (n < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+		return err_set(err, TB_E_STORE_CORRUPT, 0, "not a tabien database");
+	app = be32(h + 68);
+	if (app == DB_APPLICATION_ID || (app == 0 && be32(h + 40) == 0))
+		return 0;
+	return err_set(err, TB_E_STORE_FOREIGN, (long)app, "application_id");
+}
+
 /* The file is created here, not by SQLite, so that it is 0600 from its first
  * moment whatever the umask; SQLite gives the -wal and -shm files the same
- * mode.  A file others can read is made private. */
+ * mode.  Nothing is changed before the file is known to be ours: a link, a
+ * file of another account, anything but a plain file or another program's
+ * database is refused as it is.  The descriptor stays open, so the mode is
+ * fixed on the very file that was checked (file_secure), once SQLite has
+ * read it. */
 static int file_prepare(struct db *d, unsigned flags, tb_err *err)
 {
 	struct stat sb;
@@ -303,30 +360,51 @@ static int file_prepare(struct db *d, unsigned flags, tb_err *err)
 
 	if ((flags & DB_OPEN_CREATE) && make_parents(d->path, err))
 		return -1;
-	fd = open(d->path, O_RDWR | O_CLOEXEC | ((flags & DB_OPEN_CREATE) ? O_CREAT : 0), 0600);
+	if (sidecars_check(d->path, err))
+		return -1;
+	/* O_NONBLOCK: a FIFO planted at the path does not hang the open. */
+	fd = open(d->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK |
+		  ((flags & DB_OPEN_CREATE) ? O_CREAT : 0), 0600);
 	if (fd < 0) {
 		int e = errno;
+		if (e == ELOOP)
+			return err_set(err, TB_E_STORE_LINK, 0, "file");
 		if (e == ENOENT && !(flags & DB_OPEN_CREATE))
 			return err_set(err, TB_E_STORE_NOT_INIT, 0, NULL);
-		if ((e == EACCES || e == EROFS || e == EPERM) && stat(d->path, &sb) == 0)
-			return err_set(err, TB_E_STORE_READONLY, e, "file");
+		if ((e == EACCES || e == EROFS || e == EPERM) && lstat(d->path, &sb) == 0)
+			return sb.st_uid != geteuid() ? err_set(err, TB_E_STORE_NOT_OURS, (long)sb.st_uid, "owner")
+				: err_set(err, TB_E_STORE_READONLY, e, "file");
 		if (e == EACCES || e == EROFS)
 			return err_set(err, TB_E_STORE_READONLY, e, "folder");
 		return err_set(err, TB_E_STORE_OPEN, e, "file");
 	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return err_set(err, TB_E_STORE_OPEN, EINVAL, "file");
+	d->fd = fd;
+	if (fstat(fd, &sb) != 0)
+		return err_set(err, TB_E_STORE_OPEN, errno, "file");
+	if (!S_ISREG(sb.st_mode))
+		return err_set(err, TB_E_STORE_NOT_OURS, 0, "not a plain file");
+	if (sb.st_uid != geteuid())
+		return err_set(err, TB_E_STORE_NOT_OURS, (long)sb.st_uid, "owner");
+	d->dev = sb.st_dev;
+	d->ino = sb.st_ino;
+	d->mode = sb.st_mode & 07777;
+	return header_check(fd, sb.st_size, err);
+}
+
+/* Once SQLite has said the file is ours (check_identity): the file SQLite
+ * opened must be the one checked, and a file others can read is made
+ * private, through the checked descriptor. */
+static int file_secure(struct db *d, tb_err *err)
+{
+	struct stat sb;
+
+	if (lstat(d->path, &sb) != 0 || sb.st_dev != d->dev || sb.st_ino != d->ino)
+		return err_set(err, TB_E_STORE_OPEN, EAGAIN, "file changed while opening");
+	if (d->mode & 077) {
+		if (fchmod(d->fd, 0600) != 0)
+			return err_set(err, TB_E_STORE_MODE, errno, "file");
+		d->fixed_mode = d->mode;
 	}
-	if (sb.st_mode & 077) {
-		if (fchmod(fd, 0600) != 0) {
-			int e = errno;
-			close(fd);
-			return err_set(err, TB_E_STORE_MODE, e, "file");
-		}
-		d->fixed_mode = sb.st_mode & 07777;
-	}
-	close(fd);
 	return 0;
 }
 
@@ -363,7 +441,7 @@ static int check_identity(struct db *d, tb_err *err)
 	    db_int(d, "SELECT count(*) FROM sqlite_master", &objects, err))
 		return -1;
 	if (app != DB_APPLICATION_ID && (version != 0 || objects != 0 || app != 0))
-		return err_set(err, TB_E_STORE_CORRUPT, 0, "not a tabien database");
+		return err_set(err, TB_E_STORE_FOREIGN, (long)app, "application_id");
 	if (version > DB_SCHEMA_VERSION)
 		return err_set(err, TB_E_STORE_NEWER, (long)version, NULL);
 	if (version < 0)
@@ -401,6 +479,7 @@ struct db *db_open_at(const char *path, unsigned flags, int version, tb_err *err
 		err_set(err, TB_E_NOMEM, 0, NULL);
 		return NULL;
 	}
+	d->fd = -1;
 	if (path)
 		snprintf(d->path, sizeof d->path, "%s", path);
 	else
@@ -408,7 +487,7 @@ struct db *db_open_at(const char *path, unsigned flags, int version, tb_err *err
 	terminal_default(d);
 	if (file_prepare(d, flags, err))
 		goto fail;
-	rc = sqlite3_open_v2(d->path, &d->h, SQLITE_OPEN_READWRITE, NULL);
+	rc = sqlite3_open_v2(d->path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc != SQLITE_OK) {
 		db_fail(d, rc, err);
 		goto fail;
@@ -422,7 +501,7 @@ struct db *db_open_at(const char *path, unsigned flags, int version, tb_err *err
 		err_set(err, TB_E_STORE_READONLY, 0, "file");
 		goto fail;
 	}
-	if (check_identity(d, err))
+	if (check_identity(d, err) || file_secure(d, err))
 		goto fail;
 	/* WAL lets a reader (the audit pane, `tabien audit`) run beside the
 	 * writer; synchronous=FULL because an audit row acknowledged must
@@ -456,6 +535,10 @@ void db_close(struct db **dp)
 			sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close_v2(d->h);
 	}
+	/* Only now: closing any descriptor of the file drops every POSIX lock
+	 * the process holds on it, SQLite's included. */
+	if (d->fd >= 0)
+		close(d->fd);
 	free(d);
 	*dp = NULL;
 }

@@ -1018,6 +1018,8 @@ int app_run(void)
 			app_error(a, NULL, &jerr);
 		linkage_config_wipe(&lc);
 	}
+	if (a->cfg.warn.id)
+		app_error(a, NULL, &a->cfg.warn);
 	if (a->cfg_err.id)
 		app_error(a, NULL, &a->cfg_err);
 	else {

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "services/audit.h"
+#include "services/privfile.h"
 #include "services/settings.h"
 #include "services/users.h"
 #include "storage/db.h"
@@ -685,6 +686,7 @@ static int audit_export_cmd(int argc, char **argv)
 	struct audit_filter f = { 0 };
 	struct user who;
 	struct db *d;
+	struct privfile *pf = NULL;
 	FILE *out = stdout;
 	tb_err err = { 0 };
 	long rows = -1;
@@ -709,21 +711,17 @@ static int audit_export_cmd(int argc, char **argv)
 	if (settings_initialised(d, &err) <= 0 || authenticate_admin(d, &o, &who, &err))
 		goto out;
 	if (o.csv) {
-		/* Citizens' IDs: the file is private from its first byte. */
-		int fd = open(o.csv, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		out = fd >= 0 ? fdopen(fd, "w") : NULL;
-		if (!out) {
-			err_set(&err, TB_E_FILE, errno, o.csv);
-			if (fd >= 0)
-				close(fd);
+		/* Citizens' IDs: a new file, private from its first byte. */
+		pf = privfile_begin(o.csv, &err);
+		if (!pf)
 			goto out;
-		}
+		out = privfile_stream(pf);
 	}
 	rows = audit_export_csv(d, o.as, &f, out, &err);
-	if (out != stdout && fclose(out) != 0 && rows >= 0) {
-		err_set(&err, TB_E_FILE, errno, o.csv);
+	if (pf && rows < 0)
+		privfile_abort(&pf);
+	else if (pf && privfile_commit(&pf, &err))
 		rows = -1;
-	}
 out:
 	db_close(&d);
 	if (rows < 0)

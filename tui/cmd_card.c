@@ -18,6 +18,7 @@
 #include "services/card.h"
 #include "services/card_monitor.h"
 #include "services/format.h"
+#include "services/privfile.h"
 #include "services/settings.h"
 #include "storage/db.h"
 #include "tui/cmd.h"
@@ -215,27 +216,13 @@ static void print_warnings(const struct card_record *r)
 		cmd_error(stderr, "tabien: warning: ", &r->warn[i]);
 }
 
+/* A new private file, never written through a link or into an existing
+ * file that others can read (see services/privfile.h). */
 static int write_photo(const char *path, const struct card_record *r, tb_err *err)
 {
-	int fd;
-	size_t off = 0;
-
 	if (!r->photo)
 		return err_set(err, TB_E_CARD_PHOTO, 0, "photo");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return err_set(err, TB_E_FILE, errno, path);
-	while (off < r->photo_len) {
-		ssize_t n = write(fd, r->photo + off, r->photo_len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return err_set(err, TB_E_FILE, errno, path);
-		}
-		off += (size_t)n;
-	}
-	return close(fd) ? err_set(err, TB_E_FILE, errno, path) : 0;
+	return privfile_write(path, r->photo, r->photo_len, err);
 }
 
 static int parse_opts(int argc, char **argv, struct card_opts *o, int allow_read_only)

@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <cjson/cJSON.h>
 
+#include "services/configfile.h"
 #include "services/wipe.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
@@ -108,6 +110,20 @@ static void protect_memory(void)
 #endif
 }
 
+/* The commands that read the gateway's settings say so, as the full-screen
+ * program's diagnostics do, when the file's folder lets others swap it. */
+static void config_folder_warn(void)
+{
+	char path[512];
+	tb_err w = { 0 };
+
+	config_path(path, sizeof path);
+	if (access(path, F_OK) == 0 && config_folder_check(path, &w)) {
+		cmd_error(stderr, "tabien: warning: ", &w);
+		fprintf(stderr, "        file / ไฟล์: %s\n", path);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	protect_memory();
@@ -128,6 +144,8 @@ int main(int argc, char **argv)
 		return cmd_admin(argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return cmd_audit(argc - 1, argv + 1);
+	if (strcmp(argv[1], "linkage") == 0 || strcmp(argv[1], "juristic") == 0)
+		config_folder_warn();
 	if (strcmp(argv[1], "linkage") == 0)
 		return cmd_linkage(argc - 1, argv + 1);
 	if (strcmp(argv[1], "juristic") == 0)

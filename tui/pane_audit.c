@@ -12,6 +12,7 @@
 
 #include "services/format.h"
 #include "services/audit.h"
+#include "services/privfile.h"
 #include "services/util.h"
 #include "tui/app.h"
 #include "tui/form.h"
@@ -145,9 +146,8 @@ static void audit_export_now(struct app *a)
 	time_t now = time(NULL);
 	struct audit_filter f;
 	tb_err err = { 0 };
-	FILE *out;
+	struct privfile *pf;
 	long n;
-	int fd;
 
 	format_clock(now, "%Y%m%d-%H%M%S", stamp, sizeof stamp);
 	if (app_state_dir(dir, sizeof dir) || filter_make(&f, &err)) {
@@ -158,18 +158,17 @@ static void audit_export_now(struct app *a)
 	}
 	f.limit = 0; /* everything the filter matches, not only what fits */
 	snprintf(path, sizeof path, "%s/audit-%s.csv", dir, stamp);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || !(out = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
-		err_set(&err, TB_E_FILE, errno, "audit export");
+	pf = privfile_begin(path, &err);
+	if (!pf) {
+		err.field = "audit export";  /* path is about to go */
 		app_error(a, NULL, &err);
 		return;
 	}
-	n = audit_export_csv(a->db, a->user.username, &f, out, &err);
-	if (fclose(out) || n < 0) {
-		if (!err.id)
-			err_set(&err, TB_E_FILE, errno, "audit export");
+	n = audit_export_csv(a->db, a->user.username, &f, privfile_stream(pf), &err);
+	if (n < 0)
+		privfile_abort(&pf);
+	if (n < 0 || privfile_commit(&pf, &err)) {
+		err.field = "audit export";
 		app_error(a, NULL, &err);
 		return;
 	}

@@ -21,6 +21,7 @@
 #include <winscard.h>
 
 #include "services/format.h"
+#include "services/privfile.h"
 #include "services/util.h"
 #include "tui/app.h"
 #include "tui/i18n.h"
@@ -207,8 +208,8 @@ int app_report(struct app *a, tb_err *err)
 	char dir[sizeof a->report_path - 40], stamp[32];
 	time_t now = time(NULL);
 	enum tb_lang lang = i18n_lang();
+	struct privfile *pf;
 	FILE *f;
-	int fd;
 
 	if (app_state_dir(dir, sizeof dir))
 		return err_set(err, TB_E_FILE, errno, "support report folder");
@@ -216,12 +217,12 @@ int app_report(struct app *a, tb_err *err)
 	if ((size_t)snprintf(a->report_path, sizeof a->report_path, "%s/support-%s.txt", dir, stamp) >=
 	    sizeof a->report_path)
 		return err_set(err, TB_E_FILE, ENAMETOOLONG, "support report");
-	fd = open(a->report_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
-		return err_set(err, TB_E_FILE, errno, "support report");
+	pf = privfile_begin(a->report_path, err);
+	if (!pf) {
+		err->field = "support report";
+		return -1;
 	}
+	f = privfile_stream(pf);
 	/* Support reads English; the errors also carry their Thai text, as
 	 * the officer saw them. */
 	i18n_set(TB_LANG_EN);
@@ -241,8 +242,10 @@ int app_report(struct app *a, tb_err *err)
 	if (a->nerrors == 0)
 		fprintf(f, "none\n");
 	i18n_set(lang);
-	if (fclose(f))
-		return err_set(err, TB_E_FILE, errno, "support report");
+	if (privfile_commit(&pf, err)) {
+		err->field = "support report";
+		return -1;
+	}
 	return 0;
 }
 

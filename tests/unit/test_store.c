@@ -379,7 +379,7 @@ static void garbage_file_is_corrupt(void **state)
 	snprintf(path, sizeof path, "%s/other.db", f->dir);
 	raw_sql(path, "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
 	assert_null(db_open(path, 0, &err));
-	assert_int_equal(err.id, TB_E_STORE_CORRUPT);
+	assert_int_equal(err.id, TB_E_STORE_FOREIGN);
 	assert_int_equal(raw_int(path, "SELECT x FROM t"), 1);
 }
 
