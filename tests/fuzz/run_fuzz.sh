@@ -71,7 +71,8 @@ for bin in "$B"/tests/fuzz/fuzz_*; do
 		crashed=1
 		input=$(sed -n 's/.*Test unit written to //p' "$log" | tail -n 1)
 		not_ok "$name: failed (exit $rc), input ${input:-none written}"
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)|^    #[0-9] ' "$log" | head -n 12 | sed 's/^/# /'
+		# What went wrong and where: the sanitizer's line and the first frames.
+		grep -E '^==[0-9]+==ERROR|runtime error|^SUMMARY|^    #[0-3] ' "$log" | head -n 6 | sed 's/^/# /'
 	fi
 done
 echo "1..$n"
