@@ -5,11 +5,12 @@
 # packages and gettext (msgfmt for the Thai catalogue).  Run and test: pcscd
 # with the vpcd driver (the virtual card's reader), tmux (the terminal tests),
 # openssl and tinyproxy (the TLS test's certificates and HTTP proxy);
-# the C.UTF-8 locale comes with libc.
+# the C.UTF-8 locale comes with libc.  clang with libFuzzer's runtime: the
+# fuzz targets (tests/fuzz/, tools/fuzz; tools/check runs each briefly).
 TABIEN_PACKAGES="gcc make autoconf automake libtool pkg-config libc6-dev
  libpcsclite-dev libcjson-dev libjpeg62-turbo-dev libcmocka-dev libncurses-dev
  libsqlite3-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 gettext
- pcscd vsmartcard-vpcd tmux jq openssl tinyproxy"
+ pcscd vsmartcard-vpcd tmux jq openssl tinyproxy clang libclang-rt-14-dev"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -37,7 +38,8 @@ deps_install() {
 			apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build DIR [configure options...]: configure once into DIR, then make.
+# build DIR [configure options...]: configure once into DIR, then make (the
+# targets in $BUILD_TARGET, else all).
 build() {
 	local dir="$TOP/$1"
 	shift
@@ -49,7 +51,7 @@ build() {
 		(cd "$dir" && "$TOP/configure" -q "$@") || { say "configure failed"; return 1; }
 		printf '%s' "$*" >"$dir/.tabien-configure"
 	fi
-	make -C "$dir" -s -j"$(nproc)" >/dev/null || { say "build failed"; return 1; }
+	make -C "$dir" -s -j"$(nproc)" ${BUILD_TARGET:-} >/dev/null || { say "build failed"; return 1; }
 }
 
 # A free even port whose neighbour is free too (vpcd takes both).
