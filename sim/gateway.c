@@ -727,7 +727,7 @@ static struct {
 	unsigned n_sessions;
 } L = { .pin = "1234", .quota = 150 };
 
-/* tabien's placeholder map (services/lk2.c): LK2 ID -> Linkage service. */
+/* tabien's placeholder map (services/registry/lk2.c): LK2 ID -> Linkage service. */
 static const int lk2_map[][2] = { { 1, 1 }, { 2, 27 }, { 3, 7 }, { 4, 8 }, { 5, 13 }, { 6, 17 } };
 
 struct lk2_upload {

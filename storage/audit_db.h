@@ -1,4 +1,4 @@
-/* The audit table (append-only by rule, hash-chained by services/audit.c)
+/* The audit table (append-only by rule, hash-chained by services/accounts/audit.c)
  * and its head: the last sequence number and hash, kept apart so that
  * removing the newest rows is noticed too. */
 #ifndef TABIEN_AUDIT_DB_H
@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 #include "storage/db.h"
 
 #define AUDIT_HASH_HEX 64

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 
 /* The schema this program writes.  1: branch settings, purposes, users,
  * sessions, audit; 2: user settings and the sessions' saved state;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/util.h"
+#include "services/base/util.h"
 
 int juristic_db_put(struct db *d, const char *id, const char *source, int64_t fetched_at,
 		    const char *body, size_t len, tb_err *err)

@@ -1,13 +1,13 @@
 /* The juristic_cache table: the last answer DBD gave for a company, per
  * source ("gdx" or "open"), as the raw JSON body, so the same parser reads
- * it back.  Freshness rules live in services/juristic.c. */
+ * it back.  Freshness rules live in services/juristic/juristic.c. */
 #ifndef TABIEN_JURISTIC_DB_H
 #define TABIEN_JURISTIC_DB_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 #include "storage/db.h"
 
 /* Replaces the copy for (id, source). */

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 #include "storage/db.h"
 
 #define SESSION_STATE_MAX 4096   /* bytes */

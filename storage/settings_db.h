@@ -1,13 +1,13 @@
 /* Branch settings (key/value), the purposes list, and each user's settings
  * (key/value).  Which keys exist and what they may hold is decided in
- * services/settings.c. */
+ * services/accounts/settings.c. */
 #ifndef TABIEN_SETTINGS_DB_H
 #define TABIEN_SETTINGS_DB_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 #include "storage/db.h"
 
 /* 1 and the value when the key is set, 0 when not, -1 on error. */

@@ -1,13 +1,13 @@
 /* The users table: local accounts, their approval status, role, password
  * hash and failed-login counter.  Rules (who may do what) live in
- * services/users.c; this is only the SQL. */
+ * services/accounts/users.c; this is only the SQL. */
 #ifndef TABIEN_USERS_DB_H
 #define TABIEN_USERS_DB_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 #include "storage/db.h"
 
 #define USER_NAME_MAX 32                    /* bytes, [a-z0-9._-] */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/util.h"
+#include "services/base/util.h"
 #include "tui/i18n.h"
 
 #define MAX_BINDINGS 96

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "services/configfile.h"
-#include "services/errors.h"
+#include "services/base/configfile.h"
+#include "services/base/errors.h"
 
 #define ACTIONS(X) \
 	X(ACT_HELP, "help", "F1 ?", N_("Show or hide the keys"), 0) \

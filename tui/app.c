@@ -22,14 +22,14 @@
 #include <jpeglib.h>
 #include <winscard.h>
 
-#include "services/audit.h"
-#include "services/card_record.h"
-#include "services/format.h"
-#include "services/juristic.h"
-#include "services/linkage.h"
-#include "services/lk2.h"
-#include "services/users.h"
-#include "services/util.h"
+#include "services/accounts/audit.h"
+#include "services/card/card_record.h"
+#include "services/base/format.h"
+#include "services/juristic/juristic.h"
+#include "services/registry/linkage.h"
+#include "services/registry/lk2.h"
+#include "services/accounts/users.h"
+#include "services/base/util.h"
 #include "tui/i18n.h"
 #include "tui/lookup.h"
 #include "tui/pane.h"

@@ -7,13 +7,13 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "services/card_monitor.h"
-#include "services/session.h"
-#include "services/settings.h"
+#include "services/card/card_monitor.h"
+#include "services/accounts/session.h"
+#include "services/accounts/settings.h"
 #include "storage/db.h"
 #include "storage/users_db.h"
-#include "services/configfile.h"
-#include "services/errors.h"
+#include "services/base/configfile.h"
+#include "services/base/errors.h"
 #include "tui/actions.h"
 #include "tui/theme.h"
 

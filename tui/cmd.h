@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 
 /* Exit codes, the same for every command. */
 enum {

@@ -17,10 +17,10 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
-#include "services/audit.h"
-#include "services/privfile.h"
-#include "services/settings.h"
-#include "services/users.h"
+#include "services/accounts/audit.h"
+#include "services/base/privfile.h"
+#include "services/accounts/settings.h"
+#include "services/accounts/users.h"
 #include "storage/db.h"
 #include "tui/cmd.h"
 #include "tui/text.h"

@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "services/users.h"
+#include "services/accounts/users.h"
 #include "tui/cmd.h"
 
 

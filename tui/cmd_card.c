@@ -14,12 +14,12 @@
 
 #include <cjson/cJSON.h>
 
-#include "services/audit.h"
-#include "services/card.h"
-#include "services/card_monitor.h"
-#include "services/format.h"
-#include "services/privfile.h"
-#include "services/settings.h"
+#include "services/accounts/audit.h"
+#include "services/card/card.h"
+#include "services/card/card_monitor.h"
+#include "services/base/format.h"
+#include "services/base/privfile.h"
+#include "services/accounts/settings.h"
 #include "storage/db.h"
 #include "tui/cmd.h"
 #include "tui/text.h"
@@ -217,7 +217,7 @@ static void print_warnings(const struct card_record *r)
 }
 
 /* A new private file, never written through a link or into an existing
- * file that others can read (see services/privfile.h). */
+ * file that others can read (see services/base/privfile.h). */
 static int write_photo(const char *path, const struct card_record *r, tb_err *err)
 {
 	if (!r->photo)

@@ -1,5 +1,5 @@
 /* `tabien juristic show ID`: a company (juristic person) from DBD, over GDX
- * or the open API (services/juristic.h), as the officer named by --as, whose
+ * or the open API (services/juristic/juristic.h), as the officer named by --as, whose
  * lookups the audit trail records.  The ID's check digit is checked before
  * the password is asked or anything is sent.  A copy shown from the cache
  * says how old it is; one shown because DBD failed is labelled stale and the
@@ -17,13 +17,13 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
-#include "services/http.h"
-#include "services/configfile.h"
-#include "services/format.h"
-#include "services/juristic.h"
-#include "services/linkage.h"
-#include "services/settings.h"
-#include "services/users.h"
+#include "services/gateway/http.h"
+#include "services/base/configfile.h"
+#include "services/base/format.h"
+#include "services/juristic/juristic.h"
+#include "services/registry/linkage.h"
+#include "services/accounts/settings.h"
+#include "services/accounts/users.h"
 #include "storage/db.h"
 #include "tui/cmd.h"
 #include "tui/text.h"

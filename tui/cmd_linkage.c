@@ -20,14 +20,14 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
-#include "services/http.h"
-#include "services/card_decode.h"
-#include "services/configfile.h"
-#include "services/format.h"
-#include "services/linkage.h"
-#include "services/lk2.h"
-#include "services/settings.h"
-#include "services/users.h"
+#include "services/gateway/http.h"
+#include "services/card/card_decode.h"
+#include "services/base/configfile.h"
+#include "services/base/format.h"
+#include "services/registry/linkage.h"
+#include "services/registry/lk2.h"
+#include "services/accounts/settings.h"
+#include "services/accounts/users.h"
 #include "storage/db.h"
 #include "tui/cmd.h"
 #include "tui/text.h"

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <wchar.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 
 #define FORM_VALUE_MAX 1024
 

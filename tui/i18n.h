@@ -6,7 +6,7 @@
 
 #include <libintl.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 
 #define _(s) gettext(s)
 #define N_(s) (s)

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "services/format.h"
-#include "services/lk2.h"
-#include "services/util.h"
+#include "services/base/format.h"
+#include "services/registry/lk2.h"
+#include "services/base/util.h"
 #include "tui/app.h"
 #include "tui/i18n.h"
 #include "tui/lookup.h"

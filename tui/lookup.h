@@ -11,8 +11,8 @@
 #include <poll.h>
 #include <stdbool.h>
 
-#include "services/errors.h"
-#include "services/linkage.h"
+#include "services/base/errors.h"
+#include "services/registry/linkage.h"
 
 struct app;
 

@@ -9,8 +9,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "services/configfile.h"
-#include "services/wipe.h"
+#include "services/base/configfile.h"
+#include "services/base/wipe.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/text.h"

@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "services/format.h"
-#include "services/audit.h"
-#include "services/privfile.h"
-#include "services/util.h"
+#include "services/base/format.h"
+#include "services/accounts/audit.h"
+#include "services/base/privfile.h"
+#include "services/base/util.h"
 #include "tui/app.h"
 #include "tui/form.h"
 #include "tui/i18n.h"

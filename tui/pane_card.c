@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "services/card_record.h"
-#include "services/format.h"
+#include "services/card/card_record.h"
+#include "services/base/format.h"
 #include "tui/app.h"
 #include "tui/i18n.h"
 #include "tui/pane.h"

@@ -20,9 +20,9 @@
 #include <sqlite3.h>
 #include <winscard.h>
 
-#include "services/format.h"
-#include "services/privfile.h"
-#include "services/util.h"
+#include "services/base/format.h"
+#include "services/base/privfile.h"
+#include "services/base/util.h"
 #include "tui/app.h"
 #include "tui/i18n.h"
 #include "tui/pane.h"

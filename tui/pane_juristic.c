@@ -5,7 +5,7 @@
  * copy is, and a clear label when it is an old copy because DBD failed.
  *
  * The lookup never holds the screen: it starts from a key, runs in the
- * background through the loop's fds/io (services/juristic.h: start, step,
+ * background through the loop's fds/io (services/juristic/juristic.h: start, step,
  * finish; the database is touched only here, in the UI thread) and Esc
  * cancels it.  The IDs looked up are kept for the session (H) and wiped at
  * log-out or lock, with the gateway client and the officer's token. */
@@ -16,10 +16,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "services/format.h"
-#include "services/juristic.h"
-#include "services/linkage.h"
-#include "services/util.h"
+#include "services/base/format.h"
+#include "services/juristic/juristic.h"
+#include "services/registry/linkage.h"
+#include "services/base/util.h"
 #include "tui/app.h"
 #include "tui/form.h"
 #include "tui/i18n.h"

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "services/card_monitor.h"
-#include "services/card_record.h"
-#include "services/users.h"
+#include "services/card/card_monitor.h"
+#include "services/card/card_record.h"
+#include "services/accounts/users.h"
 #include "tui/app.h"
 #include "tui/form.h"
 #include "tui/i18n.h"

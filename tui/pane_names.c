@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/format.h"
-#include "services/linkage.h"
+#include "services/base/format.h"
+#include "services/registry/linkage.h"
 #include "tui/app.h"
 #include "tui/i18n.h"
 #include "tui/lookup.h"

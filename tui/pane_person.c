@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "services/card_decode.h"
-#include "services/card_record.h"
-#include "services/format.h"
-#include "services/linkage.h"
+#include "services/card/card_decode.h"
+#include "services/card/card_record.h"
+#include "services/base/format.h"
+#include "services/registry/linkage.h"
 #include "tui/app.h"
 #include "tui/form.h"
 #include "tui/i18n.h"

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/settings.h"
-#include "services/util.h"
+#include "services/accounts/settings.h"
+#include "services/base/util.h"
 #include "tui/app.h"
 #include "tui/form.h"
 #include "tui/i18n.h"

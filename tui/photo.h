@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 
 struct photo; /* decoded pixels: personal data, wiped on free */
 

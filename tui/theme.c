@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "services/util.h"
+#include "services/base/util.h"
 
 static const char *role_names[ROLE_COUNT] = {
 #define THEME_ROLE_NAME(id, name, fg, bg, at) [id] = name,

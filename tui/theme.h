@@ -7,7 +7,7 @@
 #include <curses.h>
 #include <stdbool.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 
 /* X(id, name, fg, bg, attrs): the built-in default, used when no theme file
  * loads. Colours: -1 is the terminal's default. */

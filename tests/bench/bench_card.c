@@ -16,7 +16,7 @@
 #include <time.h>
 #include <winscard.h>
 
-#include "services/card.h"
+#include "services/card/card.h"
 #include "tests/lib/harness.h"
 
 struct run {

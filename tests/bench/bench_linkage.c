@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "services/linkage.h"
+#include "services/registry/linkage.h"
 #include "tests/lib/harness.h"
 
 #define MAX_RUNS 32

@@ -51,7 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "services/format.h"
+#include "services/base/format.h"
 #include "tests/lib/harness.h"
 
 extern char **environ;

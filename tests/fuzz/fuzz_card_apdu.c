@@ -7,7 +7,7 @@
 
 #include "tests/fuzz/fuzz.h"
 
-#include "services/card_apdu.h"
+#include "services/card/card_apdu.h"
 
 /* SCARD_E_NOT_TRANSACTED: what a card gone mid-command gives. */
 #define CARD_GONE 0x80100016L

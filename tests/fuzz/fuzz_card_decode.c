@@ -6,8 +6,8 @@
 
 #include "tests/fuzz/fuzz.h"
 
-#include "services/card_decode.h"
-#include "services/card_record.h"
+#include "services/card/card_decode.h"
+#include "services/card/card_record.h"
 
 /* A heap copy of n bytes of data from off, zeros where the input ends. */
 static uint8_t *part(const uint8_t *data, size_t size, size_t off, size_t n)

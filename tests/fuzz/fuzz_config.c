@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "services/configfile.h"
-#include "services/juristic.h"
-#include "services/linkage.h"
-#include "services/lk2.h"
+#include "services/base/configfile.h"
+#include "services/juristic/juristic.h"
+#include "services/registry/linkage.h"
+#include "services/registry/lk2.h"
 
 static char path[64];
 

@@ -5,7 +5,7 @@
 
 #include "tests/fuzz/fuzz.h"
 
-#include "services/juristic.h"
+#include "services/juristic/juristic.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
 
 #include "tests/fuzz/fuzz.h"
 
-#include "services/linkage.h"
+#include "services/registry/linkage.h"
 
 static const int services[] = { LINKAGE_PERSON, LINKAGE_ADDRESSES, LINKAGE_HOUSEHOLD,
 				LINKAGE_HOUSE, LINKAGE_FIRST_NAMES, LINKAGE_SURNAMES };

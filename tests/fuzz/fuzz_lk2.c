@@ -4,7 +4,7 @@
 
 #include "tests/fuzz/fuzz.h"
 
-#include "services/lk2.h"
+#include "services/registry/lk2.h"
 
 static const int six[] = { LINKAGE_PERSON, LINKAGE_ADDRESSES, LINKAGE_HOUSEHOLD, LINKAGE_HOUSE,
 			   LINKAGE_FIRST_NAMES, LINKAGE_SURNAMES };

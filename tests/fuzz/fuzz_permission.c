@@ -4,7 +4,7 @@
 
 #include "tests/fuzz/fuzz.h"
 
-#include "services/linkage.h"
+#include "services/registry/linkage.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

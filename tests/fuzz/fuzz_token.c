@@ -4,8 +4,8 @@
 
 #include "tests/fuzz/fuzz.h"
 
-#include "services/linkage.h"
-#include "services/lk2.h"
+#include "services/registry/linkage.h"
+#include "services/registry/lk2.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

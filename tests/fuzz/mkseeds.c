@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "services/card_decode.h"
+#include "services/card/card_decode.h"
 #include "sim/vcard_image.h"
 
 static const char *const names[] = { "somchai", "malee", "boonruen", "thana" };

@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "services/card.h"
-#include "services/card_decode.h"
-#include "services/card_monitor.h"
+#include "services/card/card.h"
+#include "services/card/card_decode.h"
+#include "services/card/card_monitor.h"
 #include "tests/lib/harness.h"
 
 static struct harness H;

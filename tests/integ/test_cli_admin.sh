@@ -7,7 +7,7 @@ B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-admin.XXXXXX")
 . "$S/tests/lib/common.sh"
-# Fast password hashing: for tests only (see services/users.h).
+# Fast password hashing: for tests only (see services/accounts/users.h).
 export TABIEN_PWHASH=fast TABIEN_TERMINAL=counter-test
 export TABIEN_DB="$dir/data/tabien.db"
 unset XDG_DATA_HOME

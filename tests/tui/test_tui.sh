@@ -21,7 +21,7 @@ tui_init
 
 # An admin sets the terminal up; the officer at the counter registers and the
 # admin approves the account.  Fast password hashing is for tests only (see
-# services/users.h).  Short branch and purpose names leave the status bar room
+# services/accounts/users.h).  Short branch and purpose names leave the status bar room
 # for the reader and the last message at 80 columns.
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
 ADMIN=admin1 ADMIN_PASSWORD=admin-password-1

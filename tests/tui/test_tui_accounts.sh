@@ -22,7 +22,7 @@ sock="$dir/pcscd.comm"
 
 # The commands run here (admin init, audit export ...) see the same database
 # and the same private home as the program in tmux.  Fast password hashing
-# is for tests only (see services/users.h).
+# is for tests only (see services/accounts/users.h).
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db" TABIEN_TERMINAL=counter-cli
 export HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state"
 export PCSCLITE_CSOCK_NAME="$sock"

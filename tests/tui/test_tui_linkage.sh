@@ -70,7 +70,7 @@ login() {
 	keys "$1" -l "$OFFICER" && keys "$1" Enter && keys "$1" -l "$PASSWORD" && keys "$1" Enter &&
 		wait_text "$1" "Insert the citizen's ID card"
 }
-audit_action=$(sed -n 's/^#define AUDIT_LINKAGE_QUERY *"\([^"]*\)".*/\1/p' "$S/services/audit.h")
+audit_action=$(sed -n 's/^#define AUDIT_LINKAGE_QUERY *"\([^"]*\)".*/\1/p' "$S/services/accounts/audit.h")
 audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '$audit_action' AND $1"; }
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "services/card_apdu.h"
+#include "services/card/card_apdu.h"
 
 struct answer {
 	long rv;

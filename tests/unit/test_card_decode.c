@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "services/card_decode.h"
-#include "services/card_record.h"
+#include "services/card/card_decode.h"
+#include "services/card/card_record.h"
 
 #define U_FFFD "\xEF\xBF\xBD"
 /* cmocka hands every test a state pointer these tests do not need. */

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "services/errors.h"
+#include "services/base/errors.h"
 
 /* Thai script lives in U+0E00..U+0E7F: UTF-8 E0 B8 xx / E0 B9 xx. */
 static int has_thai(const char *s)

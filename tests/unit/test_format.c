@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "services/format.h"
+#include "services/base/format.h"
 
 /* cmocka hands every test a state pointer these tests do not need. */
 #define UNUSED __attribute__((unused))

@@ -26,8 +26,8 @@
 #include <poll.h>
 #include <sys/socket.h>
 
-#include "services/audit.h"
-#include "services/juristic.h"
+#include "services/accounts/audit.h"
+#include "services/juristic/juristic.h"
 #include "storage/juristic_db.h"
 
 #define ID_A "0105536012346"

@@ -17,11 +17,11 @@
 
 #include <cmocka.h>
 
-#include "services/configfile.h"
-#include "services/http.h"
-#include "services/juristic.h"
-#include "services/linkage.h"
-#include "services/lk2.h"
+#include "services/base/configfile.h"
+#include "services/gateway/http.h"
+#include "services/juristic/juristic.h"
+#include "services/registry/linkage.h"
+#include "services/registry/lk2.h"
 
 static struct linkage_result *parse_ok(int service, const char *body)
 {

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "services/lk2.h"
+#include "services/registry/lk2.h"
 
 /* The placeholder IDs of lk2.h, in the order asked below. */
 static const int six[] = { LINKAGE_PERSON, LINKAGE_ADDRESSES, LINKAGE_HOUSEHOLD, LINKAGE_HOUSE,

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "services/privfile.h"
+#include "services/base/privfile.h"
 
 #define OTHER_UID 65534   /* nobody: another account's file when the tests run as root */
 

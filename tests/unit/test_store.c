@@ -21,10 +21,10 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "services/audit.h"
-#include "services/session.h"
-#include "services/settings.h"
-#include "services/users.h"
+#include "services/accounts/audit.h"
+#include "services/accounts/session.h"
+#include "services/accounts/settings.h"
+#include "services/accounts/users.h"
 #include "storage/db.h"
 
 #define ADMIN "admin1"
@@ -1233,7 +1233,7 @@ int main(void)
 #undef T
 	};
 
-	/* Fast password hashing (see services/users.h) and a fixed terminal name. */
+	/* Fast password hashing (see services/accounts/users.h) and a fixed terminal name. */
 	setenv("TABIEN_PWHASH", "fast", 1);
 	setenv("TABIEN_TERMINAL", "test-terminal", 1);
 	unsetenv("TABIEN_DB");

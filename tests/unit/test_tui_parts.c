@@ -15,9 +15,9 @@
 #include <cmocka.h>
 #include <curses.h>
 
-#include "services/configfile.h"
-#include "services/juristic.h"
-#include "services/linkage.h"
+#include "services/base/configfile.h"
+#include "services/juristic/juristic.h"
+#include "services/registry/linkage.h"
 #include "tui/actions.h"
 #include "tui/text.h"
 #include "tui/theme.h"

@@ -1,0 +1,71 @@
+/* Branch settings (set by the agency's admins) and each user's own
+ * settings.  The branch's purposes are the reasons staff pick from when they
+ * look someone up; every lookup's audit row carries one. */
+#ifndef TABIEN_SETTINGS_H
+#define TABIEN_SETTINGS_H
+
+#include <stdint.h>
+
+#include "services/base/errors.h"
+#include "services/accounts/users.h"
+#include "storage/db.h"
+
+#define SETTINGS_NAME_CHARS 200               /* agency and branch names */
+#define SETTINGS_NAME_BYTES (SETTINGS_NAME_CHARS * 4 + 1)
+#define SETTINGS_CODE_MAX 32                  /* branch code: [A-Za-z0-9._-] */
+#define SETTINGS_PROFILE_MAX 64               /* gateway profile: [A-Za-z0-9._-], may be empty */
+#define SETTINGS_PURPOSES_MAX 32
+#define SETTINGS_PURPOSE_CHARS 150
+#define SETTINGS_PURPOSE_BYTES (SETTINGS_PURPOSE_CHARS * 4 + 1)
+#define SETTINGS_IDLE_DEFAULT_S 300
+#define SETTINGS_IDLE_MIN_S 30
+#define SETTINGS_IDLE_MAX_S 86400
+
+struct branch_settings {
+	char agency[SETTINGS_NAME_BYTES];
+	char code[SETTINGS_CODE_MAX + 1];
+	char name[SETTINGS_NAME_BYTES];
+	int idle_timeout_s;                   /* the screen locks after this */
+	char gateway_profile[SETTINGS_PROFILE_MAX + 1];
+	int npurposes;
+	char purposes[SETTINGS_PURPOSES_MAX][SETTINGS_PURPOSE_BYTES];
+};
+
+/* Idle timeout 300 s, the default purposes, everything else empty. */
+void settings_branch_defaults(struct branch_settings *b);
+
+/* TB_E_AUTH_INVALID with the field's name: "agency", "code", "name",
+ * "idle_timeout", "gateway_profile", "purposes" (none, or more than the
+ * maximum), "purpose" (detail: its index). */
+int settings_branch_validate(const struct branch_settings *b, tb_err *err);
+
+/* 1 when `tabien admin init` has run, 0 (err = TB_E_STORE_NOT_INIT) when
+ * not, -1 on error. */
+int settings_initialised(struct db *d, tb_err *err);
+
+/* The first run: the branch and its first admin, in one transaction;
+ * TB_E_STORE_ALREADY_INIT when done before. */
+int settings_init(struct db *d, const struct branch_settings *b, const struct user_new *admin,
+		  tb_err *err);
+
+/* TB_E_STORE_NOT_INIT before settings_init. */
+int settings_branch_get(struct db *d, struct branch_settings *out, tb_err *err);
+
+/* An active admin changes the branch settings (recorded in the audit). */
+int settings_branch_set(struct db *d, const char *actor, const struct branch_settings *b,
+			tb_err *err);
+
+struct user_settings {
+	char theme[65];         /* a theme's name: [A-Za-z0-9._-]; "": the terminal's */
+	char language[3];       /* "th", "en", or "" to follow the locale */
+	char default_pane[33];  /* a pane's name: [a-z0-9_-] */
+};
+
+/* Missing settings come back as the defaults: theme "default", language "",
+ * pane "card". */
+int settings_user_get(struct db *d, int64_t user_id, struct user_settings *out, tb_err *err);
+/* TB_E_AUTH_INVALID ("theme", "language", "default_pane") for bad values. */
+int settings_user_set(struct db *d, int64_t user_id, const struct user_settings *s,
+		      tb_err *err);
+
+#endif

@@ -1,0 +1,51 @@
+/* Formatting for people: IDs and Buddhist-era dates as Thai staff read them. */
+#ifndef TABIEN_FORMAT_H
+#define TABIEN_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "services/base/names.h"
+#include "services/base/errors.h"
+
+/* Exactly 13 ASCII digits whose check digit is right. */
+bool cid_valid(const char *cid);
+
+/* "1234567890121" -> "1-2345-67890-12-1"; anything not 13 digits is copied. */
+void format_cid(const char *cid, char *out, size_t size);
+
+/* A whole name as people write it: Thai runs the title into the first name
+ * ("นายสมชาย ใจดี"), English puts a space after it ("Mr. Somchai Jaidee"). */
+void format_name(const struct card_name *n, int thai, char *out, size_t size);
+
+/* Thai: "19 ก.ค. 2536", "ก.ค. 2536" (day unknown), "2536" (month unknown),
+ * "ตลอดชีพ" (lifelong), "-" (absent).
+ * English: "19 Jul 2536 BE", "Jul 2536 BE", "2536 BE", "lifelong", "-". */
+void format_date(const struct card_date *d, enum tb_lang lang, char *out, size_t size);
+
+/* The same from a registry integer YYYYMMDD (Buddhist era; 0 absent,
+ * MMDD or DD may be 0). */
+void format_date_int(int32_t be, enum tb_lang lang, char *out, size_t size);
+/* Whole years from a B.E. YYYYMMDD birth date to today; -1 unknown. */
+int format_age(int32_t birth_be);
+/* ISO-like for machines, still Buddhist era: "2536-07-19", "2536-07-00",
+ * "99999999" for lifelong, "" for absent. */
+void format_date_be(const struct card_date *d, char *out, size_t size);
+
+/* strftime of t in local time; "" when the C library cannot break t down
+ * (never a struct left unset).  Only for clock times and file stamps: people's
+ * dates go through format_date. */
+void format_clock(time_t t, const char *fmt, char *out, size_t size)
+	__attribute__((format(strftime, 2, 0)));
+
+/* Today's date in the Buddhist era (local time). */
+void format_today(struct card_date *out);
+
+/* <0, 0, >0 like strcmp; unknown parts compare as the earliest. */
+int card_date_cmp(const struct card_date *a, const struct card_date *b);
+
+/* Expired: not lifelong, has a year, and before today. */
+int card_date_expired(const struct card_date *expiry, const struct card_date *today);
+
+#endif
