@@ -1,0 +1,46 @@
+/* Shared by the files of the full-screen program's loop, and included by
+ * them only: app.c (set-up, keys, the loop), app_draw.c (the tab line, the
+ * status bar, the help overlay), app_card.c (readers and card events),
+ * app_session.c (who is logged in, the idle lock, the session saved). */
+#ifndef TABIEN_APP_PRIVATE_H
+#define TABIEN_APP_PRIVATE_H
+
+#include <stdbool.h>
+
+#include "services/card/card_monitor.h"
+#include "tui/app.h"
+
+struct pane_ops;
+
+/* app.c */
+/* The login pane while nobody is logged in (or the screen is locked); the
+ * others after, the admin's only for admins. */
+bool app_pane_visible(const struct app *a, const struct pane_ops *p);
+
+/* app_draw.c */
+/* Redraws the dirty windows, then one doupdate(). */
+void app_draw(struct app *a);
+/* Deletes the tab line's, the pane's and the status bar's windows. */
+void app_windows_free(struct app *a);
+
+/* app_card.c */
+/* A card monitor's event: the readers' state, the record, the lookups. */
+void app_card_event(struct app *a, struct card_event *ev);
+/* Wipes every reader's record and photo. */
+void app_readers_wipe(struct app *a);
+
+/* app_session.c */
+/* False (and logged out, the reason shown) when an admin has suspended the
+ * account since the login. */
+bool app_account_active(struct app *a);
+/* The audit row of a card read, good or failed. */
+void app_audit_card(struct app *a, const struct card_event *ev);
+/* Where the user was, for a session resumed after a hang-up. */
+void app_session_save(struct app *a);
+/* Lowers *timeout_ms to the moment the idle lock is due. */
+void app_idle_timeout(const struct app *a, int *timeout_ms);
+/* After every wake-up: the idle lock when it is due, else the session kept
+ * alive (and the account checked) once a minute. */
+void app_idle_tick(struct app *a);
+
+#endif

@@ -1,0 +1,214 @@
+/* Who is using the terminal: the login and the log-out, the idle lock (the
+ * card monitor stopped, which wipes every record), the session saved on each
+ * pane switch and resumed after a hang-up, the account checked against the
+ * database (an admin may suspend it meanwhile), and an audit row for every
+ * card read. */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "services/accounts/audit.h"
+#include "services/accounts/session.h"
+#include "services/accounts/settings.h"
+#include "services/accounts/users.h"
+#include "services/base/configfile.h"
+#include "tui/app_private.h"
+#include "tui/i18n.h"
+#include "tui/lookup.h"
+#include "tui/pane.h"
+#include "tui/theme.h"
+/* The account as the database has it now: an admin may have suspended it
+ * since the login.  Logs out (with the reason shown) when it is no longer
+ * active. */
+bool app_account_active(struct app *a)
+{
+	struct user now = { .status = USER_PENDING };
+	tb_err err = { 0 };
+
+	if (users_get(a->db, a->user.username, &now, &err) == 0 && now.status == USER_ACTIVE)
+		return true;
+	app_logout(a, SESSION_END_LOGOUT);
+	err_set(&err, now.status == USER_SUSPENDED ? TB_E_AUTH_SUSPENDED : TB_E_AUTH_STATE, 0, NULL);
+	app_error(a, NULL, &err);
+	return false;
+}
+
+/* Every card read, good or failed, leaves an audit row: who, whose card
+ * (its ID is the only personal reference kept), why, and how it went. */
+void app_audit_card(struct app *a, const struct card_event *ev)
+{
+	const char *result = "OK";
+	struct audit_entry e;
+	tb_err err = { 0 };
+
+	/* Only reads in a reader: not the service's own errors. */
+	if (!a->logged_in || !ev->reader[0])
+		return;
+	if (ev->type == CARD_EV_ERROR)
+		result = err_code(ev->err.id);
+	else if (ev->rec && ev->rec->nwarn > 0)
+		result = err_code(ev->rec->warn[0].id);
+	e = (struct audit_entry){
+		.username = a->user.username, .action = AUDIT_CARD_READ, .service = "",
+		.subject = ev->rec ? ev->rec->cid : "", .purpose = app_purpose(a), .result = result,
+	};
+	if (audit_append(a->db, &e, &err))
+		app_error(a, NULL, &err);
+}
+
+/* The terminal's own theme and language (config file, else the locale):
+ * what the login screen shows, and what a user without settings gets. */
+static void app_terminal_defaults(struct app *a)
+{
+	const char *theme = config_get(&a->cfg, "theme");
+	tb_err err = { 0 };
+
+	i18n_init(config_get(&a->cfg, "language"));
+	if (theme_load(&a->theme, theme ? theme : "default", &err) && theme)
+		app_error(a, NULL, &err);
+	theme_apply(&a->theme);
+	a->dirty |= DIRTY_ALL;
+}
+
+void app_session_save(struct app *a)
+{
+	char state[64];
+	tb_err err = { 0 };
+	const struct pane_ops *p = a->locked && a->before_lock ? a->before_lock : a->pane;
+
+	if (!a->logged_in || p == &pane_login)
+		return;
+	/* Only where the user was: never a citizen's data.  Locked, that is
+	 * the pane under the lock. */
+	snprintf(state, sizeof state, "pane=%s", p->id);
+	if (session_save_state(a->db, a->sess.id, state, &err))
+		app_error(a, NULL, &err);
+}
+
+static const struct pane_ops *pane_by_id(const char *id)
+{
+	for (int i = 0; i < npanes; i++)
+		if (strcmp(panes[i]->id, id) == 0)
+			return panes[i];
+	return NULL;
+}
+
+static void audit_simple(struct app *a, const char *action, const char *subject)
+{
+	struct audit_entry e = { .username = a->user.username, .action = action, .service = "",
+				 .subject = subject, .purpose = "", .result = "OK" };
+	tb_err err = { 0 };
+
+	if (audit_append(a->db, &e, &err))
+		app_error(a, NULL, &err);
+}
+
+void app_logged_in(struct app *a, const struct user *u)
+{
+	struct user_settings us;
+	const struct pane_ops *p = &pane_card;
+	tb_err err = { 0 };
+	bool same = a->locked && strcmp(a->user.username, u->username) == 0;
+
+	a->user = *u;
+	a->locked = false;
+	a->last_input = a->last_touch = time(NULL);
+	if (!same) {
+		if (session_start(a->db, u, &a->sess, &err)) {
+			app_error(a, NULL, &err);
+			a->logged_in = false;
+			pane_login_mode(a, LOGIN_SIGN_IN);
+			return;
+		}
+		a->logged_in = true;
+		/* The user's own settings over the terminal's, then where a lost
+		 * session was. */
+		app_terminal_defaults(a);
+		if (settings_user_get(a->db, u->id, &us, &err) == 0) {
+			tb_err terr = { 0 };
+			if (us.theme[0] && theme_load(&a->theme, us.theme, &terr) == 0)
+				theme_apply(&a->theme);
+			if (us.language[0])
+				i18n_set(strcmp(us.language, "th") == 0 ? TB_LANG_TH : TB_LANG_EN);
+			if (us.default_pane[0] && pane_by_id(us.default_pane))
+				p = pane_by_id(us.default_pane);
+		}
+		if (a->sess.resumed && strncmp(a->sess.state, "pane=", 5) == 0 &&
+		    pane_by_id(a->sess.state + 5) && pane_by_id(a->sess.state + 5) != &pane_login)
+			p = pane_by_id(a->sess.state + 5);
+	}
+	if (same && a->before_lock)
+		p = a->before_lock;
+	a->before_lock = NULL;
+	/* After an unlock the card left in the reader stays unread until the
+	 * officer asks (F5): nothing is read, and audited, unasked. */
+	app_cards(a, true, true, same);
+	app_show(a, p);
+	app_message(a, false, "%s", a->sess.resumed && !same ? _("Welcome back: your last session was resumed")
+		    : _("Logged in"));
+	a->dirty |= DIRTY_ALL;
+}
+
+void app_logout(struct app *a, const char *reason)
+{
+	tb_err err = { 0 };
+
+	app_cards(a, false, false, false);
+	/* The gateway token is the officer's: it goes with them. */
+	lookup_end(a);
+	if (a->logged_in && session_end(a->db, a->sess.id, a->user.username, reason, &err))
+		app_error(a, NULL, &err);
+	a->logged_in = a->locked = false;
+	explicit_bzero(&a->user, sizeof a->user);
+	explicit_bzero(&a->sess, sizeof a->sess);
+	/* The pane's close wipes what it held (audit rows name citizens). */
+	if (a->pane != &pane_login && a->pane->close)
+		a->pane->close(a);
+	a->pane = &pane_login;
+	a->before_lock = NULL;
+	app_terminal_defaults(a);
+	pane_login_mode(a, LOGIN_SIGN_IN);
+}
+
+/* The idle lock: the citizen's data goes first, then the screen asks for
+ * the password again. */
+static void app_lock(struct app *a)
+{
+	app_cards(a, false, false, false);
+	lookup_end(a);
+	audit_simple(a, AUDIT_SESSION_LOCK, "");
+	a->locked = true;
+	if (a->pane->close)
+		a->pane->close(a);
+	a->before_lock = a->pane;
+	a->pane = &pane_login;
+	pane_login_mode(a, LOGIN_UNLOCK);
+	app_message(a, false, "%s", _("Locked after a while without use: the card data was cleared"));
+}
+
+void app_idle_timeout(const struct app *a, int *timeout_ms)
+{
+	if (a->logged_in && !a->locked) {
+		long left = (long)(a->last_input + a->branch.idle_timeout_s - time(NULL));
+		app_timeout(timeout_ms, left > 0 ? (int)(left * 1000) : 0);
+	}
+}
+
+void app_idle_tick(struct app *a)
+{
+	time_t now = time(NULL);
+
+	if (!a->logged_in || a->locked)
+		return;
+	if (now - a->last_input >= a->branch.idle_timeout_s) {
+		app_lock(a);
+	} else if (now - a->last_touch >= 60) {
+		tb_err terr = { 0 };
+		a->last_touch = now;
+		if (app_account_active(a) && session_touch(a->db, a->sess.id, &terr))
+			app_error(a, NULL, &terr);
+	}
+}
