@@ -24,25 +24,16 @@
 #include "tui/form.h"
 #include "tui/i18n.h"
 #include "tui/pane.h"
+#include "tui/pane_juristic.h"
 #include "tui/text.h"
 
 #define HISTORY_MAX 32
-#define LINE_BYTES 1024
 #define LABEL_COLS_MAX 24
 
 struct hist {
 	char id[JR_ID];
 	char name[JR_TEXT];
 	time_t at;
-};
-
-/* One line of the certificate as drawn: a label on a field's first line,
- * and what a line is (a director's can be opened). */
-struct line {
-	const char *label;
-	char text[LINE_BYTES];
-	enum theme_role role;
-	int director;                 /* index, or -1 */
 };
 
 static struct {
@@ -63,8 +54,7 @@ static struct {
 	bool id_refused;              /* the ID typed failed its check digit */
 	char err_id[JR_ID];
 	/* The certificate's lines, made again at every draw. */
-	struct line *lines;
-	int nlines, cap;
+	struct jr_lines lines;
 	int top, sel, rows;           /* first line shown, the cursor line, lines that fit */
 	bool history;
 	int hsel;
@@ -106,9 +96,7 @@ static void jr_wipe(struct app *a)
 	explicit_bzero(S.hist, sizeof S.hist);
 	S.nhist = 0;
 	S.history = false;
-	free(S.lines);
-	S.lines = NULL;
-	S.nlines = S.cap = 0;
+	jr_lines_free(&S.lines);
 	juristic_free(&S.j);
 	linkage_free(&S.lk);
 	form_wipe(&id_form);
@@ -275,253 +263,6 @@ static void lookup_start(struct app *a, const char *id, bool refresh)
 		app_message(a, false, "%s", _("Asking DBD…"));
 }
 
-/* --- the certificate as lines ---------------------------------------------------------- */
-
-static void line_add(const char *label, const char *text, size_t len, enum theme_role role,
-		     int director)
-{
-	struct line *l;
-
-	if (S.nlines == S.cap) {
-		int cap = S.cap ? S.cap * 2 : 64;
-		struct line *n = realloc(S.lines, sizeof *n * (size_t)cap);
-		if (!n)
-			return;
-		S.lines = n;
-		S.cap = cap;
-	}
-	l = &S.lines[S.nlines++];
-	l->label = label;
-	if (len >= sizeof l->text) {
-		/* Never reached by a wrapped line; cut at a character if it is. */
-		len = sizeof l->text - 1;
-		while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
-			len--;
-	}
-	snprintf(l->text, sizeof l->text, "%.*s", (int)len, text);
-	l->role = role;
-	l->director = director;
-}
-
-struct wrap {
-	const char *label;
-	enum theme_role role;
-	int director;
-	bool first;
-};
-
-static void wrap_line(void *ud, const char *start, size_t len)
-{
-	struct wrap *w = ud;
-
-	line_add(w->first ? w->label : NULL, start, len, w->role, w->director);
-	w->first = false;
-}
-
-/* A field: its value wrapped in the value column (Thai by whole letters,
- * at spaces where there are any), the label on the first line only. */
-static void field(const char *label, const char *value, enum theme_role role, int vcols)
-{
-	struct wrap w = { label, role, -1, true };
-
-	if (!value || !value[0]) {
-		line_add(label, "-", 1, ROLE_MUTED, -1);
-		return;
-	}
-	/* What fits is kept as it is, its indentation too. */
-	if (text_width(value) <= vcols) {
-		line_add(label, value, strlen(value), role, -1);
-		return;
-	}
-	if (text_wrap(value, vcols, wrap_line, &w) == 0)
-		line_add(label, "-", 1, ROLE_MUTED, -1);
-}
-
-static void field_dir(const char *label, const char *value, int director, int vcols)
-{
-	struct wrap w = { label, ROLE_VALUE, director, true };
-
-	text_wrap(value, vcols, wrap_line, &w);
-}
-
-static void blank(void)
-{
-	line_add(NULL, "", 0, ROLE_NORMAL, -1);
-}
-
-/* juristic_status_name's English words, for the catalogue. */
-static const char *const status_words[] = {
-	N_("active"), N_("dissolved"), N_("liquidated"), N_("abandoned"),
-};
-
-static enum theme_role status_role(enum juristic_status s)
-{
-	switch (s) {
-	case JURISTIC_ACTIVE: return ROLE_CO_ACTIVE;
-	case JURISTIC_DISSOLVED: return ROLE_CO_DISSOLVED;
-	case JURISTIC_LIQUIDATED: return ROLE_CO_LIQUIDATED;
-	case JURISTIC_ABANDONED: return ROLE_CO_ABANDONED;
-	default: return ROLE_VALUE;
-	}
-}
-
-static void money(int64_t satang, char *out, size_t size)
-{
-	if (satang == INT64_MIN) {
-		snprintf(out, size, "-");
-	} else if (satang < 0) {
-		out[0] = '-';
-		juristic_money_format(-satang, i18n_lang(), out + 1, size - 1);
-	} else {
-		juristic_money_format(satang, i18n_lang(), out, size);
-	}
-}
-
-static void date_text(int32_t be, char *out, size_t size)
-{
-	struct card_date d = { be / 10000, be / 100 % 100, be % 100, false };
-
-	if (!be)
-		snprintf(out, size, "-");
-	else
-		format_date(&d, i18n_lang(), out, size);
-}
-
-/* A year's statement: the year, then each figure on its own line, the
- * labels padded to one width (in columns: Thai labels have marks) and the
- * amounts right-aligned, so a column of figures reads down.  A year DBD
- * sends alone is the year alone.  A loss stands out. */
-static void financial(const char *label, const struct juristic_financial *f, int vcols)
-{
-	const char *names[] = { _("revenue"), _("net profit"), _("assets") };
-	const int64_t v[] = { f->revenue, f->profit, f->assets };
-	enum theme_role role = f->profit != INT64_MIN && f->profit < 0 ? ROLE_WARNING : ROLE_VALUE;
-	char buf[256], amount[64];
-	int lw = 0, first = 1;
-
-	for (int k = 0; k < 3; k++)
-		if (text_width(names[k]) > lw)
-			lw = text_width(names[k]);
-	for (int k = 0; k < 3; k++) {
-		size_t o;
-		int pad;
-
-		if (v[k] == INT64_MIN)
-			continue;
-		if (first)
-			o = (size_t)snprintf(buf, sizeof buf, "%d  %s", f->year, names[k]);
-		else
-			o = (size_t)snprintf(buf, sizeof buf, "      %s", names[k]);
-		for (pad = lw - text_width(names[k]); pad > 0 && o + 1 < sizeof buf; pad--)
-			buf[o++] = ' ';
-		money(v[k], amount, sizeof amount);
-		/* Right-aligned by columns (the Thai unit is 9 bytes, 3 columns). */
-		for (pad = 1 + 20 - text_width(amount); pad > 0 && o + 1 < sizeof buf; pad--)
-			buf[o++] = ' ';
-		snprintf(buf + o, sizeof buf - o, "%s", amount);
-		field(first ? label : NULL, buf, role, vcols);
-		first = 0;
-	}
-	if (first) {
-		snprintf(buf, sizeof buf, "%d", f->year);
-		field(label, buf, ROLE_VALUE, vcols);
-	}
-}
-
-/* A part beyond the profile that is not there says why; 1 when it is not. */
-static int part_absent(const char *label, enum juristic_part part, const tb_err *e, int vcols)
-{
-	char text[512];
-
-	if (part == JURISTIC_PART_OK)
-		return 0;
-	if (part == JURISTIC_PART_NONE) {
-		field(label, _("not provided by this source"), ROLE_MUTED, vcols);
-		return 1;
-	}
-	snprintf(text, sizeof text, "%s — %s", err_message(e->id, i18n_lang()),
-		 err_hint(e->id, i18n_lang()));
-	field(label, text, ROLE_WARNING, vcols);
-	return 1;
-}
-
-static void build_lines(const struct juristic_result *r, int vcols)
-{
-	char buf[5 * JR_TEXT + 256], a[64];
-	const char *st;
-
-	S.nlines = 0;
-	format_cid(r->id, buf, sizeof buf);
-	field(_("Juristic ID"), buf, ROLE_VALUE, vcols);
-	field(_("Name (Thai)"), r->name_th, ROLE_VALUE, vcols);
-	field(_("Name (English)"), r->name_en, ROLE_VALUE, vcols);
-	field(_("Type"), r->type, ROLE_VALUE, vcols);
-	st = juristic_status_name(r->status, TB_LANG_EN);
-	if (!st)
-		snprintf(buf, sizeof buf, "%s", r->status_text);
-	else if (i18n_lang() == TB_LANG_TH)
-		snprintf(buf, sizeof buf, "%s", r->status_text[0] ? r->status_text : _(st));
-	else
-		snprintf(buf, sizeof buf, "%s (%s)", _(st), r->status_text);
-	field(_("Company status"), buf, status_role(r->status), vcols);
-	date_text(r->registered, buf, sizeof buf);
-	field(_("Registered"), buf, ROLE_VALUE, vcols);
-	juristic_money_format(r->capital, i18n_lang(), buf, sizeof buf);
-	field(_("Registered capital"), buf, ROLE_VALUE, vcols);
-	juristic_money_format(r->paid_up, i18n_lang(), buf, sizeof buf);
-	field(_("Paid-up capital"), buf, ROLE_VALUE, vcols);
-	field(_("Head office"), r->address, ROLE_VALUE, vcols);
-	field(_("Objective"), r->objective, ROLE_VALUE, vcols);
-
-	blank();
-	if (r->source == JURISTIC_OPEN) {
-		field(_("Directors"), _("not provided by this source"), ROLE_MUTED, vcols);
-		field(_("Signing authority"), _("not provided by this source"), ROLE_MUTED, vcols);
-	} else {
-		if (!r->n_directors)
-			field(_("Directors"), _("none listed"), ROLE_MUTED, vcols);
-		for (size_t i = 0; i < r->n_directors; i++) {
-			const struct juristic_director *d = &r->directors[i];
-
-			snprintf(buf, sizeof buf, "%zu. %s%s %s%s%s", i + 1, d->title, d->first, d->last,
-				 d->type[0] ? " — " : "", d->type);
-			field_dir(i ? NULL : _("Directors"), buf, (int)i, vcols);
-		}
-		if (!r->n_signing)
-			field(_("Signing authority"), "-", ROLE_MUTED, vcols);
-		for (size_t i = 0; i < r->n_signing; i++)
-			field(i ? NULL : _("Signing authority"), r->signing[i], ROLE_VALUE, vcols);
-	}
-
-	blank();
-	if (!part_absent(_("Shareholders"), r->shareholders_part, &r->shareholders_err, vcols)) {
-		if (!r->n_shareholders)
-			field(_("Shareholders"), _("none listed"), ROLE_MUTED, vcols);
-		for (size_t i = 0; i < r->n_shareholders; i++) {
-			const struct juristic_shareholder *h = &r->shareholders[i];
-			char shares[32];
-
-			/* Who on one line, what they hold under it. */
-			snprintf(buf, sizeof buf, "%zu. %s%s%s%s — %s", i + 1, h->title, h->first,
-				 h->last[0] ? " " : "", h->last, h->nationality[0] ? h->nationality : "-");
-			field(i ? NULL : _("Shareholders"), buf, ROLE_VALUE, vcols);
-			juristic_number_format(h->shares, shares, sizeof shares);
-			juristic_money_format(h->amount, i18n_lang(), a, sizeof a);
-			snprintf(buf, sizeof buf, "   %s %s · %s", shares, _("shares"), a);
-			field(NULL, buf, ROLE_VALUE, vcols);
-		}
-	}
-	if (!part_absent(_("Financial statements"), r->financials_part, &r->financials_err, vcols)) {
-		if (!r->n_financials)
-			field(_("Financial statements"), _("none filed"), ROLE_MUTED, vcols);
-		for (size_t i = 0; i < r->n_financials; i++)
-			financial(i ? NULL : _("Financial statements"), &r->financials[i], vcols);
-	}
-	blank();
-	field(_("Source"), r->source == JURISTIC_GDX ? _("DBD through the GDX gateway")
-		: _("DBD open data (no key)"), ROLE_MUTED, vcols);
-}
-
 /* --- drawing ------------------------------------------------------------------------------ */
 
 static const char *labels_for_width[] = {
@@ -657,7 +398,6 @@ static void jr_draw(struct app *a, WINDOW *w)
 	int rows = getmaxy(w), cols = getmaxx(w), lc = label_cols(), y, cy, cx, body, vx;
 	char preview[64], keys[160], kr[32], kh[32], pos[48];
 
-	(void)status_words;
 	jr_probe(a);
 	text_draw(w, 0, 2, cols - 3, _("Companies — juristic persons (DBD)"), theme_attr(ROLE_TITLE),
 		  theme_pair(ROLE_TITLE));
@@ -686,17 +426,17 @@ static void jr_draw(struct app *a, WINDOW *w)
 	} else if (S.r && S.director >= 0 && (size_t)S.director < S.r->n_directors) {
 		draw_director(w, y, cols, lc);
 	} else if (S.r) {
-		build_lines(S.r, cols - vx - 1);
-		if (S.sel >= S.nlines)
-			S.sel = S.nlines - 1;
+		jr_lines_build(&S.lines, S.r, cols - vx - 1);
+		if (S.sel >= S.lines.n)
+			S.sel = S.lines.n - 1;
 		if (S.sel < 0)
 			S.sel = 0;
 		if (S.sel < S.top)
 			S.top = S.sel;
 		if (S.sel >= S.top + body)
 			S.top = S.sel - body + 1;
-		for (int i = 0; i < body && S.top + i < S.nlines; i++) {
-			const struct line *l = &S.lines[S.top + i];
+		for (int i = 0; i < body && S.top + i < S.lines.n; i++) {
+			const struct jr_line *l = &S.lines.v[S.top + i];
 			enum theme_role role = l->role;
 
 			if (S.top + i == S.sel) {
@@ -717,9 +457,9 @@ static void jr_draw(struct app *a, WINDOW *w)
 		 kr, kh);
 	text_draw(w, rows - 1, 2, cols - 20, keys, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 	/* Where the cursor line is, and whether there is more below. */
-	if (S.r && !S.history && S.director < 0 && S.nlines > body) {
-		snprintf(pos, sizeof pos, "%d/%d%s", S.sel + 1, S.nlines,
-			 S.top + body < S.nlines ? " ↓" : "");
+	if (S.r && !S.history && S.director < 0 && S.lines.n > body) {
+		snprintf(pos, sizeof pos, "%d/%d%s", S.sel + 1, S.lines.n,
+			 S.top + body < S.lines.n ? " ↓" : "");
 		text_draw(w, rows - 1, cols - 1 - text_width(pos), text_width(pos), pos,
 			  theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
 	}
@@ -834,17 +574,17 @@ static unsigned jr_key(struct app *a, enum action act)
 			lookup_start(a, id, false);
 			return DIRTY_MAIN | DIRTY_STATUS;
 		}
-		if (S.r && S.director < 0 && S.sel < S.nlines && S.lines[S.sel].director >= 0) {
-			S.director = S.lines[S.sel].director;
+		if (S.r && S.director < 0 && S.sel < S.lines.n && S.lines.v[S.sel].director >= 0) {
+			S.director = S.lines.v[S.sel].director;
 			return DIRTY_MAIN;
 		}
 		return 0;
-	case ACT_UP: move_sel(-1, S.nlines); return DIRTY_MAIN;
-	case ACT_DOWN: move_sel(1, S.nlines); return DIRTY_MAIN;
-	case ACT_PAGE_UP: move_sel(-page, S.nlines); return DIRTY_MAIN;
-	case ACT_PAGE_DOWN: move_sel(page, S.nlines); return DIRTY_MAIN;
-	case ACT_TOP: move_sel(-S.nlines - HISTORY_MAX, S.nlines); return DIRTY_MAIN;
-	case ACT_BOTTOM: move_sel(S.nlines + HISTORY_MAX, S.nlines); return DIRTY_MAIN;
+	case ACT_UP: move_sel(-1, S.lines.n); return DIRTY_MAIN;
+	case ACT_DOWN: move_sel(1, S.lines.n); return DIRTY_MAIN;
+	case ACT_PAGE_UP: move_sel(-page, S.lines.n); return DIRTY_MAIN;
+	case ACT_PAGE_DOWN: move_sel(page, S.lines.n); return DIRTY_MAIN;
+	case ACT_TOP: move_sel(-S.lines.n - HISTORY_MAX, S.lines.n); return DIRTY_MAIN;
+	case ACT_BOTTOM: move_sel(S.lines.n + HISTORY_MAX, S.lines.n); return DIRTY_MAIN;
 	default:
 		return 0;
 	}
