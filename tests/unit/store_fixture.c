@@ -1,0 +1,163 @@
+#include "config.h"
+
+#include "tests/unit/store_fixture.h"
+
+int64_t fake_clock(void *arg)
+{
+	return *(int64_t *)arg;
+}
+
+void make_cid(const char *first12, char out[14])
+{
+	int sum = 0;
+
+	for (int i = 0; i < 12; i++)
+		sum += (first12[i] - '0') * (13 - i);
+	snprintf(out, 14, "%s%d", first12, (11 - sum % 11) % 10);
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "%s/tabien-store.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/data/tabien.db", f->dir);
+	f->now = 1700000000;  /* 2023-11-14T22:13:20Z */
+	*state = f;
+	return 0;
+}
+
+int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	db_close(&f->d);
+	chmod(f->dir, 0700);
+	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+struct db *open_ok(struct fixture *f, unsigned flags)
+{
+	tb_err err = { 0 };
+	struct db *d = db_open(f->path, flags, &err);
+
+	if (!d)
+		fail_msg("db_open: %s (%ld)", err_code(err.id), err.detail);
+	db_set_clock(d, fake_clock, &f->now);
+	return d;
+}
+
+void branch_fill(struct branch_settings *b)
+{
+	settings_branch_defaults(b);
+	snprintf(b->agency, sizeof b->agency, "กรมทดสอบระบบ");
+	snprintf(b->code, sizeof b->code, "BR-01");
+	snprintf(b->name, sizeof b->name, "สาขาทดสอบ");
+}
+
+void init_branch(struct fixture *f)
+{
+	struct branch_settings *b = calloc(1, sizeof *b);
+	char cid[14];
+	tb_err err = { 0 };
+
+	assert_non_null(b);
+	branch_fill(b);
+	make_cid("110170020345", cid);
+	if (settings_init(f->d, b, &(struct user_new){ .username = ADMIN, .full_name = "สมชาย ใจดี",
+			  .cid = cid, .position = "หัวหน้างาน", .password = ADMIN_PW }, &err))
+		fail_msg("settings_init: %s %s", err_code(err.id), err.field ? err.field : "");
+	free(b);
+}
+
+int register_user(struct fixture *f, const char *name, const char *pw, tb_err *err)
+{
+	char cid[14];
+
+	make_cid("310050012345", cid);
+	return users_register(f->d, &(struct user_new){ .username = name, .full_name = "มาลี มีสุข",
+			      .cid = cid, .position = "เจ้าหน้าที่", .password = pw }, err);
+}
+
+void add_active(struct fixture *f, const char *name)
+{
+	tb_err err = { 0 };
+
+	assert_int_equal(register_user(f, name, STAFF_PW, &err), 0);
+	assert_int_equal(users_admin(f->d, ADMIN, USERS_APPROVE, name, &err), 0);
+}
+
+enum tb_err_id login_err(struct fixture *f, const char *user, const char *pw, long *detail)
+{
+	struct user u;
+	tb_err err = { 0 };
+
+	if (users_login(f->d, user, pw, &u, &err) == 0)
+		return TB_OK;
+	if (detail)
+		*detail = err.detail;
+	return err.id;
+}
+
+void raw_sql(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+	sqlite3_free(msg);
+	sqlite3_close(h);
+}
+
+long long raw_int(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+void append(struct fixture *f, const char *user, const char *action, const char *subject,
+		   const char *purpose)
+{
+	tb_err err = { 0 };
+
+	assert_int_equal(audit_append(f->d, &(struct audit_entry){ .username = user, .action = action,
+				       .service = "00023/001", .subject = subject, .purpose = purpose,
+				       .result = "OK" }, &err), 0);
+}
+
+int64_t verify_bad(struct fixture *f)
+{
+	struct audit_check chk;
+	tb_err err = { 0 };
+
+	if (audit_verify(f->d, &chk, &err) == 0)
+		return 0;
+	assert_int_equal(err.id, TB_E_AUDIT_BROKEN);
+	assert_int_equal(err.detail, chk.first_bad);
+	return chk.first_bad;
+}

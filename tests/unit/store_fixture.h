@@ -1,0 +1,75 @@
+/* What the storage tests share: a private temporary folder per test with
+ * the database in it, a clock the tests move, the branch and its first
+ * admin, accounts, SQL run as the sqlite3 tool would, audit rows. */
+#ifndef TABIEN_STORE_FIXTURE_H
+#define TABIEN_STORE_FIXTURE_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "services/accounts/audit.h"
+#include "services/accounts/session.h"
+#include "services/accounts/settings.h"
+#include "services/accounts/users.h"
+#include "storage/db.h"
+
+#define ADMIN "admin1"
+#define ADMIN_PW "admin-password-1"
+#define STAFF_PW "staff-password-1"
+#define OTHER_UID 65534   /* nobody: for read-only files when the tests run as root */
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct db *d;
+	int64_t now;
+};
+
+int64_t fake_clock(void *arg);
+
+/* A citizen ID with a correct check digit from 12 digits. */
+void make_cid(const char *first12, char out[14]);
+
+int setup(void **state);
+
+int teardown(void **state);
+
+struct db *open_ok(struct fixture *f, unsigned flags);
+
+void branch_fill(struct branch_settings *b);
+
+/* The first run: the branch and ADMIN. */
+void init_branch(struct fixture *f);
+
+int register_user(struct fixture *f, const char *name, const char *pw, tb_err *err);
+
+/* An active staff account. */
+void add_active(struct fixture *f, const char *name);
+
+enum tb_err_id login_err(struct fixture *f, const char *user, const char *pw, long *detail);
+
+/* Runs SQL through SQLite directly, as someone with the sqlite3 tool would. */
+void raw_sql(const char *path, const char *sql);
+
+long long raw_int(const char *path, const char *sql);
+
+void append(struct fixture *f, const char *user, const char *action, const char *subject,
+		   const char *purpose);
+
+int64_t verify_bad(struct fixture *f);
+
+#endif

@@ -1,0 +1,342 @@
+/* The audit chain against a real SQLite file: tampering of every kind
+ * found, the chain across restarts, filters and the CSV export; sessions
+ * resumed after a crash, branch and user settings. */
+#include "config.h"
+
+#include "tests/unit/store_fixture.h"
+
+/* --- the audit chain ---------------------------------------------------------------- */
+
+static void fill_trail(struct fixture *f, int n)
+{
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	init_branch(f);   /* one row */
+	for (int i = 1; i < n; i++) {
+		f->now += 60;
+		append(f, ADMIN, AUDIT_CARD_READ, "1101700203450", "ยืนยันตัวตน");
+	}
+	assert_int_equal(verify_bad(f), 0);
+	db_close(&f->d);
+}
+
+static void chain_detects_edit(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_check chk;
+	tb_err err = { 0 };
+
+	fill_trail(f, 8);
+	f->d = open_ok(f, 0);
+	assert_int_equal(audit_verify(f->d, &chk, &err), 0);
+	assert_int_equal(chk.rows, 8);
+	assert_int_equal(strlen(chk.head), AUDIT_HASH_HEX);
+	db_close(&f->d);
+	raw_sql(f->path, "UPDATE audit SET subject = '3100500123458' WHERE seq = 5");
+	f->d = open_ok(f, 0);
+	assert_int_equal(verify_bad(f), 5);
+	assert_int_equal(audit_verify(f->d, &chk, &err), -1);
+	assert_int_equal(chk.rows, 4);
+}
+
+static void chain_detects_every_kind_of_tampering(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *sql;
+		int64_t bad;
+	} cases[] = {
+		{ "DELETE FROM audit WHERE seq = 3", 3 },
+		{ "DELETE FROM audit WHERE seq = 1", 1 },
+		{ "DELETE FROM audit WHERE seq = 6", 6 },              /* the newest */
+		{ "DELETE FROM audit WHERE seq >= 4", 4 },
+		{ "DELETE FROM audit", 1 },
+		{ "UPDATE audit SET seq = 100 WHERE seq = 2", 2 },
+		{ "UPDATE audit SET seq = -seq WHERE seq IN (2, 3);"   /* two rows swapped */
+		  "UPDATE audit SET seq = 3 WHERE seq = -2; UPDATE audit SET seq = 2 WHERE seq = -3", 2 },
+		{ "UPDATE audit SET hash = '00' WHERE seq = 4", 4 },
+		{ "UPDATE audit SET time = '2020-01-01T00:00:00Z' WHERE seq = 2", 2 },
+		{ "UPDATE audit SET username = 'someone' WHERE seq = 6", 6 },
+		{ "UPDATE audit SET purpose = purpose || ' ' WHERE seq = 3", 3 },
+		/* Boundaries cannot move: "ab"+"c" is not "a"+"bc". */
+		{ "UPDATE audit SET service = service || substr(subject, 1, 1), "
+		  "subject = substr(subject, 2) WHERE seq = 2", 2 },
+		{ "DELETE FROM audit_head", 6 },
+		{ "UPDATE audit_head SET seq = 5", 6 },
+		{ "INSERT INTO audit SELECT 7, time, terminal, branch, username, action, service, "
+		  "subject, purpose, result, hash FROM audit WHERE seq = 6", 7 },
+	};
+	char copy[160];
+
+	fill_trail(f, 6);
+	snprintf(copy, sizeof copy, "%s.orig", f->path);
+	assert_int_equal(rename(f->path, copy), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char cmd[400];
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", copy, f->path);
+		assert_int_equal(system(cmd), 0);
+		raw_sql(f->path, cases[i].sql);
+		f->d = open_ok(f, 0);
+		if (verify_bad(f) != cases[i].bad)
+			fail_msg("%s: first bad row %lld, expected %lld", cases[i].sql,
+				 (long long)verify_bad(f), (long long)cases[i].bad);
+		db_close(&f->d);
+	}
+}
+
+static void chain_continues_across_restarts(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_check chk;
+	tb_err err = { 0 };
+
+	fill_trail(f, 3);
+	f->d = open_ok(f, 0);
+	append(f, ADMIN, AUDIT_LINKAGE_QUERY, "1101700203450", "x");
+	db_close(&f->d);
+	f->d = open_ok(f, 0);
+	append(f, ADMIN, AUDIT_JURISTIC_QUERY, "0105500000001", "y");
+	assert_int_equal(audit_verify(f->d, &chk, &err), 0);
+	assert_int_equal(chk.rows, 5);
+}
+
+struct collect {
+	int n;
+	int64_t seqs[64];
+};
+
+static int collect_row(const struct audit_row *r, void *arg)
+{
+	struct collect *c = arg;
+	if (c->n < 64)
+		c->seqs[c->n] = r->seq;
+	c->n++;
+	return 0;
+}
+
+static void query_filters(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_filter q = { 0 };
+	struct collect c;
+	tb_err err = { 0 };
+
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	init_branch(f);                                           /* seq 1 */
+	add_active(f, "staff.a");                                 /* 2 register, 3 approve */
+	append(f, "staff.a", AUDIT_CARD_READ, "1101700203450", "p");      /* 4 */
+	f->now += 86400;
+	append(f, "staff.a", AUDIT_LINKAGE_QUERY, "1101700203450", "p");  /* 5 */
+	append(f, ADMIN, AUDIT_CARD_READ, "3100500123458", "p");          /* 6 */
+
+	c = (struct collect){ 0 };
+	q = (struct audit_filter){ .username = "staff.a" };
+	assert_int_equal(audit_query(f->d, &q, collect_row, &c, &err), 0);
+	assert_int_equal(c.n, 3);
+	c = (struct collect){ 0 };
+	q = (struct audit_filter){ .subject = "1101700203450" };
+	assert_int_equal(audit_query(f->d, &q, collect_row, &c, &err), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.seqs[0], 4);
+	c = (struct collect){ 0 };
+	q = (struct audit_filter){ .action = AUDIT_CARD_READ, .newest_first = 1, .limit = 1 };
+	assert_int_equal(audit_query(f->d, &q, collect_row, &c, &err), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.seqs[0], 6);
+	c = (struct collect){ 0 };
+	q = (struct audit_filter){ .since = f->now };
+	assert_int_equal(audit_query(f->d, &q, collect_row, &c, &err), 0);
+	assert_int_equal(c.n, 2);
+	c = (struct collect){ 0 };
+	q = (struct audit_filter){ .until = f->now };
+	assert_int_equal(audit_query(f->d, &q, collect_row, &c, &err), 0);
+	assert_int_equal(c.n, 4);
+
+	/* Calendar dates bound whole local days. */
+	q = (struct audit_filter){ 0 };
+	assert_int_equal(audit_date_range("2024-02-29", "2024-02-29", &q, &err), 0);
+	assert_int_equal(q.until - q.since, 86400);
+	assert_int_equal(audit_date_range("2023-02-29", NULL, &q, &err), -1);
+	assert_string_equal(err.field, "since");
+	assert_int_equal(audit_date_range(NULL, "2024-1-01", &q, &err), -1);
+	assert_string_equal(err.field, "until");
+	assert_int_equal(audit_date_range("2024-01-01x", NULL, &q, &err), -1);
+}
+
+static void csv_quotes_and_neutralises_formulas(void **state)
+{
+	struct fixture *f = *state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	long rows;
+	tb_err err = { 0 };
+	struct audit_filter q = { .action = AUDIT_CARD_READ };
+	struct collect c = { 0 };
+
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	init_branch(f);
+	add_active(f, "staff.a");
+	append(f, "staff.a", AUDIT_CARD_READ, "=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0");
+	append(f, "staff.a", AUDIT_CARD_READ, "-2+3", "@SUM(A1)");
+	append(f, "staff.a", AUDIT_CARD_READ, "a,b", "line\r\nbreak");
+	append(f, "staff.a", AUDIT_CARD_READ, "\tx", "ไทย \"quoted\"");
+
+	out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	assert_int_equal(audit_export_csv(f->d, "staff.a", &q, out, &err), -1);
+	assert_int_equal(err.id, TB_E_AUTH_NOT_ADMIN);
+	rows = audit_export_csv(f->d, ADMIN, &q, out, &err);
+	fclose(out);
+	assert_int_equal(rows, 4);
+	assert_non_null(strstr(buf, "seq,time,terminal,branch,username,action,service,subject,"
+			       "purpose,result,hash\r\n"));
+	assert_non_null(strstr(buf, ",\"'=HYPERLINK(\"\"http://x\"\")\",'+cmd|' /C calc'!A0,OK,"));
+	assert_non_null(strstr(buf, ",'-2+3,'@SUM(A1),OK,"));
+	assert_non_null(strstr(buf, ",\"a,b\",\"line\r\nbreak\",OK,"));
+	assert_non_null(strstr(buf, ",'\tx,\"ไทย \"\"quoted\"\"\",OK,"));
+	assert_non_null(strstr(buf, ",test-terminal,BR-01,staff.a,card.read,00023/001,"));
+	free(buf);
+
+	/* The export itself is on record, and the chain still holds. */
+	q = (struct audit_filter){ .action = AUDIT_EXPORT };
+	assert_int_equal(audit_query(f->d, &q, collect_row, &c, &err), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(verify_bad(f), 0);
+}
+
+/* --- sessions and settings -------------------------------------------------------- */
+
+static void sessions_resume_after_a_crash(void **state)
+{
+	struct fixture *f = *state;
+	struct session *s = calloc(1, sizeof *s), *again = calloc(1, sizeof *again);
+	struct user u;
+	int64_t first;
+	tb_err err = { 0 };
+
+	assert_non_null(s);
+	assert_non_null(again);
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	init_branch(f);
+	add_active(f, "staff.a");
+	assert_int_equal(users_login(f->d, "staff.a", STAFF_PW, &u, &err), 0);
+	assert_int_equal(session_start(f->d, &u, s, &err), 0);
+	assert_false(s->resumed);
+	first = s->id;
+	assert_int_equal(session_save_state(f->d, s->id, "pane=household\nmember=3", &err), 0);
+	f->now += 30;
+	assert_int_equal(session_touch(f->d, s->id, &err), 0);
+	assert_int_equal(session_get(f->d, s->id, s, &err), 0);
+	assert_string_equal(s->last_seen, "2023-11-14T22:13:50Z");
+	assert_string_equal(s->ended, "");
+
+	/* The program dies: nothing ends the session.  The next login resumes. */
+	db_close(&f->d);
+	f->d = open_ok(f, 0);
+	f->now += 600;
+	assert_int_equal(session_find_open(f->d, u.id, again, &err), 1);
+	assert_int_equal(again->id, first);
+	assert_int_equal(session_start(f->d, &u, again, &err), 0);
+	assert_true(again->resumed);
+	assert_string_equal(again->state, "pane=household\nmember=3");
+	assert_int_not_equal(again->id, first);
+	assert_int_equal(session_get(f->d, first, s, &err), 0);
+	assert_string_equal(s->end_reason, SESSION_END_LOST);
+
+	assert_int_equal(session_end(f->d, again->id, u.username, SESSION_END_LOGOUT, &err), 0);
+	assert_int_equal(session_get(f->d, again->id, s, &err), 0);
+	assert_string_equal(s->end_reason, SESSION_END_LOGOUT);
+	assert_string_equal(s->ended, "2023-11-14T22:23:50Z");
+	/* Ending twice changes nothing. */
+	f->now += 5;
+	assert_int_equal(session_end(f->d, again->id, u.username, SESSION_END_QUIT, &err), 0);
+	assert_int_equal(session_get(f->d, again->id, s, &err), 0);
+	assert_string_equal(s->end_reason, SESSION_END_LOGOUT);
+	assert_int_equal(session_find_open(f->d, u.id, s, &err), 0);
+	assert_int_equal(session_save_state(f->d, again->id, NULL, &err), -1);
+	free(s);
+	free(again);
+}
+
+static void branch_and_user_settings(void **state)
+{
+	struct fixture *f = *state;
+	struct branch_settings *b = calloc(1, sizeof *b);
+	struct user_settings us;
+	struct user u;
+	tb_err err = { 0 };
+
+	assert_non_null(b);
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	assert_int_equal(settings_branch_get(f->d, b, &err), -1);
+	assert_int_equal(err.id, TB_E_STORE_NOT_INIT);
+	init_branch(f);
+	assert_int_equal(settings_branch_get(f->d, b, &err), 0);
+	assert_int_equal(settings_init(f->d, b, &(struct user_new){ .username = "second",
+			 .full_name = "x", .cid = "1101700203450", .position = "x",
+			 .password = ADMIN_PW }, &err), -1);
+	assert_int_equal(err.id, TB_E_STORE_ALREADY_INIT);
+	assert_string_equal(b->code, "BR-01");
+	assert_int_equal(b->idle_timeout_s, SETTINGS_IDLE_DEFAULT_S);
+	assert_true(b->npurposes >= 1);
+
+	b->idle_timeout_s = 600;
+	b->npurposes = 2;
+	snprintf(b->purposes[0], sizeof b->purposes[0], "ตรวจสอบสิทธิ์");
+	snprintf(b->purposes[1], sizeof b->purposes[1], "ยินยอม");
+	snprintf(b->gateway_profile, sizeof b->gateway_profile, "gdx-prod");
+	add_active(f, "staff.a");
+	assert_int_equal(settings_branch_set(f->d, "staff.a", b, &err), -1);
+	assert_int_equal(err.id, TB_E_AUTH_NOT_ADMIN);
+	assert_int_equal(settings_branch_set(f->d, ADMIN, b, &err), 0);
+	memset(b, 0, sizeof *b);
+	assert_int_equal(settings_branch_get(f->d, b, &err), 0);
+	assert_int_equal(b->idle_timeout_s, 600);
+	assert_int_equal(b->npurposes, 2);
+	assert_string_equal(b->purposes[1], "ยินยอม");
+	assert_string_equal(b->gateway_profile, "gdx-prod");
+	b->idle_timeout_s = 0;
+	assert_int_equal(settings_branch_set(f->d, ADMIN, b, &err), -1);
+	assert_string_equal(err.field, "idle_timeout");
+	b->idle_timeout_s = 600;
+	b->npurposes = 0;
+	assert_int_equal(settings_branch_set(f->d, ADMIN, b, &err), -1);
+	assert_string_equal(err.field, "purposes");
+
+	assert_int_equal(users_get(f->d, "staff.a", &u, &err), 0);
+	assert_int_equal(settings_user_get(f->d, u.id, &us, &err), 0);
+	assert_string_equal(us.theme, ""); /* unset: the terminal's own theme */
+	assert_string_equal(us.default_pane, "card");
+	assert_int_equal(settings_user_set(f->d, u.id, &(struct user_settings){ .theme = "high-contrast",
+					   .language = "en", .default_pane = "diag" }, &err), 0);
+	assert_int_equal(settings_user_get(f->d, u.id, &us, &err), 0);
+	assert_string_equal(us.theme, "high-contrast");
+	assert_string_equal(us.language, "en");
+	assert_int_equal(settings_user_set(f->d, u.id, &(struct user_settings){ .theme = "../../etc",
+					   .default_pane = "card" }, &err), -1);
+	assert_int_equal(settings_user_set(f->d, u.id, &(struct user_settings){ .theme = "x",
+					   .language = "fr", .default_pane = "card" }, &err), -1);
+	assert_string_equal(err.field, "language");
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(chain_detects_edit),
+		T(chain_detects_every_kind_of_tampering),
+		T(chain_continues_across_restarts),
+		T(query_filters),
+		T(csv_quotes_and_neutralises_formulas),
+		T(sessions_resume_after_a_crash),
+		T(branch_and_user_settings),
+#undef T
+	};
+
+	/* Fast password hashing (see services/accounts/users.h) and a fixed terminal name. */
+	setenv("TABIEN_PWHASH", "fast", 1);
+	setenv("TABIEN_TERMINAL", "test-terminal", 1);
+	unsetenv("TABIEN_DB");
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
