@@ -161,3 +161,11 @@ int64_t verify_bad(struct fixture *f)
 	assert_int_equal(err.detail, chk.first_bad);
 	return chk.first_bad;
 }
+
+void store_env(void)
+{
+	/* Fast password hashing (see services/accounts/users.h) and a fixed terminal name. */
+	setenv("TABIEN_PWHASH", "fast", 1);
+	setenv("TABIEN_TERMINAL", "test-terminal", 1);
+	unsetenv("TABIEN_DB");
+}

@@ -72,4 +72,8 @@ void append(struct fixture *f, const char *user, const char *action, const char 
 
 int64_t verify_bad(struct fixture *f);
 
+/* Before the tests: fast password hashing, a fixed terminal name, no
+ * database named by the environment. */
+void store_env(void);
+
 #endif

@@ -334,9 +334,6 @@ int main(void)
 #undef T
 	};
 
-	/* Fast password hashing (see services/accounts/users.h) and a fixed terminal name. */
-	setenv("TABIEN_PWHASH", "fast", 1);
-	setenv("TABIEN_TERMINAL", "test-terminal", 1);
-	unsetenv("TABIEN_DB");
+	store_env();
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
