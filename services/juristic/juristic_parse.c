@@ -637,28 +637,45 @@ static size_t list_size(const cJSON *list)
 	for (const cJSON *it = cJSON_IsArray(list) ? (list)->child : (list); it; \
 	     it = cJSON_IsArray(list) ? it->next : NULL)
 
+/* A part's answer opened and room made for its entries: 0 with *root,
+ * *list and *items (NULL for none), or -1.  The map's list name is at
+ * key_at in it (the defaults when map is NULL). */
+static int part_items(enum juristic_source src, long status, const char *ctype, const char *body,
+		      size_t len, const struct juristic_fieldmap **map,
+		      struct juristic_fieldmap *defaults, size_t key_at, size_t each,
+		      cJSON **root, const cJSON **list, void **items, tb_err *err)
+{
+	*root = NULL;
+	*items = NULL;
+	if (!*map) {
+		juristic_fieldmap_defaults(defaults);
+		*map = defaults;
+	}
+	if (!part_open(src, status, ctype, body, len, (const char *)*map + key_at, root, list, err)) {
+		cJSON_Delete(*root);
+		return -1;
+	}
+	if (list_size(*list) && !(*items = calloc(list_size(*list), each))) {
+		cJSON_Delete(*root);
+		return err_set(err, TB_E_NOMEM, 0, NULL);
+	}
+	return 0;
+}
+
 int juristic_parse_shareholders(enum juristic_source src, long status, const char *content_type,
 				const char *body, size_t len, const struct juristic_fieldmap *map,
 				struct juristic_result *r, tb_err *err)
 {
 	struct juristic_fieldmap defaults;
-	struct juristic_shareholder *v = NULL;
+	struct juristic_shareholder *v;
 	const cJSON *list;
-	cJSON *root = NULL;
+	cJSON *root;
 	size_t n = 0;
 
-	if (!map) {
-		juristic_fieldmap_defaults(&defaults);
-		map = &defaults;
-	}
-	if (!part_open(src, status, content_type, body, len, map->shareholders, &root, &list, err)) {
-		cJSON_Delete(root);
+	if (part_items(src, status, content_type, body, len, &map, &defaults,
+		       offsetof(struct juristic_fieldmap, shareholders), sizeof *v, &root, &list,
+		       (void **)&v, err))
 		return -1;
-	}
-	if (list_size(list) && !(v = calloc(list_size(list), sizeof *v))) {
-		cJSON_Delete(root);
-		return err_set(err, TB_E_NOMEM, 0, NULL);
-	}
 	LIST_EACH(it, list) {
 		struct juristic_shareholder *h = &v[n];
 		char seq[32];
@@ -707,23 +724,15 @@ int juristic_parse_financials(enum juristic_source src, long status, const char 
 			      struct juristic_result *r, tb_err *err)
 {
 	struct juristic_fieldmap defaults;
-	struct juristic_financial *v = NULL;
+	struct juristic_financial *v;
 	const cJSON *list;
-	cJSON *root = NULL;
+	cJSON *root;
 	size_t n = 0;
 
-	if (!map) {
-		juristic_fieldmap_defaults(&defaults);
-		map = &defaults;
-	}
-	if (!part_open(src, status, content_type, body, len, map->financials, &root, &list, err)) {
-		cJSON_Delete(root);
+	if (part_items(src, status, content_type, body, len, &map, &defaults,
+		       offsetof(struct juristic_fieldmap, financials), sizeof *v, &root, &list,
+		       (void **)&v, err))
 		return -1;
-	}
-	if (list_size(list) && !(v = calloc(list_size(list), sizeof *v))) {
-		cJSON_Delete(root);
-		return err_set(err, TB_E_NOMEM, 0, NULL);
-	}
 	LIST_EACH(it, list) {
 		char buf[64], year[32];
 		struct juristic_financial f;
