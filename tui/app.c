@@ -293,6 +293,7 @@ static void app_free(struct app *a)
 {
 	card_monitor_stop(&a->mon);
 	lookup_end(a);
+	app_gdx_drop(a);
 	app_readers_wipe(a);
 	app_windows_free(a);
 }

@@ -26,6 +26,7 @@
 
 struct photo;
 struct lookups;
+struct gdx;
 
 /* One reader and what is in it.  rec and photo are personal data: wiped the
  * moment the card leaves the reader. */
@@ -81,6 +82,7 @@ struct app {
 	time_t last_touch;
 
 	struct lookups *lookups;        /* registry lookups (tui/lookup.h) */
+	struct gdx *gdx;                /* the one GDX client, made at the first use (tui/app_gdx.c) */
 
 	struct card_monitor *mon;
 	int service;                    /* -1 not known yet, 0 down, 1 up */
@@ -128,6 +130,12 @@ int app_report(struct app *a, tb_err *err);
 void app_logged_in(struct app *a, const struct user *u);
 /* Ends the session (reason: SESSION_END_*) and goes back to the login pane. */
 void app_logout(struct app *a, const char *reason);
+/* The program's one GDX client, shared by the registry panes and the
+ * companies pane (one token, one connection pool): made at the first call
+ * (libcurl loads then), NULL with err when gdx.* is not set up.  Users that
+ * keep it hold it (gdx_hold).  Dropped, token wiped, at log-out and lock. */
+struct gdx *app_gdx(struct app *a, tb_err *err);
+void app_gdx_drop(struct app *a);
 /* Starts the card monitor (for registration: the officer's own card, no
  * photo; after an unlock: leaving a card already there unread) or stops it,
  * wiping every record. */

@@ -159,6 +159,7 @@ void app_logout(struct app *a, const char *reason)
 	app_cards(a, false, false, false);
 	/* The gateway token is the officer's: it goes with them. */
 	lookup_end(a);
+	app_gdx_drop(a);
 	if (a->logged_in && session_end(a->db, a->sess.id, a->user.username, reason, &err))
 		app_error(a, NULL, &err);
 	a->logged_in = a->locked = false;
@@ -179,6 +180,7 @@ static void app_lock(struct app *a)
 {
 	app_cards(a, false, false, false);
 	lookup_end(a);
+	app_gdx_drop(a);
 	audit_simple(a, AUDIT_SESSION_LOCK, "");
 	a->locked = true;
 	if (a->pane->close)

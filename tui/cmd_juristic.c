@@ -498,7 +498,7 @@ static int run(const struct jr_opts *o)
 		goto fail;
 	if (jc->source == JURISTIC_GDX && !(lk = linkage_new(lc, &err)))
 		goto fail;
-	j = juristic_new(jc, lk, &err);
+	j = juristic_new(jc, lk ? linkage_gdx(lk) : NULL, &err);
 	if (!j)
 		goto fail;
 	if (juristic_lookup(j, d, &(struct juristic_request){ .id = o->id, .agent_cid = who.cid,

@@ -26,7 +26,7 @@ static const int wanted[] = {
 
 struct lookups {
 	bool made;                   /* the client was made (or refused) from the settings */
-	struct linkage *lk;          /* GDX */
+	struct linkage *lk;          /* GDX: on the app's client (app_gdx) */
 	struct lk2 *lk2;             /* or Linkage Center 2 */
 	tb_err setup_err;            /* why there is no client */
 	/* The officer's sign-in (Linkage Center 2). */
@@ -101,8 +101,12 @@ static int client(struct app *a, struct lookups *l)
 	}
 	case 0: {
 		struct linkage_config lc;
-		if (linkage_config_from(&lc, &a->cfg, &l->setup_err) == 0)
-			l->lk = linkage_new(&lc, &l->setup_err);
+		struct gdx *g;
+		/* On the program's one GDX client: the companies pane shares
+		 * its token and connections. */
+		if (linkage_config_from(&lc, &a->cfg, &l->setup_err) == 0 &&
+		    (g = app_gdx(a, &l->setup_err)))
+			l->lk = linkage_new_on(&lc, g, &l->setup_err);
 		linkage_config_wipe(&lc);
 		break;
 	}

@@ -38,8 +38,8 @@ struct hist {
 
 static struct {
 	char owner[64];               /* the user the state belongs to */
-	/* The gateway clients, made at the first lookup (they load libcurl). */
-	struct linkage *lk;
+	/* The client, made at the first lookup (the gdx source rides on the
+	 * app's GDX client: app_gdx; either loads libcurl). */
 	struct juristic *j;
 	/* What the configuration says, read when the pane opens. */
 	bool probed;
@@ -98,7 +98,6 @@ static void jr_wipe(struct app *a)
 	S.history = false;
 	jr_lines_free(&S.lines);
 	juristic_free(&S.j);
-	linkage_free(&S.lk);
 	form_wipe(&id_form);
 	S.id_refused = false;
 	S.owner[0] = '\0';
@@ -148,6 +147,7 @@ static int jr_clients(struct app *a, tb_err *err)
 	struct linkage_config lc;
 	struct juristic_config jc;
 	tb_err lerr = { 0 };
+	struct gdx *g = NULL;
 	int gdx, rc = -1;
 
 	if (S.j)
@@ -159,13 +159,11 @@ static int jr_clients(struct app *a, tb_err *err)
 	}
 	if (juristic_config_from(&jc, &a->cfg, gdx, err))
 		goto out;
-	if (jc.source == JURISTIC_GDX && !(S.lk = linkage_new(&lc, err)))
+	if (jc.source == JURISTIC_GDX && !(g = app_gdx(a, err)))
 		goto out;
-	S.j = juristic_new(&jc, S.lk, err);
-	if (!S.j) {
-		linkage_free(&S.lk);
+	S.j = juristic_new(&jc, g, err);
+	if (!S.j)
 		goto out;
-	}
 	str_copy(S.owner, sizeof S.owner, a->user.username);
 	rc = 0;
 out:

@@ -1,8 +1,9 @@
 /* Juristic persons (นิติบุคคล) from DBD (กรมพัฒนาธุรกิจการค้า), by the
  * 13-digit juristic ID, from one of two sources:
  *   gdx   POST {gdx.url}{dbd.gdx_path} {"OrganizationJuristicID":"<13>"} with
- *         Consumer-Key and the officer's GDX token (shared with the Linkage
- *         transport: services/registry/linkage.h); directors and signing authority.
+ *         Consumer-Key and the officer's GDX token, through the GDX client's
+ *         request unit (services/gateway/gdx.h: the token shared with the
+ *         Linkage Center); directors and signing authority.
  *   open  GET {dbd.open_url}{dbd.open_path}<13>: no key, served as text/html
  *         though it is JSON, a daily quota (8888), a web firewall that
  *         answers 403 with an HTML page after bursts; no directors.
@@ -37,7 +38,7 @@
 
 #include "services/base/configfile.h"
 #include "services/base/errors.h"
-#include "services/registry/linkage.h"
+#include "services/gateway/gdx.h"
 #include "storage/db.h"
 
 enum juristic_source { JURISTIC_GDX = 0, JURISTIC_OPEN = 1 };
@@ -125,12 +126,12 @@ struct juristic_config {
 	char financials_path[128];
 	long cache_ttl_s;
 	long cache_keep_days;         /* 0: copies are never deleted */
-	struct http_settings http;    /* for the open source (gdx: the Linkage client's) */
+	struct http_settings http;    /* for the open source (gdx: the GDX client's) */
 	struct juristic_fieldmap map;
 };
 
 /* Defaults, then the keys above from c.  gdx_set_up: whether the gdx.*
- * settings were accepted (linkage_config_from); dbd.source = gdx without
+ * settings were accepted (gdx_config_from); dbd.source = gdx without
  * them is TB_E_GDX_NOT_SET_UP; a bad value TB_E_CONFIG with the key. */
 int juristic_config_from(struct juristic_config *jc, struct config *c, int gdx_set_up,
 			 tb_err *err);
@@ -262,9 +263,10 @@ struct juristic_stats {
 	unsigned stale;           /* old copies shown because DBD failed */
 };
 
-/* c is copied.  gdx: the Linkage client whose token and gateway settings the
- * gdx source uses (borrowed; must outlive j); NULL is fine for open. */
-struct juristic *juristic_new(const struct juristic_config *c, struct linkage *gdx, tb_err *err);
+/* c is copied.  gdx: the program's GDX client, whose token, connections
+ * and settings the gdx source uses (held until juristic_free); NULL is fine
+ * for open, which makes a client of its own. */
+struct juristic *juristic_new(const struct juristic_config *c, struct gdx *gdx, tb_err *err);
 void juristic_free(struct juristic **j);
 
 /* One company, blocking.  A bad ID is refused before any request or audit
@@ -277,8 +279,8 @@ int juristic_lookup(struct juristic *j, struct db *d, const struct juristic_requ
 
 /* The same lookup without blocking, for a poll loop: juristic_start checks
  * the ID and the cache (a fresh copy ends the lookup at once) and sends the
- * requests (the GDX token first when there is no fresh one, through
- * linkage_gdx_token_poll); the loop waits on juristic_fds and calls
+ * requests (each through the GDX request unit, which asks for the token
+ * first when there is no fresh one); the loop waits on juristic_fds and calls
  * juristic_step after every wake-up until it returns 1; juristic_finish
  * then parses, saves the copy, falls back to a stale one and writes the
  * audit row, as juristic_lookup does.  The network is all that runs between

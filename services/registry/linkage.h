@@ -1,19 +1,11 @@
-/* The Linkage Center (DOPA, office 00023) through the GDX gateway: a token
- * from /ws/auth/validate for the officer, then one GET per service.
+/* The Linkage Center (DOPA, office 00023) through the GDX gateway
+ * (services/gateway/gdx.h: the settings, the officer's token, one request
+ * unit): one GET per service, and the officer's presence.
  *
  * Configuration (the config file, services/base/configfile.h), with defaults:
- *   gdx.url              (none: required)  e.g. https://api.egov.go.th
- *   gdx.consumer_key     (none: required)
- *   gdx.consumer_secret  (none: required)  the file must then be 0600 and ours
+ *   gdx.*, http.*, linkage.token_max_age_s   as services/gateway/gdx.h says
  *   linkage.office_id    00023
  *   linkage.version      01
- *   linkage.token_max_age_s 1500           renewed before 25 minutes of age
- *   http.ca_file         (system store)
- *   http.pin             (none)            sha256//base64 of the gateway's key
- *   http.proxy           (none; the environment's proxy is not used)
- *   http.timeout_ms      20000             the whole request
- *   http.connect_timeout_ms 5000
- *   http.max_body        1048576           bigger answers are refused
  * Service 007 (household members) has no public description: its field
  * names are settings too, linkage.007.<field>, defaults in
  * LINKAGE_007_FIELDS below.
@@ -28,7 +20,7 @@
 
 #include "services/base/configfile.h"
 #include "services/base/errors.h"
-#include "services/gateway/http.h"
+#include "services/gateway/gdx.h"
 #include "storage/db.h"
 
 /* The services, numbered as in "00023/001". */
@@ -69,20 +61,14 @@ struct linkage_fieldmap {
 void linkage_fieldmap_defaults(struct linkage_fieldmap *m);
 
 struct linkage_config {
-	char url[256];
-	char consumer_key[128];
-	char consumer_secret[256];
+	struct gdx_config gdx;    /* the gateway's own settings */
 	char office_id[16];
 	char version[8];
-	struct http_settings http;
-	int token_max_age_s;
 	struct linkage_fieldmap map007;
 };
 
-/* Defaults, then the keys above from c.  A file that holds a consumer
- * secret must be owned by this user and readable by nobody else
- * (TB_E_SECRET_MODE, detail: the file's mode).  Missing url, key or secret:
- * TB_E_GDX_NOT_SET_UP with the key as field. */
+/* Defaults, then the keys above from c, the gateway's by gdx_config_from
+ * (the 0600 rule for the secret; TB_E_GDX_NOT_SET_UP for what is missing). */
 int linkage_config_from(struct linkage_config *lc, struct config *c, tb_err *err);
 /* config_load(path) + linkage_config_from; the loaded file is wiped. */
 int linkage_config_load(struct linkage_config *lc, const char *path, tb_err *err);
@@ -167,8 +153,12 @@ void linkage_address_text(const struct linkage_address *a, char *out, size_t siz
 
 /* --- the wire, without the network (unit-tested) ------------------------------------ */
 
-/* The catalogue entry for a Linkage Center code (90001, 95011 ...). */
-enum tb_err_id linkage_code_error(long code);
+/* The GDX wrapper's own answers, under their older names (LK2 and the
+ * tests call them so). */
+static inline enum tb_err_id linkage_code_error(long code)
+{
+	return gdx_code_error(code);
+}
 
 /* One answer: HTTP status and body.  0 and *out for a service's data; -1
  * with the error otherwise: a body {"Code":...} gives the code's entry (the
@@ -178,14 +168,16 @@ enum tb_err_id linkage_code_error(long code);
 int linkage_parse(int service, long status, const char *body, size_t len,
 		  const struct linkage_fieldmap *map, struct linkage_result **out, tb_err *err);
 
-/* The token answer {"Result":"..."}: 0 and the token in out, or -1 as above
- * (a missing or empty Result: TB_E_LK_TOKEN). */
-int linkage_parse_token(long status, const char *body, size_t len, char *out, size_t size,
-			tb_err *err);
+static inline int linkage_parse_token(long status, const char *body, size_t len, char *out,
+				      size_t size, tb_err *err)
+{
+	return gdx_parse_token(status, body, len, out, size, err);
+}
 
-/* Whether an answer asks for a new token: 401/403 without a Linkage code,
- * or a message saying the token expired. */
-int linkage_token_expired(long status, const char *body, size_t len);
+static inline int linkage_token_expired(long status, const char *body, size_t len)
+{
+	return gdx_token_expired(status, body, len);
+}
 
 /* --- the client --------------------------------------------------------------------- */
 
@@ -199,17 +191,14 @@ struct linkage_request {
 	const char *purpose;      /* for the audit trail; may be NULL */
 };
 
-struct linkage_stats {
-	unsigned tokens;          /* token requests sent */
-	unsigned queries;         /* service requests sent */
-	unsigned retries;         /* queries sent again after a new token */
-	unsigned long bytes_in;   /* bodies received */
-	unsigned long connects;   /* connections opened (the rest were reused) */
-};
-
-/* The config is copied (and wiped at linkage_free). */
+/* The config is copied (and wiped at linkage_free).  linkage_new makes a
+ * GDX client of its own from c->gdx (the command line); linkage_new_on
+ * rides on g, the program's one client, held until linkage_free. */
 struct linkage *linkage_new(const struct linkage_config *c, tb_err *err);
+struct linkage *linkage_new_on(const struct linkage_config *c, struct gdx *g, tb_err *err);
 void linkage_free(struct linkage **lk);
+/* The GDX client it rides on. */
+struct gdx *linkage_gdx(const struct linkage *lk);
 
 /* One service for one citizen, blocking (the command line; the panes use
  * linkage_fetch below).  Uses the cached token while it
@@ -221,21 +210,6 @@ void linkage_free(struct linkage **lk);
  * written the result is withheld. */
 int linkage_query(struct linkage *lk, struct db *d, const struct linkage_request *rq,
 		  struct linkage_result **out, tb_err *err);
-
-/* For the other GDX services (DBD juristic persons) that share the officer's
- * token: the cached one while fresh, else a new one (counted in
- * linkage_stats).  After an answer that linkage_token_expired() calls
- * expired, linkage_forget_token() and ask again, once. */
-int linkage_gdx_token(struct linkage *lk, const char *agent_cid, char *out, size_t size,
-		      tb_err *err);
-/* linkage_gdx_token without waiting, for a poll loop: 1 and the token in
- * out when a fresh one is there; 0 while a token request is on its way
- * (started by this call if need be: wait on linkage_fds, then call again);
- * -1 when it was refused or failed. */
-int linkage_gdx_token_poll(struct linkage *lk, const char *agent_cid, char *out, size_t size,
-			   tb_err *err);
-/* The gateway's settings (gdx.url, the consumer key, http.*). */
-const struct linkage_config *linkage_gdx_config(const struct linkage *lk);
 
 /* --- several services at once, without blocking ------------------------------------- */
 
@@ -281,7 +255,7 @@ void linkage_fetch_free(struct linkage_fetch **f);
 /* Drops the token (log-out, lock). */
 void linkage_forget_token(struct linkage *lk);
 
-const struct linkage_stats *linkage_stats(const struct linkage *lk);
+const struct gdx_stats *linkage_stats(const struct linkage *lk);
 
 /* --- the officer's presence (agent/permission) ---------------------------------------- */
 
@@ -315,9 +289,9 @@ const char *linkage_session_hint(enum linkage_session s, enum tb_lang lang);
 int linkage_parse_permission(long status, const char *body, size_t len,
 			     struct linkage_permission *out, tb_err *err);
 
-/* The same without blocking, for a poll loop: the officer's token shared
- * with the queries (one token request when there is none), one retry after
- * an expired token and never after a refusal.  Wait on linkage_fds and call
+/* The same without blocking, for a poll loop, through the GDX request
+ * unit: the officer's token shared with the queries, one retry after an
+ * expired token and never after a refusal.  Wait on linkage_fds and call
  * _step after every wake-up until it returns 0.  Counted in linkage_stats
  * with the queries.  Freeing a running check cancels it. */
 struct linkage_permission_op;

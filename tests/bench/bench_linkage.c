@@ -43,7 +43,7 @@ static void fail(const char *what, const tb_err *e)
 
 struct way {
 	double cold[MAX_RUNS], warm[MAX_RUNS];
-	struct linkage_stats st;   /* the last run's, for one cold + one warm person */
+	struct gdx_stats st;       /* the last run's, for one cold + one warm person */
 };
 
 /* One person, all six at once. */

@@ -75,7 +75,7 @@ audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
-echo "1..25"
+echo "1..26"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -126,6 +126,14 @@ check "one token for both people, six queries each, every one audited with the p
 		[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE'"'")" = 6 ] &&
 		[ "$(audit_rows "subject = '"'$SOMSRI'"' AND username = '"'$OFFICER'"'")" = 6 ] &&
 		[ "$(audit_rows "result LIKE '"'%95011%'"'")" = 2 ]'
+
+# --- then a company: the same GDX client, the same token ------------------------------------------
+keys main b
+wait_text main "Juristic ID" && keys main -l 0105536012346 && keys main Enter
+check "b, a company looked up after the card: its certificate, on the registry panes' token" \
+	eval 'wait_text main "บริษัท สยามตัวอย่างการค้า จำกัด" && [ "$(sim_count dbd_gdx)" = 1 ] &&
+		[ "$(sim_count token)" = 1 ]'
+keys main i
 pull
 check "card out: the registry data leaves the screen with it" \
 	eval 'wait_text main "the registry record shows here" && ! grep -qF "นายสมชาย" "$dir/screen.main" && alive main'

@@ -397,11 +397,11 @@ static void secret_file_rules(void **state)
 	assert_int_equal(linkage_config_load(&lc, path, &e), 0);
 	assert_string_equal(lc.office_id, "00023");
 	assert_string_equal(lc.version, "01");
-	assert_int_equal(lc.http.timeout_ms, 1500);
-	assert_int_equal(lc.token_max_age_s, 1500);
+	assert_int_equal(lc.gdx.http.timeout_ms, 1500);
+	assert_int_equal(lc.gdx.token_max_age_s, 1500);
 	assert_string_equal(lc.map007.list, "members");
 	linkage_config_wipe(&lc);
-	assert_string_equal(lc.consumer_secret, "");
+	assert_string_equal(lc.gdx.consumer_secret, "");
 	/* Settings without the secret: the mode does not matter. */
 	write_conf(path, 0644, "gdx.url = https://gw.example\n");
 	assert_int_equal(linkage_config_load(&lc, path, &e), -1);
