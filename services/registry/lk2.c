@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/accounts/audit.h"
 #include "services/base/format.h"
 #include "services/base/util.h"
+#include "services/registry/audit_row.h"
 
 struct lk2 *lk2_new(const struct lk2_config *c, tb_err *err)
 {
@@ -392,24 +392,12 @@ static void batch_audit(struct lk2_op *op)
 	for (int i = 0; i < op->n; i++) {
 		struct lk2_item *it = &op->items[i];
 		const tb_err *e = op->failed ? &op->err : it->result ? NULL : &it->err;
-		char service[32], result[64];
 		tb_err audit_err = { 0 };
 
 		/* The Linkage Center's own office for its services, as GDX names them. */
-		snprintf(service, sizeof service, "00023/%s", linkage_service_code(op->services[i]));
-		if (!e)
-			snprintf(result, sizeof result, "OK");
-		else if (e->detail && (strcmp(err_domain(e->id), "linkage") == 0 ||
-				       strcmp(err_domain(e->id), "gateway") == 0))
-			snprintf(result, sizeof result, "%s %ld", err_code(e->id), e->detail);
-		else
-			snprintf(result, sizeof result, "%s", err_code(e->id));
-		if (audit_append(op->d, &(struct audit_entry){ .username = op->username,
-				 .action = AUDIT_LINKAGE_QUERY, .service = service, .subject = op->cid,
-				 .purpose = op->purpose, .result = result }, &audit_err)) {
-			/* The database's code stays as the detail, for support. */
+		if (registry_audit_query(op->d, op->username, "00023", op->services[i], op->cid,
+					 op->purpose, e, &audit_err)) {
 			linkage_result_free(&it->result);
-			audit_err.id = TB_E_AUDIT_UNWRITTEN;
 			it->err = audit_err;
 			if (op->failed)
 				op->err = audit_err;
