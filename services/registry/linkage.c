@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/accounts/audit.h"
 #include "services/base/format.h"
 #include "services/base/util.h"
+#include "services/registry/audit_row.h"
 
 /* --- services ------------------------------------------------------------------------ */
 
@@ -219,8 +219,6 @@ struct linkage_fetch {
  * gateway's number.  Registry data that was not logged is not shown. */
 static void slot_audit(struct linkage_fetch *f, struct fetch_slot *s)
 {
-	char service[32], result[64];
-	const tb_err *e = &s->err;
 	tb_err audit_err = { 0 };
 
 	if (!f->d)
@@ -230,22 +228,10 @@ static void slot_audit(struct linkage_fetch *f, struct fetch_slot *s)
 			f->tx = true;
 		f->ended[s - f->s] = true;
 	}
-	snprintf(service, sizeof service, "%s/%s", f->lk->c.office_id,
-		 linkage_service_code(s->service));
-	if (s->state == LINKAGE_DONE)
-		snprintf(result, sizeof result, "OK");
-	else if (e->detail && (strcmp(err_domain(e->id), "linkage") == 0 ||
-			       strcmp(err_domain(e->id), "gateway") == 0))
-		snprintf(result, sizeof result, "%s %ld", err_code(e->id), e->detail);
-	else
-		snprintf(result, sizeof result, "%s", err_code(e->id));
-	if (audit_append(f->d, &(struct audit_entry){ .username = f->username,
-			 .action = AUDIT_LINKAGE_QUERY, .service = service, .subject = f->cid,
-			 .purpose = f->purpose[0] ? f->purpose : NULL, .result = result },
-			 &audit_err)) {
-		/* The database's code stays as the detail, for support. */
+	if (registry_audit_query(f->d, f->username, f->lk->c.office_id, s->service, f->cid,
+				 f->purpose[0] ? f->purpose : NULL,
+				 s->state == LINKAGE_DONE ? NULL : &s->err, &audit_err)) {
 		linkage_result_free(&s->r);
-		audit_err.id = TB_E_AUDIT_UNWRITTEN;
 		s->state = LINKAGE_FAILED;
 		s->err = audit_err;
 	}
