@@ -235,3 +235,19 @@ int config_private(const struct config *c, enum tb_err_id id, const char *field,
 		return err_set(err, id, (long)mode_digits(c->mode), field);
 	return 0;
 }
+
+int config_read(const char *path, int (*apply)(struct config *c, void *arg, tb_err *err),
+		void *arg, tb_err *err)
+{
+	struct config *c = calloc(1, sizeof *c);
+	int r;
+
+	if (!c)
+		return err_set(err, TB_E_NOMEM, 0, NULL);
+	r = config_load(c, path, err);
+	if (r == 0)
+		r = apply(c, arg, err);
+	explicit_bzero(c, sizeof *c);
+	free(c);
+	return r;
+}

@@ -38,6 +38,11 @@ void config_path(char *out, size_t size);
  * number as detail, and the entries before it kept. */
 int config_load(struct config *c, const char *path, tb_err *err);
 
+/* Loads path into a config of its own, hands it to apply (which reads its
+ * settings into arg) and wipes it: the file may hold secrets. */
+int config_read(const char *path, int (*apply)(struct config *c, void *arg, tb_err *err),
+		void *arg, tb_err *err);
+
 /* The value of key (last one wins), or NULL. Marks the entry used. */
 const char *config_get(struct config *c, const char *key);
 

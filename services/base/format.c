@@ -45,6 +45,43 @@ static bool cid_digits(const char *cid)
 	return cid[13] == '\0';
 }
 
+size_t format_clean(char *out, size_t size, const char *s, bool fold)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	if (!size)
+		return 0;
+	while (p && *p) {
+		size_t n = 1;
+
+		if (*p >= 0xC0)
+			while ((p[n] & 0xC0) == 0x80 && n < 4)
+				n++;
+		if (fold && (*p == '\n' || *p == '\r' || *p == '\t' || *p == ' ')) {
+			if (o > 0 && out[o - 1] != ' ' && o + 1 < size)
+				out[o++] = ' ';
+			p++;
+			continue;
+		}
+		if (*p < 0x20 || *p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) ||
+		    (*p >= 0x80 && *p < 0xC0)) {
+			p += n;
+			continue;
+		}
+		if (o + n >= size)
+			break;
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	/* Gateways pad with spaces. */
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	return o;
+}
+
 bool cid_valid(const char *cid)
 {
 	int sum = 0, i;

@@ -2,6 +2,7 @@
 #ifndef TABIEN_FORMAT_H
 #define TABIEN_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -11,6 +12,13 @@
 
 /* Exactly 13 ASCII digits whose check digit is right. */
 bool cid_valid(const char *cid);
+
+/* Text from outside (a gateway, DBD, the LK2 proxy) for people to read:
+ * whole UTF-8 characters only and nothing a terminal would act on (C0 and C1
+ * controls dropped), trailing spaces trimmed.  fold: line breaks, tabs and
+ * runs of spaces become one space and leading ones go too.  Returns the
+ * length written. */
+size_t format_clean(char *out, size_t size, const char *s, bool fold);
 
 /* "1234567890121" -> "1-2345-67890-12-1"; anything not 13 digits is copied. */
 void format_cid(const char *cid, char *out, size_t size);

@@ -104,30 +104,7 @@ const cJSON *gdx_field(const cJSON *o, const char *key)
 
 void gdx_text_copy(char *out, size_t size, const char *s)
 {
-	size_t o = 0;
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		size_t n = 1;
-
-		if (*p >= 0xC0)
-			while ((p[n] & 0xC0) == 0x80 && n < 4)
-				n++;
-		if (*p < 0x20 || *p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) ||
-		    (*p >= 0x80 && *p < 0xC0)) {
-			p += n;
-			continue;
-		}
-		if (o + n >= size)
-			break;
-		memcpy(out + o, p, n);
-		o += n;
-		p += n;
-	}
-	out[o] = '\0';
-	/* Gateways pad with spaces. */
-	while (o > 0 && out[o - 1] == ' ')
-		out[--o] = '\0';
+	format_clean(out, size, s, false);
 }
 
 void gdx_text(const cJSON *o, const char *key, char *out, size_t size)

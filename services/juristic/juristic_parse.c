@@ -25,49 +25,13 @@
 
 /* --- reading fields ---------------------------------------------------------------------- */
 
-/* Copies text from DBD: whole UTF-8 characters, no C0/C1 controls (line
- * breaks and tabs become spaces, runs of spaces one), trimmed. */
-static size_t text_clean(char *out, size_t size, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0;
-
-	while (*p) {
-		size_t n = 1;
-
-		if (*p >= 0xC0)
-			while ((p[n] & 0xC0) == 0x80 && n < 4)
-				n++;
-		if (*p == '\n' || *p == '\r' || *p == '\t' || *p == ' ') {
-			if (o > 0 && out[o - 1] != ' ' && o + 1 < size)
-				out[o++] = ' ';
-			p++;
-			continue;
-		}
-		if (*p < 0x20 || *p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) ||
-		    (*p >= 0x80 && *p < 0xC0)) {
-			p += n;
-			continue;
-		}
-		if (o + n >= size)
-			break;
-		memcpy(out + o, p, n);
-		o += n;
-		p += n;
-	}
-	while (o > 0 && out[o - 1] == ' ')
-		o--;
-	out[o] = '\0';
-	return o;
-}
-
 static char *text_dup(const char *s)
 {
 	size_t n = strlen(s) + 1;
 	char *d = malloc(n);
 
 	if (d)
-		text_clean(d, n, s);
+		format_clean(d, n, s, true);
 	return d;
 }
 
@@ -114,7 +78,7 @@ static void get_text(const cJSON *o, const char *key, char *out, size_t size)
 {
 	char buf[64];
 
-	text_clean(out, size, value_text(field(o, key), buf, sizeof buf, 0));
+	format_clean(out, size, value_text(field(o, key), buf, sizeof buf, 0), true);
 }
 
 /* A date as DBD writes it, B.E. or C.E., "YYYYMMDD" or "YYYY-MM-DD" (maybe
@@ -180,7 +144,7 @@ static void parse_address(const cJSON *a, const struct juristic_fieldmap *m, cha
 
 	out[0] = '\0';
 	if (cJSON_IsString(a)) {
-		text_clean(out, size, a->valuestring);
+		format_clean(out, size, a->valuestring, true);
 		return;
 	}
 	/* {"cr:AddressType": {...}}: the fields are one level down. */
@@ -197,7 +161,7 @@ static void parse_address(const cJSON *a, const struct juristic_fieldmap *m, cha
 		const cJSON *it;
 		cJSON_ArrayForEach(it, a) {
 			char buf[64];
-			text_clean(part, sizeof part, value_text(it, buf, sizeof buf, 1));
+			format_clean(part, sizeof part, value_text(it, buf, sizeof buf, 1), true);
 			join_part(out, size, &o, "", part);
 		}
 	}
@@ -742,7 +706,7 @@ int juristic_parse_financials(enum juristic_source src, long status, const char 
 		if (cJSON_IsObject(it))
 			get_text(it, map->f_year, year, sizeof year);
 		else
-			text_clean(year, sizeof year, value_text(it, buf, sizeof buf, 0));
+			format_clean(year, sizeof year, value_text(it, buf, sizeof buf, 0), true);
 		f = (struct juristic_financial){ .year = year_be(year), .revenue = INT64_MIN,
 						 .profit = INT64_MIN, .assets = INT64_MIN };
 		if (!f.year)

@@ -98,19 +98,14 @@ fail:
 	return -1;
 }
 
+static int linkage_apply(struct config *c, void *arg, tb_err *err)
+{
+	return linkage_config_from(arg, c, err);
+}
+
 int linkage_config_load(struct linkage_config *lc, const char *path, tb_err *err)
 {
-	struct config *c = calloc(1, sizeof *c);
-	int r;
-
-	if (!c)
-		return err_set(err, TB_E_NOMEM, 0, NULL);
-	r = config_load(c, path, err);
-	if (r == 0)
-		r = linkage_config_from(lc, c, err);
-	explicit_bzero(c, sizeof *c);
-	free(c);
-	return r;
+	return config_read(path, linkage_apply, lc, err);
 }
 
 void linkage_config_wipe(struct linkage_config *lc)

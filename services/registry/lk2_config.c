@@ -103,19 +103,14 @@ fail:
 	return -1;
 }
 
+static int lk2_apply(struct config *c, void *arg, tb_err *err)
+{
+	return lk2_config_from(arg, c, err);
+}
+
 int lk2_config_load(struct lk2_config *lc, const char *path, tb_err *err)
 {
-	struct config *c = calloc(1, sizeof *c);
-	int r;
-
-	if (!c)
-		return err_set(err, TB_E_NOMEM, 0, NULL);
-	r = config_load(c, path, err);
-	if (r == 0)
-		r = lk2_config_from(lc, c, err);
-	explicit_bzero(c, sizeof *c);
-	free(c);
-	return r;
+	return config_read(path, lk2_apply, lc, err);
 }
 
 void lk2_config_wipe(struct lk2_config *lc)

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "services/base/format.h"
 #include "services/base/util.h"
 
 /* --- reading answers ------------------------------------------------------------------ */
@@ -28,35 +29,6 @@ static long number_of(const cJSON *v, long unknown)
 	    strspn(v->valuestring, "0123456789") == strlen(v->valuestring))
 		return strtol(v->valuestring, NULL, 10);
 	return unknown;
-}
-
-/* Text from the proxy for people to read: whole UTF-8 characters only and
- * nothing a terminal would act on (C0 and C1 controls are dropped). */
-static void text_clean(char *out, size_t size, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0;
-
-	while (*p) {
-		size_t n = 1;
-
-		if (*p >= 0xC0)
-			while ((p[n] & 0xC0) == 0x80 && n < 4)
-				n++;
-		if (*p < 0x20 || *p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) ||
-		    (*p >= 0x80 && *p < 0xC0)) {
-			p += n;
-			continue;
-		}
-		if (o + n >= size)
-			break;
-		memcpy(out + o, p, n);
-		o += n;
-		p += n;
-	}
-	out[o] = '\0';
-	while (o > 0 && out[o - 1] == ' ')
-		out[--o] = '\0';
 }
 
 /* Goes into a header, a JSON string or the signer's input line: printable
@@ -110,7 +82,7 @@ static int answer_check(long status, const cJSON *root, enum ctx ctx, char *msg,
 	if (msg && msize) {
 		msg[0] = '\0';
 		if (cJSON_IsString(m))
-			text_clean(msg, msize, m->valuestring);
+			format_clean(msg, msize, m->valuestring, false);
 	}
 	if (code >= 1000)
 		return err_set(err, lk2_code_error(code), code, NULL);
@@ -251,9 +223,9 @@ static void item_parse(const cJSON *el, const struct linkage_fieldmap *map, stru
 
 		code = number_of(field(e, "errorNumber"), 0);
 		if (cJSON_IsString(m))
-			text_clean(it->message, sizeof it->message, m->valuestring);
+			format_clean(it->message, sizeof it->message, m->valuestring, false);
 	} else if (cJSON_IsString(e)) {
-		text_clean(it->message, sizeof it->message, e->valuestring);
+		format_clean(it->message, sizeof it->message, e->valuestring, false);
 	}
 	if (code >= 1000) {
 		err_set(&it->err, lk2_code_error(code), code, NULL);
@@ -349,6 +321,6 @@ void lk2_message_of(const char *body, size_t len, char *out, size_t size)
 
 	out[0] = '\0';
 	if (cJSON_IsString(m))
-		text_clean(out, size, m->valuestring);
+		format_clean(out, size, m->valuestring, false);
 	cJSON_Delete(root);
 }
