@@ -259,6 +259,23 @@ static void test_expired_against_now(void **state UNUSED)
 	assert_false(card_date_expired(&lifelong, NULL));
 }
 
+static void test_clean(void **state)
+{
+	char out[32];
+
+	(void)state;
+	/* Controls (C0, DEL, C1) and stray continuation bytes go; Thai stays
+	 * whole; trailing padding is trimmed. */
+	assert_int_equal(format_clean(out, sizeof out, "a\x1b[2Jb\x7f\xc2\x9b" "c\x80 ไทย   ", false), 16);
+	assert_string_equal(out, "a[2Jbc ไทย");
+	/* Folded: breaks, tabs and runs of spaces become one space, none leading. */
+	format_clean(out, sizeof out, "  one\r\ntwo\t\tthree  ", true);
+	assert_string_equal(out, "one two three");
+	/* A letter that does not fit is left out whole, never cut. */
+	format_clean(out, 5, "abไทย", false);
+	assert_string_equal(out, "ab");
+}
+
 static void test_clock(void **state)
 {
 	char out[32] = "old";
@@ -290,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_expired),
 		cmocka_unit_test(test_expired_against_now),
 		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_clean),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
