@@ -19,7 +19,8 @@ enum {
 int cmd_card(int argc, char **argv);
 /* tabien admin init|register|users|approve|...|settings (cmd_admin.c) */
 int cmd_admin(int argc, char **argv);
-/* tabien linkage query|household|permission (cmd_linkage.c) */
+/* tabien linkage query|household|permission (cmd_linkage.c, cmd_lk2.c,
+ * cmd_permission.c) */
 int cmd_linkage(int argc, char **argv);
 /* tabien juristic show (cmd_juristic.c) */
 int cmd_juristic(int argc, char **argv);
