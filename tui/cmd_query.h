@@ -56,6 +56,7 @@ struct cmd_query {
 	cJSON *out;        /* printed (and wiped) by cmd_query_end when set */
 	tb_err err;
 	int rc;            /* the exit status */
+	int loading;       /* libcurl is being loaded in the background */
 };
 
 void cmd_query_init(struct cmd_query *q, const struct cmd_query_opts *o);
