@@ -19,7 +19,8 @@ enum {
 int cmd_card(int argc, char **argv);
 /* tabien admin init|register|users|approve|...|settings (cmd_admin.c) */
 int cmd_admin(int argc, char **argv);
-/* tabien linkage query|household|permission (cmd_linkage.c) */
+/* tabien linkage query|household|permission (cmd_linkage.c, cmd_lk2.c,
+ * cmd_permission.c) */
 int cmd_linkage(int argc, char **argv);
 /* tabien juristic show (cmd_juristic.c) */
 int cmd_juristic(int argc, char **argv);
@@ -36,6 +37,9 @@ void cmd_error(FILE *f, const char *prefix, const tb_err *e);
  * buffer of size with its NUL); if not, says so in English and Thai.  A long
  * argument is a usage error, never cut short: cut, it names something else. */
 bool cmd_arg_fits(const char *name, const char *value, size_t size);
+/* An ID as people write it ("1-2345-67890-12-1", "0105536012346") to its
+ * digits: the dashes and spaces left out, cut to size.  out may be in. */
+void cmd_id_digits(char *out, size_t size, const char *in);
 
 struct db;
 struct user;

@@ -63,17 +63,6 @@ static int ask_new_password(const struct admin_opts *o, const char *prompt, char
 	return r;
 }
 
-/* The citizen ID as people write it (1-2345-67890-12-1) to its 13 digits. */
-static void cid_digits(char *s)
-{
-	char *w = s;
-
-	for (char *r = s; *r; r++)
-		if (*r != '-' && *r != ' ')
-			*w++ = *r;
-	*w = '\0';
-}
-
 /* --- options -------------------------------------------------------------------------- */
 
 enum { OPT_DB = 1, OPT_BATCH, OPT_AS, OPT_STATUS, OPT_JSON, OPT_USER, OPT_SINCE, OPT_UNTIL,
@@ -238,7 +227,7 @@ static int admin_init(int argc, char **argv)
 	    ask_new_password(&o, "Password (10 characters or more) / รหัสผ่าน (อย่างน้อย 10 ตัวอักษร)",
 			     pw, &err))
 		goto out;
-	cid_digits(cid);
+	cmd_id_digits(cid, sizeof cid, cid);
 	if (field_copy(b->agency, sizeof b->agency, agency, "agency", &err) ||
 	    field_copy(b->code, sizeof b->code, code, "code", &err) ||
 	    field_copy(b->name, sizeof b->name, name, "name", &err))
@@ -286,7 +275,7 @@ static int admin_register(int argc, char **argv)
 	    ask_new_password(&o, "Password (10 characters or more) / รหัสผ่าน (อย่างน้อย 10 ตัวอักษร)",
 			     pw, &err);
 	if (!r) {
-		cid_digits(cid);
+		cmd_id_digits(cid, sizeof cid, cid);
 		r = users_register(d, &(struct user_new){ .username = user, .full_name = full,
 				   .cid = cid, .position = pos, .password = pw }, &err);
 	}

@@ -52,6 +52,16 @@ bool cmd_arg_fits(const char *name, const char *value, size_t size)
 	return false;
 }
 
+void cmd_id_digits(char *out, size_t size, const char *in)
+{
+	char *w = out;
+
+	for (const char *r = in; *r && w < out + size - 1; r++)
+		if (*r != '-' && *r != ' ')
+			*w++ = *r;
+	*w = '\0';
+}
+
 static void print_row(const char *label, const char *value)
 {
 	text_pad(stdout, label, LABEL_COLS);

@@ -9,43 +9,30 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 
-#include "services/gateway/http.h"
 #include "services/base/configfile.h"
-#include "services/base/format.h"
 #include "services/juristic/juristic.h"
 #include "services/registry/linkage.h"
 #include "services/accounts/settings.h"
-#include "services/accounts/users.h"
 #include "storage/db.h"
 #include "tui/cmd.h"
+#include "tui/cmd_query.h"
 #include "tui/text.h"
 
 #define LABEL_COLS 38
 #define WRAP_COLS 40
 #define LONG_INDENT 4
 #define LONG_COLS 74
-#define PASSWORD_BYTES (USERS_PASSWORD_MAX + 2)
 
 struct jr_opts {
-	const char *db, *as, *purpose;
+	struct cmd_query_opts q;
 	char id[32];
-	int json, batch, refresh;
+	int refresh;
 };
-
-/* --- the officer -------------------------------------------------------------------------- */
-
-static int officer_login(struct db *d, const struct jr_opts *o, struct user *who, tb_err *err)
-{
-	return cmd_officer_login(d, o->batch, o->as, who, err);
-}
 
 /* --- printing ------------------------------------------------------------------------------ */
 
@@ -72,20 +59,6 @@ static void row_long(const char *label, const char *value)
 	}
 	printf("%s\n", label);
 	text_wrap(value, LONG_COLS, wrap_line, NULL);
-}
-
-static void date_text(int32_t be, char *out, size_t size)
-{
-	struct card_date d = { be / 10000, be / 100 % 100, be % 100, false };
-	char th[64], en[64];
-
-	if (be == 0) {
-		snprintf(out, size, "-");
-		return;
-	}
-	format_date(&d, TB_LANG_TH, th, sizeof th);
-	format_date(&d, TB_LANG_EN, en, sizeof en);
-	snprintf(out, size, "%s (%s)", th, en);
 }
 
 static void status_text(const struct juristic_result *r, char *out, size_t size)
@@ -206,7 +179,7 @@ static void result_print(const struct juristic_result *r, int64_t now)
 	row("Type / ประเภท", r->type);
 	status_text(r, buf, sizeof buf);
 	row("Status / สถานะ", buf);
-	date_text(r->registered, buf, sizeof buf);
+	cmd_date_text(r->registered, buf, sizeof buf);
 	row("Registered / วันที่จดทะเบียน", buf);
 	juristic_money_format(r->capital, TB_LANG_TH, buf, sizeof buf);
 	row("Registered capital / ทุนจดทะเบียน", buf);
@@ -258,20 +231,6 @@ static void money_json(cJSON *o, const char *key, int64_t satang)
 	cJSON_AddNumberToObject(o, k, (double)satang);
 	juristic_money_format(satang, TB_LANG_TH, text, sizeof text);
 	cJSON_AddStringToObject(o, key, text);
-}
-
-static cJSON *error_json(const tb_err *e)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "error", err_code(e->id));
-	if (e->detail)
-		cJSON_AddNumberToObject(o, "detail", (double)e->detail);
-	cJSON_AddStringToObject(o, "message", err_message(e->id, TB_LANG_EN));
-	cJSON_AddStringToObject(o, "message_th", err_message(e->id, TB_LANG_TH));
-	cJSON_AddStringToObject(o, "hint", err_hint(e->id, TB_LANG_EN));
-	cJSON_AddStringToObject(o, "hint_th", err_hint(e->id, TB_LANG_TH));
-	return o;
 }
 
 static cJSON *result_json(const struct juristic_result *r, int64_t now)
@@ -335,7 +294,7 @@ static cJSON *result_json(const struct juristic_result *r, int64_t now)
 			cJSON_AddItemToArray(a, x);
 		}
 	} else if (r->shareholders_part == JURISTIC_PART_FAILED) {
-		cJSON_AddItemToObject(o, "shareholders", error_json(&r->shareholders_err));
+		cJSON_AddItemToObject(o, "shareholders", cmd_error_json(NULL, &r->shareholders_err));
 	} else {
 		cJSON_AddNullToObject(o, "shareholders");
 	}
@@ -357,7 +316,7 @@ static cJSON *result_json(const struct juristic_result *r, int64_t now)
 			cJSON_AddItemToArray(a, x);
 		}
 	} else if (r->financials_part == JURISTIC_PART_FAILED) {
-		cJSON_AddItemToObject(o, "financial_statements", error_json(&r->financials_err));
+		cJSON_AddItemToObject(o, "financial_statements", cmd_error_json(NULL, &r->financials_err));
 	} else {
 		cJSON_AddNullToObject(o, "financial_statements");
 	}
@@ -371,55 +330,31 @@ static cJSON *result_json(const struct juristic_result *r, int64_t now)
 	cJSON_AddBoolToObject(o, "from_cache", r->from_cache);
 	cJSON_AddBoolToObject(o, "stale", r->stale);
 	if (r->stale)
-		cJSON_AddItemToObject(o, "stale_reason", error_json(&r->stale_reason));
+		cJSON_AddItemToObject(o, "stale_reason", cmd_error_json(NULL, &r->stale_reason));
 	return o;
-}
-
-static void json_print(cJSON *o)
-{
-	char *s = cJSON_Print(o);
-
-	if (s) {
-		puts(s);
-		cJSON_free(s);
-	}
 }
 
 /* --- options and the run -------------------------------------------------------------------- */
 
-enum { OPT_DB = 1, OPT_AS, OPT_BATCH, OPT_JSON, OPT_REFRESH, OPT_PURPOSE, OPT_DAYS };
+enum { OPT_REFRESH = CMD_OPT_OWN, OPT_DAYS };
+
+static int show_opt(void *ctx, int code, const char *arg)
+{
+	((struct jr_opts *)ctx)->refresh = 1;   /* --refresh, the one of its own */
+	return 0;
+}
 
 static int parse_opts(int argc, char **argv, struct jr_opts *o)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "as", required_argument, NULL, OPT_AS },
-		{ "batch", no_argument, NULL, OPT_BATCH },
-		{ "json", no_argument, NULL, OPT_JSON },
+		CMD_QUERY_OPTIONS,
+		CMD_PURPOSE_OPTION,
 		{ "refresh", no_argument, NULL, OPT_REFRESH },
-		{ "purpose", required_argument, NULL, OPT_PURPOSE },
 		{ 0 },
 	};
-	char *w;
-	int c;
-
 	*o = (struct jr_opts){ 0 };
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB:
-			if (!cmd_arg_fits("db", optarg, PATH_MAX))
-				return -1;
-			o->db = optarg;
-			break;
-		case OPT_AS: o->as = optarg; break;
-		case OPT_BATCH: o->batch = 1; break;
-		case OPT_JSON: o->json = 1; break;
-		case OPT_REFRESH: o->refresh = 1; break;
-		case OPT_PURPOSE: o->purpose = optarg; break;
-		default: return -1;
-		}
-	}
+	if (cmd_query_parse(argc, argv, opts, &o->q, show_opt, o))
+		return -1;
 	if (optind + 1 != argc)
 		return -1;
 	/* "0-1055-36012-34-6" and "0105536012346" alike. */
@@ -428,11 +363,7 @@ static int parse_opts(int argc, char **argv, struct jr_opts *o)
 			sizeof o->id - 1, sizeof o->id - 1);
 		return -1;
 	}
-	w = o->id;
-	for (const char *r = argv[optind]; *r && w < o->id + sizeof o->id - 1; r++)
-		if (*r != '-' && *r != ' ')
-			*w++ = *r;
-	*w = '\0';
+	cmd_id_digits(o->id, sizeof o->id, argv[optind]);
 	return 0;
 }
 
@@ -456,10 +387,7 @@ static int load_config(struct config *c, struct linkage_config *lc, struct juris
 		goto fail;
 	return 0;
 fail:
-	cmd_error(stderr, "tabien: ", err);
-	fprintf(stderr, "        file / ไฟล์: %s\n", path);
-	if (err->id == TB_E_SECRET_MODE)
-		fprintf(stderr, "        fix / วิธีแก้: chmod 600 %s\n", path);
+	cmd_config_error(path, err);
 	return -1;
 }
 
@@ -471,57 +399,46 @@ static int run(const struct jr_opts *o)
 	struct juristic_result *r = NULL;
 	struct linkage *lk = NULL;
 	struct juristic *j = NULL;
-	struct db *d = NULL;
-	struct user who;
-	tb_err err = { 0 };
-	int rc = EXIT_FAIL;
+	struct cmd_query q;
 
-	memset(&who, 0, sizeof who);
+	cmd_query_init(&q, &o->q);
 	if (!c || !lc || !jc) {
-		err_set(&err, TB_E_NOMEM, 0, NULL);
+		err_set(&q.err, TB_E_NOMEM, 0, NULL);
 		goto fail;
 	}
 	/* Before the password is asked or anything is sent. */
 	if (!juristic_id_valid(o->id)) {
-		err_set(&err, TB_E_DBD_ID_INVALID, 0, "juristic id");
+		err_set(&q.err, TB_E_DBD_ID_INVALID, 0, "juristic id");
 		goto fail;
 	}
-	if (o->purpose && !users_text_valid(o->purpose, 100)) {
-		err_set(&err, TB_E_AUTH_INVALID, 0, "purpose");
+	if (cmd_purpose_check(&o->q, &q.err))
 		goto fail;
-	}
-	if (load_config(c, lc, jc, &err))
+	if (load_config(c, lc, jc, &q.err))
 		goto out;
-	http_preload();   /* while the officer signs in */
-	d = db_open(o->db, 0, &err);
-	if (!d || settings_initialised(d, &err) <= 0 || officer_login(d, o, &who, &err))
+	if (cmd_query_begin(&q))
 		goto fail;
-	if (jc->source == JURISTIC_GDX && !(lk = linkage_new(lc, &err)))
+	if (jc->source == JURISTIC_GDX && !(lk = linkage_new(lc, &q.err)))
 		goto fail;
-	j = juristic_new(jc, lk ? linkage_gdx(lk) : NULL, &err);
+	j = juristic_new(jc, lk ? linkage_gdx(lk) : NULL, &q.err);
 	if (!j)
 		goto fail;
-	if (juristic_lookup(j, d, &(struct juristic_request){ .id = o->id, .agent_cid = who.cid,
-			    .username = who.username, .purpose = o->purpose, .refresh = o->refresh },
-			    &r, &err))
+	if (juristic_lookup(j, q.d, &(struct juristic_request){ .id = o->id, .agent_cid = q.who.cid,
+			    .username = q.who.username, .purpose = o->q.purpose, .refresh = o->refresh },
+			    &r, &q.err))
 		goto fail;
-	if (o->json) {
-		cJSON *x = result_json(r, db_now(d));
-		json_print(x);
-		cJSON_Delete(x);
-	} else {
-		result_print(r, db_now(d));
-	}
-	rc = r->stale ? EXIT_WARN : EXIT_OK;
+	if (o->q.json)
+		q.out = result_json(r, db_now(q.d));
+	else
+		result_print(r, db_now(q.d));
+	q.rc = r->stale ? EXIT_WARN : EXIT_OK;
 	goto out;
 fail:
-	if (o->json && err.id != TB_E_USAGE) {
-		cJSON *x = error_json(&err);
-		json_print(x);
+	if (o->q.json && q.err.id != TB_E_USAGE) {
+		cJSON *x = cmd_error_json(NULL, &q.err);
+		cmd_json_print(x);
 		cJSON_Delete(x);
 	}
-	cmd_error(stderr, "tabien: ", &err);
-	rc = err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;
+	cmd_query_fail(&q);
 out:
 	juristic_result_free(&r);
 	juristic_free(&j);
@@ -535,9 +452,17 @@ out:
 		free(c);
 	}
 	free(jc);
-	explicit_bzero(&who, sizeof who);
-	db_close(&d);
-	return rc;
+	return cmd_query_end(&q);
+}
+
+static int days_opt(void *ctx, int code, const char *arg)
+{
+	long *days = ctx;
+	char *end;
+
+	errno = 0;
+	*days = strtol(arg, &end, 10);
+	return errno || *end || *days < 0 || *days > 3660 ? -1 : 0;
 }
 
 /* Old copies go whether or not anyone looks a company up again; the
@@ -545,38 +470,20 @@ out:
 static int purge(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
+		{ "db", required_argument, NULL, CMD_OPT_DB },
 		{ "days", required_argument, NULL, OPT_DAYS },
 		{ 0 },
 	};
+	struct cmd_query_opts q;
 	struct config *c = calloc(1, sizeof *c);
 	struct linkage_config *lc = calloc(1, sizeof *lc);
 	struct juristic_config *jc = calloc(1, sizeof *jc);
-	const char *db = NULL;
 	struct db *d = NULL;
 	tb_err err = { 0 };
 	long days = -1, n;
-	int rc = EXIT_FAIL, ch;
-	char *end;
+	int rc = EXIT_FAIL;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_DB:
-			if (!cmd_arg_fits("db", optarg, PATH_MAX))
-				goto usage;
-			db = optarg;
-			break;
-		case OPT_DAYS:
-			errno = 0;
-			days = strtol(optarg, &end, 10);
-			if (errno || *end || days < 0 || days > 3660)
-				goto usage;
-			break;
-		default: goto usage;
-		}
-	}
-	if (optind != argc)
+	if (cmd_query_parse(argc, argv, opts, &q, days_opt, &days) || optind != argc)
 		goto usage;
 	if (!c || !lc || !jc) {
 		err_set(&err, TB_E_NOMEM, 0, NULL);
@@ -585,7 +492,7 @@ static int purge(int argc, char **argv)
 	}
 	if (load_config(c, lc, jc, &err))
 		goto out;
-	d = db_open(db, 0, &err);
+	d = db_open(q.db, 0, &err);
 	if (!d || settings_initialised(d, &err) <= 0) {
 		cmd_error(stderr, "tabien: ", &err);
 		goto out;

@@ -1,0 +1,141 @@
+/* The skeleton the gateway commands share (see cmd_query.h). */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "services/base/format.h"
+#include "services/gateway/http.h"
+#include "services/accounts/settings.h"
+#include "storage/db.h"
+#include "tui/cmd.h"
+#include "tui/cmd_query.h"
+
+int cmd_query_parse(int argc, char **argv, const struct option *opts, struct cmd_query_opts *o,
+		    int (*own)(void *ctx, int code, const char *arg), void *ctx)
+{
+	int c;
+
+	*o = (struct cmd_query_opts){ 0 };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case CMD_OPT_DB:
+			if (!cmd_arg_fits("db", optarg, PATH_MAX))
+				return -1;
+			o->db = optarg;
+			break;
+		case CMD_OPT_AS: o->as = optarg; break;
+		case CMD_OPT_BATCH: o->batch = 1; break;
+		case CMD_OPT_JSON: o->json = 1; break;
+		case CMD_OPT_PURPOSE: o->purpose = optarg; break;
+		default:
+			/* '?': getopt_long has said what it did not know. */
+			if (c < CMD_OPT_OWN || !own || own(ctx, c, optarg))
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+int cmd_purpose_check(const struct cmd_query_opts *o, tb_err *err)
+{
+	if (o->purpose && !users_text_valid(o->purpose, 100))
+		return err_set(err, TB_E_AUTH_INVALID, 0, "purpose");
+	return 0;
+}
+
+void cmd_config_error(const char *path, const tb_err *e)
+{
+	cmd_error(stderr, "tabien: ", e);
+	fprintf(stderr, "        file / ไฟล์: %s\n", path);
+	/* Each loader refuses its own secret: the GDX one, or the file naming
+	 * the LK2 signer. */
+	if (e->id == TB_E_SECRET_MODE || e->id == TB_E_LK2_CONFIG_MODE)
+		fprintf(stderr, "        fix / วิธีแก้: chmod 600 %s\n", path);
+}
+
+void cmd_query_init(struct cmd_query *q, const struct cmd_query_opts *o)
+{
+	memset(q, 0, sizeof *q);
+	q->o = o;
+	q->rc = EXIT_FAIL;
+}
+
+int cmd_query_begin(struct cmd_query *q)
+{
+	http_preload();   /* while the officer signs in */
+	q->loading = 1;
+	q->d = db_open(q->o->db, 0, &q->err);
+	if (!q->d || settings_initialised(q->d, &q->err) <= 0 ||
+	    cmd_officer_login(q->d, q->o->batch, q->o->as, &q->who, &q->err))
+		return -1;
+	return 0;
+}
+
+void cmd_query_fail(struct cmd_query *q)
+{
+	cmd_error(stderr, "tabien: ", &q->err);
+	q->rc = q->err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int cmd_query_end(struct cmd_query *q)
+{
+	if (q->out)
+		cmd_json_print(q->out);
+	cJSON_Delete(q->out);
+	q->out = NULL;
+	explicit_bzero(&q->who, sizeof q->who);
+	db_close(&q->d);
+	/* A refused password ends the command while libcurl may still be
+	 * loading: exiting then runs OpenSSL's clean-up under the loading
+	 * thread, which crashes it.  The load is waited for (it is done once). */
+	if (q->loading) {
+		tb_err ignored = { 0 };
+		(void)http_global_init(&ignored);
+	}
+	return q->rc;
+}
+
+cJSON *cmd_error_json(const char *service, const tb_err *e)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (service)
+		cJSON_AddStringToObject(o, "service", service);
+	cJSON_AddStringToObject(o, "error", err_code(e->id));
+	if (e->detail)
+		cJSON_AddNumberToObject(o, "detail", (double)e->detail);
+	cJSON_AddStringToObject(o, "message", err_message(e->id, TB_LANG_EN));
+	cJSON_AddStringToObject(o, "message_th", err_message(e->id, TB_LANG_TH));
+	cJSON_AddStringToObject(o, "hint", err_hint(e->id, TB_LANG_EN));
+	cJSON_AddStringToObject(o, "hint_th", err_hint(e->id, TB_LANG_TH));
+	return o;
+}
+
+void cmd_json_print(const cJSON *o)
+{
+	char *s = cJSON_Print(o);
+
+	if (s) {
+		puts(s);
+		explicit_bzero(s, strlen(s));
+		cJSON_free(s);
+	}
+}
+
+void cmd_date_text(int32_t be, char *out, size_t size)
+{
+	struct card_date d = { be / 10000, be / 100 % 100, be % 100, false };
+	char th[64], en[64];
+
+	if (be == 0) {
+		snprintf(out, size, "-");
+		return;
+	}
+	format_date(&d, TB_LANG_TH, th, sizeof th);
+	format_date(&d, TB_LANG_EN, en, sizeof en);
+	snprintf(out, size, "%s (%s)", th, en);
+}
