@@ -59,7 +59,10 @@ struct http_xfer;
 int http_global_init(tb_err *err);
 /* Starts loading libcurl on a thread of its own, so that a command loads it
  * while the officer's password is checked; http_global_init then waits for
- * it.  Nothing is reported here: http_new says what went wrong. */
+ * it.  Nothing is reported here: http_new says what went wrong.  A process
+ * that preloaded must call http_global_init before it exits, even when it
+ * never used the network: OpenSSL's clean-up at exit must not run while the
+ * thread is still loading it. */
 void http_preload(void);
 
 /* The options are copied. */
