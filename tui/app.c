@@ -36,16 +36,36 @@ const struct pane_ops *const panes[] = {
 const int npanes = sizeof panes / sizeof panes[0];
 
 static int sig_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t sig_quit;
+static volatile sig_atomic_t sig_quit, sig_stop;
 
 static void on_signal(int sig)
 {
 	int saved = errno;
-	sig_quit = sig;
+	if (sig == SIGTSTP)
+		sig_stop = 1;
+	else
+		sig_quit = sig;
 	if (write(sig_pipe[1], "q", 1) < 0) {
 		/* the loop wakes on EINTR anyway */
 	}
 	errno = saved;
+}
+
+/* ^Z: ncurses would stop us itself, but the terminal's paste mode must go
+ * with the screen, so the loop does it (the handler, set before initscr,
+ * keeps ncurses' own out).  Back in the foreground: the mode and the
+ * whole screen again. */
+static void app_suspend(struct app *a)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, mine = { .sa_handler = on_signal };
+
+	endwin();
+	app_paste_mode(false);
+	sigaction(SIGTSTP, &dfl, NULL);
+	raise(SIGTSTP);
+	sigaction(SIGTSTP, &mine, NULL);
+	app_paste_mode(true);
+	a->dirty |= DIRTY_ALL | DIRTY_CLEAR;
 }
 
 void app_message(struct app *a, bool is_error, const char *fmt, ...)
@@ -124,10 +144,43 @@ static void theme_next(struct app *a)
 	a->dirty |= DIRTY_ALL;
 }
 
+/* Quitting loses a lookup on its way or an ID typed: ask first, and take
+ * only an Enter of its own for yes (app_key_deliberate). */
+static void quit_or_ask(struct app *a)
+{
+	const char *why = NULL;
+
+	for (int i = 0; i < npanes && !why; i++)
+		if (panes[i]->unfinished && app_pane_visible(a, panes[i]))
+			why = panes[i]->unfinished(a);
+	if (!why) {
+		a->quit = true;
+		return;
+	}
+	a->confirm_quit = true;
+	a->confirm_read = a->key_read;
+	a->quit_reason = why;
+	a->dirty |= DIRTY_MAIN;
+}
+
+static void quit_answer(struct app *a, enum action act)
+{
+	/* Enter sent with the question, or inside a paste: no answer yet. */
+	if (act == ACT_SELECT && !app_key_deliberate(a, a->confirm_read))
+		return;
+	a->confirm_quit = false;
+	a->quit = act == ACT_SELECT;
+	a->dirty |= DIRTY_ALL;
+}
+
 static void on_action(struct app *a, enum action act)
 {
 	unsigned d;
 
+	if (a->confirm_quit) {
+		quit_answer(a, act);
+		return;
+	}
 	if (a->help) {
 		int n = ACT_COUNT - 1;
 		switch (act) {
@@ -162,7 +215,7 @@ static void on_action(struct app *a, enum action act)
 		a->dirty |= DIRTY_MAIN;
 		break;
 	case ACT_QUIT:
-		a->quit = true;
+		quit_or_ask(a);
 		break;
 	case ACT_NEXT_PANE:
 	case ACT_PREV_PANE: {
@@ -227,16 +280,21 @@ static void on_keys(struct app *a)
 	wint_t ch;
 	int r;
 
+	/* Keys read together (one wake-up) count as one read: a question
+	 * is not answered by a key that came with the one that asked it. */
+	a->key_read++;
 	while ((r = get_wch(&ch)) != ERR) {
 		if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
 			a->dirty |= DIRTY_ALL | DIRTY_LAYOUT;
 			continue;
 		}
 		a->last_input = time(NULL);
+		if (app_paste_key(a, r, ch))
+			continue;
 		/* Text fields take their keys first (letters are shortcuts
-		 * elsewhere); the help overlay and a too small screen do not
-		 * pass keys to the pane. */
-		if (!a->help && !a->too_small && a->pane->input) {
+		 * elsewhere); the help overlay, a too small screen and the quit
+		 * question do not pass keys to the pane. */
+		if (!a->help && !a->too_small && !a->confirm_quit && a->pane->input) {
 			unsigned d = a->pane->input(a, r == KEY_CODE_YES, ch);
 			if (d) {
 				a->dirty |= d;
@@ -380,6 +438,7 @@ int app_run(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTSTP, &sa, NULL);
 
 	if (!initscr()) {
 		db_close(&a->db);
@@ -392,6 +451,7 @@ int app_run(void)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	app_paste_start();
 	if (has_colors()) {
 		start_color();
 		use_default_colors();
@@ -428,14 +488,15 @@ int app_run(void)
 		if (a->dirty) {
 			app_draw(a);
 			/* Forms show the terminal's cursor; nothing else does. */
-			bool want = a->cursor && !a->help && !a->too_small;
+			bool want = a->cursor && !a->help && !a->too_small && !a->confirm_quit;
 			if (want != cursor_on) {
 				cursor_on = want;
 				curs_set(cursor_on);
 			}
 		}
-		/* Wake for the idle lock. */
+		/* Wake for the idle lock, and for a paste whose end is lost. */
 		app_idle_timeout(a, &timeout);
+		app_paste_timeout(a, &timeout);
 		for (int i = 0; i < npanes; i++)
 			if (panes[i]->fds)
 				np += panes[i]->fds(a, p + np, (int)(sizeof p / sizeof p[0]) - np,
@@ -447,7 +508,15 @@ int app_run(void)
 				a->dirty |= panes[i]->io(a);
 		/* A resize arrives as KEY_RESIZE from ncurses' own handler, after
 		 * poll was interrupted: read keys in either case. */
+		if (sig_stop) {
+			char drain[16];
+			sig_stop = 0;
+			while (read(sig_pipe[0], drain, sizeof drain) > 0)
+				;
+			app_suspend(a);
+		}
 		on_keys(a);
+		app_paste_tick(a);
 		while (a->mon && card_monitor_next(a->mon, &ev) == 1) {
 			app_card_event(a, &ev);
 			card_event_clear(&ev);
@@ -455,6 +524,7 @@ int app_run(void)
 		app_idle_tick(a);
 	}
 	endwin();
+	app_paste_mode(false);
 	/* q ends the session; a hang-up or a kill leaves it open, so the next
 	 * login here resumes where the user was. */
 	if (a->quit && a->logged_in)

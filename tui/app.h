@@ -108,6 +108,16 @@ struct app {
 	bool too_small;
 	unsigned dirty;
 	bool quit;
+
+	/* Answers a paste cannot give.  key_read counts the reads of the
+	 * terminal (one per wake-up); pasting is set between the terminal's
+	 * paste marks (app_paste.c).  The quit question waits for a key of its
+	 * own. */
+	unsigned key_read;
+	bool pasting;
+	bool confirm_quit;
+	unsigned confirm_read;
+	const char *quit_reason;
 };
 
 /* Runs the full-screen program; returns the exit status. */
@@ -144,6 +154,10 @@ void app_cards(struct app *a, bool on, bool photo, bool leave_present);
 const char *app_purpose(const struct app *a);
 /* Lowers *timeout_ms (-1: none yet) to ms. */
 void app_timeout(int *timeout_ms, int ms);
+/* A confirmation's answer: true for a key read after the one that opened the
+ * question (opened: a->key_read then) and not inside a paste, so that
+ * neither a paste nor keys sent with the question can answer it. */
+bool app_key_deliberate(const struct app *a, unsigned opened);
 /* Switches to a pane (by its ops), saving the session's state. */
 void app_show(struct app *a, const struct pane_ops *p);
 

@@ -156,6 +156,7 @@ static void draw_help(struct app *a)
 	if (!w)
 		return;
 	n = help_actions(a, acts);
+	inner--; /* the last line says how pasting behaves */
 	if (a->help_top > n - inner)
 		a->help_top = n - inner > 0 ? n - inner : 0;
 	wattr_set(w, theme_attr(ROLE_BORDER), theme_pair(ROLE_BORDER), NULL);
@@ -170,9 +171,31 @@ static void draw_help(struct app *a)
 		text_draw(w, 1 + i, 17, cols - 19, _(action_help(act)), theme_attr(ROLE_NORMAL),
 			  theme_pair(ROLE_NORMAL));
 	}
+	text_draw(w, rows - 2, 2, cols - 4,
+		  _("Pasted text goes into the field being typed in; elsewhere it is dropped"),
+		  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 	if (n > inner)
 		text_draw(w, rows - 1, cols - 14, 12, a->help_top + inner < n ? " ↓ PgDn " : " ↑ PgUp ",
 			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	wnoutrefresh(w);
+	delwin(w);
+}
+
+/* The quit question, over the pane: what would be lost, and the keys. */
+static void draw_quit(struct app *a)
+{
+	int cols = COLS > 70 ? 70 : COLS - 2, x = (COLS - cols) / 2, y = (LINES - 6) / 2;
+	WINDOW *w = newwin(5, cols, y, x);
+
+	if (!w)
+		return;
+	wattr_set(w, theme_attr(ROLE_BORDER), theme_pair(ROLE_BORDER), NULL);
+	box(w, 0, 0);
+	wattr_set(w, A_NORMAL, 0, NULL);
+	text_draw(w, 1, 2, cols - 4, a->quit_reason ? a->quit_reason : "", theme_attr(ROLE_WARNING),
+		  theme_pair(ROLE_WARNING));
+	text_draw(w, 2, 2, cols - 4, _("Quit anyway?"), theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
+	text_draw(w, 3, 2, cols - 4, _("Enter: quit · Esc: stay"), theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
 	wnoutrefresh(w);
 	delwin(w);
 }
@@ -227,7 +250,7 @@ void app_draw(struct app *a)
 	} else {
 		/* The help overlay covers the pane: draw the pane again under it
 		 * whenever either changes. */
-		if (a->help)
+		if (a->help || a->confirm_quit)
 			a->dirty |= DIRTY_MAIN;
 		if (a->dirty & DIRTY_TABS)
 			draw_tabs(a);
@@ -244,6 +267,8 @@ void app_draw(struct app *a)
 			wnoutrefresh(a->mainw);
 		if (a->help)
 			draw_help(a);
+		else if (a->confirm_quit)
+			draw_quit(a);
 	}
 	doupdate();
 	a->dirty = 0;

@@ -1,11 +1,13 @@
 /* Shared by the files of the full-screen program's loop, and included by
  * them only: app.c (set-up, keys, the loop), app_draw.c (the tab line, the
  * status bar, the help overlay), app_card.c (readers and card events),
- * app_session.c (who is logged in, the idle lock, the session saved). */
+ * app_session.c (who is logged in, the idle lock, the session saved),
+ * app_paste.c (bracketed paste). */
 #ifndef TABIEN_APP_PRIVATE_H
 #define TABIEN_APP_PRIVATE_H
 
 #include <stdbool.h>
+#include <wchar.h>
 
 #include "services/card/card_monitor.h"
 #include "tui/app.h"
@@ -42,5 +44,20 @@ void app_idle_timeout(const struct app *a, int *timeout_ms);
 /* After every wake-up: the idle lock when it is due, else the session kept
  * alive (and the account checked) once a minute. */
 void app_idle_tick(struct app *a);
+
+/* app_paste.c */
+/* After initscr: the paste marks as keys, and the terminal asked to send
+ * them when its description offers the mode. */
+void app_paste_start(void);
+/* The terminal's paste mode on or off (at exit, suspend and resume);
+ * writes with write(2) only. */
+void app_paste_mode(bool on);
+/* A key from get_wch: true when the paste took it (a mark, or text inside a
+ * paste, which is never read as keys). */
+bool app_paste_key(struct app *a, int r, wint_t ch);
+/* A paste whose end mark does not come ends on its own: when to wake, and
+ * the check after every wake-up. */
+void app_paste_timeout(const struct app *a, int *timeout_ms);
+void app_paste_tick(struct app *a);
 
 #endif

@@ -305,6 +305,11 @@ static bool busy(const struct lookups *l)
 	return false;
 }
 
+bool lookup_running(const struct app *a)
+{
+	return a->lookups && busy(a->lookups);
+}
+
 static bool pane_shows_lookups(const struct app *a)
 {
 	return a->pane == &pane_person || a->pane == &pane_household || a->pane == &pane_names;

@@ -65,6 +65,8 @@ void lookup_end(struct app *a);
 /* A service of the person on top: its state, and its result or error. */
 enum linkage_state lookup_get(const struct app *a, int service, const struct linkage_result **r,
 			      tb_err *err);
+/* Some lookup is on its way (a person's services, the sign-in). */
+bool lookup_running(const struct app *a);
 /* A spinner frame for sections still waiting. */
 const char *lookup_spinner(const struct app *a);
 

@@ -38,6 +38,12 @@ struct pane_ops {
 	/* After every wake-up (whatever woke it): moves that work on;
 	 * DIRTY_* flags. */
 	unsigned (*io)(struct app *a);
+	/* True while a text field has the keys: a paste goes there as typed
+	 * text (app_paste.c); elsewhere it is dropped. */
+	bool (*field)(struct app *a);
+	/* What quitting now would lose (a lookup running, an ID typed and not
+	 * looked up), a translated sentence, or NULL: quitting then asks. */
+	const char *(*unfinished)(struct app *a);
 	bool admin_only;
 	bool logged_out;           /* shown only when nobody is logged in */
 };

@@ -212,6 +212,12 @@ static unsigned audit_key(struct app *a, enum action act)
 	return DIRTY_MAIN;
 }
 
+static bool audit_field(struct app *a)
+{
+	(void)a;
+	return filtering;
+}
+
 const struct pane_ops pane_audit = {
 	.id = "audit",
 	.title = N_("Audit"),
@@ -220,6 +226,7 @@ const struct pane_ops pane_audit = {
 	.draw = audit_draw,
 	.key = audit_key,
 	.input = audit_input,
+	.field = audit_field,
 	.close = audit_close,
 	.admin_only = true,
 };

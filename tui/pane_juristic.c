@@ -633,6 +633,22 @@ static unsigned jr_io(struct app *a)
 	return DIRTY_MAIN | DIRTY_STATUS;
 }
 
+/* The ID field has the keys unless a list (the history, a director) has. */
+static bool jr_field(struct app *a)
+{
+	return a->pane == &pane_juristic && !S.history && S.director < 0;
+}
+
+static const char *jr_unfinished(struct app *a)
+{
+	(void)a;
+	if (S.op)
+		return _("A company lookup is on its way.");
+	if (idf[0].value[0])
+		return _("A juristic ID is typed but not looked up.");
+	return NULL;
+}
+
 const struct pane_ops pane_juristic = {
 	.id = "companies",
 	.title = N_("Companies"),
@@ -644,4 +660,6 @@ const struct pane_ops pane_juristic = {
 	.input = jr_input,
 	.fds = jr_fds,
 	.io = jr_io,
+	.field = jr_field,
+	.unfinished = jr_unfinished,
 };

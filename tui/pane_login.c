@@ -236,12 +236,20 @@ static void login_close(struct app *a)
 	wipe_all();
 }
 
+/* Every mode of the login pane is a form. */
+static bool login_field(struct app *a)
+{
+	(void)a;
+	return true;
+}
+
 const struct pane_ops pane_login = {
 	.id = "login",
 	.title = N_("Log in"),
 	.open_act = ACT_NONE,
 	.draw = login_draw,
 	.input = login_input,
+	.field = login_field,
 	.card = login_card,
 	.close = login_close,
 	.logged_out = true,

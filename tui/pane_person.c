@@ -123,6 +123,21 @@ static unsigned person_input(struct app *a, bool is_fkey, wint_t ch)
 	}
 }
 
+static bool person_field(struct app *a)
+{
+	return a->pane == &pane_person && (cid_open || lookup_signin_state(a, NULL) == SIGNIN_PIN);
+}
+
+/* The household and names panes ride on the same lookups: asked once, here. */
+static const char *person_unfinished(struct app *a)
+{
+	if (lookup_running(a))
+		return _("A registry lookup is on its way.");
+	if (cid_open && cid_field[0].value[0])
+		return _("A citizen ID is typed but not looked up.");
+	return NULL;
+}
+
 static void person_close(struct app *a)
 {
 	(void)a;
@@ -381,4 +396,6 @@ const struct pane_ops pane_person = {
 	.close = person_close,
 	.fds = lookup_fds,
 	.io = lookup_io,
+	.field = person_field,
+	.unfinished = person_unfinished,
 };

@@ -170,6 +170,13 @@ static void settings_close(struct app *a)
 	form_wipe(&form);
 }
 
+/* The pane is its form. */
+static bool settings_field(struct app *a)
+{
+	(void)a;
+	return true;
+}
+
 const struct pane_ops pane_settings = {
 	.id = "settings",
 	.title = N_("Settings"),
@@ -177,5 +184,6 @@ const struct pane_ops pane_settings = {
 	.open = settings_open,
 	.draw = settings_draw,
 	.input = settings_input,
+	.field = settings_field,
 	.close = settings_close,
 };

@@ -18,6 +18,8 @@
 static struct user list[MAX_USERS];
 static int nlist, sel;
 static enum action pending = ACT_NONE;   /* the action waiting for "yes" */
+static unsigned pending_read;            /* the read that asked (app_key_deliberate) */
+static bool answer_refused;              /* an Enter came with the question */
 static char temp_password[32];           /* shown once after a reset */
 
 static int collect(const struct user *u, void *arg)
@@ -125,8 +127,10 @@ static void users_draw(struct app *a, WINDOW *w)
 		snprintf(line, sizeof line, "%s %s (%s)?", action_question(pending), list[sel].full_name,
 			 list[sel].username);
 		text_draw(w, getmaxy(w) - 3, 3, getmaxx(w) - 4, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
-		text_draw(w, getmaxy(w) - 2, 3, getmaxx(w) - 4, _("Enter: yes · Esc: no"), theme_attr(ROLE_KEY),
-			  theme_pair(ROLE_KEY));
+		text_draw(w, getmaxy(w) - 2, 3, getmaxx(w) - 4,
+			  answer_refused ? _("An Enter sent with the question is no answer: press Enter again · Esc: no")
+					 : _("Enter: yes · Esc: no"),
+			  theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
 	} else if (temp_password[0]) {
 		snprintf(line, sizeof line, _("Temporary password (shown once; the user must change it): %s"),
 			 temp_password);
@@ -177,6 +181,13 @@ static unsigned users_key(struct app *a, enum action act)
 	case ACT_SELECT:
 		if (pending == ACT_NONE)
 			return 0;
+		/* An Enter sent with the key that asked (a paste into a
+		 * terminal without paste marks) is no answer. */
+		if (!app_key_deliberate(a, pending_read)) {
+			answer_refused = true;
+			app_message(a, true, "%s", _("Not done yet"));
+			return DIRTY_MAIN | DIRTY_STATUS;
+		}
 		users_do(a, pending);
 		pending = ACT_NONE;
 		return DIRTY_MAIN | DIRTY_STATUS;
@@ -191,6 +202,8 @@ static unsigned users_key(struct app *a, enum action act)
 			return 0;
 		explicit_bzero(temp_password, sizeof temp_password);
 		pending = act;
+		pending_read = a->key_read;
+		answer_refused = false;
 		break;
 	}
 	return DIRTY_MAIN;
