@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "services/base/format.h"
+#include "tests/unit/card_decode_fixture.h"
 
 /* cmocka hands every test a state pointer these tests do not need. */
 #define UNUSED __attribute__((unused))
@@ -26,22 +27,6 @@ static struct card_date date_make(int y, int m, int d)
 
 static const struct card_date lifelong = { 9999, 0, 0, true };
 static const struct card_date absent = { 0, 0, 0, false };
-
-/* True when s is well-formed UTF-8 (no character cut in half). */
-static int utf8_whole(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int k = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : 3;
-
-		p++;
-		while (k-- > 0)
-			if ((*p++ & 0xC0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
 
 /* ---- citizen ID --------------------------------------------------------------- */
 
