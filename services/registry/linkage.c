@@ -14,7 +14,7 @@
 
 #include "services/base/format.h"
 #include "services/base/util.h"
-#include "services/registry/audit_row.h"
+#include "services/accounts/audit.h"
 
 /* --- services ------------------------------------------------------------------------ */
 
@@ -600,4 +600,29 @@ int linkage_permission(struct linkage *lk, const char *agent_cid, struct linkage
 out:
 	linkage_permission_free(&op);
 	return rc;
+}
+
+int registry_audit_query(struct db *d, const char *username, const char *office, int service,
+			 const char *cid, const char *purpose, const tb_err *e, tb_err *err)
+{
+	char what[32], result[64];
+	tb_err audit_err = { 0 };
+
+	snprintf(what, sizeof what, "%s/%s", office, linkage_service_code(service));
+	if (!e)
+		snprintf(result, sizeof result, "OK");
+	else if (e->detail && (strcmp(err_domain(e->id), "linkage") == 0 ||
+			       strcmp(err_domain(e->id), "gateway") == 0))
+		snprintf(result, sizeof result, "%s %ld", err_code(e->id), e->detail);
+	else
+		snprintf(result, sizeof result, "%s", err_code(e->id));
+	if (audit_append(d, &(struct audit_entry){ .username = username,
+			 .action = AUDIT_LINKAGE_QUERY, .service = what, .subject = cid,
+			 .purpose = purpose, .result = result }, &audit_err) == 0)
+		return 0;
+	/* The database's code stays as the detail, for support. */
+	audit_err.id = TB_E_AUDIT_UNWRITTEN;
+	if (err)
+		*err = audit_err;
+	return -1;
 }

@@ -10,7 +10,6 @@
 
 #include "services/base/format.h"
 #include "services/base/util.h"
-#include "services/registry/audit_row.h"
 
 struct lk2 *lk2_new(const struct lk2_config *c, tb_err *err)
 {
