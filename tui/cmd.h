@@ -24,6 +24,8 @@ int cmd_admin(int argc, char **argv);
 int cmd_linkage(int argc, char **argv);
 /* tabien juristic show (cmd_juristic.c) */
 int cmd_juristic(int argc, char **argv);
+/* tabien copy card (cmd_copy.c) */
+int cmd_copy(int argc, char **argv);
 /* tabien audit verify|export (cmd_admin.c) */
 int cmd_audit(int argc, char **argv);
 /* Before the full screen is taken: EXIT_OK when the database (db_path, or

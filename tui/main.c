@@ -68,6 +68,10 @@ static void usage(FILE *f)
 	      "  juristic purge [--days N]\n"
 	      "             delete saved company data older than dbd.cache_keep_days (or N) days\n"
 	      "             ลบสำเนาข้อมูลนิติบุคคลที่เก่ากว่า dbd.cache_keep_days (หรือ N) วัน\n"
+	      "  copy card --as USER --purpose TEXT [--reader NAME] [--no-photo] [--out FILE]\n"
+	      "            [--json] [--batch]\n"
+	      "             a signed digital copy (PDF) of the card, in place of a photocopy\n"
+	      "             สำเนาบัตรอิเล็กทรอนิกส์ที่ลงลายมือชื่อดิจิทัล (PDF) แทนการถ่ายสำเนา\n"
 	      "\n"
 	      "  --db PATH  the database (default $TABIEN_DB, else ~/.local/share/tabien/tabien.db)\n"
 	      "  --batch    read every answer, passwords too, from standard input, one per line\n"
@@ -150,6 +154,8 @@ int main(int argc, char **argv)
 		return cmd_linkage(argc - 1, argv + 1);
 	if (strcmp(argv[1], "juristic") == 0)
 		return cmd_juristic(argc - 1, argv + 1);
+	if (strcmp(argv[1], "copy") == 0)
+		return cmd_copy(argc - 1, argv + 1);
 	fprintf(stderr, "tabien: unknown command '%s' / ไม่รู้จักคำสั่ง '%s'\n", argv[1], argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -35,6 +35,7 @@
 #define AUDIT_ADMIN_RESET_PASSWORD "admin.reset_password"
 #define AUDIT_ADMIN_SETTINGS    "admin.settings"
 #define AUDIT_EXPORT            "audit.export"
+#define AUDIT_COPY              "copy.make"   /* a signed digital copy (services/copy/) */
 
 /* What the caller says; NULL members are stored as "".  Time, terminal and
  * branch code are filled in by audit_append. */

@@ -540,9 +540,78 @@
 	  "Move the file to a folder of your own, or run chmod o-w,g-w on its folder", \
 	  "ย้ายไฟล์ไปไว้ในโฟลเดอร์ของบัญชีนี้ หรือสั่ง chmod o-w,g-w กับโฟลเดอร์ของไฟล์")
 
+/* The digital copy (services/copy/, tabien-copy): the signed PDF that stands
+ * in for a photocopy. */
+#define TB_ERRORS_COPY(X) \
+	X(TB_E_COPY_NO_KEY, "copy", "COPY-NO-KEY", \
+	  "No signing key is set up for digital copies, so no copy was made", \
+	  "ยังไม่ได้ตั้งค่ากุญแจสำหรับลงลายมือชื่อสำเนาอิเล็กทรอนิกส์ จึงไม่ได้ทำสำเนา", \
+	  "Ask branch support to set copy.key and copy.cert (PEM files) in the configuration file", \
+	  "แจ้งฝ่ายสนับสนุนของสาขาให้ตั้งค่า copy.key และ copy.cert (ไฟล์ PEM) ในไฟล์ตั้งค่า") \
+	X(TB_E_COPY_KEY, "copy", "COPY-KEY-BAD", \
+	  "The signing key file is not a private key tabien can use (damaged, protected by a passphrase or not a key)", \
+	  "ไฟล์กุญแจสำหรับลงลายมือชื่อไม่ใช่กุญแจส่วนตัวที่ใช้ได้ (เสียหาย มีรหัสผ่าน หรือไม่ใช่กุญแจ)", \
+	  "Ask branch support to check copy.key: an unencrypted PEM private key; no copy was made", \
+	  "แจ้งฝ่ายสนับสนุนของสาขาให้ตรวจ copy.key ต้องเป็นกุญแจส่วนตัวแบบ PEM ที่ไม่เข้ารหัส ไม่ได้ทำสำเนา") \
+	X(TB_E_COPY_KEY_MODE, "copy", "COPY-KEY-NOT-PRIVATE", \
+	  "The signing key file can be read by other accounts, is a link or is not this account's", \
+	  "บัญชีอื่นอ่านไฟล์กุญแจสำหรับลงลายมือชื่อได้ หรือไฟล์เป็นลิงก์ หรือไม่ใช่ของบัญชีนี้", \
+	  "Make it a plain file of this account and run chmod 600 on it; no copy was made", \
+	  "ให้เป็นไฟล์ธรรมดาของบัญชีนี้ และสั่ง chmod 600 กับไฟล์ ไม่ได้ทำสำเนา") \
+	X(TB_E_COPY_CERT, "copy", "COPY-CERT-BAD", \
+	  "The signing certificate (copy.cert or copy.chain) cannot be read", \
+	  "อ่านใบรับรองสำหรับลงลายมือชื่อ (copy.cert หรือ copy.chain) ไม่ได้", \
+	  "Ask branch support to check the PEM files named; no copy was made", \
+	  "แจ้งฝ่ายสนับสนุนของสาขาให้ตรวจไฟล์ PEM ที่ระบุ ไม่ได้ทำสำเนา") \
+	X(TB_E_COPY_KEY_MISMATCH, "copy", "COPY-KEY-MISMATCH", \
+	  "The signing key does not belong to the signing certificate", \
+	  "กุญแจสำหรับลงลายมือชื่อไม่ตรงกับใบรับรอง", \
+	  "Ask branch support to set copy.key and copy.cert to a key and its own certificate; no copy was made", \
+	  "แจ้งฝ่ายสนับสนุนของสาขาให้ตั้ง copy.key และ copy.cert เป็นกุญแจและใบรับรองคู่เดียวกัน ไม่ได้ทำสำเนา") \
+	X(TB_E_COPY_CERT_EXPIRED, "copy", "COPY-CERT-EXPIRED", \
+	  "The signing certificate has expired or is not valid yet", \
+	  "ใบรับรองสำหรับลงลายมือชื่อหมดอายุหรือยังไม่ถึงวันเริ่มใช้", \
+	  "Ask branch support to renew the agency's certificate (copy.cert); no copy was made", \
+	  "แจ้งฝ่ายสนับสนุนของสาขาให้ต่ออายุใบรับรองของหน่วยงาน (copy.cert) ไม่ได้ทำสำเนา") \
+	X(TB_E_COPY_SIGN, "copy", "COPY-SIGN-FAILED", \
+	  "The copy could not be signed", "ลงลายมือชื่อในสำเนาไม่ได้", \
+	  "Try again; if it repeats, send the support report to branch support; no copy was made", \
+	  "ลองใหม่ หากยังเกิดซ้ำ ให้ส่งรายงานให้ฝ่ายสนับสนุนของสาขา ไม่ได้ทำสำเนา") \
+	X(TB_E_COPY_RENDER, "copy", "COPY-RENDER-FAILED", \
+	  "The copy's pages could not be made (a Thai font or the photo is missing or damaged)", \
+	  "สร้างหน้าสำเนาไม่ได้ (ไม่มีแบบอักษรไทย หรือรูปถ่ายเสียหาย)", \
+	  "Ask branch support to install fonts-thai-tlwg; try again without the photo if the card's photo is damaged", \
+	  "แจ้งฝ่ายสนับสนุนของสาขาให้ติดตั้ง fonts-thai-tlwg หากรูปในบัตรเสียหายให้ลองทำสำเนาโดยไม่มีรูป") \
+	X(TB_E_COPY_FOLDER, "copy", "COPY-FOLDER", \
+	  "The copy could not be written to the copies folder (missing, read-only or full); nothing was left behind", \
+	  "เขียนสำเนาลงโฟลเดอร์สำเนาไม่ได้ (ไม่มีโฟลเดอร์ อ่านได้อย่างเดียว หรือเต็ม) ไม่มีไฟล์ค้างอยู่", \
+	  "Check copy.dir or --out: the folder must exist, be this account's and have room", \
+	  "ตรวจ copy.dir หรือ --out โฟลเดอร์ต้องมีอยู่ เป็นของบัญชีนี้ และมีที่ว่างพอ") \
+	X(TB_E_COPY_COMMAND, "copy", "COPY-COMMAND-FAILED", \
+	  "The document system (copy.command) did not take the copy; it was not delivered", \
+	  "ระบบเอกสาร (copy.command) ไม่รับสำเนา สำเนาจึงไม่ถูกส่ง", \
+	  "Check that the agency's document system is up, then make the copy again", \
+	  "ตรวจว่าระบบเอกสารของหน่วยงานทำงานอยู่ แล้วทำสำเนาใหม่") \
+	X(TB_E_COPY_COMMAND_TIMEOUT, "copy", "COPY-COMMAND-TIMEOUT", \
+	  "The document system (copy.command) did not finish in time; the copy was not delivered", \
+	  "ระบบเอกสาร (copy.command) ทำงานไม่เสร็จในเวลาที่กำหนด สำเนาจึงไม่ถูกส่ง", \
+	  "Check that the agency's document system is up (copy.command_timeout_s sets the wait), then make the copy again", \
+	  "ตรวจว่าระบบเอกสารของหน่วยงานทำงานอยู่ (copy.command_timeout_s กำหนดเวลารอ) แล้วทำสำเนาใหม่") \
+	X(TB_E_COPY_PROGRAM, "copy", "COPY-PROGRAM", \
+	  "The copy program (tabien-copy) is missing or stopped", \
+	  "ไม่พบโปรแกรมทำสำเนา (tabien-copy) หรือโปรแกรมหยุดทำงาน", \
+	  "Reinstall tabien; tabien-copy belongs next to tabien; no copy was made", \
+	  "ติดตั้ง tabien ใหม่ โปรแกรม tabien-copy ต้องอยู่ที่เดียวกับ tabien ไม่ได้ทำสำเนา") \
+	X(TB_E_COPY_PURPOSE, "copy", "COPY-NO-PURPOSE", \
+	  "A copy needs a purpose, and none was given", \
+	  "สำเนาต้องระบุวัตถุประสงค์ แต่ไม่ได้ระบุ", \
+	  "Give --purpose with what the copy is for, as it will be printed across it", \
+	  "ระบุ --purpose ว่าสำเนาใช้สำหรับอะไร ข้อความนี้จะพิมพ์ทับบนสำเนา")
+
 #define TB_ERRORS(X) TB_ERRORS_GENERAL(X) TB_ERRORS_PCSC(X) TB_ERRORS_CARD(X) \
 	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X) TB_ERRORS_GATEWAY(X) \
-	TB_ERRORS_DBD(X) TB_ERRORS_LK2(X) TB_ERRORS_FILES(X)
+	TB_ERRORS_DBD(X) TB_ERRORS_LK2(X) TB_ERRORS_FILES(X) \
+	TB_ERRORS_COPY(X)
 
 enum tb_err_id {
 	TB_OK = 0,

@@ -14,7 +14,7 @@ allowed() {
 	case $1 in
 	services/registry) echo "services/gateway services/accounts storage services/base" ;;
 	services/juristic) echo "services/gateway services/accounts storage services/base" ;;
-	services/copy) echo "services/accounts services/card storage services/base" ;;
+	services/copy) echo "services/base" ;;
 	services/accounts) echo "storage services/base" ;;
 	services/gateway | services/card | storage) echo "services/base" ;;
 	services/base) echo "" ;;

@@ -1,0 +1,162 @@
+/* tabien's side of tabien-copy (copy_run.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "services/base/util.h"
+#include "services/copy/copy_run.h"
+
+#define REPLY_MAX 2048
+
+static int program_path(char *out, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", out, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	out[n] = '\0';
+	slash = strrchr(out, '/');
+	if (!slash || (size_t)(slash - out) + sizeof "/tabien-copy" > size)
+		return -1;
+	strcpy(slash, "/tabien-copy");
+	return 0;
+}
+
+/* tabien-copy's field names, as static strings for tb_err. */
+static const char *field_of(const char *s)
+{
+	static const char *const known[] = {
+		"copy.key", "copy.cert", "copy.chain", "copy.dir", "copy.command", "photo", "pdf",
+		"cms", "copy form", "sha256",
+	};
+
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (strcmp(s, known[i]) == 0)
+			return known[i];
+	return NULL;
+}
+
+static int reply_parse(char *r, struct copy_result *out, tb_err *err)
+{
+	char *line2, *line3, *nl;
+
+	if (strncmp(r, "ERR ", 4) == 0) {
+		char code[64] = "", hash[65] = "", field[64] = "";
+		long detail = 0;
+
+		if (sscanf(r + 4, "%63s %ld %64s %63[^\n]", code, &detail, hash, field) < 3)
+			return err_set(err, TB_E_COPY_PROGRAM, 0, "reply");
+		if (strlen(hash) == 64)
+			str_copy(out->sha256, sizeof out->sha256, hash);
+		for (int id = 1; id < TB_ERR_COUNT; id++)
+			if (strcmp(err_code((enum tb_err_id)id), code) == 0)
+				return err_set(err, (enum tb_err_id)id, detail, field_of(field));
+		return err_set(err, TB_E_COPY_PROGRAM, 0, "reply");
+	}
+	if (strncmp(r, "OK ", 3) || !(line2 = strchr(r, '\n')) || !(line3 = strchr(line2 + 1, '\n')))
+		return err_set(err, TB_E_COPY_PROGRAM, 0, "reply");
+	*line2++ = '\0';
+	*line3++ = '\0';
+	if ((nl = strchr(line3, '\n')))
+		*nl = '\0';
+	if (sscanf(r + 3, "%64s %zu", out->sha256, &out->size) != 2 || strlen(out->sha256) != 64)
+		return err_set(err, TB_E_COPY_PROGRAM, 0, "reply");
+	str_copy(out->signer, sizeof out->signer, line2);
+	str_copy(out->path, sizeof out->path, line3);
+	return 0;
+}
+
+int copy_run(const struct copy_doc *d, const char *program, struct copy_result *out, tb_err *err)
+{
+	char path[PATH_MAX], reply[REPLY_MAX];
+	unsigned char *form = NULL;
+	size_t len = 0, got = 0;
+	int in[2] = { -1, -1 }, rp[2] = { -1, -1 }, st = 0, rc = -1;
+	pid_t pid;
+
+	memset(out, 0, sizeof *out);
+	if (!program) {
+		if (program_path(path, sizeof path))
+			return err_set(err, TB_E_COPY_PROGRAM, 0, "tabien-copy");
+		program = path;
+	}
+	if (access(program, X_OK))
+		return err_set(err, TB_E_COPY_PROGRAM, errno, "tabien-copy");
+	if (copy_doc_encode(d, &form, &len, err))
+		return -1;
+	/* The whole form goes into the pipe before the fork (a pipe holds up
+	 * to 1 MiB for an unprivileged process): a copier that dies at once
+	 * cannot leave tabien blocked or hit by SIGPIPE, and the form is wiped
+	 * at once. */
+	if (pipe2(in, O_CLOEXEC) || pipe2(rp, O_CLOEXEC)) {
+		err_set(err, TB_E_SYSTEM, errno, "pipe");
+		goto out;
+	}
+	if (len > 65536 && fcntl(in[1], F_SETPIPE_SZ, (int)COPY_DOC_MAX) < (int)len) {
+		err_set(err, TB_E_USAGE, (long)len, "copy form");
+		goto out;
+	}
+	if (write(in[1], form, len) != (ssize_t)len) {
+		err_set(err, TB_E_SYSTEM, errno, "write");
+		goto out;
+	}
+	close(in[1]);
+	in[1] = -1;
+	pid = fork();
+	if (pid < 0) {
+		err_set(err, TB_E_SYSTEM, errno, "fork");
+		goto out;
+	}
+	if (pid == 0) {
+		char *argv[] = { (char *)program, NULL };
+
+		dup2(in[0], STDIN_FILENO);
+		dup2(rp[1], STDOUT_FILENO);
+		execv(program, argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(rp[1]);
+	in[0] = rp[1] = -1;
+	for (;;) {
+		ssize_t n = read(rp[0], reply + got, sizeof reply - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (got == sizeof reply - 1)
+			break;
+	}
+	reply[got] = '\0';
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (got == 0)
+		err_set(err, TB_E_COPY_PROGRAM, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+			"tabien-copy");
+	else
+		rc = reply_parse(reply, out, err);
+	if (rc == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		rc = err_set(err, TB_E_COPY_PROGRAM, 0, "tabien-copy");
+out:
+	for (int i = 0; i < 2; i++) {
+		if (in[i] >= 0)
+			close(in[i]);
+		if (rp[i] >= 0)
+			close(rp[i]);
+	}
+	if (form) {
+		explicit_bzero(form, len);
+		free(form);
+	}
+	return rc;
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# `tabien copy card`: the signed digital copy, made from the virtual card
+# through the private pcscd, checked with the tools a receiving agency
+# would use: pdfsig (valid, trusted once the CA made here is in an NSS
+# database, broken after one byte changes), pdftotext -raw (the Thai name
+# with its marks, the formatted ID, the purpose, the source), pdfimages (the
+# card's JPEG byte for byte; none with --no-photo), qpdf --check, pdftoppm.
+# Then the refusals: no key, a key that is no key, a key of another
+# certificate, an expired certificate, a key others can read, a missing
+# copies folder, no purpose with --batch, the document system failing or
+# hanging; each leaves no file, and the audit trail has a row per copy
+# with its SHA-256.  Speaks TAP.
+set -u
+B=${TABIEN_BUILDDIR:?}
+S=${TABIEN_SRCDIR:?}
+. "$S/tools/lib.sh"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-copy.XXXXXX")
+. "$S/tests/lib/common.sh"
+port=$(free_port)
+sock="$dir/pcscd.comm"
+export PCSCLITE_CSOCK_NAME="$sock"
+export TABIEN_DB="$dir/tabien.db" TABIEN_PWHASH=fast HOME="$dir" TABIEN_CONFIG="$dir/tabien.conf"
+unset XDG_DATA_HOME XDG_CONFIG_HOME
+trap test_cleanup EXIT
+SHOW="$dir/out $dir/err"
+VCARD_DELAY_MS=0
+PW='officer-password-1'
+PURPOSE='สมัครงานราชการ'
+CID=$(value somchai cid)
+
+echo "1..27"
+
+# --- the agency's keys, made here ------------------------------------------------------------
+k="$dir/keys"
+mkdir -m 700 "$k"
+(
+	cd "$k" || exit 1
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 \
+		-subj "/CN=Test Agency CA" -addext basicConstraints=critical,CA:TRUE \
+		-addext keyUsage=critical,keyCertSign,cRLSign
+	openssl req -newkey rsa:2048 -nodes -keyout sign.key -out sign.csr -utf8 -subj "/O=กรมทดสอบระบบ/CN=Copy Signer"
+	printf 'keyUsage=critical,digitalSignature,nonRepudiation\n' >ext
+	openssl x509 -req -in sign.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
+		-extfile ext -out sign.pem
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out other.key
+	# Expired: valid for one second, a day ago (openssl ca sets the dates).
+	mkdir -p db && : >db/index && echo 01 >db/serial
+	printf '[ca]\ndefault_ca=c\n[c]\ndatabase=db/index\nserial=db/serial\nnew_certs_dir=db\npolicy=p\ndefault_md=sha256\n[p]\ncommonName=supplied\n' >ca.cnf
+	openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in sign.csr -out old.pem \
+		-startdate 20200101000000Z -enddate 20200102000000Z -subj "/CN=Copy Signer"
+	echo "not a key" >junk.key
+	chmod 600 ./*.key
+) >"$dir/openssl.log" 2>&1
+key=$k/sign.key cert=$k/sign.pem chain= command= timeout= copydir=
+config() {
+	{
+		[ -n "$key" ] && echo "copy.key = $key"
+		[ -n "$cert" ] && echo "copy.cert = $cert"
+		[ -n "$chain" ] && echo "copy.chain = $chain"
+		[ -n "$command" ] && echo "copy.command = $command"
+		[ -n "$timeout" ] && echo "copy.command_timeout_s = $timeout"
+		[ -n "$copydir" ] && echo "copy.dir = $copydir"
+	} >"$TABIEN_CONFIG"
+	chmod 600 "$TABIEN_CONFIG"
+}
+# cp [OPTIONS...]: one copy of the card as officer1.
+cp_card() {
+	config
+	printf '%s\n' "$PW" | "$TABIEN" copy card --as officer1 --batch "$@" >"$dir/out" 2>"$dir/err"
+	rc=$?
+}
+copies() { find "$dir/.local/share/tabien/copies" "$dir/out.d" -type f 2>/dev/null | wc -l; }
+
+printf '%s\n' "กรมทดสอบระบบ" BR-01 "สาขาทดสอบ" officer1 "สมชาย ใจดี" "$CID" "เจ้าหน้าที่" \
+	"$PW" "$PW" | "$TABIEN" admin init --batch >"$dir/out" 2>"$dir/err"
+start_pcscd
+insert somchai
+wait_reader "$TABIEN" card
+
+# --- a copy with the photo ------------------------------------------------------------------
+cp_card --purpose "$PURPOSE" --json
+pdf=$(jq -r .path "$dir/out" 2>/dev/null)
+check "copy: exit 0, JSON with the path, the SHA-256, the signer and the audit reference" \
+	bash -c "[ $rc = 0 ] && [ -f '$pdf' ] && jq -e '.sha256|test(\"^[0-9a-f]{64}\$\")' '$dir/out' >/dev/null \
+		&& jq -e '.signer|test(\"CN = Copy Signer\") and test(\"กรมทดสอบระบบ\")' '$dir/out' >/dev/null && jq -e '.audit_ref|length==16' '$dir/out' >/dev/null"
+check "copy: the file's SHA-256 is the one reported" \
+	bash -c "[ \"\$(sha256sum '$pdf' | cut -d' ' -f1)\" = \"\$(jq -r .sha256 '$dir/out')\" ]"
+check "copy: the copies folder is 0700 and the file 0600" \
+	bash -c "[ \"\$(stat -c %a '$dir/.local/share/tabien/copies')\" = 700 ] && [ \"\$(stat -c %a '$pdf')\" = 600 ]"
+pdfsig "$pdf" >"$dir/sig" 2>&1
+SHOW="$dir/sig" check "pdfsig: ETSI.CAdES.detached, SHA-256, valid, the whole document signed" \
+	bash -c "grep -q 'ETSI.CAdES.detached' '$dir/sig' && grep -q 'SHA-256\|SHA256' '$dir/sig' \
+		&& grep -q 'Signature is Valid' '$dir/sig' && grep -q 'Total document signed' '$dir/sig'"
+mkdir "$dir/nss"
+certutil -N --empty-password -d "sql:$dir/nss" >/dev/null 2>&1
+certutil -A -t "CT,C,C" -n ca -i "$k/ca.pem" -d "sql:$dir/nss" >/dev/null 2>&1
+pdfsig -nssdir "sql:$dir/nss" "$pdf" >"$dir/sig" 2>&1
+SHOW="$dir/sig" check "pdfsig: the certificate is trusted once the CA is known" \
+	grep -q 'Certificate is Trusted' "$dir/sig"
+cp "$pdf" "$dir/flipped.pdf"
+# One byte of the page content (inside the first signed range) changes.
+off=$(grep -abo 'stream' "$dir/flipped.pdf" | head -1 | cut -d: -f1)
+printf 'X' | dd of="$dir/flipped.pdf" bs=1 seek=$((off + 40)) conv=notrunc 2>/dev/null
+pdfsig "$dir/flipped.pdf" >"$dir/sig" 2>&1
+SHOW="$dir/sig" check "pdfsig: one byte changed, the signature is not valid" \
+	bash -c "! grep -q 'Signature is Valid' '$dir/sig' && grep -q 'Digest Mismatch\|Invalid\|not valid' '$dir/sig'"
+qpdf --check "$pdf" >"$dir/qpdf" 2>&1; q=$?
+SHOW="$dir/qpdf" check "qpdf --check: exit 0" [ "$q" = 0 ]
+pdftotext -raw "$pdf" "$dir/text" 2>/dev/null
+SHOW="$dir/text" check "pdftotext: the Thai name with its marks, the ID, the purpose, the source" \
+	bash -c "grep -qF 'นายสมชาย ใจดี' '$dir/text' && grep -qF '$(fmt "$CID")' '$dir/text' \
+		&& grep -qF 'ใช้สำหรับ $PURPOSE เท่านั้น' '$dir/text' && grep -qF 'ชิปในบัตร' '$dir/text' \
+		&& grep -qF 'สำเนาถูกต้อง' '$dir/text' && grep -qF 'กรมทดสอบระบบ' '$dir/text'"
+ref=$(jq -r .audit_ref "$dir/out")
+check "pdftotext: the audit reference is on the page" grep -qF "$ref" "$dir/text"
+mkdir "$dir/img"
+pdfimages -all "$pdf" "$dir/img/p" 2>/dev/null
+check "pdfimages: the photo is the card's own JPEG, byte for byte" \
+	bash -c "[ \$(ls '$dir/img' | wc -l) = 1 ] && cmp -s '$dir/img/p-000.jpg' '$S/sim/fixtures/$(value somchai photo)'"
+pdftoppm -r 50 -f 1 -l 1 -png "$pdf" "$dir/page" 2>/dev/null
+check "pdftoppm: page 1 renders" bash -c "[ -s '$dir/page-1.png' ]"
+check "copy: the file is at most 150 KB" bash -c "[ \$(stat -c %s '$pdf') -le 153600 ]"
+sqlite3 "$TABIEN_DB" "select action||'|'||service||'|'||subject||'|'||purpose||'|'||result from audit where action='copy.make'" >"$dir/audit"
+SHOW="$dir/audit" check "audit: the copy's row: reference, citizen, purpose, OK and the SHA-256" \
+	grep -qF "copy.make|copy $ref|$CID|$PURPOSE|OK sha256=$(jq -r .sha256 "$dir/out")" "$dir/audit"
+
+# --- least data -------------------------------------------------------------------------------
+cp_card --purpose "$PURPOSE" --no-photo --out "$dir/nophoto.pdf"
+pdfimages -list "$dir/nophoto.pdf" >"$dir/list" 2>&1
+SHOW="$dir/list $dir/err" check "--no-photo: signed, and no image in the file" \
+	bash -c "[ $rc = 0 ] && [ \$(tail -n +3 '$dir/list' | wc -l) = 0 ] && pdfsig '$dir/nophoto.pdf' | grep -q 'Signature is Valid'"
+
+# --- refusals: no file, a clear error in both languages ------------------------------------------
+before=$(copies)
+key= cp_card --purpose "$PURPOSE"
+expect_error "no key" COPY-NO-KEY "ยังไม่ได้ตั้งค่ากุญแจ" copy.key
+key=$k/junk.key cp_card --purpose "$PURPOSE"
+expect_error "a file that is no key" COPY-KEY-BAD "ไม่ใช่กุญแจส่วนตัว"
+key=$k/other.key cp_card --purpose "$PURPOSE"
+expect_error "a key of another certificate" COPY-KEY-MISMATCH "ไม่ตรงกับใบรับรอง"
+cert=$k/old.pem cp_card --purpose "$PURPOSE"
+expect_error "an expired certificate" COPY-CERT-EXPIRED "หมดอายุ"
+chmod 644 "$k/sign.key"
+cp_card --purpose "$PURPOSE"
+expect_error "a key others can read" COPY-KEY-NOT-PRIVATE "chmod 600" 644
+chmod 600 "$k/sign.key"
+ln -s "$k/sign.key" "$dir/link.key"
+key=$dir/link.key cp_card --purpose "$PURPOSE"
+expect_error "a key reached through a link" COPY-KEY-NOT-PRIVATE "ลิงก์"
+copydir=$dir/missing cp_card --purpose "$PURPOSE"
+expect_error "a missing copies folder" COPY-FOLDER "โฟลเดอร์สำเนา"
+cp_card --batch
+expect_error "no purpose with --batch" COPY-NO-PURPOSE "วัตถุประสงค์"
+check "refusals: no copy was written" bash -c "[ $(copies) = $before ] && [ ! -e '$dir/missing' ]"
+
+# --- the document system ---------------------------------------------------------------------
+printf '#!/bin/sh\ncat >"%s/delivered.pdf"\n' "$dir" >"$dir/dms-ok"
+printf '#!/bin/sh\ncat >/dev/null\necho "document system down" >&2\nexit 4\n' >"$dir/dms-fail"
+printf '#!/bin/sh\nexec sleep 600\n' >"$dir/dms-hang"
+chmod 700 "$dir"/dms-*
+command=$dir/dms-ok cp_card --purpose "$PURPOSE" --json
+check "copy.command: the signed file on its standard input, none kept" \
+	bash -c "[ $rc = 0 ] && [ \"\$(jq -r .path '$dir/out')\" = - ] && pdfsig '$dir/delivered.pdf' | grep -q 'Signature is Valid' && [ $(copies) = $before ]"
+command=$dir/dms-fail cp_card --purpose "$PURPOSE"
+expect_error "copy.command failing" COPY-COMMAND-FAILED "ไม่รับสำเนา"
+command=$dir/dms-hang timeout=1 cp_card --purpose "$PURPOSE"
+expect_error "copy.command hanging" COPY-COMMAND-TIMEOUT "ไม่เสร็จในเวลา"
+sqlite3 "$TABIEN_DB" "select result from audit where action='copy.make' order by seq" >"$dir/audit"
+SHOW="$dir/audit" check "audit: the undelivered copies' rows say why, with their SHA-256" \
+	bash -c "grep -q '^COPY-COMMAND-FAILED sha256=[0-9a-f]\{64\}\$' '$dir/audit' && grep -q '^COPY-COMMAND-TIMEOUT sha256=' '$dir/audit'"

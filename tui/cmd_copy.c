@@ -1,0 +1,378 @@
+/* `tabien copy card`: a signed digital copy of the citizen's card in place
+ * of a photocopy, made as the officer named by --as for the purpose given
+ * (printed on the copy and laid across the card's image).  Least data: the
+ * card's text, and its photo unless --no-photo.  The copy goes into the
+ * copies folder (copy.dir, else ~/.local/share/tabien/copies, created
+ * 0700), to --out, or to the document system (copy.command); tabien-copy
+ * makes and signs it (services/copy/).  Every copy writes an audit row
+ * with the file's SHA-256, and one not delivered says so. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "services/accounts/audit.h"
+#include "services/accounts/settings.h"
+#include "services/accounts/users.h"
+#include "services/base/configfile.h"
+#include "services/base/format.h"
+#include "services/base/util.h"
+#include "services/card/card.h"
+#include "services/card/card_record.h"
+#include "services/copy/copy_doc.h"
+#include "services/copy/copy_run.h"
+#include "storage/db.h"
+#include "tui/cmd.h"
+
+#define PURPOSE_BYTES SETTINGS_PURPOSE_BYTES
+
+struct cp_opts {
+	const char *db, *as, *reader, *out;
+	char purpose[PURPOSE_BYTES];
+	int json, batch, photo;
+};
+
+enum { OPT_DB = 256, OPT_AS, OPT_READER, OPT_NO_PHOTO, OPT_PURPOSE, OPT_OUT, OPT_JSON, OPT_BATCH };
+
+static int parse_opts(int argc, char **argv, struct cp_opts *o)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "as", required_argument, NULL, OPT_AS },
+		{ "reader", required_argument, NULL, OPT_READER },
+		{ "no-photo", no_argument, NULL, OPT_NO_PHOTO },
+		{ "purpose", required_argument, NULL, OPT_PURPOSE },
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ 0 },
+	};
+	int c;
+
+	*o = (struct cp_opts){ .photo = 1 };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB:
+			if (!cmd_arg_fits("db", optarg, PATH_MAX))
+				return -1;
+			o->db = optarg;
+			break;
+		case OPT_AS: o->as = optarg; break;
+		case OPT_READER: o->reader = optarg; break;
+		case OPT_NO_PHOTO: o->photo = 0; break;
+		case OPT_PURPOSE:
+			if (!cmd_arg_fits("purpose", optarg, sizeof o->purpose))
+				return -1;
+			str_copy(o->purpose, sizeof o->purpose, optarg);
+			break;
+		case OPT_OUT:
+			if (!cmd_arg_fits("out", optarg, PATH_MAX - 1))
+				return -1;
+			o->out = optarg;
+			break;
+		case OPT_JSON: o->json = 1; break;
+		case OPT_BATCH: o->batch = 1; break;
+		default: return -1;
+		}
+	}
+	if (optind != argc || !o->as)
+		return -1;
+	return 0;
+}
+
+/* Empty: asked, or refused with --batch (a copy's purpose is never left
+ * out: it is printed across it). */
+static int purpose_get(struct cp_opts *o, tb_err *err)
+{
+	if (o->purpose[0])
+		return users_text_valid(o->purpose, SETTINGS_PURPOSE_CHARS) ? 0
+			: err_set(err, TB_E_AUTH_INVALID, 0, "purpose");
+	if (o->batch)
+		return err_set(err, TB_E_COPY_PURPOSE, 0, "purpose");
+	if (cmd_ask(0, "Purpose of the copy / ใช้สำเนานี้สำหรับ: ", o->purpose, sizeof o->purpose, 0,
+		    "purpose", err))
+		return -1;
+	if (!o->purpose[0])
+		return err_set(err, TB_E_COPY_PURPOSE, 0, "purpose");
+	return users_text_valid(o->purpose, SETTINGS_PURPOSE_CHARS) ? 0
+		: err_set(err, TB_E_AUTH_INVALID, 0, "purpose");
+}
+
+/* Each missing folder of path made 0700, as the database's are. */
+static int make_folders(char *path, tb_err *err)
+{
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(path, 0700) && errno != EEXIST) {
+			*p = c;
+			return err_set(err, TB_E_COPY_FOLDER, errno, "copy.dir");
+		}
+		*p = c;
+		if (!c)
+			return 0;
+	}
+}
+
+/* The copies folder: copy.dir must exist; the default one is made. */
+static int folder(struct config *c, char *out, size_t size, tb_err *err)
+{
+	const char *dir = config_get(c, "copy.dir"), *base = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (dir && *dir)
+		return str_copy(out, size, dir) ? 0 : err_set(err, TB_E_CONFIG, 0, "copy.dir");
+	if (base && *base)
+		n = snprintf(out, size, "%s/tabien/copies", base);
+	else
+		n = snprintf(out, size, "%s/.local/share/tabien/copies", home && *home ? home : ".");
+	if (n < 0 || (size_t)n >= size)
+		return err_set(err, TB_E_COPY_FOLDER, ENAMETOOLONG, "copy.dir");
+	return make_folders(out, err);
+}
+
+/* The settings tabien-copy needs, from the configuration file. */
+static int settings(struct copy_doc *d, const struct cp_opts *o, const char *ref, tb_err *err)
+{
+	static const struct { const char *key; enum copy_meta m; } keys[] = {
+		{ "copy.key", COPY_KEY }, { "copy.cert", COPY_CERT }, { "copy.chain", COPY_CHAIN },
+		{ "copy.command", COPY_COMMAND }, { "copy.command_timeout_s", COPY_TIMEOUT },
+	};
+	struct config *c = calloc(1, sizeof *c);
+	char dir[PATH_MAX - 64], out[PATH_MAX];
+	int rc = -1;
+
+	if (!c)
+		return err_set(err, TB_E_NOMEM, 0, NULL);
+	if (config_load(c, NULL, err))
+		goto out;
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		const char *v = config_get(c, keys[i].key);
+
+		if (v && copy_doc_set(d, keys[i].m, v, err))
+			goto out;
+	}
+	if (!*copy_doc_get(d, COPY_KEY) || !*copy_doc_get(d, COPY_CERT)) {
+		err_set(err, TB_E_COPY_NO_KEY, 0, *copy_doc_get(d, COPY_KEY) ? "copy.cert" : "copy.key");
+		goto out;
+	}
+	if (o->out)
+		str_copy(out, sizeof out, o->out);
+	else if (*copy_doc_get(d, COPY_COMMAND))
+		out[0] = '\0';
+	else if (folder(c, dir, sizeof dir, err))
+		goto out;
+	else
+		snprintf(out, sizeof out, "%s/copy-%s.pdf", dir, ref);
+	rc = copy_doc_set(d, COPY_OUT, out, err);
+out:
+	explicit_bzero(c, sizeof *c);
+	free(c);
+	return rc;
+}
+
+static void date_both(const struct card_date *dt, char *out, size_t size)
+{
+	char th[64], en[64];
+
+	format_date(dt, TB_LANG_TH, th, sizeof th);
+	format_date(dt, TB_LANG_EN, en, sizeof en);
+	snprintf(out, size, strcmp(th, en) ? "%s (%s)" : "%s", th, en);
+}
+
+/* Now, as Thai staff write it: "4 ธ.ค. 2568 16:59:02". */
+static void when_text(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+	struct card_date dt;
+	char day[64], clock[16];
+
+	localtime_r(&t, &tm);
+	dt = (struct card_date){ tm.tm_year + 1900 + 543, tm.tm_mon + 1, tm.tm_mday, false };
+	format_date(&dt, TB_LANG_TH, day, sizeof day);
+	format_clock(t, "%H:%M:%S", clock, sizeof clock);
+	snprintf(out, size, "%s %s", day, clock);
+}
+
+static int card_doc(struct copy_doc *d, const struct card_record *r, int photo, time_t read_at,
+		    tb_err *err)
+{
+	char buf[2 * CARD_ADDR_MAX], when[96];
+	const char *g = r->gender == CARD_GENDER_MALE ? "ชาย / male"
+		: r->gender == CARD_GENDER_FEMALE ? "หญิง / female" : "ไม่ระบุ / unknown";
+
+	when_text(read_at, when, sizeof when);
+	snprintf(buf, sizeof buf, "แหล่งข้อมูล: ชิปในบัตร อ่านเมื่อ %s / Source: the card's chip, read %s",
+		 when, when);
+	if (copy_doc_set(d, COPY_TITLE, "สำเนาบัตรประจำตัวประชาชน / Copy of the national ID card", err) ||
+	    copy_doc_section(d, "บัตรประจำตัวประชาชน / National ID card", buf, err))
+		return -1;
+	if (photo && r->photo && copy_doc_photo(d, r->photo, r->photo_len, err))
+		return -1;
+	format_cid(r->cid, buf, sizeof buf);
+	if (copy_doc_field(d, "เลขประจำตัวประชาชน / Citizen ID", buf, err))
+		return -1;
+	format_name(&r->th, 1, buf, sizeof buf);
+	if (copy_doc_field(d, "ชื่อ / Name", buf, err))
+		return -1;
+	format_name(&r->en, 0, buf, sizeof buf);
+	if (copy_doc_field(d, "ชื่อภาษาอังกฤษ / Name in English", buf, err))
+		return -1;
+	date_both(&r->birth, buf, sizeof buf);
+	if (copy_doc_field(d, "เกิดวันที่ / Born", buf, err) || copy_doc_field(d, "เพศ / Gender", g, err) ||
+	    copy_doc_field(d, "ที่อยู่ / Address", r->addr.full, err))
+		return -1;
+	date_both(&r->issue, buf, sizeof buf);
+	if (copy_doc_field(d, "วันออกบัตร / Issued", buf, err))
+		return -1;
+	date_both(&r->expiry, buf, sizeof buf);
+	if (copy_doc_field(d, "วันบัตรหมดอายุ / Expires", buf, err) ||
+	    copy_doc_field(d, "สถานที่ออกบัตร / Issued at", r->issuer, err) ||
+	    copy_doc_field(d, "เลขที่คำขอ / Request no.", r->request_no, err))
+		return -1;
+	return 0;
+}
+
+/* The copy's row: the reference and the file's SHA-256, and OK or why it
+ * was not delivered. */
+static int audit_copy(struct db *db, const struct user *who, const char *subject, const char *purpose,
+		      const char *ref, const struct copy_result *res, const tb_err *failed, tb_err *err)
+{
+	char service[96], result[160];
+
+	snprintf(service, sizeof service, "copy %s", ref);
+	snprintf(result, sizeof result, "%s%s%s", failed ? err_code(failed->id) : "OK",
+		 res->sha256[0] ? " sha256=" : "", res->sha256);
+	return audit_append(db, &(struct audit_entry){ .username = who->username, .action = AUDIT_COPY,
+			    .service = service, .subject = subject, .purpose = purpose, .result = result },
+			    err);
+}
+
+static void print_result(const struct cp_opts *o, const char *ref, const struct copy_result *res)
+{
+	if (o->json) {
+		cJSON *x = cJSON_CreateObject();
+		char *s;
+
+		cJSON_AddStringToObject(x, "path", res->path);
+		cJSON_AddStringToObject(x, "sha256", res->sha256);
+		cJSON_AddNumberToObject(x, "bytes", (double)res->size);
+		cJSON_AddStringToObject(x, "signer", res->signer);
+		cJSON_AddStringToObject(x, "audit_ref", ref);
+		s = cJSON_Print(x);
+		if (s)
+			puts(s);
+		cJSON_free(s);
+		cJSON_Delete(x);
+		return;
+	}
+	printf("Copy / สำเนา: %s\n", strcmp(res->path, "-") ? res->path
+	       : "handed to the document system / ส่งให้ระบบเอกสารแล้ว");
+	printf("SHA-256: %s\nSigned by / ผู้ลงนาม: %s\nAudit reference / เลขอ้างอิง: %s\n", res->sha256,
+	       res->signer, ref);
+}
+
+static int copy_card(int argc, char **argv)
+{
+	struct cp_opts o;
+	struct copy_doc *d = copy_doc_new();
+	struct copy_result res;
+	struct branch_settings *b = calloc(1, sizeof *b);
+	struct card_ctx *c = NULL;
+	struct card_record *r = NULL;
+	struct card_read_stats st;
+	struct db *db = NULL;
+	struct user who;
+	unsigned char rnd[8];
+	char reader[256], ref[24], subject[16] = "", when[96], buf[SETTINGS_NAME_BYTES * 2];
+	tb_err err = { 0 }, aerr = { 0 };
+	int rc = EXIT_FAIL;
+
+	memset(&who, 0, sizeof who);
+	memset(&res, 0, sizeof res);
+	if (parse_opts(argc, argv, &o)) {
+		copy_doc_free(&d);
+		free(b);
+		return EXIT_USAGE;
+	}
+	if (!d || !b) {
+		err_set(&err, TB_E_NOMEM, 0, NULL);
+		goto fail;
+	}
+	randombytes_buf(rnd, sizeof rnd);
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(ref + 2 * i, 3, "%02x", rnd[i]);
+	/* Everything that can be refused before the card is read. */
+	if (settings(d, &o, ref, &err) || purpose_get(&o, &err))
+		goto fail;
+	db = db_open(o.db, 0, &err);
+	if (!db || settings_initialised(db, &err) <= 0 || cmd_officer_login(db, o.batch, o.as, &who, &err) ||
+	    settings_branch_get(db, b, &err))
+		goto fail;
+	if (!(c = card_ctx_new(&err)) || card_wait(c, o.reader, 0, reader, sizeof reader, &err) ||
+	    card_read(c, reader, o.photo ? CARD_READ_PHOTO : 0, NULL, &r, &st, &err))
+		goto fail;
+	when_text(time(NULL), when, sizeof when);
+	if (copy_doc_set(d, COPY_PURPOSE, o.purpose, &err) || copy_doc_set(d, COPY_AGENCY, b->agency, &err) ||
+	    copy_doc_set(d, COPY_WHEN, when, &err) || copy_doc_set(d, COPY_REF, ref, &err))
+		goto fail;
+	snprintf(buf, sizeof buf, "%s (%s)", b->name, b->code);
+	if (copy_doc_set(d, COPY_BRANCH, buf, &err))
+		goto fail;
+	snprintf(buf, sizeof buf, "%s (%s)", who.full_name, who.username);
+	if (copy_doc_set(d, COPY_OFFICER, buf, &err) || card_doc(d, r, o.photo, time(NULL), &err))
+		goto fail;
+	/* The card's data is in the copy now; the record goes at once. */
+	str_copy(subject, sizeof subject, r->cid);
+	card_record_free(&r);
+	if (copy_run(d, NULL, &res, &err)) {
+		if (err.id == TB_E_COPY_COMMAND || err.id == TB_E_COPY_COMMAND_TIMEOUT)
+			if (audit_copy(db, &who, subject, o.purpose, ref, &res, &err, &aerr))
+				cmd_error(stderr, "tabien: warning: ", &aerr);
+		goto fail;
+	}
+	if (audit_copy(db, &who, subject, o.purpose, ref, &res, NULL, &err)) {
+		/* A copy the trail does not know of is not left behind. */
+		if (strcmp(res.path, "-"))
+			unlink(res.path);
+		goto fail;
+	}
+	print_result(&o, ref, &res);
+	rc = EXIT_OK;
+	goto out;
+fail:
+	cmd_error(stderr, "tabien: ", &err);
+	rc = err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;
+out:
+	card_record_free(&r);
+	card_ctx_free(&c);
+	copy_doc_free(&d);
+	free(b);
+	explicit_bzero(&who, sizeof who);
+	explicit_bzero(o.purpose, sizeof o.purpose);
+	db_close(&db);
+	return rc;
+}
+
+int cmd_copy(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "card") == 0)
+		return copy_card(argc - 1, argv + 1);
+	fputs("usage: tabien copy card [--reader NAME] [--no-photo] --as USER --purpose TEXT\n"
+	      "                        [--out FILE] [--json] [--batch]\n", stderr);
+	return EXIT_USAGE;
+}
