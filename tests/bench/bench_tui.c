@@ -58,7 +58,9 @@
 
 /* Targets to print next to the figures. */
 #define TARGET_START_MS 50.0
+/* Until the gateway is used, and once its TLS stack is loaded. */
 #define TARGET_RSS_KB 8192L
+#define TARGET_RSS_TLS_KB 16384L
 #define TARGET_MOVE_BYTES 64
 #define TARGET_SWITCH_BYTES 4096
 #define TARGET_CARD_MS 150.0
@@ -534,10 +536,12 @@ int main(int argc, char **argv)
 		printf(")\n");
 	}
 	printf("memory\n");
-	printf("  %-52s %7ld KiB   target <= %ld KiB%s\n", "peak RSS (VmHWM), registry lookups made", hwm,
-	       TARGET_RSS_KB, hwm > TARGET_RSS_KB ? "   (missed)" : "");
-	printf("  %-52s %7ld KiB\n", "peak RSS at the login form (before any login)", hwm_start);
-	printf("  %-52s %7ld KiB\n", "peak RSS just after the login (password check)", hwm_login);
+	printf("  %-52s %7ld KiB   target <= %ld KiB%s\n", "peak RSS (VmHWM), registry lookups made (TLS stack)",
+	       hwm, TARGET_RSS_TLS_KB, hwm > TARGET_RSS_TLS_KB ? "   (missed)" : "");
+	printf("  %-52s %7ld KiB   target <= %ld KiB%s\n", "peak RSS at the login form (before any login)",
+	       hwm_start, TARGET_RSS_KB, hwm_start > TARGET_RSS_KB ? "   (missed)" : "");
+	printf("  %-52s %7ld KiB   target <= %ld KiB%s\n", "peak RSS just after the login (password check)",
+	       hwm_login, TARGET_RSS_KB, hwm_login > TARGET_RSS_KB ? "   (missed)" : "");
 	printf("  %-52s %7ld KiB   (just after the login: %ld KiB)\n", "resident now (VmRSS) before quitting", rss, rss_login);
 	if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		printf("  note: the program's exit status was %d\n", status);
