@@ -392,7 +392,7 @@ static unsigned lk2_io(struct app *a, struct lookups *l)
 			if (!p->lk2 || p->waiting == 0)
 				continue;
 			p->batch = lk2_batch_start(l->lk2, p->cid, wanted, N_WANTED, a->db,
-						   a->user.username, app_purpose(a), &e);
+						   a->user.username, app_purpose(a), NULL, &e);
 			if (!p->batch) {
 				for (int k = 0; k < N_WANTED; k++) {
 					p->errs[k] = e;

@@ -10,7 +10,8 @@
 #include "services/registry/linkage.h"
 
 int registry_audit_query(struct db *d, const char *username, const char *office, int service,
-			 const char *cid, const char *purpose, const tb_err *e, tb_err *err)
+			 const char *cid, const char *purpose, const char *consent, const tb_err *e,
+			 tb_err *err)
 {
 	char what[32], result[64];
 	tb_err audit_err = { 0 };
@@ -25,7 +26,7 @@ int registry_audit_query(struct db *d, const char *username, const char *office,
 		snprintf(result, sizeof result, "%s", err_code(e->id));
 	if (audit_append(d, &(struct audit_entry){ .username = username,
 			 .action = AUDIT_LINKAGE_QUERY, .service = what, .subject = cid,
-			 .purpose = purpose, .result = result }, &audit_err) == 0)
+			 .purpose = purpose, .consent = consent, .result = result }, &audit_err) == 0)
 		return 0;
 	/* The database's code stays as the detail, for support. */
 	audit_err.id = TB_E_AUDIT_UNWRITTEN;

@@ -201,7 +201,7 @@ struct linkage_fetch {
 	struct linkage *lk;
 	struct db *d;
 	char cid[LK_CID];
-	char username[128], purpose[256];
+	char username[128], purpose[256], consent[16];
 	struct fetch_slot s[LINKAGE_FETCH_MAX];
 	int n;
 	/* Rows of answers that arrive in one step share one commit (one
@@ -224,7 +224,7 @@ static void slot_audit(struct linkage_fetch *f, struct fetch_slot *s)
 		f->ended[s - f->s] = true;
 	}
 	if (registry_audit_query(f->d, f->username, f->lk->c.office_id, s->service, f->cid,
-				 f->purpose[0] ? f->purpose : NULL,
+				 f->purpose[0] ? f->purpose : NULL, f->consent,
 				 s->state == LINKAGE_DONE ? NULL : &s->err, &audit_err)) {
 		linkage_result_free(&s->r);
 		s->state = LINKAGE_FAILED;
@@ -303,7 +303,8 @@ struct linkage_fetch *linkage_fetch_start(struct linkage *lk, struct db *d,
 	f->d = d;
 	str_copy(f->cid, sizeof f->cid, rq->cid);
 	if (!str_copy(f->username, sizeof f->username, rq->username ? rq->username : "") ||
-	    !str_copy(f->purpose, sizeof f->purpose, rq->purpose ? rq->purpose : "")) {
+	    !str_copy(f->purpose, sizeof f->purpose, rq->purpose ? rq->purpose : "") ||
+	    !str_copy(f->consent, sizeof f->consent, rq->consent ? rq->consent : "")) {
 		free(f);
 		err_set(err, TB_E_USAGE, 0, "purpose");
 		return NULL;

@@ -189,6 +189,7 @@ struct linkage_request {
 	const char *agent_cid;    /* the officer logged in (AgentID) */
 	const char *username;     /* for the audit trail */
 	const char *purpose;      /* for the audit trail; may be NULL */
+	const char *consent;      /* likewise: AUDIT_CONSENT_*; may be NULL */
 };
 
 /* The config is copied (and wiped at linkage_free).  linkage_new makes a
