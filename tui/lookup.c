@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "services/accounts/audit.h"
 #include "services/base/format.h"
 #include "services/registry/lk2.h"
 #include "services/base/util.h"
@@ -23,6 +24,11 @@ static const int wanted[] = {
 #define N_WANTED ((int)(sizeof wanted / sizeof wanted[0]))
 
 #define SPIN_MS 200
+
+/* Every card read and every ID typed is looked up at once, under the
+ * purpose chosen for the session, without asking the citizen: the audit
+ * rows say so, so that an auditor tells these rows from a consent given. */
+#define LOOKUP_CONSENT AUDIT_CONSENT_AUTO
 
 struct lookups {
 	bool made;                   /* the client was made (or refused) from the settings */
@@ -154,7 +160,7 @@ static void person_push(struct app *a, struct lookups *l, const char *cid, const
 	}
 	p->f = linkage_fetch_start(lk, a->db, &(struct linkage_request){
 		.cid = cid, .agent_cid = a->user.cid, .username = a->user.username,
-		.purpose = app_purpose(a) }, wanted, N_WANTED, &p->err);
+		.purpose = app_purpose(a), .consent = LOOKUP_CONSENT }, wanted, N_WANTED, &p->err);
 	if (p->f)
 		p->waiting = N_WANTED;
 }
@@ -392,7 +398,7 @@ static unsigned lk2_io(struct app *a, struct lookups *l)
 			if (!p->lk2 || p->waiting == 0)
 				continue;
 			p->batch = lk2_batch_start(l->lk2, p->cid, wanted, N_WANTED, a->db,
-						   a->user.username, app_purpose(a), NULL, &e);
+						   a->user.username, app_purpose(a), LOOKUP_CONSENT, &e);
 			if (!p->batch) {
 				for (int k = 0; k < N_WANTED; k++) {
 					p->errs[k] = e;

@@ -125,9 +125,9 @@ keys main Escape
 check "Esc: back to the card holder, with the card beside the registry again" \
 	eval 'wait_text main "from the card in the reader" && keys main i && wait_text main "On the card" "Mr. Somchai Jaidee"'
 echo "# gateway: $(sim_count token) token, $(sim_count link) link requests; audit: $(audit_rows 1) rows"
-check "one token for both people, six queries each, every one audited with the purpose" \
+check "one token for both people, six queries each, every one audited with the purpose, as an automatic lookup" \
 	eval '[ "$(sim_count token)" = 1 ] && [ "$(sim_count link)" = 12 ] &&
-		[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE'"'")" = 6 ] &&
+		[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE'"' AND consent = '"'auto'"'")" = 6 ] &&
 		[ "$(audit_rows "subject = '"'$SOMSRI'"' AND username = '"'$OFFICER'"'")" = 6 ] &&
 		[ "$(audit_rows "result LIKE '"'%95011%'"'")" = 2 ]'
 
