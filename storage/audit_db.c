@@ -28,9 +28,17 @@ int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
 {
 	sqlite3_stmt *st;
 
-	if (db_prepare(d, "INSERT INTO audit (seq, time, terminal, branch, username, action, "
-		       "service, subject, purpose, result, hash) "
-		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err))
+	/* A row that is not a lookup leaves consent to the column's default,
+	 * as the rows before it had. */
+	bool consent = r->consent && r->consent[0];
+
+	if (db_prepare(d, consent
+		       ? "INSERT INTO audit (seq, time, terminal, branch, username, action, "
+			 "service, subject, purpose, result, hash, consent) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		       : "INSERT INTO audit (seq, time, terminal, branch, username, action, "
+			 "service, subject, purpose, result, hash) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err))
 		return -1;
 	sqlite3_bind_int64(st, 1, r->seq);
 	db_bind_text(st, 2, r->time);
@@ -43,6 +51,8 @@ int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
 	db_bind_text(st, 9, r->purpose);
 	db_bind_text(st, 10, r->result);
 	db_bind_text(st, 11, r->hash);
+	if (consent)
+		db_bind_text(st, 12, r->consent);
 	if (db_exec_stmt(d, st, err))
 		return -1;
 	if (db_prepare(d, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2) "
@@ -66,11 +76,11 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 	/* Two constant statements rather than an ORDER BY built from input. */
 	static const char *const sql[2] = {
 		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
-		"result, hash FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
+		"result, hash, consent FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
 		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
 		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) ORDER BY seq LIMIT ?6",
 		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
-		"result, hash FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
+		"result, hash, consent FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
 		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
 		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) ORDER BY seq DESC LIMIT ?6",
 	};
@@ -101,6 +111,7 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 			.purpose = db_col_text(st, 8),
 			.result = db_col_text(st, 9),
 			.hash = db_col_text(st, 10),
+			.consent = db_col_text(st, 11),
 		};
 		stop = fn(&r, arg);
 		if (stop)

@@ -4,6 +4,7 @@
 #ifndef TABIEN_AUDIT_DB_H
 #define TABIEN_AUDIT_DB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "services/base/errors.h"
@@ -23,6 +24,7 @@ struct audit_row {
 	const char *service;
 	const char *subject;
 	const char *purpose;
+	const char *consent;    /* "" but on registry lookups: yes, no, mission, auto */
 	const char *result;
 	const char *hash;       /* hex SHA-256 */
 };

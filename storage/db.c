@@ -119,6 +119,12 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	"  body TEXT NOT NULL,"
 	"  PRIMARY KEY (id, source)"
 	") WITHOUT ROWID;",
+
+	/* 4: whether the citizen consented to a registry lookup ('yes', 'no'),
+	 * or the mission requires it ('mission'), or the branch looks every
+	 * visitor up ('auto'); '' on rows that are not lookups and on the rows
+	 * written before. */
+	"ALTER TABLE audit ADD COLUMN consent TEXT NOT NULL DEFAULT '';",
 };
 
 sqlite3 *db_handle(struct db *d)

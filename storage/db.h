@@ -16,7 +16,7 @@
 /* The schema this program writes.  1: branch settings, purposes, users,
  * sessions, audit; 2: user settings and the sessions' saved state;
  * 3: the juristic (DBD) cache. */
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* "2024-05-01T03:04:05Z" plus the NUL. */
 #define DB_TIME_MAX 21

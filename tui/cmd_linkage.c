@@ -403,6 +403,7 @@ static int parse_opts(int argc, char **argv, struct lk_opts *o, int household)
 		{ "service", required_argument, NULL, OPT_SERVICE },
 		{ "cid", required_argument, NULL, OPT_CID },
 		CMD_PURPOSE_OPTION,
+		CMD_CONSENT_OPTION,
 		{ "transport", required_argument, NULL, OPT_TRANSPORT },
 		{ "officer-cid", required_argument, NULL, OPT_OFFICER_CID },
 		{ "chip", required_argument, NULL, OPT_CHIP },
@@ -469,7 +470,7 @@ static int run(const struct lk_opts *o)
 	/* One round trip for the lot (after one token request when there is
 	 * none). */
 	rq = (struct linkage_request){ .cid = o->cid, .agent_cid = q.who.cid,
-		.username = q.who.username, .purpose = o->q.purpose };
+		.username = q.who.username, .purpose = o->q.purpose, .consent = o->q.consent };
 	f = linkage_fetch_start(lk, q.d, &rq, o->services, o->n_services, &q.err);
 	if (!f || linkage_fetch_wait(f, &q.err))
 		goto fail;
@@ -526,8 +527,8 @@ int cmd_linkage(int argc, char **argv)
 	return lk2 ? cmd_lk2_query(&o, path) : run(&o);
 usage:
 	fprintf(stderr, "usage: tabien linkage query --service 001[,027,...] --cid ID --as USER "
-		"[--purpose TEXT] [--json] [--batch] [--db PATH]\n"
-		"       tabien linkage household --cid ID --as USER [--purpose TEXT] [--json] "
+		"[--purpose TEXT] [--consent yes|no|mission] [--json] [--batch] [--db PATH]\n"
+		"       tabien linkage household --cid ID --as USER [--purpose TEXT] [--consent yes|no|mission] [--json] "
 		"[--batch] [--db PATH]\n"
 		"  either with --transport lk2 --chip NO [--officer-cid ID]: through the agency's\n"
 		"  Linkage Center 2 proxy, all services in one request (the card's PIN is asked)\n"

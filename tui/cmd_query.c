@@ -7,6 +7,7 @@
 
 #include "services/base/format.h"
 #include "services/gateway/http.h"
+#include "services/accounts/audit.h"
 #include "services/accounts/settings.h"
 #include "storage/db.h"
 #include "tui/cmd.h"
@@ -30,6 +31,7 @@ int cmd_query_parse(int argc, char **argv, const struct option *opts, struct cmd
 		case CMD_OPT_BATCH: o->batch = 1; break;
 		case CMD_OPT_JSON: o->json = 1; break;
 		case CMD_OPT_PURPOSE: o->purpose = optarg; break;
+		case CMD_OPT_CONSENT: o->consent = optarg; break;
 		default:
 			/* '?': getopt_long has said what it did not know. */
 			if (c < CMD_OPT_OWN || !own || own(ctx, c, optarg))
@@ -44,6 +46,9 @@ int cmd_purpose_check(const struct cmd_query_opts *o, tb_err *err)
 {
 	if (o->purpose && !users_text_valid(o->purpose, 100))
 		return err_set(err, TB_E_AUTH_INVALID, 0, "purpose");
+	if (o->consent && strcmp(o->consent, AUDIT_CONSENT_YES) != 0 &&
+	    strcmp(o->consent, AUDIT_CONSENT_NO) != 0 && strcmp(o->consent, AUDIT_CONSENT_MISSION) != 0)
+		return err_set(err, TB_E_AUTH_INVALID, 0, "consent (yes, no or mission)");
 	return 0;
 }
 

@@ -19,12 +19,14 @@ struct db;
 /* The options every query takes. */
 struct cmd_query_opts {
 	const char *db, *as, *purpose;
+	const char *consent;     /* AUDIT_CONSENT_YES, _NO, _MISSION, or NULL */
 	int json, batch;
 };
 
 /* getopt_long codes: the common ones, then a command's own from
  * CMD_OPT_OWN. */
-enum { CMD_OPT_DB = 1, CMD_OPT_AS, CMD_OPT_BATCH, CMD_OPT_JSON, CMD_OPT_PURPOSE, CMD_OPT_OWN };
+enum { CMD_OPT_DB = 1, CMD_OPT_AS, CMD_OPT_BATCH, CMD_OPT_JSON, CMD_OPT_PURPOSE, CMD_OPT_CONSENT,
+       CMD_OPT_OWN };
 
 /* The rows of a `struct option` table for --db, --as, --batch and --json;
  * --purpose apart, as not every command takes it. */
@@ -34,6 +36,9 @@ enum { CMD_OPT_DB = 1, CMD_OPT_AS, CMD_OPT_BATCH, CMD_OPT_JSON, CMD_OPT_PURPOSE,
 	{ "batch", no_argument, NULL, CMD_OPT_BATCH }, \
 	{ "json", no_argument, NULL, CMD_OPT_JSON }
 #define CMD_PURPOSE_OPTION { "purpose", required_argument, NULL, CMD_OPT_PURPOSE }
+/* --consent yes|no|mission: the citizen's consent, or the mission's need,
+ * written beside the purpose on a registry lookup's audit rows. */
+#define CMD_CONSENT_OPTION { "consent", required_argument, NULL, CMD_OPT_CONSENT }
 
 /* getopt_long over argv (argv[0] is the command's name) with the table
  * opts: the common options into o (zeroed first), the command's own through
@@ -41,7 +46,8 @@ enum { CMD_OPT_DB = 1, CMD_OPT_AS, CMD_OPT_BATCH, CMD_OPT_JSON, CMD_OPT_PURPOSE,
  * -1 for a usage error (an overlong --db is said here). */
 int cmd_query_parse(int argc, char **argv, const struct option *opts, struct cmd_query_opts *o,
 		    int (*own)(void *ctx, int code, const char *arg), void *ctx);
-/* The purpose, when given, held to the length and characters of a field;
+/* The purpose, when given, held to the length and characters of a field,
+ * and the consent to its three words;
  * checked with the subject, before the password is asked or anything sent. */
 int cmd_purpose_check(const struct cmd_query_opts *o, tb_err *err);
 /* A config file that did not load: the error, the file, and for a secret in

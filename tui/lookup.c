@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "services/accounts/audit.h"
 #include "services/base/format.h"
 #include "services/registry/lk2.h"
 #include "services/base/util.h"
@@ -23,6 +24,11 @@ static const int wanted[] = {
 #define N_WANTED ((int)(sizeof wanted / sizeof wanted[0]))
 
 #define SPIN_MS 200
+
+/* Every card read and every ID typed is looked up at once, under the
+ * purpose chosen for the session, without asking the citizen: the audit
+ * rows say so, so that an auditor tells these rows from a consent given. */
+#define LOOKUP_CONSENT AUDIT_CONSENT_AUTO
 
 struct lookups {
 	bool made;                   /* the client was made (or refused) from the settings */
@@ -117,7 +123,8 @@ static int client(struct app *a, struct lookups *l)
 	return l->lk || l->lk2 ? 0 : -1;
 }
 
-static void person_push(struct app *a, struct lookups *l, const char *cid, const char *reader)
+static void person_push(struct app *a, struct lookups *l, const char *cid, const char *reader,
+			enum lookup_source source)
 {
 	struct lookup_person *p;
 	struct linkage *lk;
@@ -132,6 +139,7 @@ static void person_push(struct app *a, struct lookups *l, const char *cid, const
 	p = &l->p[l->depth++];
 	str_copy(p->cid, sizeof p->cid, cid);
 	str_copy(p->reader, sizeof p->reader, reader ? reader : "");
+	p->source = source;
 	if (client(a, l)) {
 		p->err = l->setup_err;
 		return;
@@ -152,7 +160,7 @@ static void person_push(struct app *a, struct lookups *l, const char *cid, const
 	}
 	p->f = linkage_fetch_start(lk, a->db, &(struct linkage_request){
 		.cid = cid, .agent_cid = a->user.cid, .username = a->user.username,
-		.purpose = app_purpose(a) }, wanted, N_WANTED, &p->err);
+		.purpose = app_purpose(a), .consent = LOOKUP_CONSENT }, wanted, N_WANTED, &p->err);
 	if (p->f)
 		p->waiting = N_WANTED;
 }
@@ -163,8 +171,11 @@ void lookup_start(struct app *a, const char *cid, const char *reader)
 
 	if (!l)
 		return;
-	lookup_clear(a);
-	person_push(a, l, cid, reader);
+	/* A typed ID while a card holder is shown goes on top of them: Back
+	 * returns to the card holder, and the banner says whose data it is. */
+	if (reader || l->depth == 0 || !l->p[0].reader[0])
+		lookup_clear(a);
+	person_push(a, l, cid, reader, reader ? LOOKUP_CARD : LOOKUP_TYPED);
 	a->dirty |= DIRTY_MAIN;
 }
 
@@ -174,7 +185,7 @@ void lookup_open_member(struct app *a, const char *cid)
 
 	if (!l)
 		return;
-	person_push(a, l, cid, NULL);
+	person_push(a, l, cid, NULL, LOOKUP_MEMBER);
 	a->dirty |= DIRTY_MAIN;
 }
 
@@ -258,11 +269,9 @@ void lookup_end(struct app *a)
 	a->lookups = NULL;
 }
 
-enum linkage_state lookup_get(const struct app *a, int service, const struct linkage_result **r,
-			      tb_err *err)
+static enum linkage_state person_get(const struct lookup_person *p, int service,
+				     const struct linkage_result **r, tb_err *err)
 {
-	const struct lookup_person *p = lookup_top(a);
-
 	if (r)
 		*r = NULL;
 	if (!p)
@@ -286,6 +295,35 @@ enum linkage_state lookup_get(const struct app *a, int service, const struct lin
 		return LINKAGE_FAILED;
 	}
 	return linkage_fetch_get(p->f, service, r, err);
+}
+
+enum linkage_state lookup_get(const struct app *a, int service, const struct linkage_result **r,
+			      tb_err *err)
+{
+	return person_get(lookup_top(a), service, r, err);
+}
+
+/* A person's name from the registry once it came, else their ID. */
+static void person_name(const struct lookup_person *p, char *out, size_t size)
+{
+	const struct linkage_result *r = NULL;
+
+	if (person_get(p, LINKAGE_PERSON, &r, NULL) == LINKAGE_DONE && r && r->person.first[0])
+		linkage_name_text(r->person.title, r->person.first, r->person.middle,
+				  r->person.last, out, size);
+	else
+		format_cid(p->cid, out, size);
+}
+
+bool lookup_not_holder(const struct app *a, char *cid, size_t size, enum lookup_source *source)
+{
+	const struct lookup_person *p = lookup_top(a);
+
+	if (!p || p->source == LOOKUP_CARD)
+		return false;
+	format_cid(p->cid, cid, size);
+	*source = p->source;
+	return true;
 }
 
 const char *lookup_spinner(const struct app *a)
@@ -365,7 +403,7 @@ static unsigned lk2_io(struct app *a, struct lookups *l)
 			if (!p->lk2 || p->waiting == 0)
 				continue;
 			p->batch = lk2_batch_start(l->lk2, p->cid, wanted, N_WANTED, a->db,
-						   a->user.username, app_purpose(a), &e);
+						   a->user.username, app_purpose(a), LOOKUP_CONSENT, &e);
 			if (!p->batch) {
 				for (int k = 0; k < N_WANTED; k++) {
 					p->errs[k] = e;
@@ -515,22 +553,35 @@ int lookup_draw_header(struct app *a, WINDOW *w, int y)
 				  r->person.last, name, sizeof name);
 	snprintf(line, sizeof line, "%s%s%s", name, name[0] ? "  " : "", id);
 	text_draw(w, y, 1, cols, line, theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
-	if (lookup_depth(a) > 1) {
-		char keys[32], back[128];
-		actions_keys(ACT_BACK, keys, sizeof keys);
-		snprintf(back, sizeof back, _("household member · %s: back"), keys);
-		int bw = text_width(back);
-		if (text_width(line) + bw + 3 < cols)
-			text_draw(w, y, cols + 1 - bw, bw, back, theme_attr(ROLE_MUTED),
-				  theme_pair(ROLE_MUTED));
-	} else if (p->reader[0]) {
+	if (p->source == LOOKUP_CARD) {
 		const char *src = _("from the card in the reader");
 		int sw = text_width(src);
 		if (text_width(line) + sw + 3 < cols)
 			text_draw(w, y, cols + 1 - sw, sw, src, theme_attr(ROLE_MUTED),
 				  theme_pair(ROLE_MUTED));
+		return y + 1;
 	}
-	return y + 1;
+	/* Not the card holder: said on a line of its own, in every pane. */
+	{
+		const struct lookups *l = a->lookups;
+		char who[3 * LK_TEXT], text[4 * LK_TEXT], keys[32], back[128], banner[5 * LK_TEXT];
+
+		if (p->source == LOOKUP_MEMBER && l->depth > 1) {
+			person_name(&l->p[l->depth - 2], who, sizeof who);
+			snprintf(text, sizeof text, _("Household member of %s"), who);
+		} else {
+			snprintf(text, sizeof text, "%s", _("Not the card holder: typed ID"));
+		}
+		back[0] = '\0';
+		if (l->depth > 1) {
+			actions_keys(ACT_BACK, keys, sizeof keys);
+			snprintf(back, sizeof back, _("%s: back"), keys);
+		}
+		snprintf(banner, sizeof banner, "▶ %s%s%s", text, back[0] ? " · " : "", back);
+		text_draw(w, y + 1, 1, cols, banner, theme_attr(ROLE_WARNING) | A_BOLD,
+			  theme_pair(ROLE_WARNING));
+	}
+	return y + 2;
 }
 
 int lookup_draw_presence(struct app *a, WINDOW *w, int y)

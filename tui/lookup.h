@@ -22,9 +22,17 @@ struct app;
 
 struct lk2_op;
 
+/* Whose data it is: the officer must never take one for another. */
+enum lookup_source {
+	LOOKUP_CARD = 0,             /* the card in the reader */
+	LOOKUP_TYPED,                /* an ID typed: not the card holder */
+	LOOKUP_MEMBER,               /* opened from the household of the one below */
+};
+
 struct lookup_person {
 	char cid[LK_CID];
 	char reader[128];            /* "": typed or opened, not a card in a reader */
+	enum lookup_source source;
 	struct linkage_fetch *f;     /* GDX; NULL when it could not start: err says why */
 	tb_err err;
 	int waiting;                 /* services not ended yet */
@@ -42,9 +50,10 @@ struct lookup_person {
 const struct lookup_person *lookup_top(const struct app *a);
 int lookup_depth(const struct app *a);
 
-/* Looks a person up, replacing every person shown: the card just read in
- * reader, or an ID typed (reader NULL).  Audited with the purpose chosen
- * now. */
+/* Looks a person up: the card just read in reader replaces every person
+ * shown; an ID typed (reader NULL) goes on top of the card holder (Back
+ * returns to them), or replaces the others when no card was read.  Audited
+ * with the purpose chosen now. */
 void lookup_start(struct app *a, const char *cid, const char *reader);
 /* A household member, on top of the person shown (Back returns). */
 void lookup_open_member(struct app *a, const char *cid);
@@ -70,8 +79,15 @@ bool lookup_running(const struct app *a);
 /* A spinner frame for sections still waiting. */
 const char *lookup_spinner(const struct app *a);
 
+/* Whether the registry panes show someone other than the card holder, and
+ * who: their ID (formatted) in cid, how they came in *source.  For the card
+ * pane, which always shows the card. */
+bool lookup_not_holder(const struct app *a, char *cid, size_t size, enum lookup_source *source);
+
 /* Drawing shared by the three panes.  The person on top's name and ID on
- * line y; returns the next line. */
+ * line y, and under it, when they are not the card holder, a banner saying
+ * who they are (a typed ID, a household member of whom) and how to go
+ * back; returns the next line. */
 int lookup_draw_header(struct app *a, WINDOW *w, int y);
 /* GDX: whether the officer's agent is present (asked with each card's
  * lookups), on one line, with what to do when it is not; returns the next

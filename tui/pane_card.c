@@ -9,6 +9,7 @@
 #include "services/base/format.h"
 #include "tui/app.h"
 #include "tui/i18n.h"
+#include "tui/lookup.h"
 #include "tui/pane.h"
 #include "tui/photo.h"
 #include "tui/text.h"
@@ -173,6 +174,23 @@ static void draw_error_box(WINDOW *w, int y, const tb_err *e)
 	draw_center(w, y + 2, err_hint(e->id, i18n_lang()), ROLE_NORMAL);
 }
 
+/* This pane always shows the card in the reader; when the registry panes
+ * show someone else (a typed ID, a household member), the last line says
+ * so, so that the two never seem to be the same person. */
+static void draw_elsewhere(struct app *a, WINDOW *w)
+{
+	enum lookup_source src;
+	char id[32], line[256];
+
+	if (!lookup_not_holder(a, id, sizeof id, &src))
+		return;
+	snprintf(line, sizeof line, src == LOOKUP_MEMBER
+		 ? _("▶ The registry panes show %s, a household member, not this card")
+		 : _("▶ The registry panes show %s, a typed ID, not this card"), id);
+	text_draw(w, getmaxy(w) - 1, 1, getmaxx(w) - 2, line, theme_attr(ROLE_WARNING),
+		  theme_pair(ROLE_WARNING));
+}
+
 static void card_draw(struct app *a, WINDOW *w)
 {
 	struct reader_state *r = app_reader(a);
@@ -201,6 +219,7 @@ static void card_draw(struct app *a, WINDOW *w)
 	}
 	if (r->rec) {
 		draw_record(a, w, r, top);
+		draw_elsewhere(a, w);
 		return;
 	}
 	if (r->err.id != TB_OK) {

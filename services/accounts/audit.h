@@ -37,6 +37,13 @@
 #define AUDIT_EXPORT            "audit.export"
 #define AUDIT_COPY              "copy.make"   /* a signed digital copy (services/copy/) */
 
+/* A registry lookup's ground besides its purpose (domain rules: the
+ * mission's reason and/or the card owner's consent). */
+#define AUDIT_CONSENT_YES       "yes"       /* the citizen consented */
+#define AUDIT_CONSENT_NO        "no"        /* the citizen did not */
+#define AUDIT_CONSENT_MISSION   "mission"   /* the mission requires the lookup */
+#define AUDIT_CONSENT_AUTO      "auto"      /* the branch looks every visitor up */
+
 /* What the caller says; NULL members are stored as "".  Time, terminal and
  * branch code are filled in by audit_append. */
 struct audit_entry {
@@ -45,6 +52,7 @@ struct audit_entry {
 	const char *service;    /* e.g. "00023/001"; may be empty */
 	const char *subject;    /* the citizen's or company's ID, or the username acted on */
 	const char *purpose;    /* one of the branch's purposes; may be empty */
+	const char *consent;    /* registry lookups: AUDIT_CONSENT_*; may be empty */
 	const char *result;     /* "OK" or an error code such as "CARD-REMOVED" */
 };
 

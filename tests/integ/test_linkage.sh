@@ -310,6 +310,18 @@ q query --service 001,001,013 --cid "$SOMCHAI"
 check "a service named twice is asked once" \
 	bash -c "[ $rc = 0 ] && [ \$(grep -c '^\[00023/001\]' '$dir/out') = 1 ]"
 
+# --- the consent beside the purpose ----------------------------------------------------------------
+q query --service 001,027 --cid "$SOMCHAI" --consent mission
+check "--consent mission: written beside the purpose on both rows, and the chain still verifies" \
+	bash -c "[ $rc = 0 ] && [ \$(sqlite3 '$TABIEN_DB' \"SELECT count(*) FROM audit WHERE seq > \
+		(SELECT max(seq) - 2 FROM audit) AND consent = 'mission' AND purpose = 'ตรวจสอบสิทธิ'\") = 2 ] &&
+		'$TABIEN' audit verify >/dev/null"
+before=$(sim_count link)
+q query --service 001 --cid "$SOMCHAI" --consent maybe
+check "--consent other than yes, no or mission: refused in both languages before anything is sent" \
+	bash -c "[ $rc = 1 ] && grep -qF 'consent' '$dir/err' && grep -qF 'INVALID-FIELD' '$dir/err' &&
+		[ '$(sim_count link)' = '$before' ]"
+
 # --- no registry data without its audit row ----------------------------------------------------------
 sqlite3 "$TABIEN_DB" "CREATE TRIGGER no_rows BEFORE INSERT ON audit \
 	WHEN NEW.action = 'linkage.query' BEGIN SELECT RAISE(ABORT, 'disk refused'); END"

@@ -75,7 +75,7 @@ audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
-echo "1..26"
+echo "1..34"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -110,8 +110,12 @@ check "household: the house with its ID, the members with ID, place in the house
 keys main Down
 keys main Enter
 check "Enter on a member: their own record, marked as opened from the household, no card column" \
-	eval 'wait_text main "นางสมศรี ใจดี  $(fmt $SOMSRI)" "household member · Esc: back" "Mrs. Somsri Jaidee" &&
-		! grep -qF "On the card" "$dir/screen.main"'
+	eval 'wait_text main "นางสมศรี ใจดี  $(fmt $SOMSRI)" "▶ Household member of นายสมชาย ใจดี · Esc: back" \
+		"Mrs. Somsri Jaidee" && ! grep -qF "On the card" "$dir/screen.main"'
+keys main c
+check "F2 with a member open: the card in the reader, and a line saying the registry panes show someone else" \
+	eval 'wait_text main "Somchai" "The registry panes show $(fmt $SOMSRI), a household member, not this card" &&
+		! grep -qF "Somsri" "$dir/screen.main"'
 keys main n
 check "names: a refused service says so in both languages with the fix, the other still shows" \
 	eval 'wait_text main "First-name changes · 013" "LINKAGE-NO-SERVICE-RIGHT 95011" \
@@ -121,11 +125,40 @@ keys main Escape
 check "Esc: back to the card holder, with the card beside the registry again" \
 	eval 'wait_text main "from the card in the reader" && keys main i && wait_text main "On the card" "Mr. Somchai Jaidee"'
 echo "# gateway: $(sim_count token) token, $(sim_count link) link requests; audit: $(audit_rows 1) rows"
-check "one token for both people, six queries each, every one audited with the purpose" \
+check "one token for both people, six queries each, every one audited with the purpose, as an automatic lookup" \
 	eval '[ "$(sim_count token)" = 1 ] && [ "$(sim_count link)" = 12 ] &&
-		[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE'"'")" = 6 ] &&
+		[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE'"' AND consent = '"'auto'"'")" = 6 ] &&
 		[ "$(audit_rows "subject = '"'$SOMSRI'"' AND username = '"'$OFFICER'"'")" = 6 ] &&
 		[ "$(audit_rows "result LIKE '"'%95011%'"'")" = 2 ]'
+
+# --- a typed ID while the card is in: on top of the card holder, marked, Esc back --------------------
+MALEE=$(value malee cid)
+keys main -l "$MALEE"
+keys main Enter
+check "typed ID with a card in: a banner says it is not the card holder, with the way back" \
+	eval 'wait_text main "$(fmt $MALEE)" "▶ Not the card holder: typed ID · Esc: back" "Miss Malee Chuenchoosuwan" &&
+		! grep -qF "On the card" "$dir/screen.main"'
+keys main h
+check "h with a typed ID: the banner over the typed person's house, not the card holder's" \
+	eval 'wait_text main "▶ Not the card holder: typed ID" "$(fmt $MALEE)" && ! grep -qF "$(fmt $SOMCHAI)" "$dir/screen.main"'
+keys main n
+check "n with a typed ID: the same banner" eval 'wait_text main "▶ Not the card holder: typed ID" "$(fmt $MALEE)"'
+keys main F2
+check "F2 with a typed ID: still the card in the reader, and says the registry panes show the typed ID" \
+	eval 'wait_text main "Somchai" "The registry panes show $(fmt $MALEE), a typed ID, not this card"'
+keys main h
+wait_text main "People in the house · 007" "นางมาลัย ชื่นชูสุวรรณ์"
+keys main Down Enter
+check "a member of the typed person's house: the banner names whose household" \
+	eval 'wait_text main "▶ Household member of นางสาวมาลี ชื่นชูสุวรรณ์ · Esc: back" \
+		"นางมาลัย ชื่นชูสุวรรณ์  $(fmt 3104500678917)"'
+keys main Escape
+check "Esc: back one step, to the typed ID" eval 'wait_text main "▶ Not the card holder: typed ID" "$(fmt $MALEE)"'
+keys main Escape
+check "Esc again: back to the card holder, no banner, F2 without the line" \
+	eval 'wait_text main "from the card in the reader" "$(fmt $SOMCHAI)" && ! grep -qF "▶" "$dir/screen.main" &&
+		keys main F2 && wait_text main "Somchai" && wait_gone main "The registry panes show"'
+keys main i
 
 # --- then a company: the same GDX client, the same token ------------------------------------------
 keys main b
@@ -139,11 +172,11 @@ check "card out: the registry data leaves the screen with it" \
 	eval 'wait_text main "the registry record shows here" && ! grep -qF "นายสมชาย" "$dir/screen.main" && alive main'
 
 # --- a citizen ID typed instead of a card ---------------------------------------------------------
-MALEE=$(value malee cid)
 keys main -l "${MALEE:0:12}$(( (${MALEE:12:1} + 1) % 10 ))"
+before=$(audit_rows "subject LIKE '${MALEE:0:12}%'")
 keys main Enter
 check "typed ID: a wrong check digit is refused in place, nothing is asked of the registry" \
-	eval 'wait_text main "INVALID-FIELD" "citizen ID" && [ "$(audit_rows "subject LIKE '"'${MALEE:0:12}%'"'")" = 0 ]'
+	eval 'wait_text main "INVALID-FIELD" "citizen ID" && [ "$(audit_rows "subject LIKE '"'${MALEE:0:12}%'"'")" = "$before" ]'
 keys main Escape
 keys main -l "$MALEE"
 keys main Enter

@@ -38,6 +38,36 @@ static void chain_detects_edit(void **state)
 	assert_int_equal(chk.rows, 4);
 }
 
+/* Consent joins the chain: rows without it (as before the column) hash as
+ * they did, rows with it are chained over it, and any change shows. */
+static void chain_covers_consent(void **state)
+{
+	struct fixture *f = *state;
+	tb_err err = { 0 };
+
+	fill_trail(f, 3);
+	f->d = open_ok(f, 0);
+	assert_int_equal(audit_append(f->d, &(struct audit_entry){
+		.username = ADMIN, .action = AUDIT_LINKAGE_QUERY, .service = "00023/001",
+		.subject = "1101700203450", .purpose = "ยืนยันตัวตน", .consent = AUDIT_CONSENT_YES,
+		.result = "OK" }, &err), 0);
+	assert_int_equal(verify_bad(f), 0);
+	db_close(&f->d);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE consent = 'yes'"), 1);
+	raw_sql(f->path, "UPDATE audit SET consent = 'mission' WHERE seq = 4");
+	f->d = open_ok(f, 0);
+	assert_int_equal(verify_bad(f), 4);
+	db_close(&f->d);
+	raw_sql(f->path, "UPDATE audit SET consent = '' WHERE seq = 4");
+	f->d = open_ok(f, 0);
+	assert_int_equal(verify_bad(f), 4);
+	db_close(&f->d);
+	raw_sql(f->path, "UPDATE audit SET consent = 'yes' WHERE seq = 4;"
+		"UPDATE audit SET consent = 'no' WHERE seq = 2");
+	f->d = open_ok(f, 0);
+	assert_int_equal(verify_bad(f), 2);
+}
+
 static void chain_detects_every_kind_of_tampering(void **state)
 {
 	struct fixture *f = *state;
@@ -63,7 +93,7 @@ static void chain_detects_every_kind_of_tampering(void **state)
 		{ "DELETE FROM audit_head", 6 },
 		{ "UPDATE audit_head SET seq = 5", 6 },
 		{ "INSERT INTO audit SELECT 7, time, terminal, branch, username, action, service, "
-		  "subject, purpose, result, hash FROM audit WHERE seq = 6", 7 },
+		  "subject, purpose, result, hash, consent FROM audit WHERE seq = 6", 7 },
 	};
 	char copy[160];
 
@@ -189,7 +219,7 @@ static void csv_quotes_and_neutralises_formulas(void **state)
 	fclose(out);
 	assert_int_equal(rows, 4);
 	assert_non_null(strstr(buf, "seq,time,terminal,branch,username,action,service,subject,"
-			       "purpose,result,hash\r\n"));
+			       "purpose,result,hash,consent\r\n"));
 	assert_non_null(strstr(buf, ",\"'=HYPERLINK(\"\"http://x\"\")\",'+cmd|' /C calc'!A0,OK,"));
 	assert_non_null(strstr(buf, ",'-2+3,'@SUM(A1),OK,"));
 	assert_non_null(strstr(buf, ",\"a,b\",\"line\r\nbreak\",OK,"));
@@ -325,6 +355,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(chain_detects_edit),
+		T(chain_covers_consent),
 		T(chain_detects_every_kind_of_tampering),
 		T(chain_continues_across_restarts),
 		T(query_filters),
