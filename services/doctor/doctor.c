@@ -112,7 +112,9 @@ static int gateway_settings(struct config *cfg, tb_err *first, int *gdx)
 	int lk2, bad = 0;
 
 	*gdx = linkage_config_from(&lc, cfg, &e) == 0;
-	if (!*gdx && e.id != TB_E_GDX_NOT_SET_UP && !bad++)
+	/* The secret's file mode is the permissions check's to report. */
+	if (!*gdx && e.id != TB_E_GDX_NOT_SET_UP && e.id != TB_E_SECRET_MODE &&
+	    e.id != TB_E_CONFIG_LINK && !bad++)
 		*first = e;
 	linkage_config_wipe(&lc);
 	e = (tb_err){ 0 };
