@@ -7,10 +7,11 @@
 # openssl and tinyproxy (the TLS test's certificates and HTTP proxy);
 # the C.UTF-8 locale comes with libc.  clang with libFuzzer's runtime: the
 # fuzz targets (tests/fuzz/, tools/fuzz; tools/check runs each briefly).
+# groff-base: test_man renders the man pages.
 TABIEN_PACKAGES="gcc make autoconf automake libtool pkg-config libc6-dev
  libpcsclite-dev libcjson-dev libjpeg62-turbo-dev libcmocka-dev libncurses-dev
  libsqlite3-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 gettext
- pcscd vsmartcard-vpcd tmux jq openssl tinyproxy clang libclang-rt-14-dev"
+ pcscd vsmartcard-vpcd tmux jq openssl tinyproxy clang libclang-rt-14-dev groff-base"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
