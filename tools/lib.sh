@@ -8,12 +8,14 @@
 # the C.UTF-8 locale comes with libc.  clang with libFuzzer's runtime: the
 # fuzz targets (tests/fuzz/, tools/fuzz; tools/check runs each briefly).
 # tabien-copy: cairo, pango, OpenSSL and a Thai font; its test checks the
-# PDF with poppler-utils, qpdf and NSS's certutil.
+# PDF with poppler-utils, qpdf and NSS's certutil.  groff-base: test_man
+# renders the man pages.
 TABIEN_PACKAGES="gcc make autoconf automake libtool pkg-config libc6-dev
  libpcsclite-dev libcjson-dev libjpeg62-turbo-dev libcmocka-dev libncurses-dev
  libsqlite3-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 gettext
  pcscd vsmartcard-vpcd tmux jq openssl tinyproxy clang libclang-rt-14-dev
- libcairo2-dev libpango1.0-dev libssl-dev fonts-thai-tlwg poppler-utils qpdf libnss3-tools"
+ libcairo2-dev libpango1.0-dev libssl-dev fonts-thai-tlwg poppler-utils qpdf libnss3-tools
+ groff-base"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 

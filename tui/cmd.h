@@ -26,6 +26,9 @@ int cmd_linkage(int argc, char **argv);
 int cmd_juristic(int argc, char **argv);
 /* tabien copy card (cmd_copy.c) */
 int cmd_copy(int argc, char **argv);
+/* tabien doctor; tabien --version (cmd_doctor.c) */
+int cmd_doctor(int argc, char **argv);
+int cmd_version(void);
 /* tabien audit verify|export (cmd_admin.c) */
 int cmd_audit(int argc, char **argv);
 /* Before the full screen is taken: EXIT_OK when the database (db_path, or

@@ -72,6 +72,9 @@ static void usage(FILE *f)
 	      "            [--json] [--batch]\n"
 	      "             a signed digital copy (PDF) of the card, in place of a photocopy\n"
 	      "             สำเนาบัตรอิเล็กทรอนิกส์ที่ลงลายมือชื่อดิจิทัล (PDF) แทนการถ่ายสำเนา\n"
+	      "  doctor [--json] [--db PATH] [--agent CID] [--timeout SECONDS]\n"
+	      "             check this terminal and its gateway, the fix for each failure\n"
+	      "             ตรวจเครื่องนี้และเครื่องแม่ข่าย พร้อมวิธีแก้แต่ละปัญหา\n"
 	      "\n"
 	      "  --db PATH  the database (default $TABIEN_DB, else ~/.local/share/tabien/tabien.db)\n"
 	      "  --batch    read every answer, passwords too, from standard input, one per line\n"
@@ -79,7 +82,8 @@ static void usage(FILE *f)
 	      "exit status: 0 done, 1 failed (the message says why), 2 usage,\n"
 	      "             3 read but the card's data has problems (see the warnings),\n"
 	      "               or a company shown from an old copy because DBD failed,\n"
-	      "               or the officer's agent is not available\n",
+	      "               or the officer's agent is not available,\n"
+	      "               or doctor passed with warnings\n",
 	      f);
 }
 
@@ -138,10 +142,10 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("tabien %s\n", PACKAGE_VERSION);
-		return EXIT_OK;
-	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version();
+	if (strcmp(argv[1], "doctor") == 0)
+		return cmd_doctor(argc - 1, argv + 1);
 	if (strcmp(argv[1], "card") == 0)
 		return cmd_card(argc - 1, argv + 1);
 	if (strcmp(argv[1], "admin") == 0)

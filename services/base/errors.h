@@ -608,10 +608,38 @@
 	  "Give --purpose with what the copy is for, as it will be printed across it", \
 	  "ระบุ --purpose ว่าสำเนาใช้สำหรับอะไร ข้อความนี้จะพิมพ์ทับบนสำเนา")
 
+/* What `tabien doctor` finds that no other command reports. */
+#define TB_ERRORS_DOCTOR(X) \
+	X(TB_E_TLS_EXPIRING, "gateway", "TLS-EXPIRING", \
+	  "The gateway's certificate expires within 30 days", \
+	  "ใบรับรองของเครื่องแม่ข่ายจะหมดอายุภายใน 30 วัน", \
+	  "Tell branch support now, so that the gateway's operator renews it before lookups stop", \
+	  "แจ้งฝ่ายสนับสนุนของสาขาตั้งแต่ตอนนี้ เพื่อให้ผู้ดูแลเครื่องแม่ข่ายต่ออายุก่อนการสอบถามข้อมูลจะใช้ไม่ได้") \
+	X(TB_E_CLOCK, "system", "CLOCK-WRONG", \
+	  "This terminal's clock is more than two minutes away from the gateway's", \
+	  "นาฬิกาของเครื่องนี้ต่างจากของเครื่องแม่ข่ายเกินสองนาที", \
+	  "Set the date and time (as root: timedatectl set-ntp true); tokens, certificates and the audit trail depend on it", \
+	  "ตั้งวันและเวลาให้ถูกต้อง (ผู้ดูแลระบบสั่ง timedatectl set-ntp true) โทเคน ใบรับรอง และบันทึกการใช้งานขึ้นอยู่กับเวลานี้") \
+	X(TB_E_DISK_LOW, "storage", "DISK-LOW", \
+	  "Less than 100 MB is free where the database lives", \
+	  "พื้นที่ว่างในที่เก็บฐานข้อมูลเหลือน้อยกว่า 100 MB", \
+	  "Free some disk space (old files, logs) before the database can no longer grow", \
+	  "ลบไฟล์ที่ไม่จำเป็น (ไฟล์เก่า บันทึกระบบ) ก่อนที่ฐานข้อมูลจะเขียนเพิ่มไม่ได้") \
+	X(TB_E_FOLDER_OPEN, "storage", "DB-FOLDER-OPEN", \
+	  "Other accounts can write to the database's folder", \
+	  "บัญชีอื่นเขียนลงในโฟลเดอร์ของฐานข้อมูลได้", \
+	  "The folder's owner runs 'chmod 700' on the folder named", \
+	  "ให้เจ้าของโฟลเดอร์สั่ง 'chmod 700' กับโฟลเดอร์ที่ระบุ") \
+	X(TB_E_AGENT_DOWN, "linkage", "AGENT-NOT-AVAILABLE", \
+	  "The officer's agent is not running at the gateway", \
+	  "Agent ของเจ้าหน้าที่ไม่ได้ทำงานที่เครื่องแม่ข่าย", \
+	  "Start the agency's agent program with the officer's card in the reader, then run again", \
+	  "เปิดโปรแกรม Agent ของหน่วยงานโดยเสียบบัตรของเจ้าหน้าที่ในเครื่องอ่าน แล้วสั่งใหม่")
+
 #define TB_ERRORS(X) TB_ERRORS_GENERAL(X) TB_ERRORS_PCSC(X) TB_ERRORS_CARD(X) \
 	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X) TB_ERRORS_GATEWAY(X) \
-	TB_ERRORS_DBD(X) TB_ERRORS_LK2(X) TB_ERRORS_FILES(X) \
-	TB_ERRORS_COPY(X)
+	TB_ERRORS_DBD(X) TB_ERRORS_LK2(X) TB_ERRORS_FILES(X) TB_ERRORS_COPY(X) \
+	TB_ERRORS_DOCTOR(X)
 
 enum tb_err_id {
 	TB_OK = 0,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/select.h>
+#include <time.h>
 
 #include <dlfcn.h>
 
@@ -102,6 +103,7 @@ struct http_xfer {
 	CURLcode result;
 	long status;
 	long verify;                 /* the X509 verify result (OpenSSL's codes) */
+	long long date;              /* the Date header (o.peer only) */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -253,6 +255,57 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 }
 
 /* The one place that sets what every request shares. */
+/* "Sun, 06 Nov 1994 08:49:37 GMT" (a Date header) or "Nov  6 08:49:37 1994
+ * GMT" (curl's certificate dates), read without the locale's month names. */
+static long long http_time(const char *s, int cert)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char mon[4] = "";
+	struct tm tm = { 0 };
+	const char *m;
+	int n = cert ? sscanf(s, "%3s %d %d:%d:%d %d", mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+			      &tm.tm_sec, &tm.tm_year)
+		     : sscanf(s, "%*3s, %d %3s %d %d:%d:%d", &tm.tm_mday, mon, &tm.tm_year,
+			      &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+
+	if (n != 6 || strlen(mon) != 3 || !(m = strstr(months, mon)) || (m - months) % 3)
+		return 0;
+	tm.tm_mon = (int)(m - months) / 3;
+	tm.tm_year -= 1900;
+	return (long long)timegm(&tm);
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct http_xfer *x = arg;
+	size_t n = size * nmemb;
+	char line[64];
+
+	if (n > 6 && n < sizeof line && strncasecmp(data, "Date:", 5) == 0) {
+		memcpy(line, data, n);
+		line[n] = '\0';
+		x->date = http_time(line + 5 + strspn(line + 5, " \t"), 0);
+	}
+	return n;
+}
+
+void http_xfer_peer(const struct http_xfer *x, struct http_peer *p)
+{
+	struct curl_certinfo *ci = NULL;
+
+	*p = (struct http_peer){ .date = x->date };
+	if (curl_easy_getinfo(x->easy, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci)
+		return;
+	p->certs = ci->num_of_certs;
+	for (int i = 0; i < ci->num_of_certs; i++)
+		for (struct curl_slist *l = ci->certinfo[i]; l; l = l->next)
+			if (strncmp(l->data, "Expire date:", 12) == 0) {
+				long long t = http_time(l->data + 12, 1);
+				if (t && (!p->not_after || t < p->not_after))
+					p->not_after = t;
+			}
+}
+
 static int xfer_setup(struct http *h, struct http_xfer *x, const char *url, const char *post,
 		      size_t post_len, const char *method)
 {
@@ -291,6 +344,11 @@ static int xfer_setup(struct http *h, struct http_xfer *x, const char *url, cons
 	SET(CURLOPT_XFERINFODATA, x);
 	if (x->headers)
 		SET(CURLOPT_HTTPHEADER, x->headers);
+	if (h->o.peer) {
+		SET(CURLOPT_CERTINFO, 1L);
+		SET(CURLOPT_HEADERFUNCTION, on_header);
+		SET(CURLOPT_HEADERDATA, x);
+	}
 	if (post) {
 		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)post_len);
 		SET(CURLOPT_COPYPOSTFIELDS, post);

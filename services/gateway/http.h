@@ -28,6 +28,7 @@ struct http_opts {
 	const char *ca_file;       /* NULL or "": the system's store */
 	const char *pin;           /* "sha256//base64" (CURLOPT_PINNEDPUBLICKEY) or NULL */
 	const char *proxy;         /* NULL or "": no proxy, whatever the environment says */
+	int peer;                  /* keep what http_xfer_peer tells (tabien doctor) */
 };
 
 /* The http.* settings, read the same way for every gateway client:
@@ -124,6 +125,16 @@ int http_status_check(long status, tb_err *err);
 
 /* Connections opened so far (a reused one is not counted again). */
 unsigned long http_connects(const struct http *h);
+
+/* What a transfer made with o.peer saw of the server: the certificates it
+ * sent (0 over plain HTTP), the earliest end of their validity and the
+ * answer's Date header (seconds since the epoch, 0 when unknown). */
+struct http_peer {
+	int certs;
+	long long not_after;
+	long long date;
+};
+void http_xfer_peer(const struct http_xfer *x, struct http_peer *p);
 
 /* Removes x from its multi handle if still there; wipes the body. */
 void http_xfer_free(struct http_xfer **x);
