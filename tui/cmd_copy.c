@@ -1,7 +1,8 @@
 /* `tabien copy card`: a signed digital copy of the citizen's card in place
  * of a photocopy, made as the officer named by --as for the purpose given
  * (printed on the copy and laid across the card's image).  Least data: the
- * card's text, and its photo unless --no-photo.  The copy goes into the
+ * card's text, and its photo unless --no-photo (--sections picks either).
+ * What every copy shares is here too (cmd_copy.h).  The copy goes into the
  * copies folder (copy.dir, else ~/.local/share/tabien/copies, created
  * 0700), to --out, or to the document system (copy.command); tabien-copy
  * makes and signs it (services/copy/).  Every copy writes an audit row
@@ -32,16 +33,22 @@
 #include "services/copy/copy_run.h"
 #include "storage/db.h"
 #include "tui/cmd.h"
+#include "tui/cmd_copy.h"
 
 #define PURPOSE_BYTES SETTINGS_PURPOSE_BYTES
 
 struct cp_opts {
 	const char *db, *as, *reader, *out;
 	char purpose[PURPOSE_BYTES];
-	int json, batch, photo;
+	int json, batch, sections;
 };
 
-enum { OPT_DB = 256, OPT_AS, OPT_READER, OPT_NO_PHOTO, OPT_PURPOSE, OPT_OUT, OPT_JSON, OPT_BATCH };
+/* The card's sections: its text, its photo. */
+enum { CARD_SECTION_TEXT = 1, CARD_SECTION_PHOTO = 2 };
+static const char *const card_sections[] = { "text", "photo" };
+
+enum { OPT_DB = 256, OPT_AS, OPT_READER, OPT_NO_PHOTO, OPT_PURPOSE, OPT_OUT, OPT_JSON, OPT_BATCH,
+       OPT_SECTIONS };
 
 static int parse_opts(int argc, char **argv, struct cp_opts *o)
 {
@@ -54,11 +61,12 @@ static int parse_opts(int argc, char **argv, struct cp_opts *o)
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "sections", required_argument, NULL, OPT_SECTIONS },
 		{ 0 },
 	};
-	int c;
+	int c, no_photo = 0;
 
-	*o = (struct cp_opts){ .photo = 1 };
+	*o = (struct cp_opts){ .sections = CARD_SECTION_TEXT | CARD_SECTION_PHOTO };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -69,7 +77,12 @@ static int parse_opts(int argc, char **argv, struct cp_opts *o)
 			break;
 		case OPT_AS: o->as = optarg; break;
 		case OPT_READER: o->reader = optarg; break;
-		case OPT_NO_PHOTO: o->photo = 0; break;
+		case OPT_NO_PHOTO: no_photo = 1; break;
+		case OPT_SECTIONS:
+			o->sections = cmd_copy_sections(optarg, card_sections, 2);
+			if (o->sections < 0)
+				return -1;
+			break;
 		case OPT_PURPOSE:
 			if (!cmd_arg_fits("purpose", optarg, sizeof o->purpose))
 				return -1;
@@ -87,24 +100,23 @@ static int parse_opts(int argc, char **argv, struct cp_opts *o)
 	}
 	if (optind != argc || !o->as)
 		return -1;
-	return 0;
+	if (no_photo)
+		o->sections &= ~CARD_SECTION_PHOTO;
+	return o->sections ? 0 : -1;
 }
 
-/* Empty: asked, or refused with --batch (a copy's purpose is never left
- * out: it is printed across it). */
-static int purpose_get(struct cp_opts *o, tb_err *err)
+int cmd_copy_purpose(char *purpose, size_t size, int batch, tb_err *err)
 {
-	if (o->purpose[0])
-		return users_text_valid(o->purpose, SETTINGS_PURPOSE_CHARS) ? 0
+	if (purpose[0])
+		return users_text_valid(purpose, SETTINGS_PURPOSE_CHARS) ? 0
 			: err_set(err, TB_E_AUTH_INVALID, 0, "purpose");
-	if (o->batch)
+	if (batch)
 		return err_set(err, TB_E_COPY_PURPOSE, 0, "purpose");
-	if (cmd_ask(0, "Purpose of the copy / ใช้สำเนานี้สำหรับ: ", o->purpose, sizeof o->purpose, 0,
-		    "purpose", err))
+	if (cmd_ask(0, "Purpose of the copy / ใช้สำเนานี้สำหรับ: ", purpose, size, 0, "purpose", err))
 		return -1;
-	if (!o->purpose[0])
+	if (!purpose[0])
 		return err_set(err, TB_E_COPY_PURPOSE, 0, "purpose");
-	return users_text_valid(o->purpose, SETTINGS_PURPOSE_CHARS) ? 0
+	return users_text_valid(purpose, SETTINGS_PURPOSE_CHARS) ? 0
 		: err_set(err, TB_E_AUTH_INVALID, 0, "purpose");
 }
 
@@ -145,8 +157,7 @@ static int folder(struct config *c, char *out, size_t size, tb_err *err)
 	return make_folders(out, err);
 }
 
-/* The settings tabien-copy needs, from the configuration file. */
-static int settings(struct copy_doc *d, const struct cp_opts *o, const char *ref, tb_err *err)
+int cmd_copy_settings(struct copy_doc *d, const char *to, const char *ref, tb_err *err)
 {
 	static const struct { const char *key; enum copy_meta m; } keys[] = {
 		{ "copy.key", COPY_KEY }, { "copy.cert", COPY_CERT }, { "copy.chain", COPY_CHAIN },
@@ -170,8 +181,8 @@ static int settings(struct copy_doc *d, const struct cp_opts *o, const char *ref
 		err_set(err, TB_E_COPY_NO_KEY, 0, *copy_doc_get(d, COPY_KEY) ? "copy.cert" : "copy.key");
 		goto out;
 	}
-	if (o->out)
-		str_copy(out, sizeof out, o->out);
+	if (to)
+		str_copy(out, sizeof out, to);
 	else if (*copy_doc_get(d, COPY_COMMAND))
 		out[0] = '\0';
 	else if (folder(c, dir, sizeof dir, err))
@@ -194,8 +205,7 @@ static void date_both(const struct card_date *dt, char *out, size_t size)
 	snprintf(out, size, strcmp(th, en) ? "%s (%s)" : "%s", th, en);
 }
 
-/* Now, as Thai staff write it: "4 ธ.ค. 2568 16:59:02". */
-static void when_text(time_t t, char *out, size_t size)
+void cmd_copy_when(time_t t, char *out, size_t size)
 {
 	struct tm tm;
 	struct card_date dt;
@@ -208,21 +218,23 @@ static void when_text(time_t t, char *out, size_t size)
 	snprintf(out, size, "%s %s", day, clock);
 }
 
-static int card_doc(struct copy_doc *d, const struct card_record *r, int photo, time_t read_at,
+static int card_doc(struct copy_doc *d, const struct card_record *r, int sections, time_t read_at,
 		    tb_err *err)
 {
 	char buf[2 * CARD_ADDR_MAX], when[96];
 	const char *g = r->gender == CARD_GENDER_MALE ? "ชาย / male"
 		: r->gender == CARD_GENDER_FEMALE ? "หญิง / female" : "ไม่ระบุ / unknown";
 
-	when_text(read_at, when, sizeof when);
+	cmd_copy_when(read_at, when, sizeof when);
 	snprintf(buf, sizeof buf, "แหล่งข้อมูล: ชิปในบัตร อ่านเมื่อ %s / Source: the card's chip, read %s",
 		 when, when);
 	if (copy_doc_set(d, COPY_TITLE, "สำเนาบัตรประจำตัวประชาชน / Copy of the national ID card", err) ||
 	    copy_doc_section(d, "บัตรประจำตัวประชาชน / National ID card", buf, err))
 		return -1;
-	if (photo && r->photo && copy_doc_photo(d, r->photo, r->photo_len, err))
+	if ((sections & CARD_SECTION_PHOTO) && r->photo && copy_doc_photo(d, r->photo, r->photo_len, err))
 		return -1;
+	if (!(sections & CARD_SECTION_TEXT))
+		return 0;
 	format_cid(r->cid, buf, sizeof buf);
 	if (copy_doc_field(d, "เลขประจำตัวประชาชน / Citizen ID", buf, err))
 		return -1;
@@ -262,9 +274,9 @@ static int audit_copy(struct db *db, const struct user *who, const char *subject
 			    err);
 }
 
-static void print_result(const struct cp_opts *o, const char *ref, const struct copy_result *res)
+static void print_result(int json, const char *ref, const struct copy_result *res)
 {
-	if (o->json) {
+	if (json) {
 		cJSON *x = cJSON_CreateObject();
 		char *s;
 
@@ -286,72 +298,132 @@ static void print_result(const struct cp_opts *o, const char *ref, const struct 
 	       res->signer, ref);
 }
 
+void cmd_copy_ref(char ref[COPY_REF_BYTES])
+{
+	unsigned char rnd[8];
+
+	randombytes_buf(rnd, sizeof rnd);
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(ref + 2 * i, 3, "%02x", rnd[i]);
+}
+
+int cmd_copy_header(struct copy_doc *d, struct db *db, const struct user *who, const char *purpose,
+		    const char *ref, tb_err *err)
+{
+	struct branch_settings *b = calloc(1, sizeof *b);
+	char when[96], buf[SETTINGS_NAME_BYTES * 2];
+	int rc = -1;
+
+	if (!b)
+		return err_set(err, TB_E_NOMEM, 0, NULL);
+	if (settings_branch_get(db, b, err))
+		goto out;
+	cmd_copy_when(time(NULL), when, sizeof when);
+	if (copy_doc_set(d, COPY_PURPOSE, purpose, err) || copy_doc_set(d, COPY_AGENCY, b->agency, err) ||
+	    copy_doc_set(d, COPY_WHEN, when, err) || copy_doc_set(d, COPY_REF, ref, err))
+		goto out;
+	snprintf(buf, sizeof buf, "%s (%s)", b->name, b->code);
+	if (copy_doc_set(d, COPY_BRANCH, buf, err))
+		goto out;
+	snprintf(buf, sizeof buf, "%s (%s)", who->full_name, who->username);
+	rc = copy_doc_set(d, COPY_OFFICER, buf, err);
+out:
+	free(b);
+	return rc;
+}
+
+int cmd_copy_deliver(struct copy_doc *d, struct db *db, const struct user *who, const char *subject,
+		     const char *purpose, const char *ref, int json, tb_err *err)
+{
+	struct copy_result res;
+	tb_err aerr = { 0 };
+
+	memset(&res, 0, sizeof res);
+	if (copy_run(d, NULL, &res, err)) {
+		if (err->id == TB_E_COPY_COMMAND || err->id == TB_E_COPY_COMMAND_TIMEOUT)
+			if (audit_copy(db, who, subject, purpose, ref, &res, err, &aerr))
+				cmd_error(stderr, "tabien: warning: ", &aerr);
+		return -1;
+	}
+	if (audit_copy(db, who, subject, purpose, ref, &res, NULL, err)) {
+		/* A copy the trail does not know of is not left behind. */
+		if (strcmp(res.path, "-"))
+			unlink(res.path);
+		return -1;
+	}
+	print_result(json, ref, &res);
+	return 0;
+}
+
+int cmd_copy_sections(const char *list, const char *const *names, size_t n)
+{
+	char buf[256], *save = NULL;
+	int mask = 0;
+
+	if (strlen(list) >= sizeof buf)
+		goto bad;
+	strcpy(buf, list);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+
+		while (i < n && strcmp(t, names[i]))
+			i++;
+		if (i == n)
+			goto bad;
+		mask |= 1 << i;
+	}
+	if (mask)
+		return mask;
+bad:
+	fprintf(stderr, "tabien: --sections takes a list of / --sections รับรายการจาก:");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", i ? "," : " ", names[i]);
+	fputc('\n', stderr);
+	return -1;
+}
+
 static int copy_card(int argc, char **argv)
 {
 	struct cp_opts o;
 	struct copy_doc *d = copy_doc_new();
-	struct copy_result res;
-	struct branch_settings *b = calloc(1, sizeof *b);
 	struct card_ctx *c = NULL;
 	struct card_record *r = NULL;
 	struct card_read_stats st;
 	struct db *db = NULL;
 	struct user who;
-	unsigned char rnd[8];
-	char reader[256], ref[24], subject[16] = "", when[96], buf[SETTINGS_NAME_BYTES * 2];
-	tb_err err = { 0 }, aerr = { 0 };
+	char reader[256], ref[COPY_REF_BYTES], subject[16] = "";
+	tb_err err = { 0 };
 	int rc = EXIT_FAIL;
 
 	memset(&who, 0, sizeof who);
-	memset(&res, 0, sizeof res);
 	if (parse_opts(argc, argv, &o)) {
 		copy_doc_free(&d);
-		free(b);
 		return EXIT_USAGE;
 	}
-	if (!d || !b) {
+	if (!d) {
 		err_set(&err, TB_E_NOMEM, 0, NULL);
 		goto fail;
 	}
-	randombytes_buf(rnd, sizeof rnd);
-	for (size_t i = 0; i < sizeof rnd; i++)
-		snprintf(ref + 2 * i, 3, "%02x", rnd[i]);
+	cmd_copy_ref(ref);
 	/* Everything that can be refused before the card is read. */
-	if (settings(d, &o, ref, &err) || purpose_get(&o, &err))
+	if (cmd_copy_settings(d, o.out, ref, &err) ||
+	    cmd_copy_purpose(o.purpose, sizeof o.purpose, o.batch, &err))
 		goto fail;
 	db = db_open(o.db, 0, &err);
-	if (!db || settings_initialised(db, &err) <= 0 || cmd_officer_login(db, o.batch, o.as, &who, &err) ||
-	    settings_branch_get(db, b, &err))
+	if (!db || settings_initialised(db, &err) <= 0 || cmd_officer_login(db, o.batch, o.as, &who, &err))
 		goto fail;
 	if (!(c = card_ctx_new(&err)) || card_wait(c, o.reader, 0, reader, sizeof reader, &err) ||
-	    card_read(c, reader, o.photo ? CARD_READ_PHOTO : 0, NULL, &r, &st, &err))
+	    card_read(c, reader, (o.sections & CARD_SECTION_PHOTO) ? CARD_READ_PHOTO : 0, NULL, &r, &st,
+		      &err))
 		goto fail;
-	when_text(time(NULL), when, sizeof when);
-	if (copy_doc_set(d, COPY_PURPOSE, o.purpose, &err) || copy_doc_set(d, COPY_AGENCY, b->agency, &err) ||
-	    copy_doc_set(d, COPY_WHEN, when, &err) || copy_doc_set(d, COPY_REF, ref, &err))
-		goto fail;
-	snprintf(buf, sizeof buf, "%s (%s)", b->name, b->code);
-	if (copy_doc_set(d, COPY_BRANCH, buf, &err))
-		goto fail;
-	snprintf(buf, sizeof buf, "%s (%s)", who.full_name, who.username);
-	if (copy_doc_set(d, COPY_OFFICER, buf, &err) || card_doc(d, r, o.photo, time(NULL), &err))
+	if (cmd_copy_header(d, db, &who, o.purpose, ref, &err) ||
+	    card_doc(d, r, o.sections, time(NULL), &err))
 		goto fail;
 	/* The card's data is in the copy now; the record goes at once. */
 	str_copy(subject, sizeof subject, r->cid);
 	card_record_free(&r);
-	if (copy_run(d, NULL, &res, &err)) {
-		if (err.id == TB_E_COPY_COMMAND || err.id == TB_E_COPY_COMMAND_TIMEOUT)
-			if (audit_copy(db, &who, subject, o.purpose, ref, &res, &err, &aerr))
-				cmd_error(stderr, "tabien: warning: ", &aerr);
+	if (cmd_copy_deliver(d, db, &who, subject, o.purpose, ref, o.json, &err))
 		goto fail;
-	}
-	if (audit_copy(db, &who, subject, o.purpose, ref, &res, NULL, &err)) {
-		/* A copy the trail does not know of is not left behind. */
-		if (strcmp(res.path, "-"))
-			unlink(res.path);
-		goto fail;
-	}
-	print_result(&o, ref, &res);
 	rc = EXIT_OK;
 	goto out;
 fail:
@@ -361,7 +433,6 @@ out:
 	card_record_free(&r);
 	card_ctx_free(&c);
 	copy_doc_free(&d);
-	free(b);
 	explicit_bzero(&who, sizeof who);
 	explicit_bzero(o.purpose, sizeof o.purpose);
 	db_close(&db);
@@ -370,9 +441,20 @@ out:
 
 int cmd_copy(int argc, char **argv)
 {
+	int rc;
+
 	if (argc >= 2 && strcmp(argv[1], "card") == 0)
 		return copy_card(argc - 1, argv + 1);
-	fputs("usage: tabien copy card [--reader NAME] [--no-photo] --as USER --purpose TEXT\n"
-	      "                        [--out FILE] [--json] [--batch]\n", stderr);
+	if (argc >= 2 && (rc = cmd_copy_query(argc - 1, argv + 1)) >= 0)
+		return rc;
+	fputs("usage: tabien copy card [--reader NAME] [--no-photo] [--sections text,photo]\n"
+	      "                  --as USER --purpose TEXT [--out FILE] [--json] [--batch]\n"
+	      "       tabien copy person|household|names --cid ID\n"
+	      "                  [--sections record,addresses,household,names]\n"
+	      "                  --as USER --purpose TEXT [--out FILE] [--json] [--batch]\n"
+	      "       tabien copy juristic ID [--sections certificate,directors,signing,shareholders]\n"
+	      "                  --as USER --purpose TEXT [--out FILE] [--json] [--batch]\n"
+	      "  the sections picked go into the copy, nothing else / ในสำเนามีเฉพาะส่วนที่เลือก\n",
+	      stderr);
 	return EXIT_USAGE;
 }

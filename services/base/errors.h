@@ -606,7 +606,12 @@
 	  "A copy needs a purpose, and none was given", \
 	  "สำเนาต้องระบุวัตถุประสงค์ แต่ไม่ได้ระบุ", \
 	  "Give --purpose with what the copy is for, as it will be printed across it", \
-	  "ระบุ --purpose ว่าสำเนาใช้สำหรับอะไร ข้อความนี้จะพิมพ์ทับบนสำเนา")
+	  "ระบุ --purpose ว่าสำเนาใช้สำหรับอะไร ข้อความนี้จะพิมพ์ทับบนสำเนา") \
+	X(TB_E_COPY_SECTION, "copy", "COPY-SECTION-MISSING", \
+	  "A section picked for the copy is not in what the source sent, so no copy was made", \
+	  "ไม่มีข้อมูลส่วนที่เลือกใส่ในสำเนาจากแหล่งข้อมูล จึงไม่ได้ทำสำเนา", \
+	  "Make the copy without that section, or ask again when the source provides it", \
+	  "ทำสำเนาโดยไม่เลือกส่วนนั้น หรือสอบถามใหม่เมื่อแหล่งข้อมูลมีข้อมูลส่วนนี้")
 
 /* What `tabien doctor` finds that no other command reports. */
 #define TB_ERRORS_DOCTOR(X) \

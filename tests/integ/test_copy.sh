@@ -28,7 +28,7 @@ PW='officer-password-1'
 PURPOSE='สมัครงานราชการ'
 CID=$(value somchai cid)
 
-echo "1..27"
+echo "1..36"
 
 # --- the agency's keys, made here ------------------------------------------------------------
 k="$dir/keys"
@@ -60,6 +60,10 @@ config() {
 		[ -n "$command" ] && echo "copy.command = $command"
 		[ -n "$timeout" ] && echo "copy.command_timeout_s = $timeout"
 		[ -n "$copydir" ] && echo "copy.dir = $copydir"
+		if [ -n "$sim_port" ]; then
+			printf 'gdx.url = http://127.0.0.1:%s\ngdx.consumer_key = sim-key\n' "$sim_port"
+			printf 'gdx.consumer_secret = sim-secret\ndbd.source = gdx\nhttp.timeout_ms = 4000\n'
+		fi
 	} >"$TABIEN_CONFIG"
 	chmod 600 "$TABIEN_CONFIG"
 }
@@ -168,3 +172,49 @@ expect_error "copy.command hanging" COPY-COMMAND-TIMEOUT "ไม่เสร็�
 sqlite3 "$TABIEN_DB" "select result from audit where action='copy.make' order by seq" >"$dir/audit"
 SHOW="$dir/audit" check "audit: the undelivered copies' rows say why, with their SHA-256" \
 	bash -c "grep -q '^COPY-COMMAND-FAILED sha256=[0-9a-f]\{64\}\$' '$dir/audit' && grep -q '^COPY-COMMAND-TIMEOUT sha256=' '$dir/audit'"
+
+# --- the registry and DBD, from the gateway simulator ----------------------------------------
+# cq SUBCOMMAND [OPTIONS...]: one copy of a registry or DBD answer as officer1.
+cq() {
+	config
+	printf '%s\n' "$PW" | "$TABIEN" copy "$@" --as officer1 --batch >"$dir/out" 2>"$dir/err"
+	rc=$?
+}
+# The text of a copy, ended by a line break (pdftotext ends on a form feed).
+pdf_text() { pdftotext -raw "$1" "$dir/text" 2>/dev/null; echo >>"$dir/text"; }
+sim_start
+HOUSE=$dir/household.pdf
+cq household --cid "$CID" --purpose "$PURPOSE" --out "$HOUSE" --json
+SHOW="$dir/out $dir/err" check "copy household: exit 0, signed and valid" \
+	bash -c "[ $rc = 0 ] && [ \"\$(jq -r .path '$dir/out')\" = '$HOUSE' ] && pdfsig '$HOUSE' | grep -q 'Signature is Valid'"
+pdf_text "$HOUSE"
+SHOW="$dir/text" check "copy household: the members' Thai names with their marks, IDs, each service's source" \
+	bash -c "grep -qF 'เด็กชายสมศักดิ์ ใจดี' '$dir/text' && grep -qF '3-4001-00123-46-6' '$dir/text' \
+		&& grep -qF 'บริการ 00023/007' '$dir/text' && grep -qF 'บริการ 00023/008' '$dir/text' \
+		&& grep -qF 'ใช้สำหรับ $PURPOSE เท่านั้น' '$dir/text'"
+SHOW="$dir/text" check "copy household: no section that was not picked (record, name changes, photo)" \
+	bash -c "! grep -qF '00023/001' '$dir/text' && ! grep -qF '00023/013' '$dir/text' && ! grep -qF 'บิดา' '$dir/text' \
+		&& [ \$(pdfimages -list '$HOUSE' | tail -n +3 | wc -l) = 0 ]"
+cq person --cid "$CID" --sections record,names --purpose "$PURPOSE" --out "$dir/person.pdf"
+pdf_text "$dir/person.pdf"
+SHOW="$dir/text $dir/err" check "copy person --sections record,names: 001, 013 and 017, no household" \
+	bash -c "[ $rc = 0 ] && grep -qF 'บริการ 00023/001' '$dir/text' && grep -qF 'บริการ 00023/013' '$dir/text' \
+		&& grep -qF 'บริการ 00023/017' '$dir/text' && grep -qF '3-4001-00123-40-7' '$dir/text' \
+		&& ! grep -qF '00023/007' '$dir/text' && ! grep -qF 'เด็กชายสมศักดิ์' '$dir/text'"
+SIAM=0105536012346
+cq juristic "$SIAM" --sections certificate,directors --purpose "$PURPOSE" --out "$dir/company.pdf" --json
+pdf_text "$dir/company.pdf"
+SHOW="$dir/text $dir/err" check "copy juristic: signed, the company's Thai name, its directors, DBD as the source" \
+	bash -c "[ $rc = 0 ] && pdfsig '$dir/company.pdf' | grep -q 'Signature is Valid' \
+		&& grep -qF 'บริษัท สยามตัวอย่างการค้า จำกัด' '$dir/text' && grep -qF 'นางสาวมาลี มีสุข' '$dir/text' \
+		&& grep -qF 'Source: DBD (gdx)' '$dir/text' && grep -qF '5,000,000.00 บาท' '$dir/text'"
+SHOW="$dir/text" check "copy juristic: the signing authority and shareholders, not picked, are absent" \
+	bash -c "! grep -qF 'ประทับตราสำคัญของบริษัท' '$dir/text' && ! grep -qF 'ผู้ถือหุ้น' '$dir/text'"
+sqlite3 "$TABIEN_DB" "select subject||'|'||result from audit where action='copy.make'" >"$dir/audit"
+SHOW="$dir/audit" check "audit: the company's copy has its row with the SHA-256" \
+	grep -qF "$SIAM|OK sha256=$(jq -r .sha256 "$dir/out")" "$dir/audit"
+cq juristic "$SIAM" --sections shareholders --purpose "$PURPOSE" --out "$dir/holders.pdf"
+expect_error "shareholders DBD did not send" COPY-SECTION-MISSING "ไม่มีข้อมูลส่วนที่เลือก"
+cq person --cid "$CID" --sections record,photo --purpose "$PURPOSE" --out "$dir/bad.pdf"
+check "an unknown section: a usage error, no file" \
+	bash -c "[ $rc = 2 ] && grep -qF 'record,addresses,household,names' '$dir/err' && [ ! -e '$dir/bad.pdf' ] && [ ! -e '$dir/holders.pdf' ]"

@@ -1,0 +1,48 @@
+/* What the `tabien copy ...` commands share (cmd_copy.c): the purpose, the
+ * settings tabien-copy needs and where the copy goes, the page's header,
+ * the copy handed over with its audit row, the result printed.  The card's
+ * copy is in cmd_copy.c; the registry's and DBD's in cmd_copy_query.c. */
+#ifndef TABIEN_CMD_COPY_H
+#define TABIEN_CMD_COPY_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "services/accounts/settings.h"
+#include "services/accounts/users.h"
+#include "services/base/errors.h"
+#include "services/copy/copy_doc.h"
+
+struct db;
+
+#define COPY_REF_BYTES 24
+
+/* A fresh audit reference: 16 hex digits. */
+void cmd_copy_ref(char ref[COPY_REF_BYTES]);
+/* purpose as given, else asked (refused empty, and with batch unasked:
+ * a copy's purpose is printed across it). */
+int cmd_copy_purpose(char *purpose, size_t size, int batch, tb_err *err);
+/* copy.key, copy.cert, copy.chain, copy.command from the config file and
+ * where the copy goes: out, the document system, or the copies folder (made
+ * 0700 when it is the default one).  Refused without a key. */
+int cmd_copy_settings(struct copy_doc *d, const char *out, const char *ref, tb_err *err);
+/* Now, as Thai staff write it: "4 ธ.ค. 2568 16:59:02". */
+void cmd_copy_when(time_t t, char *out, size_t size);
+/* The page's header: the purpose, agency, branch, officer, time, reference. */
+int cmd_copy_header(struct copy_doc *d, struct db *db, const struct user *who, const char *purpose,
+		    const char *ref, tb_err *err);
+/* The copy made and delivered, its audit row (copy.make: the reference,
+ * the SHA-256, OK or why it was not delivered) written, the result printed
+ * (as JSON with json).  A copy the trail does not know of is removed. */
+int cmd_copy_deliver(struct copy_doc *d, struct db *db, const struct user *who, const char *subject,
+		     const char *purpose, const char *ref, int json, tb_err *err);
+
+/* A comma-separated list of section names (names[i] is bit i) to a mask;
+ * -1 when one is unknown (said on standard error). */
+int cmd_copy_sections(const char *list, const char *const *names, size_t n);
+
+/* tabien copy person|household|names|juristic (cmd_copy_query.c); argv[0]
+ * is the subcommand.  -1 for an unknown one. */
+int cmd_copy_query(int argc, char **argv);
+
+#endif
