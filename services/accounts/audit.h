@@ -51,6 +51,11 @@ struct audit_entry {
 /* Appends one row (in its own transaction, or the caller's). */
 int audit_append(struct db *d, const struct audit_entry *e, tb_err *err);
 
+/* Seals the head (audit_seal.h) if enough rows came since the last seal,
+ * or with `force` if any did (log-out, exit); only outside a transaction,
+ * and a failure goes to the system log: the rows are written either way. */
+void audit_seal_due(struct db *d, int force);
+
 /* Filters for the audit pane and exports; NULL/0 members do not filter.
  * since and until are epoch seconds, until exclusive. */
 struct audit_filter {
