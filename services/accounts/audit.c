@@ -70,6 +70,18 @@ static void hash_decode(const char *hex, uint8_t out[HASH_BYTES])
 		memset(out, 0, HASH_BYTES);
 }
 
+void audit_row_hash(const char *prev, const struct audit_row *r, char out[AUDIT_HASH_HEX + 1])
+{
+	uint8_t p[HASH_BYTES], h[HASH_BYTES];
+
+	if (prev && *prev)
+		hash_decode(prev, p);
+	else
+		genesis(p);
+	row_hash(p, r, h);
+	sodium_bin2hex(out, AUDIT_HASH_HEX + 1, h, sizeof h);
+}
+
 static const char *nz(const char *s)
 {
 	return s ? s : "";
