@@ -131,7 +131,7 @@ static int keyfile_parse(char *text, struct keyfile *k)
 
 	memset(k, 0, sizeof *k);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char hex[2 * SEED_BYTES + 1], term[2 * DB_TERMINAL_MAX + 1];
+		char hex[2 * SEED_BYTES + 1], term[2 * DB_TERMINAL_MAX + 1] = "";
 		long long a, b;
 		struct seal *l = &k->last;
 		size_t got = 0;
