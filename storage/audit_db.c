@@ -122,3 +122,90 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 		return stop;
 	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
 }
+
+int audit_db_row_hash(struct db *d, int64_t seq, char hash[AUDIT_HASH_HEX + 1], tb_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	hash[0] = '\0';
+	if (db_prepare(d, "SELECT hash FROM audit WHERE seq = ?", &st, err))
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		db_col_copy(st, 0, hash, AUDIT_HASH_HEX + 1);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+}
+
+int audit_db_seal_add(struct db *d, const struct audit_seal_row *s, tb_err *err)
+{
+	sqlite3_stmt *st;
+
+	if (db_prepare(d, "INSERT INTO audit_seal (key_id, epoch, seq, head, time, terminal, "
+		       "next_key, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err))
+		return -1;
+	db_bind_text(st, 1, s->key_id);
+	sqlite3_bind_int64(st, 2, s->epoch);
+	sqlite3_bind_int64(st, 3, s->seq);
+	db_bind_text(st, 4, s->head);
+	db_bind_text(st, 5, s->time);
+	db_bind_text(st, 6, s->terminal);
+	db_bind_text(st, 7, s->next_key);
+	db_bind_text(st, 8, s->sig);
+	return db_exec_stmt(d, st, err);
+}
+
+int audit_db_seal_has(struct db *d, const char *key_id, int64_t epoch, tb_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(d, "SELECT 1 FROM audit_seal WHERE key_id = ? AND epoch = ?", &st, err))
+		return -1;
+	db_bind_text(st, 1, key_id);
+	sqlite3_bind_int64(st, 2, epoch);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+}
+
+int audit_db_seal_scan(struct db *d, const char *key_id,
+		       int (*fn)(const struct audit_seal_row *s, void *arg), void *arg,
+		       tb_err *err)
+{
+	sqlite3_stmt *st;
+	struct audit_seal_row r;
+	int rc, stop = 0;
+
+	if (db_prepare(d, "SELECT key_id, epoch, seq, head, time, terminal, next_key, sig "
+		       "FROM audit_seal WHERE ?1 IS NULL OR key_id = ?1 ORDER BY key_id, epoch",
+		       &st, err))
+		return -1;
+	if (key_id)
+		db_bind_text(st, 1, key_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = (struct audit_seal_row){
+			.key_id = db_col_text(st, 0),
+			.epoch = sqlite3_column_int64(st, 1),
+			.seq = sqlite3_column_int64(st, 2),
+			.head = db_col_text(st, 3),
+			.time = db_col_text(st, 4),
+			.terminal = db_col_text(st, 5),
+			.next_key = db_col_text(st, 6),
+			.sig = db_col_text(st, 7),
+		};
+		stop = fn(&r, arg);
+		if (stop)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+}

@@ -51,4 +51,33 @@ int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err);
 int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 		  int (*fn)(const struct audit_row *r, void *arg), void *arg, tb_err *err);
 
+/* The hash stored in row seq: 1, 0 when there is no such row, -1 on error. */
+int audit_db_row_hash(struct db *d, int64_t seq, char hash[AUDIT_HASH_HEX + 1], tb_err *err);
+
+/* A seal of the head (services/accounts/audit_seal.h says what it means).
+ * Strings as in struct audit_row. */
+struct audit_seal_row {
+	const char *key_id;     /* 16 hex digits */
+	int64_t epoch;
+	int64_t seq;            /* the head sealed: the newest row then, 0 for none */
+	const char *head;       /* that row's hash */
+	const char *time;
+	const char *terminal;
+	const char *next_key;   /* the next epoch's public key, hex */
+	const char *sig;        /* hex Ed25519 */
+};
+
+/* Inserts a seal; a second one for the same key and epoch is refused
+ * (TB_E_STORE). */
+int audit_db_seal_add(struct db *d, const struct audit_seal_row *s, tb_err *err);
+
+/* 1 when the key's seal of that epoch is stored, 0 when not, -1 on error. */
+int audit_db_seal_has(struct db *d, const char *key_id, int64_t epoch, tb_err *err);
+
+/* Calls fn for each seal (key_id NULL: all keys) by key and epoch; fn
+ * returning nonzero stops the scan and is returned. */
+int audit_db_seal_scan(struct db *d, const char *key_id,
+		       int (*fn)(const struct audit_seal_row *s, void *arg), void *arg,
+		       tb_err *err);
+
 #endif

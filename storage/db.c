@@ -125,6 +125,21 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	 * visitor up ('auto'); '' on rows that are not lookups and on the rows
 	 * written before. */
 	"ALTER TABLE audit ADD COLUMN consent TEXT NOT NULL DEFAULT '';",
+
+	/* 5: seals of the chain's head, each signed with the key of its own
+	 * epoch (services/accounts/audit_seal.c); key_id names the terminal's
+	 * key, so many terminals' seals can share one table. */
+	"CREATE TABLE audit_seal ("
+	"  key_id TEXT NOT NULL,"
+	"  epoch INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  head TEXT NOT NULL,"
+	"  time TEXT NOT NULL,"
+	"  terminal TEXT NOT NULL,"
+	"  next_key TEXT NOT NULL,"
+	"  sig TEXT NOT NULL,"
+	"  PRIMARY KEY (key_id, epoch)"
+	") WITHOUT ROWID;",
 };
 
 sqlite3 *db_handle(struct db *d)
@@ -593,6 +608,11 @@ int db_tx_end(struct db *d, int ok, tb_err *err)
 		return -1;
 	}
 	return 0;
+}
+
+int db_tx_depth(const struct db *d)
+{
+	return d->depth;
 }
 
 void db_set_clock(struct db *d, db_clock_fn fn, void *arg)

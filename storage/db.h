@@ -15,8 +15,9 @@
 
 /* The schema this program writes.  1: branch settings, purposes, users,
  * sessions, audit; 2: user settings and the sessions' saved state;
- * 3: the juristic (DBD) cache. */
-#define DB_SCHEMA_VERSION 4
+ * 3: the juristic (DBD) cache; 4: the consent of a registry lookup on its
+ * audit rows; 5: the audit trail's seals. */
+#define DB_SCHEMA_VERSION 5
 
 /* "2024-05-01T03:04:05Z" plus the NUL. */
 #define DB_TIME_MAX 21
@@ -59,6 +60,8 @@ unsigned db_fixed_mode(const struct db *d);
  * with ok == 0.  db_tx_end returns -1 when the commit failed (or ok was 0). */
 int db_tx_begin(struct db *d, tb_err *err);
 int db_tx_end(struct db *d, int ok, tb_err *err);
+/* 0 outside any transaction. */
+int db_tx_depth(const struct db *d);
 
 /* The clock: seconds since the epoch.  NULL restores the real clock. */
 typedef int64_t (*db_clock_fn)(void *arg);

@@ -31,6 +31,7 @@ int cmd_doctor(int argc, char **argv);
 int cmd_version(void);
 /* tabien audit verify|export (cmd_admin.c) */
 int cmd_audit(int argc, char **argv);
+int cmd_audit_seal(int argc, char **argv);   /* verify, seal-init, seal: cmd_audit.c */
 /* Before the full screen is taken: EXIT_OK when the database (db_path, or
  * the default) is set up; otherwise prints in English and Thai what to do
  * (an admin runs `tabien admin init`) and returns EXIT_FAIL. */

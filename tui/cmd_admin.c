@@ -130,7 +130,6 @@ usage:
 }
 
 #define A(x) (char)(x)
-static const char OPTS_DB[] = { A(OPT_DB), 0 };
 static const char OPTS_DB_BATCH[] = { A(OPT_DB), A(OPT_BATCH), 0 };
 static const char OPTS_ACT[] = { A(OPT_DB), A(OPT_BATCH), A(OPT_AS), 0 };
 static const char OPTS_USERS[] = { A(OPT_DB), A(OPT_STATUS), A(OPT_JSON), 0 };
@@ -633,39 +632,7 @@ int cmd_admin(int argc, char **argv)
 	return EXIT_USAGE;
 }
 
-/* --- audit verify / export ------------------------------------------------------------- */
-
-static int audit_verify_cmd(int argc, char **argv)
-{
-	struct admin_opts o;
-	struct audit_check chk;
-	struct db *d;
-	tb_err err = { 0 };
-	int r;
-
-	if (parse_opts(argc, argv, &o, OPTS_DB, 0, "tabien audit verify [--db PATH]"))
-		return EXIT_USAGE;
-	d = open_db(&o, 0, &err);
-	if (!d)
-		return fail(&err);
-	/* A damaged page is reported as such, not as a broken chain. */
-	r = db_check(d, &err) || audit_verify(d, &chk, &err);
-	db_close(&d);
-	if (r && err.id == TB_E_AUDIT_BROKEN) {
-		printf("audit chain BROKEN at row %lld (%lld rows before it are intact) / "
-		       "บันทึกการใช้งานถูกแก้ไข เริ่มที่รายการที่ %lld\n",
-		       (long long)chk.first_bad, (long long)chk.rows, (long long)chk.first_bad);
-		fflush(stdout);
-		return fail(&err);
-	}
-	if (r)
-		return fail(&err);
-	printf("audit chain intact: %lld rows / บันทึกการใช้งานครบถ้วน ไม่ถูกแก้ไข: %lld รายการ\n",
-	       (long long)chk.rows, (long long)chk.rows);
-	if (chk.head[0])
-		printf("head / ค่าแฮชล่าสุด: %s\n", chk.head);
-	return EXIT_OK;
-}
+/* --- audit export (verify and the seals: cmd_audit.c) ------------------------------------------------------------- */
 
 static int audit_export_cmd(int argc, char **argv)
 {
@@ -723,10 +690,11 @@ out:
 
 int cmd_audit(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
-		return audit_verify_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "verify") == 0 || strcmp(argv[1], "seal-init") == 0 ||
+			  strcmp(argv[1], "seal") == 0))
+		return cmd_audit_seal(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "export") == 0)
 		return audit_export_cmd(argc - 1, argv + 1);
-	fprintf(stderr, "usage: tabien audit verify|export ... (tabien --help)\n");
+	fprintf(stderr, "usage: tabien audit verify|seal-init|seal|export ... (tabien --help)\n");
 	return EXIT_USAGE;
 }

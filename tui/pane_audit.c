@@ -12,6 +12,7 @@
 
 #include "services/base/format.h"
 #include "services/accounts/audit.h"
+#include "services/accounts/audit_seal.h"
 #include "services/base/privfile.h"
 #include "services/base/util.h"
 #include "tui/app.h"
@@ -130,6 +131,7 @@ static void audit_draw(struct app *a, WINDOW *w)
 static void audit_verify_now(struct app *a)
 {
 	struct audit_check c;
+	struct audit_seal_check s;
 	tb_err err = { 0 };
 
 	if (audit_verify(a->db, &c, &err)) {
@@ -138,6 +140,18 @@ static void audit_verify_now(struct app *a)
 		return;
 	}
 	snprintf(verdict, sizeof verdict, _("The chain is intact: %lld rows"), (long long)c.rows);
+	/* The seals without the agency's key: missing ones, and how much is
+	 * not sealed yet (the key's check is `tabien audit verify --key`). */
+	if (audit_seal_verify(a->db, NULL, &s, &err)) {
+		app_error(a, NULL, &err);
+		snprintf(verdict, sizeof verdict, _("Seals of the audit trail are missing"));
+	} else if (!s.seals)
+		snprintf(verdict, sizeof verdict, _("The chain is intact: %lld rows, not sealed"),
+			 (long long)c.rows);
+	else if (s.unsealed)
+		snprintf(verdict, sizeof verdict,
+			 _("The chain is intact: %lld rows, %lld after the last seal not sealed yet"),
+			 (long long)c.rows, (long long)s.unsealed);
 }
 
 static void audit_export_now(struct app *a)

@@ -6,8 +6,10 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
+#include "services/accounts/audit_seal.h"
 #include "services/accounts/rights.h"
 #include "storage/settings_db.h"
 
@@ -72,6 +74,18 @@ static void hash_decode(const char *hex, uint8_t out[HASH_BYTES])
 		memset(out, 0, HASH_BYTES);
 }
 
+void audit_row_hash(const char *prev, const struct audit_row *r, char out[AUDIT_HASH_HEX + 1])
+{
+	uint8_t p[HASH_BYTES], h[HASH_BYTES];
+
+	if (prev && *prev)
+		hash_decode(prev, p);
+	else
+		genesis(p);
+	row_hash(p, r, h);
+	sodium_bin2hex(out, AUDIT_HASH_HEX + 1, h, sizeof h);
+}
+
 static const char *nz(const char *s)
 {
 	return s ? s : "";
@@ -109,7 +123,21 @@ int audit_append(struct db *d, const struct audit_entry *e, tb_err *err)
 		r.hash = hex;
 		ok = audit_db_append(d, &r, err) == 0;
 	}
-	return db_tx_end(d, ok, err);
+	if (db_tx_end(d, ok, err))
+		return -1;
+	audit_seal_due(d, 0);
+	return 0;
+}
+
+void audit_seal_due(struct db *d, int force)
+{
+	tb_err e = { 0 };
+
+	/* The row is written whatever happens here; a seal that could not be
+	 * made is said in the system log and made at the next chance. */
+	if (audit_seal(d, force, &e) < 0)
+		syslog(LOG_AUTHPRIV | LOG_ERR, "audit seal not made: %s (%s)", err_code(e.id),
+		       e.field ? e.field : "");
 }
 
 int audit_date_range(const char *since, const char *until, struct audit_filter *f,

@@ -59,6 +59,16 @@ struct audit_entry {
 /* Appends one row (in its own transaction, or the caller's). */
 int audit_append(struct db *d, const struct audit_entry *e, tb_err *err);
 
+/* Seals the head (audit_seal.h) if enough rows came since the last seal,
+ * or with `force` if any did (log-out, exit); only outside a transaction,
+ * and a failure goes to the system log: the rows are written either way. */
+void audit_seal_due(struct db *d, int force);
+
+/* The hash a row gets after prev (hex; NULL or "" for the first row).
+ * Public like the chain itself: the seals, not this, stop a forger (the
+ * tests' forger calls it). */
+void audit_row_hash(const char *prev, const struct audit_row *r, char out[AUDIT_HASH_HEX + 1]);
+
 /* Filters for the audit pane and exports; NULL/0 members do not filter.
  * since and until are epoch seconds, until exclusive. */
 struct audit_filter {

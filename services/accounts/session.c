@@ -82,5 +82,9 @@ int session_end(struct db *d, int64_t id, const char *username, const char *reas
 	ended = sessions_db_end(d, id, now, reason, err);
 	ok = ended >= 0 && (ended == 0 || audit_append(d, &(struct audit_entry){ .username = username,
 			  .action = AUDIT_USER_LOGOUT, .result = reason }, err) == 0);
-	return db_tx_end(d, ok, err);
+	if (db_tx_end(d, ok, err))
+		return -1;
+	/* Log-out seals what the session wrote; failing that is logged. */
+	audit_seal_due(d, 1);
+	return 0;
 }

@@ -251,7 +251,32 @@
 	  "The answer came but its audit row could not be written, so it is not shown", \
 	  "ได้รับคำตอบแล้ว แต่บันทึกการใช้งานไม่ได้ จึงไม่แสดงข้อมูล", \
 	  "Check the database (disk space, its permissions) and try again; report the code shown to branch support if it repeats", \
-	  "ตรวจสอบฐานข้อมูล (พื้นที่ดิสก์และสิทธิ์ของไฟล์) แล้วลองใหม่ หากยังเกิดซ้ำ ให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา")
+	  "ตรวจสอบฐานข้อมูล (พื้นที่ดิสก์และสิทธิ์ของไฟล์) แล้วลองใหม่ หากยังเกิดซ้ำ ให้แจ้งรหัสที่แสดงแก่ฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_AUDIT_REWRITTEN, "audit", "AUDIT-REWRITTEN", \
+	  "The audit trail was rewritten after it was sealed: a row up to the number shown was changed, removed or moved and the hashes made again", \
+	  "บันทึกการใช้งานถูกเขียนใหม่หลังจากผนึกแล้ว มีรายการจนถึงลำดับที่แสดงถูกเปลี่ยน ลบ หรือย้าย แล้วคำนวณค่าแฮชใหม่", \
+	  "Keep the database and the key file as they are as evidence, compare with the seals in the system log and report it to the agency's supervisor", \
+	  "เก็บฐานข้อมูลและไฟล์กุญแจไว้ตามสภาพเพื่อเป็นหลักฐาน เทียบกับตราผนึกในบันทึกของระบบ และรายงานผู้บังคับบัญชาของหน่วยงาน") \
+	X(TB_E_AUDIT_SEAL_FORGED, "audit", "AUDIT-SEAL-FORGED", \
+	  "A seal of the audit trail was not made with the key of its own epoch (the number shown is the epoch)", \
+	  "ตราผนึกของบันทึกการใช้งานไม่ได้สร้างด้วยกุญแจของช่วงของตนเอง (ตัวเลขที่แสดงคือช่วงกุญแจ)", \
+	  "Check that the verification key is the one this terminal's seal-init showed; if it is, keep the files as evidence and report it to the agency's supervisor", \
+	  "ตรวจสอบว่ากุญแจตรวจสอบเป็นกุญแจที่ seal-init ของเครื่องนี้แสดง หากใช่ ให้เก็บไฟล์ไว้เป็นหลักฐานและรายงานผู้บังคับบัญชาของหน่วยงาน") \
+	X(TB_E_AUDIT_SEAL_MISSING, "audit", "AUDIT-SEAL-MISSING", \
+	  "Seals of the audit trail are missing (the number shown is the first missing epoch)", \
+	  "ตราผนึกของบันทึกการใช้งานหายไป (ตัวเลขที่แสดงคือช่วงกุญแจแรกที่หายไป)", \
+	  "Compare with the seals in the system log (journalctl -t tabien), keep the files as evidence and report it to the agency's supervisor", \
+	  "เทียบกับตราผนึกในบันทึกของระบบ (journalctl -t tabien) เก็บไฟล์ไว้เป็นหลักฐาน และรายงานผู้บังคับบัญชาของหน่วยงาน") \
+	X(TB_E_AUDIT_SEAL_KEY, "audit", "AUDIT-SEAL-KEY", \
+	  "The audit trail's sealing key or verification key cannot be used", \
+	  "ใช้กุญแจผนึกหรือกุญแจตรวจสอบของบันทึกการใช้งานไม่ได้", \
+	  "Give the verification key exactly as seal-init showed it (tbseal1-...); the key file must be a plain 0600 file of this account, not a link", \
+	  "ระบุกุญแจตรวจสอบตามที่ seal-init แสดงทุกตัวอักษร (tbseal1-...) ไฟล์กุญแจต้องเป็นไฟล์ธรรมดาของบัญชีนี้ สิทธิ์ 0600 และไม่ใช่ลิงก์") \
+	X(TB_E_AUDIT_SEAL_EXISTS, "audit", "AUDIT-SEAL-EXISTS", \
+	  "Sealing is already set up for this database on this terminal", \
+	  "ตั้งค่าการผนึกบันทึกการใช้งานของฐานข้อมูลนี้บนเครื่องนี้ไว้แล้ว", \
+	  "Use the verification key shown the first time; the old key file is never replaced, so a forger cannot start the seals again", \
+	  "ใช้กุญแจตรวจสอบที่แสดงในครั้งแรก ไฟล์กุญแจเดิมจะไม่ถูกแทนที่ ผู้ปลอมแปลงจึงเริ่มการผนึกใหม่ไม่ได้")
 
 /* The gateway (HTTP) and the Linkage Center.  A Linkage code (90001, 95011 ...)
  * is kept in tb_err.detail, so the number staff quote to support stays

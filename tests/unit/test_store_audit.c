@@ -1,9 +1,12 @@
 /* The audit chain against a real SQLite file: tampering of every kind
- * found, the chain across restarts, filters and the CSV export; sessions
+ * found, the chain across restarts, filters and the CSV export; the seals
+ * against a forger who makes the chain again; sessions
  * resumed after a crash, branch and user settings. */
 #include "config.h"
 
 #include "tests/unit/store_fixture.h"
+
+#include "services/accounts/audit_seal.h"
 
 /* --- the audit chain ---------------------------------------------------------------- */
 
@@ -350,6 +353,225 @@ static void branch_and_user_settings(void **state)
 	free(b);
 }
 
+/* --- the seals ------------------------------------------------------------------------ */
+
+/* A trail of 6 rows sealed at seal-init (epoch 0, row 6), 70 more rows (the
+ * automatic seal at row 70, epoch 1) and 5 after it, sealed by hand
+ * (epoch 2, row 81). */
+static void sealed_trail(struct fixture *f, char vkey[AUDIT_SEAL_KEY_TEXT])
+{
+	tb_err err = { 0 };
+
+	fill_trail(f, 6);
+	f->d = open_ok(f, 0);
+	assert_int_equal(audit_seal_init(f->d, vkey, &err), 0);
+	assert_int_equal(audit_seal_init(f->d, vkey + 0, &err), -1);
+	assert_int_equal(err.id, TB_E_AUDIT_SEAL_EXISTS);
+	for (int i = 0; i < 75; i++) {
+		f->now += 60;
+		append(f, ADMIN, AUDIT_CARD_READ, "1101700203450", "ยืนยันตัวตน");
+	}
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit_seal"), 2);
+	assert_int_equal(raw_int(f->path, "SELECT seq FROM audit_seal WHERE epoch = 1"), 70);
+	assert_int_equal(audit_seal(f->d, 1, &err), 1);
+	assert_int_equal(audit_seal(f->d, 1, &err), 0);   /* nothing new */
+	db_close(&f->d);
+}
+
+/* The key file as text, to play the forger who holds the machine. */
+static void key_file(struct fixture *f, char *out, size_t size, const char *write)
+{
+	char path[200];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s.seal", f->path);
+	fp = fopen(path, write ? "w" : "r");
+	assert_non_null(fp);
+	if (write)
+		fputs(write, fp);
+	else
+		out[fread(out, 1, size - 1, fp)] = '\0';
+	fclose(fp);
+}
+
+static void forge(struct fixture *f, const char *sql)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof cmd, "'%s/tests/lib/audit_forge' '%s' \"%s\" >/dev/null",
+		 TABIEN_BUILDDIR, f->path, sql);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int seal_check(struct fixture *f, const char *vkey, struct audit_seal_check *s,
+		      tb_err *err)
+{
+	struct audit_check chk;
+	int r;
+
+	f->d = open_ok(f, 0);
+	/* The forger made the chain again: on its own it says intact. */
+	assert_int_equal(audit_verify(f->d, &chk, err), 0);
+	r = audit_seal_verify(f->d, vkey, s, err);
+	db_close(&f->d);
+	return r;
+}
+
+static void seals_verify_and_say_what_is_sealed(void **state)
+{
+	struct fixture *f = *state;
+	char vkey[AUDIT_SEAL_KEY_TEXT];
+	struct audit_seal_check s;
+	tb_err err = { 0 };
+
+	sealed_trail(f, vkey);
+	assert_int_equal(seal_check(f, vkey, &s, &err), 0);
+	assert_int_equal(s.seals, 3);
+	assert_int_equal(s.sealed_seq, 81);
+	assert_int_equal(s.unsealed, 0);
+	assert_int_equal(s.key_epoch, 3);
+	f->d = open_ok(f, 0);
+	append(f, ADMIN, AUDIT_USER_LOGIN, "", "");
+	db_close(&f->d);
+	assert_int_equal(seal_check(f, NULL, &s, &err), 0);
+	assert_int_equal(s.seals, 3);
+	assert_int_equal(s.unsealed, 1);      /* a warning, not a failure */
+	assert_int_equal(seal_check(f, "tbseal1-00", &s, &err), -1);
+	assert_int_equal(err.id, TB_E_AUDIT_SEAL_KEY);
+	/* The key file is private: a looser one is refused, not used. */
+	{
+		char path[200];
+		snprintf(path, sizeof path, "%s.seal", f->path);
+		assert_int_equal(chmod(path, 0644), 0);
+		f->d = open_ok(f, 0);
+		assert_int_equal(audit_seal(f->d, 1, &err), -1);
+		assert_int_equal(err.id, TB_E_AUDIT_SEAL_KEY);
+		db_close(&f->d);
+		assert_int_equal(chmod(path, 0600), 0);
+	}
+}
+
+static void seal_catches_the_forgers_rewrite(void **state)
+{
+	struct fixture *f = *state;
+	char vkey[AUDIT_SEAL_KEY_TEXT];
+	struct audit_seal_check s;
+	tb_err err = { 0 };
+	char copy[200], cmd[500];
+
+	sealed_trail(f, vkey);
+	snprintf(copy, sizeof copy, "%s.orig", f->path);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f->path, copy);
+	assert_int_equal(system(cmd), 0);
+	static const struct {
+		const char *sql;
+		int64_t from, to, epoch;
+	} cases[] = {
+		{ "UPDATE audit SET subject = '3100500123458' WHERE seq = 3", 1, 6, 0 },
+		{ "UPDATE audit SET username = 'someone' WHERE seq = 40", 7, 70, 1 },
+		{ "DELETE FROM audit WHERE seq = 75", 71, 81, 2 },
+		{ "UPDATE audit SET seq = -seq WHERE seq IN (20, 21);"
+		  "UPDATE audit SET seq = 21 WHERE seq = -20; UPDATE audit SET seq = 20 WHERE seq = -21",
+		  7, 70, 1 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", copy, f->path);
+		assert_int_equal(system(cmd), 0);
+		forge(f, cases[i].sql);
+		assert_int_equal(seal_check(f, vkey, &s, &err), -1);
+		assert_int_equal(err.id, TB_E_AUDIT_REWRITTEN);
+		assert_int_equal(s.bad_from, cases[i].from);
+		assert_int_equal(s.bad_to, cases[i].to);
+		assert_int_equal(s.bad_epoch, cases[i].epoch);
+	}
+	/* The seal edited to the forged head: its signature no longer holds. */
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", copy, f->path);
+	assert_int_equal(system(cmd), 0);
+	forge(f, "UPDATE audit SET subject = '3100500123458' WHERE seq = 75");
+	raw_sql(f->path, "UPDATE audit_seal SET head = (SELECT hash FROM audit WHERE seq = 81) "
+		"WHERE epoch = 2");
+	assert_int_equal(seal_check(f, vkey, &s, &err), -1);
+	assert_int_equal(err.id, TB_E_AUDIT_SEAL_FORGED);
+	assert_int_equal(s.bad_epoch, 2);
+}
+
+/* The forger holds the current epoch's seed: seals made with it under an
+ * earlier epoch's number fail against that epoch's key. */
+static void seal_with_a_later_key_refused(void **state)
+{
+	struct fixture *f = *state;
+	char vkey[AUDIT_SEAL_KEY_TEXT], text[2048], *last, *ep;
+	struct audit_seal_check s;
+	tb_err err = { 0 };
+
+	sealed_trail(f, vkey);
+	forge(f, "UPDATE audit SET subject = '3100500123458' WHERE seq = 3");
+	raw_sql(f->path, "DELETE FROM audit_seal");
+	key_file(f, text, sizeof text, NULL);
+	last = strstr(text, "\nlast ");
+	assert_non_null(last);
+	last[1] = '\0';
+	ep = strstr(text, "epoch 3");
+	assert_non_null(ep);
+	ep[6] = '0';
+	key_file(f, NULL, 0, text);
+	f->d = open_ok(f, 0);
+	assert_int_equal(audit_seal(f->d, 1, &err), 1);   /* "epoch 0", the key of epoch 3 */
+	db_close(&f->d);
+	assert_int_equal(seal_check(f, vkey, &s, &err), -1);
+	assert_int_equal(err.id, TB_E_AUDIT_SEAL_FORGED);
+	assert_int_equal(s.bad_epoch, 0);
+}
+
+static void removed_seals_found(void **state)
+{
+	struct fixture *f = *state;
+	char vkey[AUDIT_SEAL_KEY_TEXT];
+	struct audit_seal_check s;
+	tb_err err = { 0 };
+
+	sealed_trail(f, vkey);
+	/* The last seals: the key file's epoch is ahead, with the key or not. */
+	raw_sql(f->path, "DELETE FROM audit_seal WHERE epoch >= 1");
+	assert_int_equal(seal_check(f, vkey, &s, &err), -1);
+	assert_int_equal(err.id, TB_E_AUDIT_SEAL_MISSING);
+	assert_int_equal(s.bad_epoch, 1);
+	assert_int_equal(s.key_epoch, 3);
+	assert_int_equal(seal_check(f, NULL, &s, &err), -1);
+	assert_int_equal(err.id, TB_E_AUDIT_SEAL_MISSING);
+	/* A seal lost between the key file and the database (a crash) is
+	 * stored again from the key file at the next seal. */
+	raw_sql(f->path, "DELETE FROM audit_seal WHERE epoch = 0");
+	f->d = open_ok(f, 0);
+	append(f, ADMIN, AUDIT_USER_LOGIN, "", "");
+	assert_int_equal(audit_seal(f->d, 1, &err), 1);
+	db_close(&f->d);
+	assert_int_equal(seal_check(f, vkey, &s, &err), -1);   /* epoch 0 is gone for good */
+	assert_int_equal(err.id, TB_E_AUDIT_SEAL_MISSING);
+	assert_int_equal(s.bad_epoch, 0);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit_seal WHERE epoch = 2"), 1);
+}
+
+/* A database of schema 3 (no seals table) moves to 4: its chain verifies
+ * and it says it is not sealed. */
+static void older_database_unsealed(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_seal_check s;
+	tb_err err = { 0 };
+
+	f->d = db_open_at(f->path, DB_OPEN_CREATE, 3, &err);
+	assert_non_null(f->d);
+	db_set_clock(f->d, fake_clock, &f->now);
+	init_branch(f);
+	append(f, ADMIN, AUDIT_CARD_READ, "1101700203450", "ยืนยันตัวตน");
+	db_close(&f->d);
+	assert_int_equal(seal_check(f, NULL, &s, &err), 0);
+	assert_int_equal(s.seals, 0);
+	assert_int_equal(s.unsealed, 2);
+	assert_int_equal(s.key_epoch, -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +584,11 @@ int main(void)
 		T(csv_quotes_and_neutralises_formulas),
 		T(sessions_resume_after_a_crash),
 		T(branch_and_user_settings),
+		T(seals_verify_and_say_what_is_sealed),
+		T(seal_catches_the_forgers_rewrite),
+		T(seal_with_a_later_key_refused),
+		T(removed_seals_found),
+		T(older_database_unsealed),
 #undef T
 	};
 
