@@ -141,8 +141,12 @@ static void diag_draw(struct app *a, WINDOW *w)
 
 		format_clock(e->when, "%H:%M:%S", when, sizeof when);
 		err_format(&e->err, i18n_lang(), text, sizeof text);
-		if (strstr(text, ": "))
-			*strstr(text, ": ") = '\0'; /* the code and detail only */
+		/* The code and detail only (a detail may hold ": " itself). */
+		{
+			const char *m = strstr(text, err_message(e->err.id, i18n_lang()));
+			if (m && m - text >= 2)
+				text[m - text - 2] = '\0';
+		}
 		snprintf(line, sizeof line, "%s %s%s%s: %s", when, text, e->reader[0] ? " · " : "",
 			 e->reader, err_message(e->err.id, i18n_lang()));
 		if (first + i == a->diag_sel)
