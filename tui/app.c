@@ -177,6 +177,9 @@ static void on_action(struct app *a, enum action act)
 {
 	unsigned d;
 
+	if (act != ACT_NONE && act != ACT_REPORT)
+		a->last_act = act;
+
 	if (a->confirm_quit) {
 		quit_answer(a, act);
 		return;

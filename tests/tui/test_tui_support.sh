@@ -46,7 +46,7 @@ login() {
 	keys "$1" -l "$ADMIN" && keys "$1" Enter && keys "$1" -l "$ADMIN_PASSWORD" && keys "$1" Enter
 }
 
-echo "1..4"
+echo "1..5"
 
 # --- the config file --------------------------------------------------------------
 conf="$dir/bad.conf"
@@ -74,6 +74,11 @@ check "config: the support report lists them too, the value of an unknown key le
 	eval 'wait_text conf "Support report written" && report=$(ls "$dir/state/tabien/"support-*.txt | head -1) &&
 		grep -qF "line 4: language = de: th or en" "$report" && grep -qF "line 5: not key = value" "$report" &&
 		! grep -qF "abc" "$report"'
+SHOW=${report:-} check "support report: agency, branch, user, pane and action, the connection, the DGA contact centre, no ID" \
+	eval 'grep -qx "Agency  *กรมทดสอบ" "$report" && grep -qx "Branch  *สาขา 1 (BR-01)" "$report" &&
+		grep -qx "User  *$ADMIN" "$report" && grep -qx "Pane  *diagnostics" "$report" &&
+		grep -qx "Last action  *pane-diagnostics" "$report" && grep -q "^Connection  *gdx, gateway not set up" "$report" &&
+		grep -qF "02-612-6060, contact@dga.or.th" "$report" && ! grep -qF -e "$admin_cid" -e "สมชาย" "$report"'
 keys conf q
 
 SESSION=folder
