@@ -134,6 +134,17 @@ static int bind_keys(enum action a, const char *keys)
 	return 0;
 }
 
+/* The action name nearest a misspelt one, through the config's measure. */
+static const char *nearest_action(const char *name)
+{
+	static struct config names;
+
+	if (!names.nasked)
+		for (int a = 1; a < ACT_COUNT; a++)
+			config_get(&names, table[a].name);
+	return config_nearest(&names, name);
+}
+
 int actions_init(struct config *c, tb_err *err)
 {
 	int rc = 0;
@@ -156,12 +167,16 @@ int actions_init(struct config *c, tb_err *err)
 			found = 1;
 			/* Validate the whole list before dropping the defaults. */
 			{
-				char buf[256], *tok, *save = NULL;
+				char buf[256], *tok, *save = NULL, why[64] = "no key given";
 				int ok = 1, key, fkey;
 				str_copy(buf, sizeof buf, e->value);
 				for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
-					ok &= key_parse(tok, &key, &fkey) == 0;
+					if (key_parse(tok, &key, &fkey) && ok) {
+						ok = 0;
+						snprintf(why, sizeof why, "%.16s is not a key (F1-F12, ^X, a letter)", tok);
+					}
 				if (!ok || !e->value[0]) {
+					config_bad_value(c, e, why);
 					rc = err_set(err, TB_E_CONFIG, e->line, e->key);
 					break;
 				}
@@ -169,8 +184,14 @@ int actions_init(struct config *c, tb_err *err)
 			unbind_action((enum action)a);
 			bind_keys((enum action)a, e->value);
 		}
-		if (!found)
+		if (!found) {
+			const char *near = nearest_action(e->key + 4);
+			config_problem(c, e->line, "%s: no such action%s%s", e->key,
+				       near ? "; nearest key." : "", near ? near : "");
+			if (c->nproblems <= CONFIG_MAX_PROBLEMS)
+				c->problems[c->nproblems - 1].id = TB_E_CONFIG_UNKNOWN;
 			rc = err_set(err, TB_E_CONFIG, e->line, e->key);
+		}
 	}
 	return rc;
 }

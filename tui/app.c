@@ -177,6 +177,9 @@ static void on_action(struct app *a, enum action act)
 {
 	unsigned d;
 
+	if (act != ACT_NONE && act != ACT_REPORT)
+		a->last_act = act;
+
 	if (a->confirm_quit) {
 		quit_answer(a, act);
 		return;
@@ -408,6 +411,25 @@ static void gateway_settings_check(struct app *a)
 	linkage_config_wipe(&lc);
 }
 
+/* Every bad line of the config file, in F9's list; the list is newest
+ * first, so they go in from the file's end to read top down. */
+static void app_config_problems(struct app *a)
+{
+	int n = a->cfg.nproblems < CONFIG_MAX_PROBLEMS ? a->cfg.nproblems : CONFIG_MAX_PROBLEMS;
+	int done[CONFIG_MAX_PROBLEMS] = { 0 };
+
+	for (int k = 0; k < n; k++) {
+		int pick = -1;
+		for (int i = 0; i < n; i++)
+			if (!done[i] && (pick < 0 || a->cfg.problems[i].line >= a->cfg.problems[pick].line))
+				pick = i;
+		done[pick] = 1;
+		tb_err e = { 0 };
+		config_problem_err(&a->cfg, pick, &e);
+		app_error(a, NULL, &e);
+	}
+}
+
 int app_run(void)
 {
 	static struct app app;
@@ -424,10 +446,15 @@ int app_run(void)
 		struct passwd *pw = getpwuid(getuid());
 		str_copy(a->login, sizeof a->login, pw ? pw->pw_name : "?");
 	}
-	if (config_load(&a->cfg, NULL, &a->cfg_err) == 0)
+	/* Bad lines are kept in a->cfg.problems and each reported below;
+	 * cfg_err is for the file itself (a folder, unreadable). */
+	if (config_load(&a->cfg, NULL, &a->cfg_err) == 0 || a->cfg.nproblems)
 		a->cfg_err = (tb_err){ 0 };
-	i18n_init(config_get(&a->cfg, "language"));
-	actions_init(&a->cfg, a->cfg_err.id ? NULL : &a->cfg_err);
+	setting = config_get(&a->cfg, "language");
+	if (setting && strcmp(setting, "th") && strcmp(setting, "en"))
+		config_bad_value(&a->cfg, config_entry_of(&a->cfg, "language"), "th or en");
+	i18n_init(setting);
+	actions_init(&a->cfg, NULL);
 	if (app_open_db(a))
 		return 1;
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK)) {
@@ -458,21 +485,20 @@ int app_run(void)
 	}
 	a->nthemes = theme_list(a->themes, APP_MAX_THEMES);
 	setting = config_get(&a->cfg, "theme");
-	if (theme_load(&a->theme, setting ? setting : "default", &err) && (setting || a->nthemes))
-		app_error(a, NULL, &err);
+	if (theme_load(&a->theme, setting ? setting : "default", &err) && (setting || a->nthemes)) {
+		if (setting && err.field && strcmp(err.field, "theme file") == 0)
+			config_bad_value(&a->cfg, config_entry_of(&a->cfg, "theme"), "no such theme");
+		else
+			app_error(a, NULL, &err);
+	}
 	theme_apply(&a->theme);
 	gateway_settings_check(a);
 	if (a->cfg.warn.id)
 		app_error(a, NULL, &a->cfg.warn);
 	if (a->cfg_err.id)
 		app_error(a, NULL, &a->cfg_err);
-	else {
-		const struct config_entry *u = config_unused(&a->cfg);
-		if (u) {
-			tb_err ue = { .id = TB_E_CONFIG, .detail = u->line, .field = u->key };
-			app_error(a, NULL, &ue);
-		}
-	}
+	config_check_unknown(&a->cfg);
+	app_config_problems(a);
 	pane_login_mode(a, LOGIN_SIGN_IN);
 	a->dirty = DIRTY_ALL | DIRTY_LAYOUT;
 

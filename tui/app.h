@@ -74,6 +74,7 @@ struct app {
 	struct db *db;
 	struct branch_settings branch;
 	struct user user;
+	enum action last_act;           /* for the support report */
 	struct session sess;
 	bool logged_in;
 	bool locked;

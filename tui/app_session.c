@@ -64,11 +64,11 @@ void app_audit_card(struct app *a, const struct card_event *ev)
 static void app_terminal_defaults(struct app *a)
 {
 	const char *theme = config_get(&a->cfg, "theme");
-	tb_err err = { 0 };
 
+	/* A bad theme or language was reported, with its line, at start-up. */
 	i18n_init(config_get(&a->cfg, "language"));
-	if (theme_load(&a->theme, theme ? theme : "default", &err) && theme)
-		app_error(a, NULL, &err);
+	if (theme_load(&a->theme, theme ? theme : "default", NULL))
+		theme_builtin(&a->theme);
 	theme_apply(&a->theme);
 	a->dirty |= DIRTY_ALL;
 }

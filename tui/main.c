@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -127,17 +128,28 @@ static void protect_memory(void)
 }
 
 /* The commands that read the gateway's settings say so, as the full-screen
- * program's diagnostics do, when the file's folder lets others swap it. */
-static void config_folder_warn(void)
+ * program's diagnostics do, when the file's folder lets others swap it, and
+ * name every bad line (the command itself stops at the first). */
+static void config_warn(void)
 {
-	char path[512];
+	struct config *c = calloc(1, sizeof *c);
 	tb_err w = { 0 };
 
-	config_path(path, sizeof path);
-	if (access(path, F_OK) == 0 && config_folder_check(path, &w)) {
-		cmd_error(stderr, "tabien: warning: ", &w);
-		fprintf(stderr, "        file / ไฟล์: %s\n", path);
+	if (!c)
+		return;
+	config_load(c, NULL, &w);
+	if (c->warn.id) {
+		cmd_error(stderr, "tabien: warning: ", &c->warn);
+		fprintf(stderr, "        file / ไฟล์: %s\n", c->path);
 	}
+	for (int i = 0; i < c->nproblems && i < CONFIG_MAX_PROBLEMS; i++) {
+		config_problem_err(c, i, &w);
+		cmd_error(stderr, "tabien: ", &w);
+	}
+	if (c->nproblems)
+		fprintf(stderr, "        file / ไฟล์: %s\n", c->path);
+	explicit_bzero(c, sizeof *c);
+	free(c);
 }
 
 int main(int argc, char **argv)
@@ -160,8 +172,9 @@ int main(int argc, char **argv)
 		return cmd_admin(argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return cmd_audit(argc - 1, argv + 1);
-	if (strcmp(argv[1], "linkage") == 0 || strcmp(argv[1], "juristic") == 0)
-		config_folder_warn();
+	if (strcmp(argv[1], "linkage") == 0 || strcmp(argv[1], "juristic") == 0 ||
+	    strcmp(argv[1], "copy") == 0)
+		config_warn();
 	if (strcmp(argv[1], "linkage") == 0)
 		return cmd_linkage(argc - 1, argv + 1);
 	if (strcmp(argv[1], "juristic") == 0)

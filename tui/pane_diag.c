@@ -141,8 +141,12 @@ static void diag_draw(struct app *a, WINDOW *w)
 
 		format_clock(e->when, "%H:%M:%S", when, sizeof when);
 		err_format(&e->err, i18n_lang(), text, sizeof text);
-		if (strstr(text, ": "))
-			*strstr(text, ": ") = '\0'; /* the code and detail only */
+		/* The code and detail only (a detail may hold ": " itself). */
+		{
+			const char *m = strstr(text, err_message(e->err.id, i18n_lang()));
+			if (m && m - text >= 2)
+				text[m - text - 2] = '\0';
+		}
 		snprintf(line, sizeof line, "%s %s%s%s: %s", when, text, e->reader[0] ? " · " : "",
 			 e->reader, err_message(e->err.id, i18n_lang()));
 		if (first + i == a->diag_sel)
@@ -228,7 +232,20 @@ int app_report(struct app *a, tb_err *err)
 	i18n_set(TB_LANG_EN);
 	format_clock(now, "%Y-%m-%d %H:%M:%S %z", stamp, sizeof stamp);
 	fprintf(f, "tabien support report, %s\n", stamp);
+	/* What branch support asks for first (domain.md): agency, user, the
+	 * system and menu used, the error, the connection. */
+	fprintf(f, "%-14s %s\n", "Agency", a->branch.agency);
+	fprintf(f, "%-14s %s (%s)\n", "Branch", a->branch.name, a->branch.code);
+	fprintf(f, "%-14s %s\n", "User", a->logged_in ? a->user.username : "(not logged in)");
 	fprintf(f, "%-14s %s\n", "Pane", a->pane->id);
+	fprintf(f, "%-14s %s\n", "Last action", action_name(a->last_act));
+	{
+		const char *t = config_get(&a->cfg, "linkage.transport"), *u = config_get(&a->cfg, "gdx.url");
+		const char *p = config_get(&a->cfg, "http.proxy");
+		fprintf(f, "%-14s %s, %s%s%s\n", "Connection", t ? t : "gdx", u ? u : "gateway not set up",
+			p && *p ? ", proxy " : "", p && *p ? p : "");
+	}
+	fprintf(f, "%-14s DGA contact centre 02-612-6060, contact@dga.or.th\n", "Contact");
 	diag_facts(a, report_fact, f);
 	fprintf(f, "\nLast errors, newest first:\n");
 	for (int i = 0; i < a->nerrors; i++) {

@@ -3,6 +3,7 @@
 #include "services/base/configfile.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -94,7 +95,8 @@ static FILE *config_open(struct config *c, tb_err *err)
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		err_set(err, TB_E_FILE, S_ISREG(st.st_mode) ? errno : EINVAL, "config");
+		err_set(err, TB_E_FILE, S_ISDIR(st.st_mode) ? EISDIR : S_ISREG(st.st_mode) ? errno : EINVAL,
+			"config");
 		close(fd);
 		return NULL;
 	}
@@ -133,16 +135,19 @@ int config_load(struct config *c, const char *path, tb_err *err)
 
 		lineno++;
 		if (!strchr(line, '\n') && !feof(f)) {
-			rc = err_set(err, TB_E_CONFIG, lineno, "line too long");
-			break;
+			int ch;
+			config_problem(c, lineno, "line longer than %zu bytes", sizeof line - 2);
+			while ((ch = getc(f)) != EOF && ch != '\n')
+				;
+			continue;
 		}
 		k = trim(line);
 		if (!*k || *k == '#')
 			continue;
 		eq = strchr(k, '=');
 		if (!eq) {
-			rc = err_set(err, TB_E_CONFIG, lineno, "expected key = value");
-			break;
+			config_problem(c, lineno, "not key = value");
+			continue;
 		}
 		*eq = '\0';
 		v = eq + 1;
@@ -158,16 +163,17 @@ int config_load(struct config *c, const char *path, tb_err *err)
 		v = trim(v);
 		k = trim(k);
 		if (!valid_key(k) || strlen(k) >= sizeof c->e[0].key) {
-			rc = err_set(err, TB_E_CONFIG, lineno, "bad key");
-			break;
+			config_problem(c, lineno, "not a setting's name (letters, digits, . - _)");
+			continue;
 		}
 		if (strlen(v) >= sizeof c->e[0].value) {
-			rc = err_set(err, TB_E_CONFIG, lineno, "value too long");
-			break;
+			config_problem(c, lineno, "%s: value longer than %zu bytes", k,
+				       sizeof c->e[0].value - 1);
+			continue;
 		}
 		if (c->n == CONFIG_MAX_ENTRIES) {
-			rc = err_set(err, TB_E_CONFIG, lineno, "too many settings");
-			break;
+			config_problem(c, lineno, "%s: more than %d settings", k, CONFIG_MAX_ENTRIES);
+			continue;
 		}
 		str_copy(c->e[c->n].key, sizeof c->e[0].key, k);
 		str_copy(c->e[c->n].value, sizeof c->e[0].value, v);
@@ -177,12 +183,22 @@ int config_load(struct config *c, const char *path, tb_err *err)
 	fclose(f);
 	explicit_bzero(buf, sizeof buf);
 	explicit_bzero(line, sizeof line);
+	if (c->nproblems) {
+		config_problem_err(c, 0, err);
+		rc = -1;
+	}
 	return rc;
 }
 
 const char *config_get(struct config *c, const char *key)
 {
 	const char *v = NULL;
+	int seen = 0;
+
+	for (int i = 0; i < c->nasked && !seen; i++)
+		seen = strcmp(c->asked[i], key) == 0;
+	if (!seen && c->nasked < CONFIG_MAX_ASKED && strlen(key) < sizeof c->asked[0])
+		str_copy(c->asked[c->nasked++], sizeof c->asked[0], key);
 
 	for (int i = 0; i < c->n; i++)
 		if (strcmp(c->e[i].key, key) == 0) {
@@ -247,7 +263,118 @@ int config_read(const char *path, int (*apply)(struct config *c, void *arg, tb_e
 	r = config_load(c, path, err);
 	if (r == 0)
 		r = apply(c, arg, err);
+	/* The error outlives c: a problem's text goes with it. */
+	if (r && err && err->field >= (const char *)c && err->field < (const char *)(c + 1)) {
+		static __thread char field[sizeof c->problems[0].text];
+		str_copy(field, sizeof field, err->field);
+		err->field = field;
+	}
 	explicit_bzero(c, sizeof *c);
 	free(c);
 	return r;
+}
+
+void config_problem(struct config *c, int line, const char *fmt, ...)
+{
+	struct config_problem *p;
+	va_list ap;
+	int n;
+
+	if (++c->nproblems > CONFIG_MAX_PROBLEMS) {
+		p = &c->problems[CONFIG_MAX_PROBLEMS - 1];
+		snprintf(p->text, sizeof p->text, "%d more bad lines after line %d",
+			 c->nproblems - CONFIG_MAX_PROBLEMS + 1, p->line);
+		p->id = TB_E_CONFIG;
+		return;
+	}
+	p = &c->problems[c->nproblems - 1];
+	p->id = TB_E_CONFIG;
+	p->line = line;
+	n = snprintf(p->text, sizeof p->text, "line %d: ", line);
+	va_start(ap, fmt);
+	vsnprintf(p->text + n, sizeof p->text - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+void config_bad_value(struct config *c, const struct config_entry *e, const char *why)
+{
+	config_problem(c, e->line, "%s = %.80s: %s", e->key, e->value, why);
+}
+
+const struct config_entry *config_entry_of(const struct config *c, const char *key)
+{
+	const struct config_entry *e = NULL;
+
+	for (int i = 0; i < c->n; i++)
+		if (strcmp(c->e[i].key, key) == 0)
+			e = &c->e[i];
+	return e;
+}
+
+/* Edit distance (letters added, removed or changed), stopping at 9. */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int row[64 + 1];
+
+	if (la > 64 || lb > 64)
+		return 9;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int diag = row[0], best;
+		row[0] = (int)i;
+		best = row[0];
+		for (size_t j = 1; j <= lb; j++) {
+			int up = row[j], v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			diag = up;
+			row[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best >= 9)
+			return 9;
+	}
+	return row[lb] < 9 ? row[lb] : 9;
+}
+
+const char *config_nearest(const struct config *c, const char *key)
+{
+	const char *best = NULL;
+	int bd = 9, limit = (int)strlen(key) / 3 + 1;
+
+	for (int i = 0; i < c->nasked; i++) {
+		int d = distance(key, c->asked[i]);
+		if (d < bd) {
+			bd = d;
+			best = c->asked[i];
+		}
+	}
+	return bd <= (limit > 4 ? 4 : limit) ? best : NULL;
+}
+
+void config_check_unknown(struct config *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		const char *near;
+		if (c->e[i].used)
+			continue;
+		near = config_nearest(c, c->e[i].key);
+		/* The value is left out: a misspelt secret's key holds a secret. */
+		config_problem(c, c->e[i].line, "%s%s%s", c->e[i].key, near ? ": nearest known " : "",
+			       near ? near : "");
+		if (c->nproblems <= CONFIG_MAX_PROBLEMS)
+			c->problems[c->nproblems - 1].id = TB_E_CONFIG_UNKNOWN;
+		c->e[i].used = 1;
+	}
+}
+
+void config_problem_err(const struct config *c, int i, tb_err *err)
+{
+	if (i >= 0 && i < c->nproblems && i < CONFIG_MAX_PROBLEMS)
+		err_set(err, c->problems[i].id, 0, c->problems[i].text);
 }

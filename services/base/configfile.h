@@ -10,12 +10,23 @@
 #include "services/base/errors.h"
 
 #define CONFIG_MAX_ENTRIES 128
+#define CONFIG_MAX_PROBLEMS 16
+#define CONFIG_MAX_ASKED 128
 
 struct config_entry {
 	char key[64];
 	char value[256];
 	int line;
 	int used;          /* set by config_get, so unknown keys can be reported */
+};
+
+/* A bad line, as the officer is told of it: its number and what is wrong
+ * ("theme = fancy: no such theme").  A line without "=" is not quoted: it
+ * may be a secret pasted on a line of its own. */
+struct config_problem {
+	enum tb_err_id id; /* TB_E_CONFIG, or TB_E_CONFIG_UNKNOWN */
+	int line;
+	char text[192];
 };
 
 struct config {
@@ -28,14 +39,23 @@ struct config {
 	unsigned mode;
 	long uid;
 	tb_err warn;       /* TB_E_CONFIG_FOLDER, or none: see config_folder_check */
+	/* Every bad line, in the file's order; more than the array holds are
+	 * counted in nproblems and summed up in the last one. */
+	struct config_problem problems[CONFIG_MAX_PROBLEMS];
+	int nproblems;
+	/* The keys asked for by config_get, set or not: the known settings,
+	 * which an unknown one is held against for the nearest. */
+	char asked[CONFIG_MAX_ASKED][64];
+	int nasked;
 };
 
 /* The file's path, following the rules above. */
 void config_path(char *out, size_t size);
 
 /* Loads path (NULL: config_path()).  A missing file gives an empty config and
- * 0.  A malformed line stops the load: -1, err = TB_E_CONFIG with the line
- * number as detail, and the entries before it kept. */
+ * 0; a path that is a folder TB_E_FILE (EISDIR).  A malformed line is
+ * skipped and kept in c->problems, the rest of the file loaded: -1 with err
+ * = the first one (TB_E_CONFIG, "line N: ..." as field). */
 int config_load(struct config *c, const char *path, tb_err *err);
 
 /* Loads path into a config of its own, hands it to apply (which reads its
@@ -69,5 +89,20 @@ int config_folder_check(const char *path, tb_err *err);
 
 /* The first entry nobody asked for, or NULL: an unknown setting. */
 const struct config_entry *config_unused(const struct config *c);
+
+/* Notes a bad line (printf-style text) in c->problems. */
+void config_problem(struct config *c, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Notes e's value as bad: "key = value: why". */
+void config_bad_value(struct config *c, const struct config_entry *e, const char *why);
+/* The last entry of key, or NULL (config_get's, without marking it). */
+const struct config_entry *config_entry_of(const struct config *c, const char *key);
+/* Notes every entry nobody asked for as TB_E_CONFIG_UNKNOWN problems, with
+ * the nearest known key; call once every reader of c has run. */
+void config_check_unknown(struct config *c);
+/* The known key nearest to key (a few letters off), or NULL. */
+const char *config_nearest(const struct config *c, const char *key);
+/* Problem i as an error: TB_E_CONFIG (or _UNKNOWN), its text as field. */
+void config_problem_err(const struct config *c, int i, tb_err *err);
 
 #endif

@@ -563,7 +563,12 @@
 	  "The configuration file is in a folder other accounts can write, so they could replace it", \
 	  "ไฟล์ตั้งค่าอยู่ในโฟลเดอร์ที่บัญชีอื่นเขียนได้ จึงอาจถูกแทนที่ได้", \
 	  "Move the file to a folder of your own, or run chmod o-w,g-w on its folder", \
-	  "ย้ายไฟล์ไปไว้ในโฟลเดอร์ของบัญชีนี้ หรือสั่ง chmod o-w,g-w กับโฟลเดอร์ของไฟล์")
+	  "ย้ายไฟล์ไปไว้ในโฟลเดอร์ของบัญชีนี้ หรือสั่ง chmod o-w,g-w กับโฟลเดอร์ของไฟล์") \
+	X(TB_E_CONFIG_UNKNOWN, "input", "CONFIG-UNKNOWN", \
+	  "The configuration file names a setting tabien does not know; it is ignored", \
+	  "ไฟล์ตั้งค่ามีชื่อการตั้งค่าที่โปรแกรม tabien ไม่รู้จัก จึงไม่ถูกนำมาใช้", \
+	  "Check the name's spelling against the nearest known setting shown, or see man tabien.conf", \
+	  "ตรวจการสะกดชื่อเทียบกับชื่อที่ใกล้เคียงที่แสดงไว้ หรือดู man tabien.conf")
 
 /* The digital copy (services/copy/, tabien-copy): the signed PDF that stands
  * in for a photocopy. */

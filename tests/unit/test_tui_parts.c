@@ -106,10 +106,15 @@ static void config_reads_settings_and_reports_bad_lines(void **state)
 	assert_null(config_get(&c, "missing"));
 	assert_null(config_unused(&c));
 
-	assert_int_equal(config_load(&c, write_file("b.conf", "theme = mono\nthis line is wrong\n"), &err), -1);
+	/* Every bad line is kept with its number; the lines around them load. */
+	assert_int_equal(config_load(&c, write_file("b.conf", "theme = mono\nthis line is wrong\n"
+							      "bad key! = 1\nlanguage = th\n"), &err), -1);
 	assert_int_equal(err.id, TB_E_CONFIG);
-	assert_int_equal(err.detail, 2);
-	assert_string_equal(config_get(&c, "theme"), "mono"); /* kept what came before */
+	assert_string_equal(err.field, "line 2: not key = value");
+	assert_int_equal(c.nproblems, 2);
+	assert_int_equal(c.problems[1].line, 3);
+	assert_string_equal(config_get(&c, "theme"), "mono");
+	assert_string_equal(config_get(&c, "language"), "th");
 
 	/* A missing file is no error: the defaults apply. */
 	assert_int_equal(config_load(&c, "/nonexistent/tabien.conf", &err), 0);
@@ -127,6 +132,13 @@ static void config_reports_unknown_settings(void **state)
 	assert_non_null(u);
 	assert_string_equal(u->key, "them");
 	assert_int_equal(u->line, 2);
+	/* Named with the nearest key asked for, its value left out. */
+	config_get(&c, "language");
+	config_check_unknown(&c);
+	assert_int_equal(c.nproblems, 1);
+	assert_int_equal(c.problems[0].id, TB_E_CONFIG_UNKNOWN);
+	assert_string_equal(c.problems[0].text, "line 2: them: nearest known theme");
+	assert_null(config_nearest(&c, "gdx.consumer_secret"));
 }
 
 static void shipped_example_config_is_understood(void **state)
