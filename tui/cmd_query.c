@@ -71,8 +71,6 @@ void cmd_query_init(struct cmd_query *q, const struct cmd_query_opts *o)
 
 int cmd_query_begin(struct cmd_query *q)
 {
-	http_preload();   /* while the officer signs in */
-	q->loading = 1;
 	q->d = db_open(q->o->db, 0, &q->err);
 	if (!q->d || settings_initialised(q->d, &q->err) <= 0 ||
 	    cmd_officer_login(q->d, q->o->batch, q->o->as, &q->who, &q->err))
@@ -94,13 +92,6 @@ int cmd_query_end(struct cmd_query *q)
 	q->out = NULL;
 	explicit_bzero(&q->who, sizeof q->who);
 	db_close(&q->d);
-	/* A refused password ends the command while libcurl may still be
-	 * loading: exiting then runs OpenSSL's clean-up under the loading
-	 * thread, which crashes it.  The load is waited for (it is done once). */
-	if (q->loading) {
-		tb_err ignored = { 0 };
-		(void)http_global_init(&ignored);
-	}
 	return q->rc;
 }
 

@@ -62,12 +62,13 @@ struct cmd_query {
 	cJSON *out;        /* printed (and wiped) by cmd_query_end when set */
 	tb_err err;
 	int rc;            /* the exit status */
-	int loading;       /* libcurl is being loaded in the background */
 };
 
 void cmd_query_init(struct cmd_query *q, const struct cmd_query_opts *o);
-/* Starts loading libcurl (while the officer types), opens the database,
- * which must be set up, and signs the officer named by --as in.  0, or -1
+/* Opens the database, which must be set up, and signs the officer named by
+ * --as in.  (libcurl is not loaded on a thread meanwhile: the password is
+ * checked in a forked child, and a fork while another thread holds the
+ * allocator's lock leaves the child stuck.)  0, or -1
  * with q->err. */
 int cmd_query_begin(struct cmd_query *q);
 /* q->err on standard error; q->rc becomes its exit status (2 for a usage

@@ -117,26 +117,6 @@ static void global_init_once(void)
 	global_rc = global_loaded ? curl_global_init(CURL_GLOBAL_DEFAULT) : CURLE_FAILED_INIT;
 }
 
-static void *preload_main(void *arg)
-{
-	(void)arg;
-	pthread_once(&global_once, global_init_once);
-	return NULL;
-}
-
-void http_preload(void)
-{
-	pthread_t t;
-	pthread_attr_t at;
-
-	if (pthread_attr_init(&at))
-		return;
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	/* A thread that cannot start costs only the wait it would have saved. */
-	(void)pthread_create(&t, &at, preload_main, NULL);
-	pthread_attr_destroy(&at);
-}
-
 int http_global_init(tb_err *err)
 {
 	pthread_once(&global_once, global_init_once);

@@ -58,13 +58,6 @@ struct http_xfer;
 
 /* curl_global_init, once per process (thread-safe); http_new calls it. */
 int http_global_init(tb_err *err);
-/* Starts loading libcurl on a thread of its own, so that a command loads it
- * while the officer's password is checked; http_global_init then waits for
- * it.  Nothing is reported here: http_new says what went wrong.  A process
- * that preloaded must call http_global_init before it exits, even when it
- * never used the network: OpenSSL's clean-up at exit must not run while the
- * thread is still loading it. */
-void http_preload(void);
 
 /* The options are copied. */
 struct http *http_new(const struct http_opts *o, tb_err *err);
