@@ -14,6 +14,11 @@
 #include "services/copy/copy_doc.h"
 
 struct db;
+struct card_record;
+struct copy_result;
+
+/* The card's sections: its text, its photo. */
+enum { CARD_SECTION_TEXT = 1, CARD_SECTION_PHOTO = 2 };
 
 #define COPY_REF_BYTES 24
 
@@ -36,6 +41,15 @@ int cmd_copy_header(struct copy_doc *d, struct db *db, const struct user *who, c
  * (as JSON with json).  A copy the trail does not know of is removed. */
 int cmd_copy_deliver(struct copy_doc *d, struct db *db, const struct user *who, const char *subject,
 		     const char *purpose, const char *ref, int json, tb_err *err);
+
+/* The card's page: its text and its photo as sections picks, with its
+ * source (the chip, read at read_at). */
+int cmd_copy_card_doc(struct copy_doc *d, const struct card_record *r, int sections, time_t read_at,
+		      tb_err *err);
+/* The copy's audit row (copy.make): the reference, the SHA-256, and OK or
+ * why it was not delivered (failed). */
+int cmd_copy_audit(struct db *db, const struct user *who, const char *subject, const char *purpose,
+		   const char *ref, const struct copy_result *res, const tb_err *failed, tb_err *err);
 
 /* A comma-separated list of section names (names[i] is bit i) to a mask;
  * -1 when one is unknown (said on standard error). */
