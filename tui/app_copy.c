@@ -20,10 +20,12 @@
 #include "services/card/card_record.h"
 #include "services/copy/copy_doc.h"
 #include "services/copy/copy_run.h"
+#include "services/registry/linkage.h"
 #include "tui/app_private.h"
 #include "tui/cmd_copy.h"
 #include "tui/form.h"
 #include "tui/i18n.h"
+#include "tui/lookup.h"
 #include "tui/pane.h"
 #include "tui/text.h"
 #include "tui/theme.h"
@@ -39,6 +41,12 @@ static const struct section card_sections[] = {
 	{ N_("The card's text"), CARD_SECTION_TEXT },
 	{ N_("The photo"), CARD_SECTION_PHOTO },
 };
+static const struct section registry_sections[] = {
+	{ N_("The registry record"), REG_SECTION_RECORD },
+	{ N_("Addresses"), REG_SECTION_ADDRESSES },
+	{ N_("The household and the house"), REG_SECTION_HOUSEHOLD },
+	{ N_("Name changes"), REG_SECTION_NAMES },
+};
 
 /* The dialog and the copy on its way; one at a time. */
 static struct {
@@ -46,6 +54,7 @@ static struct {
 	const struct pane_ops *from;
 	const struct section *sec;
 	int nsec, picked, focus;   /* focus == nsec: the purpose */
+	char cid[LK_CID];          /* whose data the dialog was opened on */
 	unsigned opened;           /* the read that opened it */
 	struct form_field purpose_f[1];
 	struct form purpose;
@@ -81,26 +90,47 @@ static void nothing(struct app *a)
 	app_error(a, NULL, &e);
 }
 
-void app_copy_open(struct app *a)
+/* Whose data the pane shows, or NULL. */
+static const char *shown_cid(struct app *a, const struct pane_ops *p)
 {
 	struct reader_state *r = app_reader(a);
+	const struct lookup_person *top = lookup_top(a);
+
+	if (!a->logged_in || a->locked)
+		return NULL;
+	if (p == &pane_card)
+		return r && r->rec ? r->rec->cid : NULL;
+	return top ? top->cid : NULL;
+}
+
+void app_copy_open(struct app *a)
+{
+	const char *cid;
 
 	if (cp.running) {
 		app_message(a, true, "%s", _("A copy is being made; wait for it to finish"));
 		return;
 	}
-	if (a->pane != &pane_card) {
+	if (a->pane == &pane_card) {
+		cp.sec = card_sections;
+		cp.nsec = 2;
+		cp.picked = CARD_SECTION_TEXT | CARD_SECTION_PHOTO;
+	} else if (a->pane == &pane_person || a->pane == &pane_household || a->pane == &pane_names) {
+		/* The pane's own sections picked; the others offered. */
+		cp.sec = registry_sections;
+		cp.nsec = 4;
+		cp.picked = a->pane == &pane_person ? REG_SECTION_RECORD | REG_SECTION_ADDRESSES
+			: a->pane == &pane_household ? REG_SECTION_HOUSEHOLD : REG_SECTION_NAMES;
+	} else {
 		app_message(a, true, "%s", _("Copies from this pane are made with tabien copy (see tabien --help)"));
 		return;
 	}
-	if (!r || !r->rec) {
+	if (!(cid = shown_cid(a, a->pane))) {
 		nothing(a);
 		return;
 	}
+	str_copy(cp.cid, sizeof cp.cid, cid);
 	cp.from = a->pane;
-	cp.sec = card_sections;
-	cp.nsec = 2;
-	cp.picked = CARD_SECTION_TEXT | CARD_SECTION_PHOTO;
 	cp.focus = 0;
 	cp.opened = a->key_read;
 	cp.purpose_f[0] = (struct form_field){ .label = N_("Purpose"), .max_chars = SETTINGS_PURPOSE_CHARS };
@@ -111,18 +141,45 @@ void app_copy_open(struct app *a)
 	a->dirty |= DIRTY_MAIN;
 }
 
-/* The page, from what the pane shows now. */
+/* The registry's sections picked, each as the pane has it: one still on
+ * its way or refused makes no copy rather than one without it. */
+static int registry_doc(struct app *a, struct copy_doc *d, tb_err *err)
+{
+	const struct lookup_person *top = lookup_top(a);
+	int services[LINKAGE_FETCH_MAX], n = cmd_copy_services(cp.picked, services);
+	char when[96];
+
+	cmd_copy_when(top->asked ? top->asked : time(NULL), when, sizeof when);
+	if (cmd_copy_registry_title(d, err))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const struct linkage_result *r = NULL;
+		tb_err why = { 0 };
+
+		if (lookup_get(a, services[i], &r, &why) != LINKAGE_DONE || !r)
+			return err_set(err, TB_E_COPY_SECTION, 0, linkage_service_code(services[i]));
+		if (cmd_copy_registry_section(d, r, when, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* The page, from what the pane shows now: the same person as when the
+ * dialog opened, and still there. */
 static int build(struct app *a, struct copy_doc *d, tb_err *err)
 {
 	struct reader_state *r = app_reader(a);
+	const char *cid = shown_cid(a, cp.from);
 
-	if (!a->logged_in || a->locked || !r || !r->rec)
+	if (!cid || strcmp(cid, cp.cid))
 		return err_set(err, TB_E_COPY_NOTHING, 0, NULL);
 	if (cmd_copy_settings(d, NULL, cp.ref, err) ||
-	    cmd_copy_header(d, a->db, &a->user, cp.why, cp.ref, err) ||
-	    cmd_copy_card_doc(d, r->rec, cp.picked, r->read_at ? r->read_at : time(NULL), err))
+	    cmd_copy_header(d, a->db, &a->user, cp.why, cp.ref, err))
 		return -1;
-	str_copy(cp.subject, sizeof cp.subject, r->rec->cid);
+	if (cp.from == &pane_card ? cmd_copy_card_doc(d, r->rec, cp.picked, r->read_at ? r->read_at : time(NULL), err)
+	    : registry_doc(a, d, err))
+		return -1;
+	str_copy(cp.subject, sizeof cp.subject, cp.cid);
 	cp.who = a->user;
 	return 0;
 }
@@ -132,6 +189,11 @@ static void make(struct app *a)
 	struct copy_doc *d = copy_doc_new();
 	tb_err err = { 0 };
 
+	if (!cp.picked) {
+		app_message(a, true, "%s", _("Nothing picked: pick at least one section"));
+		copy_doc_free(&d);
+		return;
+	}
 	str_copy(cp.why, sizeof cp.why, cp.purpose_f[0].value);
 	dialog_close(a);
 	if (!cp.why[0]) {
@@ -151,8 +213,8 @@ static void make(struct app *a)
 	app_message(a, false, "%s", _("Making the copy…"));
 	return;
 fail:
-	copy_doc_free(&d);
 	app_error(a, NULL, &err);
+	copy_doc_free(&d);
 }
 
 unsigned app_copy_input(struct app *a, bool is_fkey, wint_t ch)

@@ -17,8 +17,12 @@ struct db;
 struct card_record;
 struct copy_result;
 
+struct linkage_result;
+
 /* The card's sections: its text, its photo. */
 enum { CARD_SECTION_TEXT = 1, CARD_SECTION_PHOTO = 2 };
+/* The registry's (--sections record,addresses,household,names). */
+enum { REG_SECTION_RECORD = 1, REG_SECTION_ADDRESSES = 2, REG_SECTION_HOUSEHOLD = 4, REG_SECTION_NAMES = 8 };
 
 #define COPY_REF_BYTES 24
 
@@ -50,6 +54,15 @@ int cmd_copy_card_doc(struct copy_doc *d, const struct card_record *r, int secti
  * why it was not delivered (failed). */
 int cmd_copy_audit(struct db *db, const struct user *who, const char *subject, const char *purpose,
 		   const char *ref, const struct copy_result *res, const tb_err *failed, tb_err *err);
+
+/* The Linkage services a mask of registry sections asks, in the copy's
+ * order (at most LINKAGE_FETCH_MAX); how many. */
+int cmd_copy_services(int sections, int *services);
+/* The registry's page title, then one service's answer as a section with
+ * its source (Linkage Center service 00023/NNN, fetched when). */
+int cmd_copy_registry_title(struct copy_doc *d, tb_err *err);
+int cmd_copy_registry_section(struct copy_doc *d, const struct linkage_result *r, const char *when,
+			      tb_err *err);
 
 /* A comma-separated list of section names (names[i] is bit i) to a mask;
  * -1 when one is unknown (said on standard error). */

@@ -25,7 +25,8 @@
 #include "tui/cmd_query.h"
 
 /* The registry's sections, and the services each asks. */
-enum { SEC_RECORD = 1, SEC_ADDRESSES = 2, SEC_HOUSEHOLD = 4, SEC_NAMES = 8 };
+enum { SEC_RECORD = REG_SECTION_RECORD, SEC_ADDRESSES = REG_SECTION_ADDRESSES,
+       SEC_HOUSEHOLD = REG_SECTION_HOUSEHOLD, SEC_NAMES = REG_SECTION_NAMES };
 static const char *const registry_sections[] = { "record", "addresses", "household", "names" };
 /* DBD's. */
 enum { SEC_CERTIFICATE = 1, SEC_DIRECTORS = 2, SEC_SIGNING = 4, SEC_SHAREHOLDERS = 8 };
@@ -266,6 +267,23 @@ static int services_of(int sections, int *s)
 	return n;
 }
 
+int cmd_copy_services(int sections, int *services)
+{
+	return services_of(sections, services);
+}
+
+int cmd_copy_registry_title(struct copy_doc *d, tb_err *err)
+{
+	return copy_doc_set(d, COPY_TITLE, "สำเนาข้อมูลทะเบียนราษฎร / Copy of the population registry's record",
+			    err);
+}
+
+int cmd_copy_registry_section(struct copy_doc *d, const struct linkage_result *r, const char *when,
+			      tb_err *err)
+{
+	return result_doc(d, r, when, err);
+}
+
 static int registry_doc(struct cmd_query *q, const struct cq_opts *o, struct copy_doc *d)
 {
 	struct linkage *lk = NULL;
@@ -280,8 +298,7 @@ static int registry_doc(struct cmd_query *q, const struct cq_opts *o, struct cop
 	if (!f || linkage_fetch_wait(f, &q->err))
 		goto out;
 	cmd_copy_when(time(NULL), when, sizeof when);
-	if (copy_doc_set(d, COPY_TITLE, "สำเนาข้อมูลทะเบียนราษฎร / Copy of the population registry's record",
-			 &q->err))
+	if (cmd_copy_registry_title(d, &q->err))
 		goto out;
 	/* Every section picked, or no copy: none is left out unsaid. */
 	for (int i = 0; i < n; i++) {

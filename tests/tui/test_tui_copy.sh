@@ -6,6 +6,8 @@
 # an Enter sent with the c, or pasted, does not make the copy; an Enter of
 # its own does, in the background, and the status bar names the file: in the
 # copies folder, 0600, pdfsig says valid, and the audit trail has its row.
+# From the household pane (the gateway simulator as GDX): its own section
+# picked, the members' Thai names and the service in the file.
 # Data already wiped makes no copy: the card pulled with the dialog up, and
 # c with no card.  Every step polls the screen with a deadline.  Speaks TAP.
 set -u
@@ -52,8 +54,13 @@ mkdir -m 700 "$k"
 		openssl x509 -req -in sign.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
 			-extfile ext -out sign.pem && chmod 600 ./*.key
 ) >"$dir/openssl.log" 2>&1 || { echo "Bail out! openssl could not make the keys"; exit 1; }
+sim_start || { echo "Bail out! the gateway simulator did not start"; exit 1; }
 conf="$dir/config/tabien/tabien.conf"
-printf 'copy.key = %s\ncopy.cert = %s\n' "$k/sign.key" "$k/sign.pem" >"$conf"
+{
+	printf 'copy.key = %s\ncopy.cert = %s\n' "$k/sign.key" "$k/sign.pem"
+	printf 'gdx.url = http://127.0.0.1:%s\ngdx.consumer_key = sim-key\n' "$sim_port"
+	printf 'gdx.consumer_secret = sim-secret\nhttp.timeout_ms = 6000\n'
+} >"$conf"
 chmod 600 "$conf"
 copies="$dir/home/.local/share/tabien/copies"
 
@@ -72,21 +79,22 @@ EOF
 chmod +x "$dir/run-tabien"
 
 ncopies() { find "$copies" -type f 2>/dev/null | wc -l; }
+copies_are() { [ "$(ncopies)" = "$1" ]; }
 audit_copies() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = 'copy.make' AND result LIKE 'OK sha256=%'"; }
 # paste TEXT: as a terminal pastes once the program asked for the marks.
 paste() { tm set-buffer -b p -- "$1" && tm paste-buffer -p -b p -t main; }
 DIALOG="Digital copy"
 
-echo "1..9"
+echo "1..11"
 
 start_pcscd || { echo "Bail out! pcscd did not start"; sed 's/^/# /' "$dir/pcscd.log"; exit 1; }
 SESSION=main
 tm new-session -d -s main -x 100 -y 30 "$dir/run-tabien" main
 wait_text main "User name" "Password"
 keys main -l "$OFFICER" && keys main Enter && keys main -l "$PASSWORD" && keys main Enter
-cid=$(value malee cid)
+cid=$(value somchai cid)
 fmt_cid=$(fmt "$cid")
-insert malee
+insert somchai
 check "card read: its ID on the card pane" eval 'wait_text main "$fmt_cid" "Card read" && alive main'
 
 # c and Enter in one write: the Enter came with the c and is no answer.
@@ -110,6 +118,22 @@ SHOW="$dir/sig" check "the copy: 0600 in a 0700 folder, pdfsig says the signatur
 check "the audit trail: one copy.make row with the file's SHA-256" \
 	bash -c "[ \"\$(sqlite3 '$TABIEN_DB' \"SELECT result FROM audit WHERE action = 'copy.make'\")\" = \"OK sha256=\$(sha256sum '${pdf:-/nonexistent}' | cut -d' ' -f1)\" ]"
 
+# The household pane: its own section picked, the registry's others not.
+keys main h
+wait_text main "People in the house · 007" "นางสมศรี ใจดี"
+keys main c
+check "c on the household pane: the household picked, the record not" \
+	eval 'wait_text main "$DIALOG" "[x] The household and the house" "[ ] The registry record" "[ ] Name changes"'
+keys main Enter
+house=
+check "the household's copy: written, signed, the members' Thai names and service 00023/007 in it" \
+	eval 'wait_cmd copies_are 2 && wait_text main "Copy written" &&
+		house=$(ls -t "$copies"/copy-*.pdf | head -1) && pdfsig "$house" | grep -q "Signature is Valid" &&
+		pdftotext -raw "$house" - | grep -qF "นางสมศรี ใจดี" && pdftotext -raw "$house" - | grep -qF "00023/007" &&
+		! pdftotext -raw "$house" - | grep -qF "00023/001"'
+keys main F2
+wait_text main "$fmt_cid"
+
 # The dialog up, the card pulled: its data is gone, so is the copy.
 keys main c
 wait_text main "$DIALOG"
@@ -117,7 +141,7 @@ pull --wait
 wait_gone main "$fmt_cid"
 keys main Enter
 check "card pulled with the dialog up: Enter says there is nothing to copy, no new file" \
-	eval 'wait_text main "COPY-NOTHING" && [ "$(ncopies)" = 1 ] && [ "$(audit_copies)" = 1 ] && alive main'
+	eval 'wait_text main "COPY-NOTHING" && [ "$(ncopies)" = 2 ] && [ "$(audit_copies)" = 2 ] && alive main'
 keys main F5
 keys main c
 check "no card: c says there is nothing to copy, no dialog" \
