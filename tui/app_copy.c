@@ -20,6 +20,7 @@
 #include "services/card/card_record.h"
 #include "services/copy/copy_doc.h"
 #include "services/copy/copy_run.h"
+#include "services/juristic/juristic.h"
 #include "services/registry/linkage.h"
 #include "tui/app_private.h"
 #include "tui/cmd_copy.h"
@@ -47,6 +48,12 @@ static const struct section registry_sections[] = {
 	{ N_("The household and the house"), REG_SECTION_HOUSEHOLD },
 	{ N_("Name changes"), REG_SECTION_NAMES },
 };
+static const struct section juristic_sections[] = {
+	{ N_("The company's particulars"), JUR_SECTION_CERTIFICATE },
+	{ N_("Directors"), JUR_SECTION_DIRECTORS },
+	{ N_("Signing authority"), JUR_SECTION_SIGNING },
+	{ N_("Shareholders"), JUR_SECTION_SHAREHOLDERS },
+};
 
 /* The dialog and the copy on its way; one at a time. */
 static struct {
@@ -54,7 +61,7 @@ static struct {
 	const struct pane_ops *from;
 	const struct section *sec;
 	int nsec, picked, focus;   /* focus == nsec: the purpose */
-	char cid[LK_CID];          /* whose data the dialog was opened on */
+	char cid[32];              /* whose data the dialog was opened on (a company's ID too) */
 	unsigned opened;           /* the read that opened it */
 	struct form_field purpose_f[1];
 	struct form purpose;
@@ -100,6 +107,8 @@ static const char *shown_cid(struct app *a, const struct pane_ops *p)
 		return NULL;
 	if (p == &pane_card)
 		return r && r->rec ? r->rec->cid : NULL;
+	if (p == &pane_juristic)
+		return pane_juristic_shown(a) ? pane_juristic_shown(a)->id : NULL;
 	return top ? top->cid : NULL;
 }
 
@@ -121,8 +130,12 @@ void app_copy_open(struct app *a)
 		cp.nsec = 4;
 		cp.picked = a->pane == &pane_person ? REG_SECTION_RECORD | REG_SECTION_ADDRESSES
 			: a->pane == &pane_household ? REG_SECTION_HOUSEHOLD : REG_SECTION_NAMES;
+	} else if (a->pane == &pane_juristic) {
+		cp.sec = juristic_sections;
+		cp.nsec = 4;
+		cp.picked = JUR_SECTION_CERTIFICATE;
 	} else {
-		app_message(a, true, "%s", _("Copies from this pane are made with tabien copy (see tabien --help)"));
+		app_message(a, true, "%s", _("Nothing to copy on this pane: c copies the card, the registry's and the companies' panes"));
 		return;
 	}
 	if (!(cid = shown_cid(a, a->pane))) {
@@ -177,6 +190,7 @@ static int build(struct app *a, struct copy_doc *d, tb_err *err)
 	    cmd_copy_header(d, a->db, &a->user, cp.why, cp.ref, err))
 		return -1;
 	if (cp.from == &pane_card ? cmd_copy_card_doc(d, r->rec, cp.picked, r->read_at ? r->read_at : time(NULL), err)
+	    : cp.from == &pane_juristic ? cmd_copy_juristic_pages(d, pane_juristic_shown(a), cp.picked, err)
 	    : registry_doc(a, d, err))
 		return -1;
 	str_copy(cp.subject, sizeof cp.subject, cp.cid);

@@ -18,11 +18,15 @@ struct card_record;
 struct copy_result;
 
 struct linkage_result;
+struct juristic_result;
 
 /* The card's sections: its text, its photo. */
 enum { CARD_SECTION_TEXT = 1, CARD_SECTION_PHOTO = 2 };
 /* The registry's (--sections record,addresses,household,names). */
 enum { REG_SECTION_RECORD = 1, REG_SECTION_ADDRESSES = 2, REG_SECTION_HOUSEHOLD = 4, REG_SECTION_NAMES = 8 };
+/* DBD's (--sections certificate,directors,signing,shareholders). */
+enum { JUR_SECTION_CERTIFICATE = 1, JUR_SECTION_DIRECTORS = 2, JUR_SECTION_SIGNING = 4,
+       JUR_SECTION_SHAREHOLDERS = 8 };
 
 #define COPY_REF_BYTES 24
 
@@ -63,6 +67,10 @@ int cmd_copy_services(int sections, int *services);
 int cmd_copy_registry_title(struct copy_doc *d, tb_err *err);
 int cmd_copy_registry_section(struct copy_doc *d, const struct linkage_result *r, const char *when,
 			      tb_err *err);
+
+/* A company's page: the sections picked of r, each with DBD as its source
+ * and when it was fetched (a saved copy said so); one r lacks refuses. */
+int cmd_copy_juristic_pages(struct copy_doc *d, const struct juristic_result *r, int sections, tb_err *err);
 
 /* A comma-separated list of section names (names[i] is bit i) to a mask;
  * -1 when one is unknown (said on standard error). */

@@ -29,7 +29,8 @@ enum { SEC_RECORD = REG_SECTION_RECORD, SEC_ADDRESSES = REG_SECTION_ADDRESSES,
        SEC_HOUSEHOLD = REG_SECTION_HOUSEHOLD, SEC_NAMES = REG_SECTION_NAMES };
 static const char *const registry_sections[] = { "record", "addresses", "household", "names" };
 /* DBD's. */
-enum { SEC_CERTIFICATE = 1, SEC_DIRECTORS = 2, SEC_SIGNING = 4, SEC_SHAREHOLDERS = 8 };
+enum { SEC_CERTIFICATE = JUR_SECTION_CERTIFICATE, SEC_DIRECTORS = JUR_SECTION_DIRECTORS,
+       SEC_SIGNING = JUR_SECTION_SIGNING, SEC_SHAREHOLDERS = JUR_SECTION_SHAREHOLDERS };
 static const char *const juristic_sections[] = { "certificate", "directors", "signing", "shareholders" };
 
 struct cq_opts {
@@ -419,7 +420,7 @@ static int shareholders_doc(struct copy_doc *d, const struct juristic_result *r,
 	return r->n_shareholders ? 0 : field(d, "ผู้ถือหุ้น / Shareholders", "", err);
 }
 
-static int juristic_doc(struct cmd_query *q, const struct cq_opts *o, struct copy_doc *d)
+int cmd_copy_juristic_pages(struct copy_doc *d, const struct juristic_result *r, int sections, tb_err *err)
 {
 	static const struct {
 		int sec;
@@ -431,13 +432,30 @@ static int juristic_doc(struct cmd_query *q, const struct cq_opts *o, struct cop
 		{ SEC_SIGNING, "อำนาจกรรมการ / Signing authority", signing_doc },
 		{ SEC_SHAREHOLDERS, "ผู้ถือหุ้น / Shareholders", shareholders_doc },
 	};
+	char when[96], source[512];
+
+	cmd_copy_when((time_t)r->fetched_at, when, sizeof when);
+	snprintf(source, sizeof source, "แหล่งข้อมูล: กรมพัฒนาธุรกิจการค้า (%s) เมื่อ %s%s / Source: DBD (%s), "
+		 "fetched %s%s", juristic_source_name(r->source), when,
+		 r->stale ? " (สำเนาที่บันทึกไว้ เพราะติดต่อไม่ได้)" : "", juristic_source_name(r->source), when,
+		 r->stale ? " (a saved copy: DBD did not answer)" : "");
+	if (copy_doc_set(d, COPY_TITLE, "สำเนาข้อมูลนิติบุคคล / Copy of a juristic person's record", err))
+		return -1;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		if ((sections & parts[i].sec) &&
+		    (copy_doc_section(d, parts[i].title, source, err) || parts[i].fill(d, r, err)))
+			return -1;
+	return 0;
+}
+
+static int juristic_doc(struct cmd_query *q, const struct cq_opts *o, struct copy_doc *d)
+{
 	struct config *c = calloc(1, sizeof *c);
 	struct linkage_config *lc = calloc(1, sizeof *lc);
 	struct juristic_config *jc = calloc(1, sizeof *jc);
 	struct juristic_result *r = NULL;
 	struct linkage *lk = NULL;
 	struct juristic *j = NULL;
-	char when[96], source[512];
 	int rc = -1;
 
 	if (!c || !lc || !jc) {
@@ -453,17 +471,8 @@ static int juristic_doc(struct cmd_query *q, const struct cq_opts *o, struct cop
 	    juristic_lookup(j, q->d, &(struct juristic_request){ .id = o->cid, .agent_cid = q->who.cid,
 			    .username = q->who.username, .purpose = o->purpose }, &r, &q->err))
 		goto out;
-	cmd_copy_when((time_t)r->fetched_at, when, sizeof when);
-	snprintf(source, sizeof source, "แหล่งข้อมูล: กรมพัฒนาธุรกิจการค้า (%s) เมื่อ %s%s / Source: DBD (%s), "
-		 "fetched %s%s", juristic_source_name(r->source), when,
-		 r->stale ? " (สำเนาที่บันทึกไว้ เพราะติดต่อไม่ได้)" : "", juristic_source_name(r->source), when,
-		 r->stale ? " (a saved copy: DBD did not answer)" : "");
-	if (copy_doc_set(d, COPY_TITLE, "สำเนาข้อมูลนิติบุคคล / Copy of a juristic person's record", &q->err))
+	if (cmd_copy_juristic_pages(d, r, o->sections, &q->err))
 		goto out;
-	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
-		if ((o->sections & parts[i].sec) &&
-		    (copy_doc_section(d, parts[i].title, source, &q->err) || parts[i].fill(d, r, &q->err)))
-			goto out;
 	rc = 0;
 out:
 	juristic_result_free(&r);

@@ -7,7 +7,8 @@
 # its own does, in the background, and the status bar names the file: in the
 # copies folder, 0600, pdfsig says valid, and the audit trail has its row.
 # From the household pane (the gateway simulator as GDX): its own section
-# picked, the members' Thai names and the service in the file.
+# picked, the members' Thai names and the service in the file; and from the
+# companies pane, DBD's particulars.
 # Data already wiped makes no copy: the card pulled with the dialog up, and
 # c with no card.  Every step polls the screen with a deadline.  Speaks TAP.
 set -u
@@ -85,7 +86,7 @@ audit_copies() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action =
 paste() { tm set-buffer -b p -- "$1" && tm paste-buffer -p -b p -t main; }
 DIALOG="Digital copy"
 
-echo "1..11"
+echo "1..13"
 
 start_pcscd || { echo "Bail out! pcscd did not start"; sed 's/^/# /' "$dir/pcscd.log"; exit 1; }
 SESSION=main
@@ -131,6 +132,20 @@ check "the household's copy: written, signed, the members' Thai names and servic
 		house=$(ls -t "$copies"/copy-*.pdf | head -1) && pdfsig "$house" | grep -q "Signature is Valid" &&
 		pdftotext -raw "$house" - | grep -qF "นางสมศรี ใจดี" && pdftotext -raw "$house" - | grep -qF "00023/007" &&
 		! pdftotext -raw "$house" - | grep -qF "00023/001"'
+# A company: its particulars picked, DBD as the source.
+keys main b
+wait_text main "Juristic ID" && keys main -l 0105536012346 && keys main Enter
+wait_text main "บริษัท สยามตัวอย่างการค้า จำกัด"
+keys main c
+check "c on the companies pane: the particulars picked, the directors not" \
+	eval 'wait_text main "$DIALOG" "[x] The company'"'"'s particulars" "[ ] Directors" "[ ] Shareholders"'
+keys main Enter
+company=
+check "the company's copy: written, signed, its Thai name and DBD as the source" \
+	eval 'wait_cmd copies_are 3 && company=$(ls -t "$copies"/copy-*.pdf | head -1) &&
+		pdfsig "$company" | grep -q "Signature is Valid" &&
+		pdftotext -raw "$company" - | grep -qF "บริษัท สยามตัวอย่างการค้า จำกัด" &&
+		pdftotext -raw "$company" - | grep -qF "Source: DBD"'
 keys main F2
 wait_text main "$fmt_cid"
 
@@ -141,7 +156,7 @@ pull --wait
 wait_gone main "$fmt_cid"
 keys main Enter
 check "card pulled with the dialog up: Enter says there is nothing to copy, no new file" \
-	eval 'wait_text main "COPY-NOTHING" && [ "$(ncopies)" = 2 ] && [ "$(audit_copies)" = 2 ] && alive main'
+	eval 'wait_text main "COPY-NOTHING" && [ "$(ncopies)" = 3 ] && [ "$(audit_copies)" = 3 ] && alive main'
 keys main F5
 keys main c
 check "no card: c says there is nothing to copy, no dialog" \
