@@ -186,7 +186,7 @@ static int build(struct app *a, struct copy_doc *d, tb_err *err)
 
 	if (!cid || strcmp(cid, cp.cid))
 		return err_set(err, TB_E_COPY_NOTHING, 0, NULL);
-	if (cmd_copy_settings(d, NULL, cp.ref, err) ||
+	if (cmd_copy_settings(d, NULL, cp.ref, a->db, NULL, err) ||
 	    cmd_copy_header(d, a->db, &a->user, cp.why, cp.ref, err))
 		return -1;
 	if (cp.from == &pane_card ? cmd_copy_card_doc(d, r->rec, cp.picked, r->read_at ? r->read_at : time(NULL), err)

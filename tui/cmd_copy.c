@@ -155,7 +155,22 @@ static int folder(struct config *c, char *out, size_t size, tb_err *err)
 	return make_folders(out, err);
 }
 
-int cmd_copy_settings(struct copy_doc *d, const char *to, const char *ref, tb_err *err)
+/* The branch's word on unsigned copies, from db or else the file at path;
+ * false when it cannot be read. */
+static bool unsigned_allowed(struct db *db, const char *path)
+{
+	struct branch_settings *b = calloc(1, sizeof *b);
+	struct db *own = db ? NULL : db_open(path, 0, &(tb_err){ 0 });
+	bool yes = b && (db || own) && settings_branch_get(db ? db : own, b, &(tb_err){ 0 }) == 0 &&
+		   b->copy_unsigned;
+
+	free(b);
+	db_close(&own);
+	return yes;
+}
+
+int cmd_copy_settings(struct copy_doc *d, const char *to, const char *ref, struct db *db, const char *db_path,
+		      tb_err *err)
 {
 	static const struct { const char *key; enum copy_meta m; } keys[] = {
 		{ "copy.key", COPY_KEY }, { "copy.cert", COPY_CERT }, { "copy.chain", COPY_CHAIN },
@@ -175,7 +190,12 @@ int cmd_copy_settings(struct copy_doc *d, const char *to, const char *ref, tb_er
 		if (v && copy_doc_set(d, keys[i].m, v, err))
 			goto out;
 	}
-	if (!*copy_doc_get(d, COPY_KEY) || !*copy_doc_get(d, COPY_CERT)) {
+	/* No key: refused, unless an admin allowed unsigned copies for the
+	 * branch (then every page says UNSIGNED). */
+	if (!*copy_doc_get(d, COPY_KEY) && !*copy_doc_get(d, COPY_CERT) && unsigned_allowed(db, db_path)) {
+		if (copy_doc_set(d, COPY_UNSIGNED, "1", err))
+			goto out;
+	} else if (!*copy_doc_get(d, COPY_KEY) || !*copy_doc_get(d, COPY_CERT)) {
 		err_set(err, TB_E_COPY_NO_KEY, 0, *copy_doc_get(d, COPY_KEY) ? "copy.cert" : "copy.key");
 		goto out;
 	}
@@ -404,7 +424,7 @@ static int copy_card(int argc, char **argv)
 	}
 	cmd_copy_ref(ref);
 	/* Everything that can be refused before the card is read. */
-	if (cmd_copy_settings(d, o.out, ref, &err) ||
+	if (cmd_copy_settings(d, o.out, ref, NULL, o.db, &err) ||
 	    cmd_copy_purpose(o.purpose, sizeof o.purpose, o.batch, &err))
 		goto fail;
 	db = db_open(o.db, 0, &err);

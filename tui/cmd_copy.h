@@ -37,8 +37,11 @@ void cmd_copy_ref(char ref[COPY_REF_BYTES]);
 int cmd_copy_purpose(char *purpose, size_t size, int batch, tb_err *err);
 /* copy.key, copy.cert, copy.chain, copy.command from the config file and
  * where the copy goes: out, the document system, or the copies folder (made
- * 0700 when it is the default one).  Refused without a key. */
-int cmd_copy_settings(struct copy_doc *d, const char *out, const char *ref, tb_err *err);
+ * 0700 when it is the default one).  Refused without a key, unless the
+ * branch allows unsigned copies (read from db, or else the database at
+ * db_path; NULL: the default one): the copy is then marked UNSIGNED. */
+int cmd_copy_settings(struct copy_doc *d, const char *out, const char *ref, struct db *db, const char *db_path,
+		      tb_err *err);
 /* Now, as Thai staff write it: "4 ธ.ค. 2568 16:59:02". */
 void cmd_copy_when(time_t t, char *out, size_t size);
 /* The page's header: the purpose, agency, branch, officer, time, reference. */

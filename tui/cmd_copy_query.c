@@ -511,7 +511,7 @@ static int run(struct cq_opts *o)
 		goto fail;
 	}
 	cmd_copy_ref(ref);
-	if (cmd_copy_settings(d, o->out, ref, &q.err) ||
+	if (cmd_copy_settings(d, o->out, ref, NULL, o->q.db, &q.err) ||
 	    cmd_copy_purpose(o->purpose, sizeof o->purpose, o->q.batch, &q.err))
 		goto fail;
 	o->q.purpose = o->purpose;
