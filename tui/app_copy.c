@@ -219,7 +219,7 @@ static void make(struct app *a)
 		goto fail;
 	}
 	cmd_copy_ref(cp.ref);
-	if (build(a, d, &err) || copy_run_start(d, NULL, &cp.job, &err))
+	if (build(a, d, &err) || copy_run_start(d, NULL, 1, &cp.job, &err))
 		goto fail;
 	copy_doc_free(&d);
 	fcntl(cp.job.fd, F_SETFL, fcntl(cp.job.fd, F_GETFL) | O_NONBLOCK);
@@ -271,7 +271,8 @@ void app_copy_draw(struct app *a)
 	int rows = cp.nsec + 7, cols = COLS > 72 ? 72 : COLS - 2;
 	WINDOW *w;
 
-	if (!cp.shown)
+	/* Never over the lock or the login (app_copy_io closes it next). */
+	if (!cp.shown || !a->logged_in || a->locked)
 		return;
 	w = newwin(rows, cols, (LINES - rows) / 2, (COLS - cols) / 2);
 	if (!w)

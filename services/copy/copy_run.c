@@ -72,7 +72,8 @@ static int reply_parse(char *r, struct copy_result *out, tb_err *err)
 	return 0;
 }
 
-int copy_run_start(const struct copy_doc *d, const char *program, struct copy_job *job, tb_err *err)
+int copy_run_start(const struct copy_doc *d, const char *program, int quiet, struct copy_job *job,
+		   tb_err *err)
 {
 	char path[PATH_MAX];
 	unsigned char *form = NULL;
@@ -118,6 +119,12 @@ int copy_run_start(const struct copy_doc *d, const char *program, struct copy_jo
 
 		dup2(in[0], STDIN_FILENO);
 		dup2(rp[1], STDOUT_FILENO);
+		if (quiet) {
+			int null = open("/dev/null", O_WRONLY);
+
+			if (null >= 0)
+				dup2(null, STDERR_FILENO);
+		}
 		execv(program, argv);
 		_exit(127);
 	}
@@ -186,7 +193,7 @@ int copy_run(const struct copy_doc *d, const char *program, struct copy_result *
 	struct copy_job job;
 
 	memset(out, 0, sizeof *out);
-	if (copy_run_start(d, program, &job, err))
+	if (copy_run_start(d, program, 0, &job, err))
 		return -1;
 	copy_run_read(&job);   /* blocking: to the end of the answer */
 	return copy_run_finish(&job, out, err);

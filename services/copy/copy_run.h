@@ -29,8 +29,10 @@ struct copy_job {
 
 /* Forks program (NULL: tabien-copy beside the running program) with d on
  * its standard input, as copy_run; job->fd is the answer's pipe, blocking
- * until the caller makes it non-blocking. */
-int copy_run_start(const struct copy_doc *d, const char *program, struct copy_job *job, tb_err *err);
+ * until the caller makes it non-blocking.  quiet: its standard error goes
+ * to /dev/null (a full-screen program owns the terminal). */
+int copy_run_start(const struct copy_doc *d, const char *program, int quiet, struct copy_job *job,
+		   tb_err *err);
 /* Reads what has come: 1 when the answer is whole (its end, or full), 0
  * when more is to come (a non-blocking pipe with nothing in it). */
 int copy_run_read(struct copy_job *job);
