@@ -12,7 +12,7 @@
 #define ACTIONS(X) \
 	X(ACT_HELP, "help", "F1 ?", N_("Show or hide the keys"), 0) \
 	X(ACT_QUIT, "quit", "F10 q", N_("Quit"), 0) \
-	X(ACT_PANE_CARD, "pane-card", "F2 c", N_("Card: the citizen's ID card"), 0) \
+	X(ACT_PANE_CARD, "pane-card", "F2", N_("Card: the citizen's ID card"), 0) \
 	X(ACT_PANE_PERSON, "pane-person", "i", N_("Person: the registry record next to the card"), 0) \
 	X(ACT_PANE_HOUSEHOLD, "pane-household", "h", N_("Household: the house and everyone in it"), 0) \
 	X(ACT_PANE_NAMES, "pane-names", "n", N_("Names: first-name and surname changes"), 0) \
@@ -41,6 +41,7 @@
 	X(ACT_VERIFY, "verify", "V", N_("Audit: check that no row was changed or removed"), 1) \
 	X(ACT_EXPORT, "export", "E", N_("Audit: export the rows shown as CSV"), 1) \
 	X(ACT_REFRESH, "refresh", "R", N_("Companies: ask DBD again, even with a saved copy"), 0) \
+	X(ACT_COPY, "copy", "c", N_("Make a signed digital copy of what the pane shows"), 0) \
 	X(ACT_HISTORY, "history", "H", N_("Companies: the IDs looked up in this session"), 0) \
 	X(ACT_UP, "up", "Up k", N_("Move up"), 0) \
 	X(ACT_DOWN, "down", "Down j", N_("Move down"), 0) \

@@ -256,6 +256,10 @@ static void on_action(struct app *a, enum action act)
 	case ACT_REDRAW:
 		a->dirty |= DIRTY_ALL | DIRTY_CLEAR;
 		break;
+	case ACT_COPY:
+		if (a->logged_in && !a->locked)
+			app_copy_open(a);
+		break;
 	case ACT_REPORT: {
 		tb_err err = { 0 };
 		if (app_report(a, &err))
@@ -294,6 +298,11 @@ static void on_keys(struct app *a)
 		a->last_input = time(NULL);
 		if (app_paste_key(a, r, ch))
 			continue;
+		/* The copy's dialog takes every key while it is up. */
+		if (!a->help && !a->too_small && !a->confirm_quit && app_copy_shown(a)) {
+			a->dirty |= app_copy_input(a, r == KEY_CODE_YES, ch);
+			continue;
+		}
 		/* Text fields take their keys first (letters are shortcuts
 		 * elsewhere); the help overlay, a too small screen and the quit
 		 * question do not pass keys to the pane. */
@@ -527,11 +536,13 @@ int app_run(void)
 			if (panes[i]->fds)
 				np += panes[i]->fds(a, p + np, (int)(sizeof p / sizeof p[0]) - np,
 						    &timeout);
+		np += app_copy_fds(a, p + np, (int)(sizeof p / sizeof p[0]) - np);
 		if (poll(p, (nfds_t)np, timeout) < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < npanes; i++)
 			if (panes[i]->io)
 				a->dirty |= panes[i]->io(a);
+		app_copy_io(a);
 		/* A resize arrives as KEY_RESIZE from ncurses' own handler, after
 		 * poll was interrupted: read keys in either case. */
 		if (sig_stop) {
@@ -551,6 +562,7 @@ int app_run(void)
 	}
 	endwin();
 	app_paste_mode(false);
+	app_copy_end(a);
 	/* q ends the session; a hang-up or a kill leaves it open, so the next
 	 * login here resumes where the user was. */
 	if (a->quit && a->logged_in)

@@ -37,6 +37,7 @@ struct reader_state {
 	unsigned done, total;           /* photo bytes read so far */
 	char atr[72];
 	struct card_record *rec;
+	time_t read_at;                 /* when rec was read (the copy's source line) */
 	struct photo *photo;
 	tb_err err;                     /* why the last read failed */
 	struct card_read_stats stats;   /* the last read's figures */

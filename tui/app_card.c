@@ -133,6 +133,7 @@ void app_card_event(struct app *a, struct card_event *ev)
 			break;
 		card_record_free(&r->rec);
 		r->rec = ev->rec;
+		r->read_at = time(NULL);
 		ev->rec = NULL;
 		break;
 	case CARD_EV_PROGRESS:
@@ -155,6 +156,7 @@ void app_card_event(struct app *a, struct card_event *ev)
 		app_audit_card(a, ev);
 		card_record_free(&r->rec);
 		r->rec = ev->rec;
+		r->read_at = time(NULL);
 		ev->rec = NULL;
 		r->reading = false;
 		r->stats = ev->stats;

@@ -250,7 +250,7 @@ void app_draw(struct app *a)
 	} else {
 		/* The help overlay covers the pane: draw the pane again under it
 		 * whenever either changes. */
-		if (a->help || a->confirm_quit)
+		if (a->help || a->confirm_quit || app_copy_shown(a))
 			a->dirty |= DIRTY_MAIN;
 		if (a->dirty & DIRTY_TABS)
 			draw_tabs(a);
@@ -269,6 +269,8 @@ void app_draw(struct app *a)
 			draw_help(a);
 		else if (a->confirm_quit)
 			draw_quit(a);
+		else
+			app_copy_draw(a);
 	}
 	doupdate();
 	a->dirty = 0;

@@ -90,8 +90,17 @@ static long since_ms(const struct timespec *t)
 
 static bool field_has_keys(struct app *a)
 {
-	return !a->help && !a->too_small && !a->confirm_quit && a->pane->field && a->pane->input &&
-	       a->pane->field(a);
+	if (a->help || a->too_small || a->confirm_quit)
+		return false;
+	if (app_copy_shown(a))
+		return app_copy_field(a);
+	return a->pane->field && a->pane->input && a->pane->field(a);
+}
+
+/* The copy's dialog, when up, is over the pane and has the keys. */
+static unsigned field_input(struct app *a, wint_t c)
+{
+	return app_copy_shown(a) ? app_copy_input(a, false, c) : a->pane->input(a, false, c);
 }
 
 static bool is_control(wint_t c)
@@ -131,7 +140,7 @@ static void paste_deliver(struct app *a)
 		}
 		/* A field may close after a key (it never does for a letter or
 		 * a digit, but the pane decides): the rest is then lost. */
-		if (!field_has_keys(a) || !(d = a->pane->input(a, false, c)))
+		if (!field_has_keys(a) || !(d = field_input(a, c)))
 			lost++;
 		else
 			a->dirty |= d;

@@ -2,10 +2,11 @@
  * them only: app.c (set-up, keys, the loop), app_draw.c (the tab line, the
  * status bar, the help overlay), app_card.c (readers and card events),
  * app_session.c (who is logged in, the idle lock, the session saved),
- * app_paste.c (bracketed paste). */
+ * app_paste.c (bracketed paste), app_copy.c (the `c` key's copy). */
 #ifndef TABIEN_APP_PRIVATE_H
 #define TABIEN_APP_PRIVATE_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <wchar.h>
 
@@ -59,5 +60,22 @@ bool app_paste_key(struct app *a, int r, wint_t ch);
  * the check after every wake-up. */
 void app_paste_timeout(const struct app *a, int *timeout_ms);
 void app_paste_tick(struct app *a);
+
+/* app_copy.c */
+/* The `c` key: the dialog over the pane (nothing to copy: said, no dialog). */
+void app_copy_open(struct app *a);
+/* The dialog is up / its purpose field has the keys (a paste goes there). */
+bool app_copy_shown(const struct app *a);
+bool app_copy_field(const struct app *a);
+/* Keys while the dialog is up (all of them: DIRTY_* flags, 0 when not up). */
+unsigned app_copy_input(struct app *a, bool is_fkey, wint_t ch);
+/* Over the pane, after it. */
+void app_copy_draw(struct app *a);
+/* tabien-copy's answer: the descriptor to wait on, then read after every
+ * wake-up (the result in the status bar); the dialog goes at a lock. */
+int app_copy_fds(struct app *a, struct pollfd *p, int max);
+void app_copy_io(struct app *a);
+/* At exit: the dialog closed, a copy on its way waited for. */
+void app_copy_end(struct app *a);
 
 #endif

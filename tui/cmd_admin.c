@@ -495,6 +495,7 @@ static void settings_print(const struct branch_settings *b)
 	printf("branch name / ชื่อสาขา: %s\n", b->name);
 	printf("idle timeout / ล็อกหน้าจอเมื่อไม่ใช้งาน: %d s\n", b->idle_timeout_s);
 	printf("gateway profile / โปรไฟล์เกตเวย์: %s\n", b->gateway_profile);
+	printf("unsigned copies / สำเนาที่ไม่ลงนาม: %s\n", b->copy_unsigned ? "allowed / อนุญาต" : "refused / ไม่อนุญาต");
 	printf("purposes / วัตถุประสงค์:\n");
 	for (int i = 0; i < b->npurposes; i++)
 		printf("  %d. %s\n", i + 1, b->purposes[i]);
@@ -506,7 +507,7 @@ static int admin_settings(int argc, char **argv)
 {
 	static const char usage[] = "tabien admin settings [--db PATH] [--as ADMIN [--batch] "
 		"[--agency TEXT] [--branch-name TEXT] [--idle-timeout SECONDS] "
-		"[--gateway-profile NAME] [--purpose TEXT]...]";
+		"[--gateway-profile NAME] [--copy-unsigned yes|no] [--purpose TEXT]...]";
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "as", required_argument, NULL, 'a' },
@@ -516,13 +517,14 @@ static int admin_settings(int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "gateway-profile", required_argument, NULL, 'p' },
 		{ "purpose", required_argument, NULL, 'u' },
+		{ "copy-unsigned", required_argument, NULL, 'U' },
 		{ 0 },
 	};
 	struct admin_opts o = { 0 };
 	struct branch_settings *b;
 	const char *agency = NULL, *name = NULL, *profile = NULL;
 	const char *purposes[SETTINGS_PURPOSES_MAX];
-	int npurposes = 0, idle = -1, changes = 0, c, r;
+	int npurposes = 0, idle = -1, changes = 0, c, r, unsigned_copies = -1;
 	struct user who;
 	struct db *d;
 	tb_err err = { 0 };
@@ -552,6 +554,15 @@ static int admin_settings(int argc, char **argv)
 			changes++;
 			break;
 		}
+		case 'U':
+			if (strcmp(optarg, "yes") && strcmp(optarg, "no")) {
+				fprintf(stderr, "tabien: --copy-unsigned takes yes or no / "
+					"--copy-unsigned ต้องเป็น yes หรือ no\n");
+				return EXIT_USAGE;
+			}
+			unsigned_copies = strcmp(optarg, "yes") == 0;
+			changes++;
+			break;
 		case 'u':
 			if (npurposes >= SETTINGS_PURPOSES_MAX) {
 				fprintf(stderr, "tabien: at most %d purposes / ไม่เกิน %d วัตถุประสงค์\n",
@@ -583,6 +594,8 @@ static int admin_settings(int argc, char **argv)
 					   "gateway_profile", &err));
 		if (idle >= 0)
 			b->idle_timeout_s = idle;
+		if (unsigned_copies >= 0)
+			b->copy_unsigned = unsigned_copies;
 		if (!r && npurposes) {
 			b->npurposes = npurposes;
 			for (int i = 0; i < npurposes && !r; i++)

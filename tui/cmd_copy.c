@@ -43,8 +43,6 @@ struct cp_opts {
 	int json, batch, sections;
 };
 
-/* The card's sections: its text, its photo. */
-enum { CARD_SECTION_TEXT = 1, CARD_SECTION_PHOTO = 2 };
 static const char *const card_sections[] = { "text", "photo" };
 
 enum { OPT_DB = 256, OPT_AS, OPT_READER, OPT_NO_PHOTO, OPT_PURPOSE, OPT_OUT, OPT_JSON, OPT_BATCH,
@@ -157,7 +155,22 @@ static int folder(struct config *c, char *out, size_t size, tb_err *err)
 	return make_folders(out, err);
 }
 
-int cmd_copy_settings(struct copy_doc *d, const char *to, const char *ref, tb_err *err)
+/* The branch's word on unsigned copies, from db or else the file at path;
+ * false when it cannot be read. */
+static bool unsigned_allowed(struct db *db, const char *path)
+{
+	struct branch_settings *b = calloc(1, sizeof *b);
+	struct db *own = db ? NULL : db_open(path, 0, &(tb_err){ 0 });
+	bool yes = b && (db || own) && settings_branch_get(db ? db : own, b, &(tb_err){ 0 }) == 0 &&
+		   b->copy_unsigned;
+
+	free(b);
+	db_close(&own);
+	return yes;
+}
+
+int cmd_copy_settings(struct copy_doc *d, const char *to, const char *ref, struct db *db, const char *db_path,
+		      tb_err *err)
 {
 	static const struct { const char *key; enum copy_meta m; } keys[] = {
 		{ "copy.key", COPY_KEY }, { "copy.cert", COPY_CERT }, { "copy.chain", COPY_CHAIN },
@@ -177,7 +190,12 @@ int cmd_copy_settings(struct copy_doc *d, const char *to, const char *ref, tb_er
 		if (v && copy_doc_set(d, keys[i].m, v, err))
 			goto out;
 	}
-	if (!*copy_doc_get(d, COPY_KEY) || !*copy_doc_get(d, COPY_CERT)) {
+	/* No key: refused, unless an admin allowed unsigned copies for the
+	 * branch (then every page says UNSIGNED). */
+	if (!*copy_doc_get(d, COPY_KEY) && !*copy_doc_get(d, COPY_CERT) && unsigned_allowed(db, db_path)) {
+		if (copy_doc_set(d, COPY_UNSIGNED, "1", err))
+			goto out;
+	} else if (!*copy_doc_get(d, COPY_KEY) || !*copy_doc_get(d, COPY_CERT)) {
 		err_set(err, TB_E_COPY_NO_KEY, 0, *copy_doc_get(d, COPY_KEY) ? "copy.cert" : "copy.key");
 		goto out;
 	}
@@ -218,8 +236,8 @@ void cmd_copy_when(time_t t, char *out, size_t size)
 	snprintf(out, size, "%s %s", day, clock);
 }
 
-static int card_doc(struct copy_doc *d, const struct card_record *r, int sections, time_t read_at,
-		    tb_err *err)
+int cmd_copy_card_doc(struct copy_doc *d, const struct card_record *r, int sections, time_t read_at,
+		      tb_err *err)
 {
 	char buf[2 * CARD_ADDR_MAX], when[96];
 	const char *g = r->gender == CARD_GENDER_MALE ? "ชาย / male"
@@ -261,8 +279,8 @@ static int card_doc(struct copy_doc *d, const struct card_record *r, int section
 
 /* The copy's row: the reference and the file's SHA-256, and OK or why it
  * was not delivered. */
-static int audit_copy(struct db *db, const struct user *who, const char *subject, const char *purpose,
-		      const char *ref, const struct copy_result *res, const tb_err *failed, tb_err *err)
+int cmd_copy_audit(struct db *db, const struct user *who, const char *subject, const char *purpose,
+		   const char *ref, const struct copy_result *res, const tb_err *failed, tb_err *err)
 {
 	char service[96], result[160];
 
@@ -341,11 +359,11 @@ int cmd_copy_deliver(struct copy_doc *d, struct db *db, const struct user *who, 
 	memset(&res, 0, sizeof res);
 	if (copy_run(d, NULL, &res, err)) {
 		if (err->id == TB_E_COPY_COMMAND || err->id == TB_E_COPY_COMMAND_TIMEOUT)
-			if (audit_copy(db, who, subject, purpose, ref, &res, err, &aerr))
+			if (cmd_copy_audit(db, who, subject, purpose, ref, &res, err, &aerr))
 				cmd_error(stderr, "tabien: warning: ", &aerr);
 		return -1;
 	}
-	if (audit_copy(db, who, subject, purpose, ref, &res, NULL, err)) {
+	if (cmd_copy_audit(db, who, subject, purpose, ref, &res, NULL, err)) {
 		/* A copy the trail does not know of is not left behind. */
 		if (strcmp(res.path, "-"))
 			unlink(res.path);
@@ -406,7 +424,7 @@ static int copy_card(int argc, char **argv)
 	}
 	cmd_copy_ref(ref);
 	/* Everything that can be refused before the card is read. */
-	if (cmd_copy_settings(d, o.out, ref, &err) ||
+	if (cmd_copy_settings(d, o.out, ref, NULL, o.db, &err) ||
 	    cmd_copy_purpose(o.purpose, sizeof o.purpose, o.batch, &err))
 		goto fail;
 	db = db_open(o.db, 0, &err);
@@ -417,7 +435,7 @@ static int copy_card(int argc, char **argv)
 		      &err))
 		goto fail;
 	if (cmd_copy_header(d, db, &who, o.purpose, ref, &err) ||
-	    card_doc(d, r, o.sections, time(NULL), &err))
+	    cmd_copy_card_doc(d, r, o.sections, time(NULL), &err))
 		goto fail;
 	/* The card's data is in the copy now; the record goes at once. */
 	str_copy(subject, sizeof subject, r->cid);

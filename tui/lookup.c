@@ -140,6 +140,7 @@ static void person_push(struct app *a, struct lookups *l, const char *cid, const
 	str_copy(p->cid, sizeof p->cid, cid);
 	str_copy(p->reader, sizeof p->reader, reader ? reader : "");
 	p->source = source;
+	p->asked = time(NULL);
 	if (client(a, l)) {
 		p->err = l->setup_err;
 		return;

@@ -10,6 +10,7 @@
 #include <curses.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "services/base/errors.h"
 #include "services/registry/linkage.h"
@@ -33,6 +34,7 @@ struct lookup_person {
 	char cid[LK_CID];
 	char reader[128];            /* "": typed or opened, not a card in a reader */
 	enum lookup_source source;
+	time_t asked;                /* when the services were asked (a copy's source line) */
 	struct linkage_fetch *f;     /* GDX; NULL when it could not start: err says why */
 	tb_err err;
 	int waiting;                 /* services not ended yet */

@@ -59,6 +59,10 @@ extern const struct pane_ops pane_settings;
 extern const struct pane_ops pane_diag;
 extern const struct pane_ops pane_juristic;
 
+/* The company the companies pane shows (its data, for a copy), or NULL. */
+struct juristic_result;
+const struct juristic_result *pane_juristic_shown(const struct app *a);
+
 /* The login pane's modes. */
 enum login_mode { LOGIN_SIGN_IN, LOGIN_REGISTER, LOGIN_UNLOCK, LOGIN_CHANGE_PASSWORD };
 void pane_login_mode(struct app *a, enum login_mode m);

@@ -663,3 +663,9 @@ const struct pane_ops pane_juristic = {
 	.field = jr_field,
 	.unfinished = jr_unfinished,
 };
+
+const struct juristic_result *pane_juristic_shown(const struct app *a)
+{
+	/* Gone with the state at log-out and lock; not shown while locked. */
+	return a->logged_in && !a->locked ? S.r : NULL;
+}

@@ -78,6 +78,7 @@ static int branch_write(struct db *d, const struct branch_settings *b, tb_err *e
 	       settings_db_set(d, "branch_name", b->name, err) ||
 	       settings_db_set(d, "idle_timeout", idle, err) ||
 	       settings_db_set(d, "gateway_profile", b->gateway_profile, err) ||
+	       settings_db_set(d, "copy_unsigned", b->copy_unsigned ? "1" : "0", err) ||
 	       settings_db_purposes_set(d, texts, (size_t)b->npurposes, err) ? -1 : 0;
 }
 
@@ -113,7 +114,7 @@ static int purpose_add(const char *text, void *arg)
 
 int settings_branch_get(struct db *d, struct branch_settings *out, tb_err *err)
 {
-	char idle[16] = "";
+	char idle[16] = "", unsigned_copies[4] = "";
 	int r;
 
 	memset(out, 0, sizeof *out);
@@ -126,8 +127,11 @@ int settings_branch_get(struct db *d, struct branch_settings *out, tb_err *err)
 	    settings_db_get(d, "idle_timeout", idle, sizeof idle, err) < 0 ||
 	    settings_db_get(d, "gateway_profile", out->gateway_profile,
 			    sizeof out->gateway_profile, err) < 0 ||
+	    settings_db_get(d, "copy_unsigned", unsigned_copies, sizeof unsigned_copies, err) < 0 ||
 	    settings_db_purposes(d, purpose_add, out, err) < 0)
 		return -1;
+	/* Only an admin's explicit "1" allows them; anything else does not. */
+	out->copy_unsigned = strcmp(unsigned_copies, "1") == 0;
 	out->idle_timeout_s = atoi(idle);
 	/* A value edited outside the program never turns the lock off. */
 	if (out->idle_timeout_s < SETTINGS_IDLE_MIN_S || out->idle_timeout_s > SETTINGS_IDLE_MAX_S)

@@ -4,6 +4,7 @@
 #ifndef TABIEN_SETTINGS_H
 #define TABIEN_SETTINGS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "services/base/errors.h"
@@ -29,6 +30,7 @@ struct branch_settings {
 	char gateway_profile[SETTINGS_PROFILE_MAX + 1];
 	int npurposes;
 	char purposes[SETTINGS_PURPOSES_MAX][SETTINGS_PURPOSE_BYTES];
+	bool copy_unsigned;                   /* digital copies without a signing key (marked UNSIGNED) */
 };
 
 /* Idle timeout 300 s, the default purposes, everything else empty. */

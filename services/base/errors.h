@@ -641,7 +641,12 @@
 	  "A section picked for the copy is not in what the source sent, so no copy was made", \
 	  "ไม่มีข้อมูลส่วนที่เลือกใส่ในสำเนาจากแหล่งข้อมูล จึงไม่ได้ทำสำเนา", \
 	  "Make the copy without that section, or ask again when the source provides it", \
-	  "ทำสำเนาโดยไม่เลือกส่วนนั้น หรือสอบถามใหม่เมื่อแหล่งข้อมูลมีข้อมูลส่วนนี้")
+	  "ทำสำเนาโดยไม่เลือกส่วนนั้น หรือสอบถามใหม่เมื่อแหล่งข้อมูลมีข้อมูลส่วนนี้") \
+	X(TB_E_COPY_NOTHING, "copy", "COPY-NOTHING", \
+	  "There is nothing here to copy: the data was wiped (card taken out, screen locked, logged out) or not looked up", \
+	  "ไม่มีข้อมูลให้ทำสำเนา ข้อมูลถูกลบไปแล้ว (ถอดบัตร ล็อกหน้าจอ หรือออกจากระบบ) หรือยังไม่ได้สอบถาม", \
+	  "Insert the card or look the person up again, then press c on the pane to copy", \
+	  "เสียบบัตรหรือสอบถามข้อมูลใหม่ แล้วกด c ที่หน้าที่ต้องการทำสำเนา")
 
 /* What `tabien doctor` finds that no other command reports. */
 #define TB_ERRORS_DOCTOR(X) \

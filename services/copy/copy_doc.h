@@ -29,6 +29,7 @@ enum copy_meta {
 	COPY_WHEN,                         /* the date and time, Buddhist era */
 	COPY_REF,                          /* the audit row's reference */
 	COPY_TITLE,                        /* what was copied: "บัตรประจำตัวประชาชน ..." */
+	COPY_UNSIGNED,                     /* "1": no key, and the branch allows unsigned copies */
 	COPY_META_COUNT
 };
 

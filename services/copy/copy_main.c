@@ -176,6 +176,7 @@ int main(void)
 	unsigned mdlen = 0;
 	tb_err err = { 0 };
 	struct rlimit none = { 0, 0 };
+	int unsigned_copy;
 
 	setrlimit(RLIMIT_CORE, &none);
 	if (!COPY_ASAN)
@@ -184,8 +185,12 @@ int main(void)
 	if (read_input(&in, &err) || copy_doc_decode(in.p, in.n, &d, &err))
 		goto fail;
 	copy_buf_wipe(&in);
-	/* The key and certificate first: a bad one leaves nothing behind. */
-	if (copy_signer_load(d, &s, &err) || copy_pdf_render(d, &pdf, &err) || copy_sign(s, &pdf, &err))
+	/* The key and certificate first: a bad one leaves nothing behind.
+	 * Unsigned only when tabien says the branch allows it and there is
+	 * no key (every page says so). */
+	unsigned_copy = strcmp(copy_doc_get(d, COPY_UNSIGNED), "1") == 0;
+	if ((!unsigned_copy && copy_signer_load(d, &s, &err)) || copy_pdf_render(d, &pdf, &err) ||
+	    (!unsigned_copy && copy_sign(s, &pdf, &err)))
 		goto fail;
 	if (!EVP_Digest(pdf.p, pdf.n, md, &mdlen, EVP_sha256(), NULL) || mdlen != sizeof md) {
 		err_set(&err, TB_E_COPY_SIGN, 0, "sha256");
@@ -198,7 +203,7 @@ int main(void)
 		printf("ERR %s %ld %s %s\n", err_code(err.id), err.detail, hex, err.field ? err.field : "-");
 		goto out;
 	}
-	printf("OK %s %zu\n%s\n%s\n", hex, pdf.n, copy_signer_name(s),
+	printf("OK %s %zu\n%s\n%s\n", hex, pdf.n, unsigned_copy ? "UNSIGNED / ไม่ได้ลงนาม" : copy_signer_name(s),
 	       *copy_doc_get(d, COPY_COMMAND) ? "-" : copy_doc_get(d, COPY_OUT));
 	copy_signer_free(&s);
 	copy_doc_free(&d);

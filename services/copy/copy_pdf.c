@@ -134,11 +134,18 @@ static void footer(struct pen *p)
 {
 	char buf[512];
 
-	cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
-	set_font(p, 7.5, 0);
-	snprintf(buf, sizeof buf, "สำเนาอิเล็กทรอนิกส์ลงลายมือชื่อดิจิทัล — เลขอ้างอิง %s — หน้า %d / "
-		 "Digitally signed copy — reference %s — page %d",
-		 copy_doc_get(p->d, COPY_REF), p->page, copy_doc_get(p->d, COPY_REF), p->page);
+	int unsigned_copy = strcmp(copy_doc_get(p->d, COPY_UNSIGNED), "1") == 0;
+
+	if (unsigned_copy)
+		cairo_set_source_rgb(p->cr, 0.75, 0.05, 0.05);
+	else
+		cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
+	set_font(p, 7.5, unsigned_copy);
+	snprintf(buf, sizeof buf, "%s — เลขอ้างอิง %s — หน้า %d / %s — reference %s — page %d",
+		 unsigned_copy ? "ไม่ได้ลงนาม สำเนานี้ไม่มีลายมือชื่อดิจิทัล" : "สำเนาอิเล็กทรอนิกส์ลงลายมือชื่อดิจิทัล",
+		 copy_doc_get(p->d, COPY_REF), p->page,
+		 unsigned_copy ? "UNSIGNED: this copy carries no digital signature" : "Digitally signed copy",
+		 copy_doc_get(p->d, COPY_REF), p->page);
 	show(p, buf, MARGIN, PAGE_H - MARGIN + 6, PAGE_W - 2 * MARGIN);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 }

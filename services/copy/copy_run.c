@@ -13,8 +13,6 @@
 #include "services/base/util.h"
 #include "services/copy/copy_run.h"
 
-#define REPLY_MAX 2048
-
 static int program_path(char *out, size_t size)
 {
 	ssize_t n = readlink("/proc/self/exe", out, size - 1);
@@ -74,15 +72,16 @@ static int reply_parse(char *r, struct copy_result *out, tb_err *err)
 	return 0;
 }
 
-int copy_run(const struct copy_doc *d, const char *program, struct copy_result *out, tb_err *err)
+int copy_run_start(const struct copy_doc *d, const char *program, int quiet, struct copy_job *job,
+		   tb_err *err)
 {
-	char path[PATH_MAX], reply[REPLY_MAX];
+	char path[PATH_MAX];
 	unsigned char *form = NULL;
-	size_t len = 0, got = 0;
-	int in[2] = { -1, -1 }, rp[2] = { -1, -1 }, st = 0, rc = -1;
+	size_t len = 0;
+	int in[2] = { -1, -1 }, rp[2] = { -1, -1 }, rc = -1;
 	pid_t pid;
 
-	memset(out, 0, sizeof *out);
+	*job = (struct copy_job){ .pid = -1, .fd = -1 };
 	if (!program) {
 		if (program_path(path, sizeof path))
 			return err_set(err, TB_E_COPY_PROGRAM, 0, "tabien-copy");
@@ -120,33 +119,19 @@ int copy_run(const struct copy_doc *d, const char *program, struct copy_result *
 
 		dup2(in[0], STDIN_FILENO);
 		dup2(rp[1], STDOUT_FILENO);
+		if (quiet) {
+			int null = open("/dev/null", O_WRONLY);
+
+			if (null >= 0)
+				dup2(null, STDERR_FILENO);
+		}
 		execv(program, argv);
 		_exit(127);
 	}
-	close(in[0]);
-	close(rp[1]);
-	in[0] = rp[1] = -1;
-	for (;;) {
-		ssize_t n = read(rp[0], reply + got, sizeof reply - 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-		if (got == sizeof reply - 1)
-			break;
-	}
-	reply[got] = '\0';
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (got == 0)
-		err_set(err, TB_E_COPY_PROGRAM, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
-			"tabien-copy");
-	else
-		rc = reply_parse(reply, out, err);
-	if (rc == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-		rc = err_set(err, TB_E_COPY_PROGRAM, 0, "tabien-copy");
+	job->pid = pid;
+	job->fd = rp[0];
+	rp[0] = -1;
+	rc = 0;
 out:
 	for (int i = 0; i < 2; i++) {
 		if (in[i] >= 0)
@@ -159,4 +144,57 @@ out:
 		free(form);
 	}
 	return rc;
+}
+
+int copy_run_read(struct copy_job *job)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (job->got == sizeof job->reply - 1)
+			return 1;
+		n = read(job->fd, job->reply + job->got, sizeof job->reply - 1 - job->got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n <= 0)
+			return 1;
+		job->got += (size_t)n;
+	}
+}
+
+int copy_run_finish(struct copy_job *job, struct copy_result *out, tb_err *err)
+{
+	int st = 0, rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (job->fd >= 0)
+		close(job->fd);
+	job->fd = -1;
+	job->reply[job->got] = '\0';
+	while (job->pid > 0 && waitpid(job->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	job->pid = -1;
+	if (job->got == 0)
+		err_set(err, TB_E_COPY_PROGRAM, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+			"tabien-copy");
+	else
+		rc = reply_parse(job->reply, out, err);
+	if (rc == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		rc = err_set(err, TB_E_COPY_PROGRAM, 0, "tabien-copy");
+	explicit_bzero(job->reply, sizeof job->reply);
+	job->got = 0;
+	return rc;
+}
+
+int copy_run(const struct copy_doc *d, const char *program, struct copy_result *out, tb_err *err)
+{
+	struct copy_job job;
+
+	memset(out, 0, sizeof *out);
+	if (copy_run_start(d, program, 0, &job, err))
+		return -1;
+	copy_run_read(&job);   /* blocking: to the end of the answer */
+	return copy_run_finish(&job, out, err);
 }

@@ -28,7 +28,7 @@ PW='officer-password-1'
 PURPOSE='สมัครงานราชการ'
 CID=$(value somchai cid)
 
-echo "1..36"
+echo "1..40"
 
 # --- the agency's keys, made here ------------------------------------------------------------
 k="$dir/keys"
@@ -218,3 +218,44 @@ expect_error "shareholders DBD did not send" COPY-SECTION-MISSING "ไม่ม�
 cq person --cid "$CID" --sections record,photo --purpose "$PURPOSE" --out "$dir/bad.pdf"
 check "an unknown section: a usage error, no file" \
 	bash -c "[ $rc = 2 ] && grep -qF 'record,addresses,household,names' '$dir/err' && [ ! -e '$dir/bad.pdf' ] && [ ! -e '$dir/holders.pdf' ]"
+
+# --- unsigned copies: only when an admin allows them for the branch ---------------------------
+unsigned() { printf '%s\n' "$PW" | "$TABIEN" admin settings --as officer1 --batch --copy-unsigned "$1" >"$dir/admin.out" 2>&1; }
+unsigned yes
+key= cert= cq juristic "$SIAM" --purpose "$PURPOSE" --out "$dir/unsigned.pdf" --json
+pdf_text "$dir/unsigned.pdf"
+pages=$(pdfinfo "$dir/unsigned.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+SHOW="$dir/text $dir/err $dir/admin.out" check "unsigned copies allowed, no key: made, every page says UNSIGNED / ไม่ได้ลงนาม, no signature" \
+	bash -c "[ $rc = 0 ] && grep -qF 'unsigned copies / สำเนาที่ไม่ลงนาม: allowed' '$dir/admin.out' &&
+		[ \$(grep -oF 'UNSIGNED: this copy carries no digital signature' '$dir/text' | wc -l) = '${pages:-x}' ] &&
+		[ \$(grep -oF 'ไม่ได้ลงนาม' '$dir/text' | wc -l) -ge '${pages:-x}' ] &&
+		pdfsig '$dir/unsigned.pdf' 2>&1 | grep -q 'does not contain any signatures' &&
+		[ \"\$(jq -r .signer '$dir/out')\" = 'UNSIGNED / ไม่ได้ลงนาม' ]"
+cq juristic "$SIAM" --purpose "$PURPOSE" --out "$dir/signed-anyway.pdf"
+check "unsigned copies allowed, a key set up: the copy is signed all the same" \
+	bash -c "[ $rc = 0 ] && pdfsig '$dir/signed-anyway.pdf' | grep -q 'Signature is Valid'"
+unsigned no
+key= cert= cq juristic "$SIAM" --purpose "$PURPOSE" --out "$dir/refused.pdf"
+check "unsigned copies not allowed again, no key: refused (COPY-NO-KEY), no file" \
+	bash -c "[ $rc = 1 ] && grep -qF COPY-NO-KEY '$dir/err' && [ ! -e '$dir/refused.pdf' ]"
+
+# --- a read-only copies folder: as nobody, since root writes anything --------------------------
+if [ "$(id -u)" = 0 ]; then
+	ro="$dir/nobody"
+	mkdir -p "$ro/copies"
+	sqlite3 "$TABIEN_DB" ".backup '$ro/t.db'"
+	cp "$k/sign.key" "$k/sign.pem" "$ro/"
+	TABIEN_CONFIG="$ro/tabien.conf" key="$ro/sign.key" cert="$ro/sign.pem" copydir="$ro/copies" config
+	chown -R nobody:nogroup "$ro"
+	chmod 500 "$ro/copies"
+	chmod 711 "$dir"
+	printf '%s\n' "$PW" | TABIEN_DB="$ro/t.db" TABIEN_CONFIG="$ro/tabien.conf" HOME="$ro" \
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$TABIEN" copy juristic "$SIAM" \
+		--purpose "$PURPOSE" --as officer1 --batch >"$dir/out" 2>"$dir/err"
+	rc=$?
+	SHOW="$dir/err" check "a read-only copies folder: COPY-FOLDER in both languages, nothing left in it" \
+		bash -c "[ $rc = 1 ] && grep -qF COPY-FOLDER '$dir/err' && grep -qF 'อ่านได้อย่างเดียว' '$dir/err' &&
+			[ -z \"\$(ls -A '$ro/copies')\" ]"
+else
+	skip "a read-only copies folder" "needs root to run as nobody"
+fi

@@ -145,7 +145,7 @@ check "login: the tab line, the card prompt and the status bar with officer, bra
 keys main F1
 check "help: F1 opens the keys (Quit near the top, no admin keys for an officer), G goes to the end" \
 	eval 'wait_text main "Keys — press Esc or F1 to close" "F1 ?" "Show or hide the keys" "F10 q" "Quit" \
-			"F2 c" "F9 d" "F6 s" "Write a support report" "F7 t" "F8 l" &&
+			"Card: the citizen" "F9 d" "F6 s" "Write a support report" "F7 t" "F8 l" &&
 		! grep -qF "approve the selected account" "$dir/screen.main" &&
 		keys main G && wait_text main "^L" "Redraw the screen" && alive main'
 keys main Escape

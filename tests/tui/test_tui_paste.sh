@@ -204,7 +204,7 @@ keys adm C-z
 check "^Z: the program stops as a job, the paste mode given back first" \
 	eval 'wait_cmd test -e "$dir/stopped.adm" && mode_is adm l && [ "$(modes adm)" = $((before + 1)) ]'
 timeout 20 sh -c 'echo >"$1"' sh "$dir/cont.adm"
-keys adm c
+keys adm F2
 check "back in the foreground: the mode again, the screen drawn again, a paste still dropped" \
 	eval 'wait_cmd mode_is adm h && wait_text adm "F1 Help" && paste adm "q" && wait_text adm "Paste dropped" && alive adm'
 keys adm q

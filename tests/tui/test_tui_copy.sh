@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The `c` key: a digital copy from the full-screen program.  The real
+# `tabien` in a private tmux server, a private pcscd and the virtual card,
+# the agency's key and certificate made here with openssl.  c opens the
+# dialog (the card's text and photo picked, the session's purpose in it);
+# an Enter sent with the c, or pasted, does not make the copy; an Enter of
+# its own does, in the background, and the status bar names the file: in the
+# copies folder, 0600, pdfsig says valid, and the audit trail has its row.
+# From the household pane (the gateway simulator as GDX): its own section
+# picked, the members' Thai names and the service in the file; and from the
+# companies pane, DBD's particulars.
+# Data already wiped makes no copy: the card pulled with the dialog up, and
+# c with no card.  Every step polls the screen with a deadline.  Speaks TAP.
+set -u
+B=${TABIEN_BUILDDIR:?}
+S=${TABIEN_SRCDIR:?}
+. "$S/tools/lib.sh"
+export LC_ALL=C.UTF-8
+unset TMUX TABIEN_CONFIG XDG_DATA_HOME
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-tui-copy.XXXXXX")
+. "$S/tests/lib/tui.sh"
+port=$(free_port)
+sock="$dir/pcscd.comm"
+trap tui_cleanup EXIT
+tui_init
+
+export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
+ADMIN=admin1 ADMIN_PASSWORD=admin-password-1
+OFFICER=staff1 PASSWORD=counter-password-1
+PURPOSE="ตรวจสอบ"
+mkdir -p "$dir/home" "$dir/state" "$dir/config/tabien"
+set_up() {
+	printf '%s\n' "กรมทดสอบ" "BR-01" "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" \
+		"หัวหน้างาน" "$ADMIN_PASSWORD" "$ADMIN_PASSWORD" | "$TABIEN" admin init --batch &&
+		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin settings --as "$ADMIN" --batch \
+			--purpose "$PURPOSE" &&
+		printf '%s\n' "$OFFICER" "มาลัย ใจงาม" "$(cid_of 310050012345)" "เจ้าหน้าที่" \
+			"$PASSWORD" "$PASSWORD" | "$TABIEN" admin register --batch &&
+		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin approve "$OFFICER" --as "$ADMIN" --batch
+}
+HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" set_up >"$dir/setup.log" 2>&1 ||
+	{ echo "Bail out! tabien admin init failed"; sed 's/^/# /' "$dir/setup.log"; exit 1; }
+
+# The agency's signing key and certificate, under a CA made here.
+k="$dir/keys"
+mkdir -m 700 "$k"
+(
+	cd "$k" || exit 1
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 \
+		-subj "/CN=Test Agency CA" -addext basicConstraints=critical,CA:TRUE \
+		-addext keyUsage=critical,keyCertSign,cRLSign &&
+		openssl req -newkey rsa:2048 -nodes -keyout sign.key -out sign.csr -subj "/CN=Copy Signer" &&
+		printf 'keyUsage=critical,digitalSignature,nonRepudiation\n' >ext &&
+		openssl x509 -req -in sign.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
+			-extfile ext -out sign.pem && chmod 600 ./*.key
+) >"$dir/openssl.log" 2>&1 || { echo "Bail out! openssl could not make the keys"; exit 1; }
+sim_start || { echo "Bail out! the gateway simulator did not start"; exit 1; }
+conf="$dir/config/tabien/tabien.conf"
+{
+	printf 'copy.key = %s\ncopy.cert = %s\n' "$k/sign.key" "$k/sign.pem"
+	printf 'gdx.url = http://127.0.0.1:%s\ngdx.consumer_key = sim-key\n' "$sim_port"
+	printf 'gdx.consumer_secret = sim-secret\nhttp.timeout_ms = 6000\n'
+} >"$conf"
+chmod 600 "$conf"
+copies="$dir/home/.local/share/tabien/copies"
+
+cat >"$dir/run-tabien" <<EOF
+#!/usr/bin/env bash
+unset LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME
+export TERM=xterm-256color XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
+export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
+export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
+export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL=tui-copy
+$(printf '%q' "$TABIEN")
+echo \$? >$(printf '%q' "$dir")/status.\$1
+EOF
+chmod +x "$dir/run-tabien"
+
+ncopies() { find "$copies" -type f 2>/dev/null | wc -l; }
+copies_are() { [ "$(ncopies)" = "$1" ]; }
+audit_copies() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = 'copy.make' AND result LIKE 'OK sha256=%'"; }
+# paste TEXT: as a terminal pastes once the program asked for the marks.
+paste() { tm set-buffer -b p -- "$1" && tm paste-buffer -p -b p -t main; }
+DIALOG="Digital copy"
+
+echo "1..13"
+
+start_pcscd || { echo "Bail out! pcscd did not start"; sed 's/^/# /' "$dir/pcscd.log"; exit 1; }
+SESSION=main
+tm new-session -d -s main -x 100 -y 30 "$dir/run-tabien" main
+wait_text main "User name" "Password"
+keys main -l "$OFFICER" && keys main Enter && keys main -l "$PASSWORD" && keys main Enter
+cid=$(value somchai cid)
+fmt_cid=$(fmt "$cid")
+insert somchai
+check "card read: its ID on the card pane" eval 'wait_text main "$fmt_cid" "Card read" && alive main'
+
+# c and Enter in one write: the Enter came with the c and is no answer.
+keys main c Enter
+check "c: the dialog with the card's sections and the session's purpose; an Enter sent with the c does not confirm" \
+	eval 'wait_text main "$DIALOG" "[x] The card'"'"'s text" "[x] The photo" "$PURPOSE" &&
+		[ "$(ncopies)" = 0 ] && alive main'
+paste $'\r'
+paste $'\n'
+check "a pasted Enter does not confirm: the dialog stays, no file" \
+	eval 'wait_text main "$DIALOG" && [ "$(ncopies)" = 0 ] && alive main'
+keys main Enter
+pdf=
+check "Enter of its own: the copy made in the background, its path in the status bar" \
+	eval 'wait_text main "Copy written" && wait_gone main "$DIALOG" &&
+		pdf=$(find "$copies" -type f -name "copy-*.pdf" | head -1) && [ -n "$pdf" ] && alive main'
+pdfsig "${pdf:-/nonexistent}" >"$dir/sig" 2>&1
+SHOW="$dir/sig" check "the copy: 0600 in a 0700 folder, pdfsig says the signature is valid" \
+	bash -c "[ \"\$(stat -c %a '$copies')\" = 700 ] && [ \"\$(stat -c %a '${pdf:-/nonexistent}')\" = 600 ] &&
+		grep -q 'Signature is Valid' '$dir/sig' && grep -q 'Total document signed' '$dir/sig'"
+check "the audit trail: one copy.make row with the file's SHA-256" \
+	bash -c "[ \"\$(sqlite3 '$TABIEN_DB' \"SELECT result FROM audit WHERE action = 'copy.make'\")\" = \"OK sha256=\$(sha256sum '${pdf:-/nonexistent}' | cut -d' ' -f1)\" ]"
+
+# The household pane: its own section picked, the registry's others not.
+keys main h
+wait_text main "People in the house · 007" "นางสมศรี ใจดี"
+keys main c
+check "c on the household pane: the household picked, the record not" \
+	eval 'wait_text main "$DIALOG" "[x] The household and the house" "[ ] The registry record" "[ ] Name changes"'
+keys main Enter
+house=
+check "the household's copy: written, signed, the members' Thai names and service 00023/007 in it" \
+	eval 'wait_cmd copies_are 2 && wait_text main "Copy written" &&
+		house=$(ls -t "$copies"/copy-*.pdf | head -1) && pdfsig "$house" | grep -q "Signature is Valid" &&
+		pdftotext -raw "$house" - | grep -qF "นางสมศรี ใจดี" && pdftotext -raw "$house" - | grep -qF "00023/007" &&
+		! pdftotext -raw "$house" - | grep -qF "00023/001"'
+# A company: its particulars picked, DBD as the source.
+keys main b
+wait_text main "Juristic ID" && keys main -l 0105536012346 && keys main Enter
+wait_text main "บริษัท สยามตัวอย่างการค้า จำกัด"
+keys main c
+check "c on the companies pane: the particulars picked, the directors not" \
+	eval 'wait_text main "$DIALOG" "[x] The company'"'"'s particulars" "[ ] Directors" "[ ] Shareholders"'
+keys main Enter
+company=
+check "the company's copy: written, signed, its Thai name and DBD as the source" \
+	eval 'wait_cmd copies_are 3 && company=$(ls -t "$copies"/copy-*.pdf | head -1) &&
+		pdfsig "$company" | grep -q "Signature is Valid" &&
+		pdftotext -raw "$company" - | grep -qF "บริษัท สยามตัวอย่างการค้า จำกัด" &&
+		pdftotext -raw "$company" - | grep -qF "Source: DBD"'
+keys main F2
+wait_text main "$fmt_cid"
+
+# The dialog up, the card pulled: its data is gone, so is the copy.
+keys main c
+wait_text main "$DIALOG"
+pull --wait
+wait_gone main "$fmt_cid"
+keys main Enter
+check "card pulled with the dialog up: Enter says there is nothing to copy, no new file" \
+	eval 'wait_text main "COPY-NOTHING" && [ "$(ncopies)" = 3 ] && [ "$(audit_copies)" = 3 ] && alive main'
+keys main F5
+keys main c
+check "no card: c says there is nothing to copy, no dialog" \
+	eval 'wait_text main "nothing here to copy" && wait_gone main "$DIALOG" && alive main'
+keys main q
+check "quit: the program ends cleanly" eval 'wait_cmd test -s "$dir/status.main" && [ "$(cat "$dir/status.main")" = 0 ]'
