@@ -29,6 +29,7 @@
 	X(ACT_THEME, "next-theme", "F7 t", N_("Switch theme"), 0) \
 	X(ACT_LANGUAGE, "language", "F8 l", N_("Switch language: Thai / English"), 0) \
 	X(ACT_PURPOSE, "purpose", "p", N_("Choose the purpose of lookups (written to the audit trail)"), 0) \
+	X(ACT_REPEAT_PURPOSE, "repeat-purpose", "^R", N_("Purpose and consent: the last ones chosen again"), 0) \
 	X(ACT_LOGOUT, "logout", "F12", N_("Log out"), 0) \
 	X(ACT_APPROVE, "approve", "a", N_("Users: approve the selected account"), 1) \
 	X(ACT_REJECT, "reject", "x", N_("Users: reject the selected registration"), 1) \

@@ -162,7 +162,7 @@ static int registry_doc(struct app *a, struct copy_doc *d, tb_err *err)
 	int services[LINKAGE_FETCH_MAX], n = cmd_copy_services(cp.picked, services);
 	char when[96];
 
-	cmd_copy_when(top->asked ? top->asked : time(NULL), when, sizeof when);
+	cmd_copy_when(top->asked_at ? top->asked_at : time(NULL), when, sizeof when);
 	if (cmd_copy_registry_title(d, err))
 		return -1;
 	for (int i = 0; i < n; i++) {

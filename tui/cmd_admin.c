@@ -499,6 +499,8 @@ static void settings_print(const struct branch_settings *b)
 	printf("purposes / วัตถุประสงค์:\n");
 	for (int i = 0; i < b->npurposes; i++)
 		printf("  %d. %s\n", i + 1, b->purposes[i]);
+	printf("automatic lookups / ค้นทะเบียนอัตโนมัติ: %s\n",
+	       b->auto_purpose[0] ? b->auto_purpose : "off, asked per citizen / ปิด ถามทุกราย");
 }
 
 /* Shows the branch settings; with --as ADMIN and changes, sets them.
@@ -507,7 +509,7 @@ static int admin_settings(int argc, char **argv)
 {
 	static const char usage[] = "tabien admin settings [--db PATH] [--as ADMIN [--batch] "
 		"[--agency TEXT] [--branch-name TEXT] [--idle-timeout SECONDS] "
-		"[--gateway-profile NAME] [--copy-unsigned yes|no] [--purpose TEXT]...]";
+		"[--gateway-profile NAME] [--copy-unsigned yes|no] [--purpose TEXT]... [--auto-purpose TEXT]]";
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "as", required_argument, NULL, 'a' },
@@ -518,11 +520,12 @@ static int admin_settings(int argc, char **argv)
 		{ "gateway-profile", required_argument, NULL, 'p' },
 		{ "purpose", required_argument, NULL, 'u' },
 		{ "copy-unsigned", required_argument, NULL, 'U' },
+		{ "auto-purpose", required_argument, NULL, 'A' },
 		{ 0 },
 	};
 	struct admin_opts o = { 0 };
 	struct branch_settings *b;
-	const char *agency = NULL, *name = NULL, *profile = NULL;
+	const char *agency = NULL, *name = NULL, *profile = NULL, *autop = NULL;
 	const char *purposes[SETTINGS_PURPOSES_MAX];
 	int npurposes = 0, idle = -1, changes = 0, c, r, unsigned_copies = -1;
 	struct user who;
@@ -542,6 +545,7 @@ static int admin_settings(int argc, char **argv)
 		case 'g': agency = optarg; changes++; break;
 		case 'n': name = optarg; changes++; break;
 		case 'p': profile = optarg; changes++; break;
+		case 'A': autop = optarg; changes++; break;
 		case 'i': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -591,7 +595,9 @@ static int admin_settings(int argc, char **argv)
 		r = (agency && field_copy(b->agency, sizeof b->agency, agency, "agency", &err)) ||
 		    (name && field_copy(b->name, sizeof b->name, name, "name", &err)) ||
 		    (profile && field_copy(b->gateway_profile, sizeof b->gateway_profile, profile,
-					   "gateway_profile", &err));
+					   "gateway_profile", &err)) ||
+		    (autop && field_copy(b->auto_purpose, sizeof b->auto_purpose, autop,
+					 "auto_purpose", &err));
 		if (idle >= 0)
 			b->idle_timeout_s = idle;
 		if (unsigned_copies >= 0)

@@ -25,11 +25,6 @@ static const int wanted[] = {
 
 #define SPIN_MS 200
 
-/* Every card read and every ID typed is looked up at once, under the
- * purpose chosen for the session, without asking the citizen: the audit
- * rows say so, so that an auditor tells these rows from a consent given. */
-#define LOOKUP_CONSENT AUDIT_CONSENT_AUTO
-
 struct lookups {
 	bool made;                   /* the client was made (or refused) from the settings */
 	struct linkage *lk;          /* GDX: on the app's client (app_gdx) */
@@ -48,6 +43,10 @@ struct lookups {
 	bool presence_known;
 	struct lookup_person p[LOOKUP_DEPTH];
 	int depth;
+	unsigned asked;
+	/* The officer's last choice, for the repeat key. */
+	char last_purpose[SETTINGS_PURPOSE_BYTES];
+	const char *last_consent;
 	unsigned frame;
 	struct timespec frame_at;
 };
@@ -123,24 +122,13 @@ static int client(struct app *a, struct lookups *l)
 	return l->lk || l->lk2 ? 0 : -1;
 }
 
-static void person_push(struct app *a, struct lookups *l, const char *cid, const char *reader,
-			enum lookup_source source)
+/* The person's six services asked for, under their purpose and consent. */
+static void person_send(struct app *a, struct lookups *l, struct lookup_person *p)
 {
-	struct lookup_person *p;
 	struct linkage *lk;
 
-	if (l->depth == LOOKUP_DEPTH) {
-		/* The oldest opened member goes; the person looked up first stays. */
-		person_drop(&l->p[1]);
-		memmove(&l->p[1], &l->p[2], sizeof l->p[0] * (LOOKUP_DEPTH - 2));
-		memset(&l->p[LOOKUP_DEPTH - 1], 0, sizeof l->p[0]);
-		l->depth--;
-	}
-	p = &l->p[l->depth++];
-	str_copy(p->cid, sizeof p->cid, cid);
-	str_copy(p->reader, sizeof p->reader, reader ? reader : "");
-	p->source = source;
-	p->asked = time(NULL);
+	/* When the services were asked: a copy's source line. */
+	p->asked_at = time(NULL);
 	if (client(a, l)) {
 		p->err = l->setup_err;
 		return;
@@ -153,17 +141,59 @@ static void person_push(struct app *a, struct lookups *l, const char *cid, const
 		return;
 	}
 	lk = l->lk;
-	if (l->depth == 1 && !l->perm) {
+	if (p == &l->p[0] && !l->perm) {
 		l->presence_known = false;
 		l->presence_err = (tb_err){ 0 };
 		l->perm = linkage_permission_start(lk, a->user.cid, &l->presence_err);
 		l->presence_known = !l->perm;
 	}
 	p->f = linkage_fetch_start(lk, a->db, &(struct linkage_request){
-		.cid = cid, .agent_cid = a->user.cid, .username = a->user.username,
-		.purpose = app_purpose(a), .consent = LOOKUP_CONSENT }, wanted, N_WANTED, &p->err);
+		.cid = p->cid, .agent_cid = a->user.cid, .username = a->user.username,
+		.purpose = p->purpose, .consent = p->consent }, wanted, N_WANTED, &p->err);
 	if (p->f)
 		p->waiting = N_WANTED;
+}
+
+/* What was fetched for the person goes; who they are stays. */
+static void person_reset(struct lookup_person *p)
+{
+	linkage_fetch_free(&p->f);
+	lk2_op_free(&p->batch);
+	for (int i = 0; i < LOOKUP_SERVICES; i++) {
+		linkage_result_free(&p->res[i]);
+		p->errs[i] = (tb_err){ 0 };
+		p->ended[i] = false;
+	}
+	p->err = (tb_err){ 0 };
+	p->waiting = 0;
+	p->lk2 = p->kept = false;
+}
+
+static void person_push(struct app *a, struct lookups *l, const char *cid, const char *reader,
+			enum lookup_source source)
+{
+	struct lookup_person *p;
+
+	if (l->depth == LOOKUP_DEPTH) {
+		/* The oldest opened member goes; the person looked up first stays. */
+		person_drop(&l->p[1]);
+		memmove(&l->p[1], &l->p[2], sizeof l->p[0] * (LOOKUP_DEPTH - 2));
+		memset(&l->p[LOOKUP_DEPTH - 1], 0, sizeof l->p[0]);
+		l->depth--;
+	}
+	p = &l->p[l->depth++];
+	str_copy(p->cid, sizeof p->cid, cid);
+	str_copy(p->reader, sizeof p->reader, reader ? reader : "");
+	p->source = source;
+	p->asked = ++l->asked;
+	/* A branch whose mission covers every visitor looks them up at once
+	 * under its fixed purpose; the audit rows say "auto". */
+	if (a->branch.auto_purpose[0]) {
+		str_copy(p->purpose, sizeof p->purpose, a->branch.auto_purpose);
+		p->consent = AUDIT_CONSENT_AUTO;
+		p->confirmed = true;
+		person_send(a, l, p);
+	}
 }
 
 void lookup_start(struct app *a, const char *cid, const char *reader)
@@ -178,6 +208,68 @@ void lookup_start(struct app *a, const char *cid, const char *reader)
 		lookup_clear(a);
 	person_push(a, l, cid, reader, reader ? LOOKUP_CARD : LOOKUP_TYPED);
 	a->dirty |= DIRTY_MAIN;
+}
+
+bool lookup_awaiting(const struct app *a)
+{
+	const struct lookup_person *p = lookup_top(a);
+
+	return p && !p->confirmed;
+}
+
+unsigned lookup_asked(const struct app *a)
+{
+	const struct lookup_person *p = lookup_top(a);
+
+	return p ? p->asked : 0;
+}
+
+void lookup_confirm(struct app *a, const char *purpose, const char *consent)
+{
+	struct lookups *l = a->lookups;
+	struct lookup_person *p;
+
+	if (!l || l->depth == 0 || l->p[l->depth - 1].confirmed)
+		return;
+	p = &l->p[l->depth - 1];
+	str_copy(p->purpose, sizeof p->purpose, purpose);
+	p->consent = consent;
+	p->confirmed = true;
+	str_copy(l->last_purpose, sizeof l->last_purpose, purpose);
+	l->last_consent = consent;
+	person_send(a, l, p);
+	a->dirty |= DIRTY_MAIN | DIRTY_STATUS;
+}
+
+bool lookup_last(const struct app *a, const char **purpose, const char **consent)
+{
+	const struct lookups *l = a->lookups;
+
+	if (!l || !l->last_consent)
+		return false;
+	*purpose = l->last_purpose;
+	*consent = l->last_consent;
+	return true;
+}
+
+bool lookup_reask(struct app *a)
+{
+	struct lookups *l = a->lookups;
+	struct lookup_person *p;
+
+	if (!l || l->depth == 0 || a->branch.auto_purpose[0])
+		return false;
+	p = &l->p[l->depth - 1];
+	if (!p->confirmed)
+		return false;
+	/* A fetch still on its way ends as cancelled, and is audited so. */
+	lookup_cancel(a);
+	person_reset(p);
+	p->confirmed = false;
+	p->consent = NULL;
+	p->asked = ++l->asked;
+	a->dirty |= DIRTY_MAIN;
+	return true;
 }
 
 void lookup_open_member(struct app *a, const char *cid)
@@ -404,7 +496,7 @@ static unsigned lk2_io(struct app *a, struct lookups *l)
 			if (!p->lk2 || p->waiting == 0)
 				continue;
 			p->batch = lk2_batch_start(l->lk2, p->cid, wanted, N_WANTED, a->db,
-						   a->user.username, app_purpose(a), LOOKUP_CONSENT, &e);
+						   a->user.username, p->purpose, p->consent, &e);
 			if (!p->batch) {
 				for (int k = 0; k < N_WANTED; k++) {
 					p->errs[k] = e;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "services/accounts/settings.h"
 #include "services/base/errors.h"
 #include "services/registry/linkage.h"
 
@@ -34,7 +35,14 @@ struct lookup_person {
 	char cid[LK_CID];
 	char reader[128];            /* "": typed or opened, not a card in a reader */
 	enum lookup_source source;
-	time_t asked;                /* when the services were asked (a copy's source line) */
+	time_t asked_at;             /* when the services were asked (a copy's source line) */
+	/* Why, and on what footing, the registry is asked for this person:
+	 * nothing is sent until the officer confirmed both (or the branch
+	 * looks every visitor up: consent "auto"). */
+	char purpose[SETTINGS_PURPOSE_BYTES];
+	const char *consent;         /* AUDIT_CONSENT_* */
+	bool confirmed;
+	unsigned asked;              /* new each time the purpose is asked for */
 	struct linkage_fetch *f;     /* GDX; NULL when it could not start: err says why */
 	tb_err err;
 	int waiting;                 /* services not ended yet */
@@ -57,6 +65,20 @@ int lookup_depth(const struct app *a);
  * returns to them), or replaces the others when no card was read.  Audited
  * with the purpose chosen now. */
 void lookup_start(struct app *a, const char *cid, const char *reader);
+/* The person on top waits for the officer's purpose and consent. */
+bool lookup_awaiting(const struct app *a);
+/* Which asking that is (a new number for every person and every re-ask). */
+unsigned lookup_asked(const struct app *a);
+/* The officer chose: the person on top is looked up under purpose, with
+ * consent (AUDIT_CONSENT_YES, _NO or _MISSION); remembered as the last
+ * choice. */
+void lookup_confirm(struct app *a, const char *purpose, const char *consent);
+/* The last choice of this officer's session; false when none yet. */
+bool lookup_last(const struct app *a, const char **purpose, const char **consent);
+/* `p` on a looked-up citizen: asks the purpose again, and what was fetched
+ * goes (the next fetch is audited anew); false when there is nothing to
+ * re-ask (nobody shown, still waiting, or the branch's automatic mode). */
+bool lookup_reask(struct app *a);
 /* A household member, on top of the person shown (Back returns). */
 void lookup_open_member(struct app *a, const char *cid);
 /* The card in reader left: the people looked up from it go. */

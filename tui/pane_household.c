@@ -12,6 +12,7 @@
 #include "tui/i18n.h"
 #include "tui/lookup.h"
 #include "tui/pane.h"
+#include "tui/purpose.h"
 #include "tui/text.h"
 
 static int sel, top;
@@ -48,6 +49,10 @@ static void household_draw(struct app *a, WINDOW *w)
 		return;
 	}
 	y = lookup_draw_header(a, w, y) + 1;
+	if (lookup_awaiting(a)) {
+		purpose_draw(a, w, y);
+		return;
+	}
 	y = lookup_draw_section(a, w, y, LINKAGE_HOUSE, _("House"), &r008, &done);
 	if (done && r008 && r008->n_addresses > 0 && y + 1 < max_y) {
 		const struct linkage_address *h = &r008->addresses[0];
@@ -158,6 +163,8 @@ static unsigned household_key(struct app *a, enum action act)
 			return 0;
 		sel = top = 0;
 		return DIRTY_MAIN;
+	case ACT_PURPOSE:
+		return lookup_reask(a) ? DIRTY_MAIN : 0;
 	default:
 		return 0;
 	}
@@ -176,4 +183,6 @@ const struct pane_ops pane_household = {
 	.draw = household_draw,
 	.key = household_key,
 	.close = household_close,
+	.input = purpose_input,
+	.field = purpose_field,
 };

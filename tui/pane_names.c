@@ -13,6 +13,7 @@
 #include "tui/i18n.h"
 #include "tui/lookup.h"
 #include "tui/pane.h"
+#include "tui/purpose.h"
 #include "tui/text.h"
 
 static int32_t change_date(const struct linkage_name_change *c)
@@ -82,6 +83,10 @@ static void names_draw(struct app *a, WINDOW *w)
 		return;
 	}
 	y = lookup_draw_header(a, w, y) + 1;
+	if (lookup_awaiting(a)) {
+		purpose_draw(a, w, y);
+		return;
+	}
 	y = lookup_draw_section(a, w, y, LINKAGE_FIRST_NAMES, _("First-name changes"), &r, &done);
 	if (done && r)
 		timeline(w, &y, r, false);
@@ -95,6 +100,8 @@ static unsigned names_key(struct app *a, enum action act)
 {
 	if (act == ACT_BACK)
 		return lookup_cancel(a) || lookup_back(a) ? DIRTY_MAIN : 0;
+	if (act == ACT_PURPOSE)
+		return lookup_reask(a) ? DIRTY_MAIN : 0;
 	return 0;
 }
 
@@ -104,4 +111,6 @@ const struct pane_ops pane_names = {
 	.open_act = ACT_PANE_NAMES,
 	.draw = names_draw,
 	.key = names_key,
+	.input = purpose_input,
+	.field = purpose_field,
 };

@@ -15,6 +15,7 @@
 #include "tui/i18n.h"
 #include "tui/lookup.h"
 #include "tui/pane.h"
+#include "tui/purpose.h"
 #include "tui/text.h"
 
 /* The officer's card PIN for the Linkage Center 2 sign-in: typed here,
@@ -105,8 +106,12 @@ static unsigned person_input(struct app *a, bool is_fkey, wint_t ch)
 {
 	if (a->pane != &pane_person)
 		return 0;
-	if (lookup_signin_state(a, NULL) != SIGNIN_PIN)
+	if (lookup_signin_state(a, NULL) != SIGNIN_PIN) {
+		/* The picker has the keys while the citizen on top waits. */
+		if (!cid_open && lookup_awaiting(a))
+			return purpose_input(a, is_fkey, ch);
 		return cid_input(a, is_fkey, ch);
+	}
 	switch (form_key(&pin_form, is_fkey, ch)) {
 	case FORM_IGNORED:
 		return 0;
@@ -125,7 +130,8 @@ static unsigned person_input(struct app *a, bool is_fkey, wint_t ch)
 
 static bool person_field(struct app *a)
 {
-	return a->pane == &pane_person && (cid_open || lookup_signin_state(a, NULL) == SIGNIN_PIN);
+	return a->pane == &pane_person && (cid_open || lookup_signin_state(a, NULL) == SIGNIN_PIN ||
+					   purpose_field(a));
 }
 
 /* The household and names panes ride on the same lookups: asked once, here. */
@@ -334,6 +340,12 @@ static void person_draw(struct app *a, WINDOW *w)
 		return;
 	}
 	y = lookup_draw_header(a, w, y);
+	/* The card's own data is on the card pane at once; the registry waits
+	 * for the officer's purpose and the owner's consent. */
+	if (lookup_awaiting(a)) {
+		purpose_draw(a, w, y + 1);
+		return;
+	}
 	y = lookup_draw_presence(a, w, y) + 1;
 	y = lookup_draw_section(a, w, y, LINKAGE_PERSON, _("Registry record"), &r001, &done);
 	if (done && r001) {
@@ -381,6 +393,8 @@ static unsigned person_key(struct app *a, enum action act)
 	switch (act) {
 	case ACT_BACK:
 		return lookup_cancel(a) || lookup_back(a) ? DIRTY_MAIN : 0;
+	case ACT_PURPOSE:
+		return lookup_reask(a) ? DIRTY_MAIN : 0;
 	default:
 		return 0;
 	}

@@ -51,6 +51,8 @@ int settings_branch_validate(const struct branch_settings *b, tb_err *err)
 	for (int i = 0; i < b->npurposes; i++)
 		if (!users_text_valid(b->purposes[i], SETTINGS_PURPOSE_CHARS))
 			return err_set(err, TB_E_AUTH_INVALID, i + 1, "purpose");
+	if (b->auto_purpose[0] && !users_text_valid(b->auto_purpose, SETTINGS_PURPOSE_CHARS))
+		return err_set(err, TB_E_AUTH_INVALID, 0, "auto_purpose");
 	return 0;
 }
 
@@ -79,6 +81,7 @@ static int branch_write(struct db *d, const struct branch_settings *b, tb_err *e
 	       settings_db_set(d, "idle_timeout", idle, err) ||
 	       settings_db_set(d, "gateway_profile", b->gateway_profile, err) ||
 	       settings_db_set(d, "copy_unsigned", b->copy_unsigned ? "1" : "0", err) ||
+	       settings_db_set(d, "auto_purpose", b->auto_purpose, err) ||
 	       settings_db_purposes_set(d, texts, (size_t)b->npurposes, err) ? -1 : 0;
 }
 
@@ -128,6 +131,7 @@ int settings_branch_get(struct db *d, struct branch_settings *out, tb_err *err)
 	    settings_db_get(d, "gateway_profile", out->gateway_profile,
 			    sizeof out->gateway_profile, err) < 0 ||
 	    settings_db_get(d, "copy_unsigned", unsigned_copies, sizeof unsigned_copies, err) < 0 ||
+	    settings_db_get(d, "auto_purpose", out->auto_purpose, sizeof out->auto_purpose, err) < 0 ||
 	    settings_db_purposes(d, purpose_add, out, err) < 0)
 		return -1;
 	/* Only an admin's explicit "1" allows them; anything else does not. */

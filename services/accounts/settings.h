@@ -31,6 +31,11 @@ struct branch_settings {
 	int npurposes;
 	char purposes[SETTINGS_PURPOSES_MAX][SETTINGS_PURPOSE_BYTES];
 	bool copy_unsigned;                   /* digital copies without a signing key (marked UNSIGNED) */
+	/* "": the officer picks a purpose and records consent for each
+	 * citizen before the registry is asked.  Set: every card read is
+	 * looked up at once under this purpose, for agencies whose mission
+	 * covers every visitor (the audit rows say consent "auto"). */
+	char auto_purpose[SETTINGS_PURPOSE_BYTES];
 };
 
 /* Idle timeout 300 s, the default purposes, everything else empty. */
@@ -38,7 +43,7 @@ void settings_branch_defaults(struct branch_settings *b);
 
 /* TB_E_AUTH_INVALID with the field's name: "agency", "code", "name",
  * "idle_timeout", "gateway_profile", "purposes" (none, or more than the
- * maximum), "purpose" (detail: its index). */
+ * maximum), "purpose" (detail: its index), "auto_purpose". */
 int settings_branch_validate(const struct branch_settings *b, tb_err *err);
 
 /* 1 when `tabien admin init` has run, 0 (err = TB_E_STORE_NOT_INIT) when

@@ -222,13 +222,17 @@ static void cid_with_check(const char *first12, char out[14])
 
 /* The terminal as a branch has it: set up by an admin, with an officer's
  * account registered and approved.  The password hashing cost is the
- * program's default unless --pwhash says otherwise. */
+ * program's default unless --pwhash says otherwise.  The branch looks every
+ * card up at once (automatic lookups), so that card-to-screen is timed
+ * without the officer's purpose and consent keys. */
 static int accounts_make(const struct paths *p, char **env)
 {
 	static const char *const init[] = { "admin", "init", "--batch", NULL };
 	static const char *const reg[] = { "admin", "register", "--batch", NULL };
 	static const char *const approve[] = { "admin", "approve", OFFICER, "--as", ADMIN,
 					       "--batch", NULL };
+	static const char *const autom[] = { "admin", "settings", "--as", ADMIN, "--batch",
+					     "--auto-purpose", "ยืนยันตัวตนผู้มาติดต่อขอรับบริการ", NULL };
 	char admin_cid[14], officer_cid[14], in[1024];
 
 	cid_with_check("110170020345", admin_cid);
@@ -242,7 +246,9 @@ static int accounts_make(const struct paths *p, char **env)
 	if (run_admin(p, env, in, reg))
 		return -1;
 	snprintf(in, sizeof in, "%s\n", ADMIN_PASSWORD);
-	return run_admin(p, env, in, approve);
+	if (run_admin(p, env, in, approve))
+		return -1;
+	return run_admin(p, env, in, autom);
 }
 
 /* --- clean-up of the program's home ------------------------------------------- */

@@ -102,7 +102,7 @@ NEW1=staff1 NEW2=staff2 PW=counter-password-1
 set_up() {
 	printf '%s\n' "กรมทดสอบ" BR-01 "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" "หัวหน้างาน" \
 		"$ADMIN_PW" "$ADMIN_PW" | "$TABIEN" admin init --batch &&
-		printf '%s\n' "$ADMIN_PW" | "$TABIEN" admin settings --purpose "ตรวจสอบสิทธิ" --as "$ADMIN" --batch &&
+		printf '%s\n' "$ADMIN_PW" | "$TABIEN" admin settings --purpose "ตรวจสอบสิทธิ" --auto-purpose "ตรวจสอบสิทธิ" --as "$ADMIN" --batch &&
 		printf '%s\n' "$NEW1" "มาลัย ใจงาม" "$(cid_of 310050012345)" "เจ้าหน้าที่" "$PW" "$PW" |
 		"$TABIEN" admin register --batch &&
 		printf '%s\n' "$NEW2" "สมหญิง รักงาน" "$(cid_of 310050012346)" "เจ้าหน้าที่" "$PW" "$PW" |

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# At the counter: a card read shows at once, and the registry waits for the
+# officer's purpose (from the branch's list, filtered by typing) and the
+# owner's consent; then the six lookups, audited with both.  The repeat key,
+# and p asking again under a new purpose.  The real `tabien` in tmux, the
+# private pcscd with the virtual card, the gateway simulator over HTTP;
+# every case polls with a deadline.  Speaks TAP.
+set -u
+B=${TABIEN_BUILDDIR:?}
+S=${TABIEN_SRCDIR:?}
+. "$S/tools/lib.sh"
+export LC_ALL=C.UTF-8
+unset TMUX
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-tui-ctr.XXXXXX")
+. "$S/tests/lib/tui.sh"
+port=$(free_port)
+sock="$dir/pcscd.comm"
+trap tui_cleanup EXIT
+tui_init
+
+# --- a branch with one approved officer ------------------------------------------------
+
+export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
+ADMIN=admin1 ADMIN_PASSWORD=admin-password-1
+OFFICER=staff1 PASSWORD=counter-password-1 OFFICER_CID=$(cid_of 310050012345)
+PURPOSE="ตรวจสอบสิทธิ" PURPOSE2="ขึ้นทะเบียนสวัสดิการ"
+set_up() {
+	printf '%s\n' "กรมทดสอบ" "BR-01" "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" \
+		"หัวหน้างาน" "$ADMIN_PASSWORD" "$ADMIN_PASSWORD" | "$TABIEN" admin init --batch &&
+		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin settings --as "$ADMIN" --batch \
+			--purpose "$PURPOSE" --purpose "$PURPOSE2" &&
+		printf '%s\n' "$OFFICER" "มาลัย ใจงาม" "$OFFICER_CID" "เจ้าหน้าที่" \
+			"$PASSWORD" "$PASSWORD" | "$TABIEN" admin register --batch &&
+		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin approve "$OFFICER" --as "$ADMIN" --batch
+}
+mkdir -p "$dir/home" "$dir/state" "$dir/config/tabien"
+HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" set_up >"$dir/setup.log" 2>&1 ||
+	{ echo "Bail out! tabien admin init failed"; sed 's/^/# /' "$dir/setup.log"; exit 1; }
+
+# The terminal's configuration: the simulator as the gateway.
+config() {
+	{
+		echo "gdx.url = http://127.0.0.1:$1"
+		echo "gdx.consumer_key = sim-key"
+		echo "gdx.consumer_secret = sim-secret"
+		echo "http.timeout_ms = 6000"
+		echo "http.connect_timeout_ms = 2000"
+	} >"$dir/config/tabien/tabien.conf"
+	chmod 600 "$dir/config/tabien/tabien.conf"
+}
+
+cat >"$dir/run-tabien" <<EOF
+#!/usr/bin/env bash
+unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
+session="\$1"
+export TERM=xterm-256color XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
+export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
+export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
+export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
+$(printf '%q' "$TABIEN")
+echo \$? >$(printf '%q' "$dir")/status.\$session
+EOF
+chmod +x "$dir/run-tabien"
+start() { tm new-session -d -s "$1" -x 80 -y 24 "$dir/run-tabien" "$1"; }
+login() {
+	wait_text "$1" "User name" "Password" || return 1
+	keys "$1" -l "$OFFICER" && keys "$1" Enter && keys "$1" -l "$PASSWORD" && keys "$1" Enter &&
+		wait_text "$1" "Insert the citizen's ID card"
+}
+audit_action=$(sed -n 's/^#define AUDIT_LINKAGE_QUERY *"\([^"]*\)".*/\1/p' "$S/services/accounts/audit.h")
+audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '$audit_action' AND $1"; }
+
+SOMCHAI=$(value somchai cid)
+
+# Polled with a deadline: the simulator's link requests, the audit rows, and
+# how many lines of the screen name a purpose (the status bar names the
+# session's one too).
+links_are() { [ "$(sim_count link)" = "$1" ]; }
+rows_are() { [ "$(audit_rows "$1")" = "$2" ]; }
+lines_with() { capture main && [ "$(grep -cF "$1" "$dir/screen.main")" = "$2" ]; }
+
+echo "1..9"
+
+sim_start || { echo "Bail out! the gateway simulator did not start"; exit 1; }
+config "$sim_port"
+start_pcscd || { echo "Bail out! pcscd did not start"; sed 's/^/# /' "$dir/pcscd.log"; exit 1; }
+SESSION=main
+start main
+login main || { capture main; echo "Bail out! login failed"; sed 's/^/# /' "$dir/screen.main"; exit 1; }
+insert somchai
+check "card in: the card shows at once" eval 'wait_text main "Somchai"'
+keys main i
+check "the person pane asks why, lists the branch's purposes, and nothing reached the registry" \
+	eval 'wait_text main "The registry is not asked yet" "$PURPOSE" "$PURPOSE2" "$(fmt $SOMCHAI)" &&
+		[ "$(sim_count link)" = 0 ] && [ "$(audit_rows 1)" = 0 ]'
+keys main -l "สวัส"
+check "typing filters the list" \
+	eval 'wait_text main "$PURPOSE2" && wait_cmd lines_with "$PURPOSE" 1 && links_are 0'
+keys main BSpace BSpace BSpace BSpace
+wait_cmd lines_with "$PURPOSE" 2
+keys main Down
+keys main Enter
+check "Enter on a purpose asks for the owner's consent, still nothing sent" \
+	eval 'wait_text main "The card owner'"'"'s consent" "Purpose: $PURPOSE2" && [ "$(sim_count link)" = 0 ]'
+keys main y
+check "consent given: six requests, the record fills" \
+	eval 'wait_text main "Mr. Somchai Jaidee" && wait_cmd links_are 6'
+check "six audit rows carry the purpose chosen and consent yes" \
+	eval 'wait_cmd rows_are "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE2'"' AND consent = '"'yes'"'" 6'
+keys main p
+check "p on the citizen asks again, with the repeat key offered" \
+	eval 'wait_text main "The registry is not asked yet" "^R: the last again"'
+keys main Enter
+wait_text main "The card owner's consent" >/dev/null
+keys main m
+check "under the new purpose: six more requests, audited with the mission as the footing" \
+	eval 'wait_cmd links_are 12 &&
+		wait_cmd rows_are "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE'"' AND consent = '"'mission'"'" 6'
+keys main p
+wait_text main "^R: the last again" >/dev/null
+keys main C-r
+check "the repeat key: the last choice again, six more rows" \
+	eval 'wait_cmd links_are 18 &&
+		wait_cmd rows_are "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE'"' AND consent = '"'mission'"'" 12 &&
+		wait_text main "Mr. Somchai Jaidee"'
