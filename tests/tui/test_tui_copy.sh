@@ -34,7 +34,7 @@ set_up() {
 	printf '%s\n' "กรมทดสอบ" "BR-01" "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" \
 		"หัวหน้างาน" "$ADMIN_PASSWORD" "$ADMIN_PASSWORD" | "$TABIEN" admin init --batch &&
 		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin settings --as "$ADMIN" --batch \
-			--purpose "$PURPOSE" &&
+			--purpose "$PURPOSE" --auto-purpose "$PURPOSE" &&
 		printf '%s\n' "$OFFICER" "มาลัย ใจงาม" "$(cid_of 310050012345)" "เจ้าหน้าที่" \
 			"$PASSWORD" "$PASSWORD" | "$TABIEN" admin register --batch &&
 		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin approve "$OFFICER" --as "$ADMIN" --batch
