@@ -24,6 +24,14 @@ int cmd_admin(int argc, char **argv);
 int cmd_linkage(int argc, char **argv);
 /* tabien juristic show (cmd_juristic.c) */
 int cmd_juristic(int argc, char **argv);
+struct config;
+struct linkage_config;
+struct juristic_config;
+/* The config file into DBD's settings, and the gateway's when they are there
+ * (dbd.source decides whether they must be); a problem is printed with the
+ * file's name and its fix.  Shared by tabien juristic and tabien copy. */
+int cmd_juristic_config(struct config *c, struct linkage_config *lc, struct juristic_config *jc,
+			tb_err *err);
 /* tabien copy card (cmd_copy.c) */
 int cmd_copy(int argc, char **argv);
 /* tabien doctor; tabien --version (cmd_doctor.c) */

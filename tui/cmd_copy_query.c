@@ -319,27 +319,6 @@ out:
 
 /* --- DBD's sections ------------------------------------------------------------------- */
 
-static int juristic_config_load(struct config *c, struct linkage_config *lc, struct juristic_config *jc,
-				tb_err *err)
-{
-	char path[512];
-	int gdx_ok;
-
-	config_path(path, sizeof path);
-	if (config_load(c, path, err))
-		goto fail;
-	gdx_ok = linkage_config_from(lc, c, err) == 0;
-	if (!gdx_ok && err->id != TB_E_GDX_NOT_SET_UP)
-		goto fail;
-	err_clear(err);
-	if (juristic_config_from(jc, c, gdx_ok, err))
-		goto fail;
-	return 0;
-fail:
-	cmd_config_error(path, err);
-	return -1;
-}
-
 static int certificate_doc(struct copy_doc *d, const struct juristic_result *r, tb_err *err)
 {
 	char buf[2 * JR_TEXT + 64];
@@ -462,7 +441,7 @@ static int juristic_doc(struct cmd_query *q, const struct cq_opts *o, struct cop
 		err_set(&q->err, TB_E_NOMEM, 0, NULL);
 		goto out;
 	}
-	if (juristic_config_load(c, lc, jc, &q->err)) {
+	if (cmd_juristic_config(c, lc, jc, &q->err)) {
 		rc = -2;
 		goto out;
 	}

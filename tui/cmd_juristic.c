@@ -370,8 +370,8 @@ static int parse_opts(int argc, char **argv, struct jr_opts *o)
 /* The gateway's settings when they are there (dbd.source decides whether
  * they must be): *gdx_ok tells.  A secret in a readable file is refused
  * either way. */
-static int load_config(struct config *c, struct linkage_config *lc, struct juristic_config *jc,
-		       tb_err *err)
+int cmd_juristic_config(struct config *c, struct linkage_config *lc, struct juristic_config *jc,
+			tb_err *err)
 {
 	char path[512];
 	int gdx_ok;
@@ -413,7 +413,7 @@ static int run(const struct jr_opts *o)
 	}
 	if (cmd_purpose_check(&o->q, &q.err))
 		goto fail;
-	if (load_config(c, lc, jc, &q.err))
+	if (cmd_juristic_config(c, lc, jc, &q.err))
 		goto out;
 	if (cmd_query_begin(&q))
 		goto fail;
@@ -490,7 +490,7 @@ static int purge(int argc, char **argv)
 		cmd_error(stderr, "tabien: ", &err);
 		goto out;
 	}
-	if (load_config(c, lc, jc, &err))
+	if (cmd_juristic_config(c, lc, jc, &err))
 		goto out;
 	d = db_open(q.db, 0, &err);
 	if (!d || settings_initialised(d, &err) <= 0) {
