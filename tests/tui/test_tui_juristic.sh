@@ -139,13 +139,21 @@ keys t1 PgDn
 keys t1 PgDn
 check "scrolled: directors in order, the signing authority wrapped and aligned" \
 	wait_re t1 "^ +2\. นางสมศรี ใจดี — กรรมการ"
-signing_aligned() {
-	local c1 c2
+# The screen is captured anew until it holds the three lines aligned: one
+# capture can catch the second PgDn half drawn.
+signing_cols() {
+	capture t1
 	c0=$(col_of t1 "  Signing authority +" "นายสมชาย ใจดี ลงลายมือชื่อ")
 	c1=$(col_of t1 " +" "หรือ นางสมศรี ใจดี")
 	c2=$(col_of t1 " +" "และประทับตราสำคัญของบริษัท")
+	[ "${c0:-0}" -gt 2 ] && [ "$c0" = "$c1" ] && [ "$c1" = "$c2" ]
+}
+signing_aligned() {
+	local c0 c1 c2 rc
+	wait_cmd signing_cols
+	rc=$?
 	note "signing authority at column $c0, then $c1 and $c2"
-	[ "$c0" -gt 2 ] && [ "$c0" = "$c1" ] && [ "$c1" = "$c2" ]
+	return $rc
 }
 check "the signing authority: each line wrapped in the value column" signing_aligned
 check "shareholders: in order, what they hold under each, shares grouped" \
