@@ -51,6 +51,11 @@ void cmd_error(FILE *f, const char *prefix, const tb_err *e);
  * buffer of size with its NUL); if not, says so in English and Thai.  A long
  * argument is a usage error, never cut short: cut, it names something else. */
 bool cmd_arg_fits(const char *name, const char *value, size_t size);
+
+struct db;
+/* db_open, and on standard error the warning when the file was readable by
+ * others and has been made private (cmd_admin.c). */
+struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err);
 /* An ID as people write it ("1-2345-67890-12-1", "0105536012346") to its
  * digits: the dashes and spaces left out, cut to size.  out may be in. */
 void cmd_id_digits(char *out, size_t size, const char *in);

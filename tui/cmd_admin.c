@@ -142,9 +142,9 @@ static int fail(const tb_err *e)
 	return EXIT_FAIL;
 }
 
-static struct db *open_db(const struct admin_opts *o, unsigned flags, tb_err *err)
+struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err)
 {
-	struct db *d = db_open(o->db, flags, err);
+	struct db *d = db_open(path, flags, err);
 
 	if (d && db_fixed_mode(d))
 		fprintf(stderr, "tabien: warning: other accounts could read the database (mode %03o); "
@@ -199,7 +199,7 @@ static int admin_init(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o, OPTS_DB_BATCH, 0, "tabien admin init [--db PATH] [--batch]"))
 		return EXIT_USAGE;
-	d = open_db(&o, DB_OPEN_CREATE, &err);
+	d = cmd_db_open(o.db, DB_OPEN_CREATE, &err);
 	if (!d)
 		return fail(&err);
 	if (settings_initialised(d, &err) != 0) {
@@ -260,7 +260,7 @@ static int admin_register(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o, OPTS_DB_BATCH, 0, "tabien admin register [--db PATH] [--batch]"))
 		return EXIT_USAGE;
-	d = open_db(&o, 0, &err);
+	d = cmd_db_open(o.db, 0, &err);
 	if (!d)
 		return fail(&err);
 	if (settings_initialised(d, &err) <= 0) {
@@ -351,7 +351,7 @@ static int admin_users(int argc, char **argv)
 			"--status ต้องเป็น pending, active, suspended หรือ rejected\n");
 		return EXIT_USAGE;
 	}
-	d = open_db(&o, 0, &err);
+	d = cmd_db_open(o.db, 0, &err);
 	if (!d)
 		return fail(&err);
 	if (settings_initialised(d, &err) <= 0) {
@@ -402,7 +402,7 @@ static int admin_begin(int argc, char **argv, const char *usage, struct admin_op
 		fprintf(stderr, "tabien: --as ADMIN is needed / ต้องระบุ --as ผู้ดูแลระบบ\nusage: %s\n", usage);
 		return EXIT_USAGE;
 	}
-	*d = open_db(o, 0, err);
+	*d = cmd_db_open(o->db, 0, err);
 	if (!*d)
 		return fail(err);
 	if (settings_initialised(*d, err) <= 0 || authenticate_admin(*d, o, who, err)) {
@@ -469,7 +469,7 @@ static int admin_passwd(int argc, char **argv)
 	if (parse_opts(argc, argv, &o, OPTS_DB_BATCH, 1,
 		       "tabien admin passwd USERNAME [--batch] [--db PATH]"))
 		return EXIT_USAGE;
-	d = open_db(&o, 0, &err);
+	d = cmd_db_open(o.db, 0, &err);
 	if (!d)
 		return fail(&err);
 	r = settings_initialised(d, &err) <= 0 ||
@@ -586,7 +586,7 @@ static int admin_settings(int argc, char **argv)
 			"tabien: changes need --as ADMIN / การแก้ไขต้องระบุ --as ผู้ดูแลระบบ\n" : "", usage);
 		return EXIT_USAGE;
 	}
-	d = open_db(&o, 0, &err);
+	d = cmd_db_open(o.db, 0, &err);
 	if (!d)
 		return fail(&err);
 	b = calloc(1, sizeof *b);
@@ -680,7 +680,7 @@ static int audit_export_cmd(int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", usage);
 		return EXIT_USAGE;
 	}
-	d = open_db(&o, 0, &err);
+	d = cmd_db_open(o.db, 0, &err);
 	if (!d)
 		return fail(&err);
 	if (settings_initialised(d, &err) <= 0 || authenticate_admin(d, &o, &who, &err))

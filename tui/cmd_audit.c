@@ -51,18 +51,6 @@ static int parse(int argc, char **argv, const char **db, const char **key, const
 	return 0;
 }
 
-static struct db *open_db(const char *path, tb_err *err)
-{
-	struct db *d = db_open(path, 0, err);
-
-	if (d && db_fixed_mode(d))
-		fprintf(stderr, "tabien: warning: other accounts could read the database (mode %03o); "
-			"it is private now (600) / คำเตือน: บัญชีอื่นเคยอ่านฐานข้อมูลได้ "
-			"(สิทธิ์ %03o) ขณะนี้เปลี่ยนเป็นส่วนตัว (600) แล้ว\n",
-			db_fixed_mode(d), db_fixed_mode(d));
-	return d;
-}
-
 /* What failed in the seals, in words, before the catalogue's message. */
 static void seal_failure(const tb_err *err, const struct audit_seal_check *s)
 {
@@ -120,7 +108,7 @@ static int verify_cmd(int argc, char **argv)
 
 	if (parse(argc, argv, &path, &key, "tabien audit verify [--key tbseal1-...] [--db PATH]"))
 		return EXIT_USAGE;
-	d = open_db(path, &err);
+	d = cmd_db_open(path, 0, &err);
 	if (!d)
 		return fail(&err);
 	/* A damaged page is reported as such, not as a broken chain. */
@@ -159,7 +147,7 @@ static int seal_init_cmd(int argc, char **argv)
 
 	if (parse(argc, argv, &db, NULL, "tabien audit seal-init [--db PATH]"))
 		return EXIT_USAGE;
-	d = open_db(db, &err);
+	d = cmd_db_open(db, 0, &err);
 	if (!d)
 		return fail(&err);
 	audit_seal_path(d, path, sizeof path);
@@ -185,7 +173,7 @@ static int seal_cmd(int argc, char **argv)
 
 	if (parse(argc, argv, &db, NULL, "tabien audit seal [--db PATH]"))
 		return EXIT_USAGE;
-	d = open_db(db, &err);
+	d = cmd_db_open(db, 0, &err);
 	if (!d)
 		return fail(&err);
 	r = audit_seal(d, 1, &err);
