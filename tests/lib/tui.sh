@@ -65,3 +65,45 @@ column_of() {
 	p=${l%%"$2"*}
 	printf '%s' "$p" | wc -L
 }
+
+# tui_officer_terminal: what the registry panes' tests share, for an
+# officer ($OFFICER, $PASSWORD) at a terminal with the private pcscd ($sock),
+# the database ($TABIEN_DB) and the gateway simulator: config PORT writes the
+# terminal's configuration, $dir/run-tabien runs the program in a session,
+# start SESSION, login SESSION, audit_rows WHERE counts the registry's rows.
+tui_officer_terminal() {
+	# The terminal's configuration: the simulator as the gateway.
+	config() {
+		{
+			echo "gdx.url = http://127.0.0.1:$1"
+			echo "gdx.consumer_key = sim-key"
+			echo "gdx.consumer_secret = sim-secret"
+			echo "http.timeout_ms = 6000"
+			echo "http.connect_timeout_ms = 2000"
+		} >"$dir/config/tabien/tabien.conf"
+		chmod 600 "$dir/config/tabien/tabien.conf"
+	}
+
+	cat >"$dir/run-tabien" <<-EOF
+	#!/usr/bin/env bash
+	unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
+	session="\$1"
+	export TERM=xterm-256color XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
+	export LANG=C.UTF-8 LC_ALL=C.UTF-8
+	export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
+	export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
+	export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
+	export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
+	$(printf '%q' "$TABIEN")
+	echo \$? >$(printf '%q' "$dir")/status.\$session
+	EOF
+	chmod +x "$dir/run-tabien"
+	start() { tm new-session -d -s "$1" -x 80 -y 24 "$dir/run-tabien" "$1"; }
+	login() {
+		wait_text "$1" "User name" "Password" || return 1
+		keys "$1" -l "$OFFICER" && keys "$1" Enter && keys "$1" -l "$PASSWORD" && keys "$1" Enter &&
+			wait_text "$1" "Insert the citizen's ID card"
+	}
+	audit_action=$(sed -n 's/^#define AUDIT_LINKAGE_QUERY *"\([^"]*\)".*/\1/p' "$S/services/accounts/audit.h")
+	audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '$audit_action' AND $1"; }
+}

@@ -38,40 +38,8 @@ mkdir -p "$dir/home" "$dir/state" "$dir/config/tabien"
 HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" set_up >"$dir/setup.log" 2>&1 ||
 	{ echo "Bail out! tabien admin init failed"; sed 's/^/# /' "$dir/setup.log"; exit 1; }
 
-# The terminal's configuration: the simulator as the gateway.
-config() {
-	{
-		echo "gdx.url = http://127.0.0.1:$1"
-		echo "gdx.consumer_key = sim-key"
-		echo "gdx.consumer_secret = sim-secret"
-		echo "http.timeout_ms = 6000"
-		echo "http.connect_timeout_ms = 2000"
-	} >"$dir/config/tabien/tabien.conf"
-	chmod 600 "$dir/config/tabien/tabien.conf"
-}
-
-cat >"$dir/run-tabien" <<EOF
-#!/usr/bin/env bash
-unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
-session="\$1"
-export TERM=xterm-256color XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
-export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
-export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
-export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
-export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
-$(printf '%q' "$TABIEN")
-echo \$? >$(printf '%q' "$dir")/status.\$session
-EOF
-chmod +x "$dir/run-tabien"
-start() { tm new-session -d -s "$1" -x 80 -y 24 "$dir/run-tabien" "$1"; }
-login() {
-	wait_text "$1" "User name" "Password" || return 1
-	keys "$1" -l "$OFFICER" && keys "$1" Enter && keys "$1" -l "$PASSWORD" && keys "$1" Enter &&
-		wait_text "$1" "Insert the citizen's ID card"
-}
-audit_action=$(sed -n 's/^#define AUDIT_LINKAGE_QUERY *"\([^"]*\)".*/\1/p' "$S/services/accounts/audit.h")
-audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '$audit_action' AND $1"; }
+# config PORT, $dir/run-tabien, start, login, audit_rows.
+tui_officer_terminal
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
