@@ -32,7 +32,7 @@ static int program_path(char *out, size_t size)
 static const char *field_of(const char *s)
 {
 	static const char *const known[] = {
-		"copy.key", "copy.cert", "copy.chain", "copy.dir", "copy.command", "photo", "pdf",
+		"copy.key", "copy.cert", "copy.chain", "copy.dir", "copy.command", "copy.sign_command", "photo", "pdf",
 		"cms", "copy form", "sha256",
 	};
 
