@@ -542,7 +542,6 @@ int app_run(void)
 		for (int i = 0; i < npanes; i++)
 			if (panes[i]->io)
 				a->dirty |= panes[i]->io(a);
-		app_copy_io(a);
 		/* A resize arrives as KEY_RESIZE from ncurses' own handler, after
 		 * poll was interrupted: read keys in either case. */
 		if (sig_stop) {
@@ -559,6 +558,8 @@ int app_run(void)
 			card_event_clear(&ev);
 		}
 		app_idle_tick(a);
+		/* After the card's events and the lock: a copy of wiped data stops. */
+		app_copy_io(a);
 	}
 	endwin();
 	app_paste_mode(false);

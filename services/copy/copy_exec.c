@@ -41,6 +41,11 @@ void copy_exec_init(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A mask is inherited across exec: tabien's must not keep SIGTERM out. */
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &term, NULL);
 }
 
 int copy_exec_check(const char *path, enum tb_err_id missing, const char *field, tb_err *err)
