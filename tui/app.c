@@ -20,6 +20,7 @@
 
 #include "services/accounts/users.h"
 #include "services/base/util.h"
+#include "services/copy/copy_config.h"
 #include "services/juristic/juristic.h"
 #include "services/registry/linkage.h"
 #include "services/registry/lk2.h"
@@ -418,6 +419,13 @@ static void gateway_settings_check(struct app *a)
 	if (juristic_config_from(&jc, &a->cfg, gdx, &jerr))
 		app_error(a, NULL, &jerr);
 	linkage_config_wipe(&lc);
+	/* The copy's settings (read again at each copy), so they count as known. */
+	{
+		struct copy_config cc;
+		tb_err cerr = { 0 };
+		if (copy_config_from(&cc, &a->cfg, &cerr))
+			app_error(a, NULL, &cerr);
+	}
 }
 
 /* Every bad line of the config file, in F9's list; the list is newest

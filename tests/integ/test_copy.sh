@@ -32,7 +32,7 @@ PW='officer-password-1'
 PURPOSE='สมัครงานราชการ'
 CID=$(value somchai cid)
 
-echo "1..52"
+echo "1..59"
 
 # --- the agency's keys, made here ------------------------------------------------------------
 k="$dir/keys"
@@ -300,6 +300,45 @@ unsigned no
 key= cert= cq juristic "$SIAM" --purpose "$PURPOSE" --out "$dir/refused.pdf"
 check "unsigned copies not allowed again, no key: refused (COPY-NO-KEY), no file" \
 	bash -c "[ $rc = 1 ] && grep -qF COPY-NO-KEY '$dir/err' && [ ! -e '$dir/refused.pdf' ]"
+
+# --- the copies folder (copy.dir) filled from the command line -----------------------------------
+box=$dir/box
+mkdir -m 700 "$box"
+: >"$dir/refs"
+for i in 1 2 3; do
+	copydir=$box cp_card --purpose "$PURPOSE" --json
+	jq -r .audit_ref "$dir/out" >>"$dir/refs" 2>/dev/null
+done
+ls "$box" >"$dir/names"
+SHOW="$dir/names $dir/refs" check "copy.dir: three copies, three names, each its audit reference's, none replaced" \
+	bash -c "[ \$(wc -l <'$dir/names') = 3 ] && [ \$(sort -u '$dir/refs' | wc -l) = 3 ] &&
+		diff <(sed 's/^/copy-/; s/\$/.pdf/' '$dir/refs' | sort) <(sort '$dir/names') >/dev/null"
+check "copy.dir: the folder 0700, every file 0600" \
+	bash -c "[ \$(stat -c %a '$box') = 700 ] && [ -z \"\$(find '$box' -type f ! -perm 600)\" ]"
+ln -s "$box" "$dir/box-link"
+copydir=$dir/box-link cp_card --purpose "$PURPOSE"
+expect_error "copy.dir a link to a folder" COPY-FOLDER-NOT-PRIVATE "ลิงก์"
+chmod 777 "$box"
+copydir=$box cp_card --purpose "$PURPOSE"
+expect_error "copy.dir writable by others" COPY-FOLDER-NOT-PRIVATE "chmod 700" 777
+chmod 700 "$box"
+if [ "$(id -u)" = 0 ]; then
+	chown nobody "$box"
+	copydir=$box cp_card --purpose "$PURPOSE"
+	expect_error "copy.dir another account's" COPY-FOLDER-NOT-PRIVATE "ไม่ใช่ของบัญชีนี้"
+	chown root "$box"
+else
+	skip "copy.dir another account's" "needs root to give it away"
+fi
+default=$dir/.local/share/tabien/copies
+mv "$default" "$dir/default-copies"
+ln -s "$box" "$default"
+cp_card --purpose "$PURPOSE"
+expect_error "the default copies folder a link" COPY-FOLDER-NOT-PRIVATE "ลิงก์"
+rm "$default"
+mv "$dir/default-copies" "$default"
+check "the refused copies folders: nothing written in any" \
+	bash -c "[ \$(ls -A '$box' | wc -l) = 3 ]"
 
 # --- a read-only copies folder: as nobody, since root writes anything --------------------------
 if [ "$(id -u)" = 0 ]; then

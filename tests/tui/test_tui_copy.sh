@@ -88,7 +88,7 @@ audit_copies() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action =
 paste() { tm set-buffer -b p -- "$1" && tm paste-buffer -p -b p -t main; }
 DIALOG="Digital copy"
 
-echo "1..16"
+echo "1..18"
 
 start_pcscd || { echo "Bail out! pcscd did not start"; sed 's/^/# /' "$dir/pcscd.log"; exit 1; }
 SESSION=main
@@ -193,3 +193,16 @@ check "no card: c says there is nothing to copy, no dialog" \
 	eval 'wait_text main "nothing here to copy" && wait_gone main "$DIALOG" && alive main'
 keys main q
 check "quit: the program ends cleanly" eval 'wait_cmd test -s "$dir/status.main" && [ "$(cat "$dir/status.main")" = 0 ]'
+
+# The same copies folder filled from the command line too: every copy in
+# it under its own audit reference's name, none replaced, 0600 in 0700.
+for i in 1 2; do
+	printf '%s\n' "$PASSWORD" | HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" \
+		"$TABIEN" copy juristic 0105536012346 --as "$OFFICER" --purpose "$PURPOSE" --batch >>"$dir/cli.out" 2>&1
+done
+sqlite3 "$TABIEN_DB" "SELECT substr(service, 6) FROM audit WHERE action = 'copy.make'" | sort >"$dir/refs"
+find "$copies" -type f -printf '%f\n' | sed 's/^copy-//; s/\.pdf$//' | sort >"$dir/names"
+SHOW="$dir/refs $dir/names $dir/cli.out" check "the copies folder from the c key and the command line: five copies, each its own name" \
+	bash -c "[ \$(wc -l <'$dir/names') = 5 ] && diff '$dir/refs' '$dir/names' >/dev/null"
+check "the copies folder: 0700, every file in it 0600" \
+	bash -c "[ \$(stat -c %a '$copies') = 700 ] && [ -z \"\$(find '$copies' -type f ! -perm 600)\" ]"
