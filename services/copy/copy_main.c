@@ -8,7 +8,9 @@
  * The signed file goes to its path through privfile (0600, a temporary in
  * the same folder renamed into place, never partial), or on standard input
  * to the document system's command (copy.command), and is kept nowhere
- * else. */
+ * else.  SIGTERM (tabien: the copy's data was wiped) stops it: the command
+ * it runs is killed and nothing is written or handed on after that
+ * (ERR COPY-CANCELLED). */
 #include "config.h"
 
 #include <errno.h>
