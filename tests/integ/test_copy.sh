@@ -200,12 +200,9 @@ SHOW="$dir/sig $dir/err" check "copy.sign_command: ETSI.CAdES.detached, valid, t
 		&& grep -q 'Certificate is Trusted' '$dir/sig' && grep -q 'Total document signed' '$dir/sig' \
 		&& jq -e '.signer|test(\"CN = Copy Signer\")' '$dir/out' >/dev/null"
 # The CMS out of /Contents, read by openssl: the CAdES attributes are there.
-python3 - "${pdf:-/nonexistent}" "$dir/cms.der" <<'PY' 2>/dev/null
-import re, sys
-d = open(sys.argv[1], 'rb').read()
-h = re.findall(rb'/Contents <([0-9A-F]+)>', d)[-1]
-open(sys.argv[2], 'wb').write(bytes.fromhex(h.decode()).rstrip(b'\0'))
-PY
+# (perl-base is in every Debian; the zero padding after the DER is not read.)
+grep -ao '/Contents <[0-9A-F]*>' "${pdf:-/nonexistent}" | tail -1 | sed 's/^[^<]*<//; s/>$//' |
+	perl -ne 'print pack("H*", $_)' >"$dir/cms.der"
 openssl cms -cmsout -print -inform DER -in "$dir/cms.der" >"$dir/cms.txt" 2>&1
 SHOW="$dir/cms.txt" check "copy.sign_command: signed attributes content type, message digest, signing-certificate-v2" \
 	bash -c "grep -q 'contentType' '$dir/cms.txt' && grep -q 'messageDigest' '$dir/cms.txt' \
