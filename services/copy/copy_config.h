@@ -27,7 +27,8 @@ struct copy_config {
 int copy_config_from(struct copy_config *cc, struct config *c, tb_err *err);
 
 /* The copies folder: copy.dir, else $XDG_DATA_HOME/tabien/copies, else
- * ~/.local/share/tabien/copies; *made_by_us tells the default one. */
+ * ~/.local/share/tabien/copies; *is_default tells the last two (made at
+ * the first copy). */
 int copy_folder_path(const struct copy_config *cc, char *out, size_t size, bool *is_default, tb_err *err);
 
 /* The folder as a copy needs it, judged on a descriptor opened without
