@@ -20,6 +20,7 @@
 
 #include "services/accounts/users.h"
 #include "services/base/util.h"
+#include "services/copy/copy_config.h"
 #include "services/juristic/juristic.h"
 #include "services/registry/linkage.h"
 #include "services/registry/lk2.h"
@@ -418,6 +419,13 @@ static void gateway_settings_check(struct app *a)
 	if (juristic_config_from(&jc, &a->cfg, gdx, &jerr))
 		app_error(a, NULL, &jerr);
 	linkage_config_wipe(&lc);
+	/* The copy's settings (read again at each copy), so they count as known. */
+	{
+		struct copy_config cc;
+		tb_err cerr = { 0 };
+		if (copy_config_from(&cc, &a->cfg, &cerr))
+			app_error(a, NULL, &cerr);
+	}
 }
 
 /* Every bad line of the config file, in F9's list; the list is newest
@@ -542,7 +550,6 @@ int app_run(void)
 		for (int i = 0; i < npanes; i++)
 			if (panes[i]->io)
 				a->dirty |= panes[i]->io(a);
-		app_copy_io(a);
 		/* A resize arrives as KEY_RESIZE from ncurses' own handler, after
 		 * poll was interrupted: read keys in either case. */
 		if (sig_stop) {
@@ -559,6 +566,8 @@ int app_run(void)
 			card_event_clear(&ev);
 		}
 		app_idle_tick(a);
+		/* After the card's events and the lock: a copy of wiped data stops. */
+		app_copy_io(a);
 	}
 	endwin();
 	app_paste_mode(false);

@@ -5,7 +5,9 @@
  * is on screen at that moment: data already wiped (card pulled, lock,
  * log-out) makes no copy.  tabien-copy runs as its own process; the loop
  * polls its answer like a pane's lookup, and the status bar says where the
- * file went or why there is none.  What the commands share (the settings,
+ * file went or why there is none; the data wiped while it is being made
+ * (card out, lock, log-out) stops it, with nothing written.  What the
+ * commands share (the settings,
  * the header, the audit row) comes from cmd_copy.h. */
 #include "config.h"
 
@@ -65,7 +67,7 @@ static struct {
 	unsigned opened;           /* the read that opened it */
 	struct form_field purpose_f[1];
 	struct form purpose;
-	bool running;
+	bool running, cancelled;
 	struct copy_job job;
 	char ref[COPY_REF_BYTES], subject[16], why[SETTINGS_PURPOSE_BYTES];
 	struct user who;           /* for the audit row, also after a log-out */
@@ -309,18 +311,49 @@ int app_copy_fds(struct app *a, struct pollfd *p, int max)
 	return 1;
 }
 
+/* The data being copied was wiped since (card out, lock, log-out): the
+ * copy must not outlive it.  Another person or company opened meanwhile
+ * wipes nothing. */
+static bool data_gone(struct app *a)
+{
+	struct reader_state *r = app_reader(a);
+
+	if (!a->logged_in || a->locked)
+		return true;
+	if (cp.from == &pane_card)
+		return !r || !r->rec || strcmp(r->rec->cid, cp.subject);
+	return cp.from != &pane_juristic && !lookup_top(a);
+}
+
 void app_copy_io(struct app *a)
 {
 	struct copy_result res;
 	tb_err err = { 0 }, aerr = { 0 };
+	int rc;
 
 	if (cp.shown && (!a->logged_in || a->locked))
 		dialog_close(a);
+	if (cp.running && !cp.cancelled && data_gone(a)) {
+		copy_run_cancel(&cp.job);
+		cp.cancelled = true;
+	}
 	if (!cp.running || !copy_run_read(&cp.job))
 		return;
 	cp.running = false;
-	if (copy_run_finish(&cp.job, &res, &err)) {
-		if (err.id == TB_E_COPY_COMMAND || err.id == TB_E_COPY_COMMAND_TIMEOUT)
+	rc = copy_run_finish(&cp.job, &res, &err);
+	if (cp.cancelled) {
+		/* Finished before it heard: a file is taken back; a copy
+		 * already handed to the document system is what it is. */
+		cp.cancelled = false;
+		if (rc == 0 && strcmp(res.path, "-"))
+			unlink(res.path);
+		if (rc || strcmp(res.path, "-"))
+			rc = err_set(&err, TB_E_COPY_CANCELLED, 0, NULL);
+	}
+	if (rc) {
+		/* A signed copy made and not delivered has its row. */
+		if (err.id == TB_E_COPY_COMMAND || err.id == TB_E_COPY_COMMAND_TIMEOUT ||
+		    (err.id == TB_E_COPY_CANCELLED && res.sha256[0]))
 			cmd_copy_audit(a->db, &cp.who, cp.subject, cp.why, cp.ref, &res, &err, &aerr);
 		app_error(a, NULL, &err);
 		goto out;
@@ -355,9 +388,9 @@ void app_copy_end(struct app *a)
 		fcntl(cp.job.fd, F_SETFL, fcntl(cp.job.fd, F_GETFL) & ~O_NONBLOCK);
 		copy_run_read(&cp.job);
 		cp.running = false;
-		if (copy_run_finish(&cp.job, &res, &err) == 0 &&
-		    cmd_copy_audit(a->db, &cp.who, cp.subject, cp.why, cp.ref, &res, NULL, &err) &&
-		    strcmp(res.path, "-"))
+		if (copy_run_finish(&cp.job, &res, &err) == 0 && strcmp(res.path, "-") &&
+		    (cp.cancelled || cmd_copy_audit(a->db, &cp.who, cp.subject, cp.why, cp.ref, &res, NULL, &err)))
 			unlink(res.path);
+		cp.cancelled = false;
 	}
 }

@@ -71,8 +71,9 @@ bool app_copy_field(const struct app *a);
 unsigned app_copy_input(struct app *a, bool is_fkey, wint_t ch);
 /* Over the pane, after it. */
 void app_copy_draw(struct app *a);
-/* tabien-copy's answer: the descriptor to wait on, then read after every
- * wake-up (the result in the status bar); the dialog goes at a lock. */
+/* tabien-copy's answer: the descriptor to wait on, then read at the end of every
+ * turn (the result in the status bar); the dialog goes at a lock, and a
+ * copy whose data was wiped meanwhile is stopped (COPY-CANCELLED). */
 int app_copy_fds(struct app *a, struct pollfd *p, int max);
 void app_copy_io(struct app *a);
 /* At exit: the dialog closed, a copy on its way waited for. */

@@ -29,6 +29,7 @@
 #include "services/base/util.h"
 #include "services/card/card.h"
 #include "services/card/card_record.h"
+#include "services/copy/copy_config.h"
 #include "services/copy/copy_doc.h"
 #include "services/copy/copy_run.h"
 #include "storage/db.h"
@@ -137,22 +138,16 @@ static int make_folders(char *path, tb_err *err)
 	}
 }
 
-/* The copies folder: copy.dir must exist; the default one is made. */
-static int folder(struct config *c, char *out, size_t size, tb_err *err)
+/* The copies folder: copy.dir must exist; the default one is made.  Either
+ * must be a folder of ours no one else can write to, reached by no link. */
+static int folder(const struct copy_config *cc, char *out, size_t size, tb_err *err)
 {
-	const char *dir = config_get(c, "copy.dir"), *base = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	int n;
+	struct stat st;
+	bool made = false;
 
-	if (dir && *dir)
-		return str_copy(out, size, dir) ? 0 : err_set(err, TB_E_CONFIG, 0, "copy.dir");
-	if (base && *base)
-		n = snprintf(out, size, "%s/tabien/copies", base);
-	else
-		n = snprintf(out, size, "%s/.local/share/tabien/copies", home && *home ? home : ".");
-	if (n < 0 || (size_t)n >= size)
-		return err_set(err, TB_E_COPY_FOLDER, ENAMETOOLONG, "copy.dir");
-	return make_folders(out, err);
+	if (copy_folder_path(cc, out, size, &made, err) || (made && make_folders(out, err)))
+		return -1;
+	return copy_folder_check(out, &st, err);
 }
 
 /* The branch's word on unsigned copies, from db or else the file at path;
@@ -172,45 +167,50 @@ static bool unsigned_allowed(struct db *db, const char *path)
 int cmd_copy_settings(struct copy_doc *d, const char *to, const char *ref, struct db *db, const char *db_path,
 		      tb_err *err)
 {
-	static const struct { const char *key; enum copy_meta m; } keys[] = {
-		{ "copy.key", COPY_KEY }, { "copy.cert", COPY_CERT }, { "copy.chain", COPY_CHAIN },
-		{ "copy.command", COPY_COMMAND }, { "copy.command_timeout_s", COPY_TIMEOUT },
-	};
 	struct config *c = calloc(1, sizeof *c);
-	char dir[PATH_MAX - 64], out[PATH_MAX];
+	struct copy_config *cc = calloc(1, sizeof *cc);
+	char dir[PATH_MAX - 64], out[PATH_MAX], num[24];
 	int rc = -1;
 
-	if (!c)
-		return err_set(err, TB_E_NOMEM, 0, NULL);
-	if (config_load(c, NULL, err))
+	if (!c || !cc) {
+		err_set(err, TB_E_NOMEM, 0, NULL);
 		goto out;
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		const char *v = config_get(c, keys[i].key);
-
-		if (v && copy_doc_set(d, keys[i].m, v, err))
-			goto out;
 	}
+	if (config_load(c, NULL, err) || copy_config_from(cc, c, err))
+		goto out;
+	if (copy_doc_set(d, COPY_KEY, cc->key, err) || copy_doc_set(d, COPY_CERT, cc->cert, err) ||
+	    copy_doc_set(d, COPY_CHAIN, cc->chain, err) || copy_doc_set(d, COPY_SIGN_COMMAND, cc->sign_command, err) ||
+	    copy_doc_set(d, COPY_COMMAND, cc->command, err))
+		goto out;
+	snprintf(num, sizeof num, "%ld", cc->command_timeout_s);
+	if (copy_doc_set(d, COPY_TIMEOUT, num, err))
+		goto out;
+	snprintf(num, sizeof num, "%ld", cc->sign_timeout_s);
+	if (copy_doc_set(d, COPY_SIGN_TIMEOUT, num, err))
+		goto out;
 	/* No key: refused, unless an admin allowed unsigned copies for the
 	 * branch (then every page says UNSIGNED). */
-	if (!*copy_doc_get(d, COPY_KEY) && !*copy_doc_get(d, COPY_CERT) && unsigned_allowed(db, db_path)) {
+	if (!cc->key[0] && !cc->sign_command[0] && !cc->cert[0] && unsigned_allowed(db, db_path)) {
 		if (copy_doc_set(d, COPY_UNSIGNED, "1", err))
 			goto out;
-	} else if (!*copy_doc_get(d, COPY_KEY) || !*copy_doc_get(d, COPY_CERT)) {
-		err_set(err, TB_E_COPY_NO_KEY, 0, *copy_doc_get(d, COPY_KEY) ? "copy.cert" : "copy.key");
+	} else if ((!cc->key[0] && !cc->sign_command[0]) || !cc->cert[0]) {
+		err_set(err, TB_E_COPY_NO_KEY, 0, cc->key[0] || cc->sign_command[0] ? "copy.cert" : "copy.key");
 		goto out;
 	}
 	if (to)
 		str_copy(out, sizeof out, to);
-	else if (*copy_doc_get(d, COPY_COMMAND))
+	else if (cc->command[0])
 		out[0] = '\0';
-	else if (folder(c, dir, sizeof dir, err))
+	else if (folder(cc, dir, sizeof dir, err))
 		goto out;
 	else
 		snprintf(out, sizeof out, "%s/copy-%s.pdf", dir, ref);
 	rc = copy_doc_set(d, COPY_OUT, out, err);
 out:
-	explicit_bzero(c, sizeof *c);
+	if (c)
+		explicit_bzero(c, sizeof *c);
 	free(c);
+	free(cc);
 	return rc;
 }
 

@@ -576,8 +576,8 @@
 	X(TB_E_COPY_NO_KEY, "copy", "COPY-NO-KEY", \
 	  "No signing key is set up for digital copies, so no copy was made", \
 	  "ยังไม่ได้ตั้งค่ากุญแจสำหรับลงลายมือชื่อสำเนาอิเล็กทรอนิกส์ จึงไม่ได้ทำสำเนา", \
-	  "Ask branch support to set copy.key and copy.cert (PEM files) in the configuration file", \
-	  "แจ้งฝ่ายสนับสนุนของสาขาให้ตั้งค่า copy.key และ copy.cert (ไฟล์ PEM) ในไฟล์ตั้งค่า") \
+	  "Ask branch support to set copy.key and copy.cert (PEM files) in the configuration file, or copy.sign_command and copy.cert for a key in a token", \
+	  "แจ้งฝ่ายสนับสนุนของสาขาให้ตั้งค่า copy.key และ copy.cert (ไฟล์ PEM) ในไฟล์ตั้งค่า หรือ copy.sign_command และ copy.cert เมื่อกุญแจอยู่ในโทเคน") \
 	X(TB_E_COPY_KEY, "copy", "COPY-KEY-BAD", \
 	  "The signing key file is not a private key tabien can use (damaged, protected by a passphrase or not a key)", \
 	  "ไฟล์กุญแจสำหรับลงลายมือชื่อไม่ใช่กุญแจส่วนตัวที่ใช้ได้ (เสียหาย มีรหัสผ่าน หรือไม่ใช่กุญแจ)", \
@@ -646,7 +646,42 @@
 	  "There is nothing here to copy: the data was wiped (card taken out, screen locked, logged out) or not looked up", \
 	  "ไม่มีข้อมูลให้ทำสำเนา ข้อมูลถูกลบไปแล้ว (ถอดบัตร ล็อกหน้าจอ หรือออกจากระบบ) หรือยังไม่ได้สอบถาม", \
 	  "Insert the card or look the person up again, then press c on the pane to copy", \
-	  "เสียบบัตรหรือสอบถามข้อมูลใหม่ แล้วกด c ที่หน้าที่ต้องการทำสำเนา")
+	  "เสียบบัตรหรือสอบถามข้อมูลใหม่ แล้วกด c ที่หน้าที่ต้องการทำสำเนา") \
+	X(TB_E_COPY_CANCELLED, "copy", "COPY-CANCELLED", \
+	  "The copy was stopped: its data was wiped (card taken out, screen locked, logged out) while it was being made; nothing was written", \
+	  "หยุดทำสำเนาแล้ว เพราะข้อมูลถูกลบระหว่างทำสำเนา (ถอดบัตร ล็อกหน้าจอ หรือออกจากระบบ) ไม่มีไฟล์ถูกเขียน", \
+	  "Insert the card again and make the copy with the card left in the reader until the copy is written", \
+	  "เสียบบัตรใหม่ แล้วทำสำเนาโดยเสียบบัตรไว้จนกว่าจะเขียนสำเนาเสร็จ") \
+	X(TB_E_COPY_FOLDER_UNSAFE, "copy", "COPY-FOLDER-NOT-PRIVATE", \
+	  "The copies folder is a link, is not this account's, or other accounts can write to it; no copy was written there", \
+	  "โฟลเดอร์สำเนาเป็นลิงก์ ไม่ใช่ของบัญชีนี้ หรือบัญชีอื่นเขียนลงไปได้ จึงไม่ได้เขียนสำเนาลงไป", \
+	  "Make copy.dir a plain folder of this account and run chmod 700 on it", \
+	  "ให้ copy.dir เป็นโฟลเดอร์ธรรมดาของบัญชีนี้ และสั่ง chmod 700 กับโฟลเดอร์") \
+	X(TB_E_COPY_SIGNER_TWICE, "copy", "COPY-SIGNER-TWICE", \
+	  "Both copy.key and copy.sign_command are set: a copy is signed one way, with a key file or by the signing command", \
+	  "ตั้งค่าทั้ง copy.key และ copy.sign_command สำเนาลงนามได้ทางเดียว ด้วยไฟล์กุญแจหรือด้วยคำสั่งลงนาม", \
+	  "Ask branch support to keep one of them in the configuration file: copy.sign_command for a key in a token or HSM", \
+	  "แจ้งฝ่ายสนับสนุนของสาขาให้เหลือค่าเดียวในไฟล์ตั้งค่า ใช้ copy.sign_command เมื่อกุญแจอยู่ในโทเคนหรือ HSM") \
+	X(TB_E_COPY_SIGNER_MISSING, "copy", "COPY-SIGNER-MISSING", \
+	  "The signing command (copy.sign_command) cannot be run, or other accounts could change it; no copy was made", \
+	  "เรียกใช้คำสั่งลงนาม (copy.sign_command) ไม่ได้ หรือบัญชีอื่นแก้ไขได้ ไม่ได้ทำสำเนา", \
+	  "Check that copy.sign_command names the token's signing program by its full path, installed, executable and writable by its owner only", \
+	  "ตรวจว่า copy.sign_command ระบุโปรแกรมลงนามของโทเคนพร้อมที่อยู่เต็ม ติดตั้งแล้ว เรียกใช้ได้ และมีเพียงเจ้าของที่แก้ไขได้") \
+	X(TB_E_COPY_SIGNER_FAILED, "copy", "COPY-SIGNER-FAILED", \
+	  "The signing command gave no signature (it failed, printed nothing or printed too much); no copy was made", \
+	  "คำสั่งลงนามไม่ส่งลายมือชื่อกลับมา (ทำงานล้มเหลว ไม่แสดงผล หรือแสดงผลยาวเกินไป) ไม่ได้ทำสำเนา", \
+	  "Check the token or HSM is connected and unlocked, then make the copy again; if it repeats, tell branch support the number shown", \
+	  "ตรวจว่าเชื่อมต่อโทเคนหรือ HSM และปลดล็อกแล้ว แล้วทำสำเนาใหม่ หากยังเกิดซ้ำ ให้แจ้งหมายเลขที่แสดงแก่ฝ่ายสนับสนุนของสาขา") \
+	X(TB_E_COPY_SIGNER_TIMEOUT, "copy", "COPY-SIGNER-TIMEOUT", \
+	  "The signing command did not finish in time and was stopped; no copy was made", \
+	  "คำสั่งลงนามทำงานไม่เสร็จในเวลาที่กำหนดจึงถูกหยุด ไม่ได้ทำสำเนา", \
+	  "Check the token or HSM answers (copy.sign_timeout_s sets the wait), then make the copy again", \
+	  "ตรวจว่าโทเคนหรือ HSM ตอบสนอง (copy.sign_timeout_s กำหนดเวลารอ) แล้วทำสำเนาใหม่") \
+	X(TB_E_COPY_SIGNATURE_BAD, "copy", "COPY-SIGNATURE-BAD", \
+	  "The signature the signing command gave does not verify with the certificate (copy.cert); no copy was made", \
+	  "ลายมือชื่อที่คำสั่งลงนามส่งกลับมาตรวจสอบกับใบรับรอง (copy.cert) ไม่ผ่าน ไม่ได้ทำสำเนา", \
+	  "Ask branch support to check that copy.cert is the certificate of the key the token signs with", \
+	  "แจ้งฝ่ายสนับสนุนของสาขาให้ตรวจว่า copy.cert เป็นใบรับรองของกุญแจที่โทเคนใช้ลงนาม")
 
 /* What `tabien doctor` finds that no other command reports. */
 #define TB_ERRORS_DOCTOR(X) \

@@ -30,6 +30,8 @@ enum copy_meta {
 	COPY_REF,                          /* the audit row's reference */
 	COPY_TITLE,                        /* what was copied: "บัตรประจำตัวประชาชน ..." */
 	COPY_UNSIGNED,                     /* "1": no key, and the branch allows unsigned copies */
+	COPY_SIGN_COMMAND,                 /* the key in a token: the command that signs, or "" */
+	COPY_SIGN_TIMEOUT,                 /* seconds for it, as text */
 	COPY_META_COUNT
 };
 

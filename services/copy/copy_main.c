@@ -8,20 +8,17 @@
  * The signed file goes to its path through privfile (0600, a temporary in
  * the same folder renamed into place, never partial), or on standard input
  * to the document system's command (copy.command), and is kept nowhere
- * else. */
+ * else.  SIGTERM (tabien: the copy's data was wiped) stops it: the command
+ * it runs is killed and nothing is written or handed on after that
+ * (ERR COPY-CANCELLED). */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cairo.h>
@@ -37,14 +34,6 @@
 #else
 #define COPY_ASAN 0
 #endif
-
-static int64_t now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static int read_input(struct copy_buf *in, tb_err *err)
 {
@@ -66,76 +55,24 @@ static int read_input(struct copy_buf *in, tb_err *err)
 }
 
 /* The document system: the file on its standard input, its standard output
- * thrown away (it is not ours to read), a deadline on the whole exchange;
- * late, its whole process group is killed. */
+ * thrown away (it is not ours to read), a deadline on the whole exchange. */
 static int hand_on(const char *cmd, long timeout_s, const struct copy_buf *pdf, tb_err *err)
 {
-	int in[2], st = 0, nul;
-	size_t off = 0;
-	int64_t deadline = now_ms() + timeout_s * 1000;
-	pid_t pid, w;
+	char *argv[] = { (char *)cmd, NULL };
+	int st = 0;
 
 	if (access(cmd, X_OK))
 		return err_set(err, TB_E_COPY_COMMAND, errno, "copy.command");
-	if (pipe2(in, O_CLOEXEC))
-		return err_set(err, TB_E_SYSTEM, errno, "pipe");
-	pid = fork();
-	if (pid < 0) {
-		close(in[0]);
-		close(in[1]);
-		return err_set(err, TB_E_SYSTEM, errno, "fork");
+	switch (copy_exec(argv, pdf->p, pdf->n, NULL, 0, timeout_s * 1000, &st, err)) {
+	case COPY_EXEC_EXITED:
+		return st ? err_set(err, TB_E_COPY_COMMAND, st, "copy.command") : 0;
+	case COPY_EXEC_STOPPED:
+		return err_set(err, TB_E_COPY_CANCELLED, 0, "copy.command");
+	case COPY_EXEC_ERROR:
+		return -1;
+	default:
+		return err_set(err, TB_E_COPY_COMMAND_TIMEOUT, timeout_s, "copy.command");
 	}
-	if (pid == 0) {
-		char *argv[] = { (char *)cmd, NULL };
-
-		setpgid(0, 0);
-		nul = open("/dev/null", O_WRONLY);
-		dup2(in[0], STDIN_FILENO);
-		if (nul >= 0)
-			dup2(nul, STDOUT_FILENO);
-		execv(cmd, argv);
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	close(in[0]);
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	while (off < pdf->n) {
-		struct pollfd p = { in[1], POLLOUT, 0 };
-		int64_t left = deadline - now_ms();
-		ssize_t n;
-
-		if (left <= 0)
-			goto late;
-		if (poll(&p, 1, (int)left) <= 0)
-			continue;
-		n = write(in[1], pdf->p + off, pdf->n - off);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n < 0)
-			break;      /* it closed its input: its exit status says why */
-		off += (size_t)n;
-	}
-	close(in[1]);
-	in[1] = -1;
-	while ((w = waitpid(pid, &st, WNOHANG)) == 0) {
-		struct timespec t = { 0, 10 * 1000 * 1000 };
-
-		if (now_ms() >= deadline)
-			goto late;
-		nanosleep(&t, NULL);
-	}
-	if (w < 0)
-		return err_set(err, TB_E_SYSTEM, errno, "waitpid");
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || off < pdf->n)
-		return err_set(err, TB_E_COPY_COMMAND,
-			       WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), "copy.command");
-	return 0;
-late:
-	if (in[1] >= 0)
-		close(in[1]);
-	kill(-pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	return err_set(err, TB_E_COPY_COMMAND_TIMEOUT, timeout_s, "copy.command");
 }
 
 static int deliver(const struct copy_doc *d, const struct copy_buf *pdf, tb_err *err)
@@ -143,6 +80,9 @@ static int deliver(const struct copy_doc *d, const struct copy_buf *pdf, tb_err 
 	const char *cmd = copy_doc_get(d, COPY_COMMAND), *out = copy_doc_get(d, COPY_OUT);
 	long timeout = atol(copy_doc_get(d, COPY_TIMEOUT));
 
+	/* Stopped by tabien (the data wiped): nothing goes out. */
+	if (copy_stop)
+		return err_set(err, TB_E_COPY_CANCELLED, 0, NULL);
 	if (*cmd)
 		return hand_on(cmd, timeout > 0 && timeout <= 3600 ? timeout : 30, pdf, err);
 	if (!*out)
@@ -181,7 +121,7 @@ int main(void)
 	setrlimit(RLIMIT_CORE, &none);
 	if (!COPY_ASAN)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	signal(SIGPIPE, SIG_IGN);
+	copy_exec_init();
 	if (read_input(&in, &err) || copy_doc_decode(in.p, in.n, &d, &err))
 		goto fail;
 	copy_buf_wipe(&in);

@@ -2,6 +2,7 @@
 #ifndef TABIEN_COPY_PRIVATE_H
 #define TABIEN_COPY_PRIVATE_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "services/base/errors.h"
@@ -26,5 +27,29 @@ void copy_signer_free(struct copy_signer **s);
 /* The certificate's subject as one line. */
 const char *copy_signer_name(const struct copy_signer *s);
 int copy_sign(struct copy_signer *s, struct copy_buf *pdf, tb_err *err);
+
+/* copy_exec.c: the commands tabien-copy runs (copy.command, copy.sign_command).
+ * copy_exec_init: SIGTERM (tabien stopping the copy) sets copy_stop and
+ * kills the command running, if any. */
+extern volatile sig_atomic_t copy_stop;
+void copy_exec_init(void);
+/* The program must be a full path to an executable file that only its
+ * owner can change; else missing, with field. */
+int copy_exec_check(const char *path, enum tb_err_id missing, const char *field, tb_err *err);
+/* cmd split at spaces and tabs into argv (at most max words), without a
+ * shell; buf holds the words. */
+int copy_exec_argv(const char *cmd, char *buf, size_t size, char **argv, int max);
+enum copy_exec_end {
+	COPY_EXEC_EXITED,      /* *status: its exit status, 128 + a signal, 141 for input it left */
+	COPY_EXEC_TIMEOUT,     /* killed at timeout_ms */
+	COPY_EXEC_TOO_MUCH,    /* killed: more than out_max bytes of output */
+	COPY_EXEC_STOPPED,     /* killed: tabien stopped the copy */
+	COPY_EXEC_ERROR,       /* err set: no pipe, no fork */
+};
+/* Runs argv[0] (exec'd, no shell) in its own process group with in on its
+ * standard input; its standard output into out (NULL: thrown away); its
+ * standard error left as ours. */
+enum copy_exec_end copy_exec(char *const argv[], const void *in, size_t in_len, struct copy_buf *out,
+			     size_t out_max, long timeout_ms, int *status, tb_err *err);
 
 #endif

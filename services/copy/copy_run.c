@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static int program_path(char *out, size_t size)
 static const char *field_of(const char *s)
 {
 	static const char *const known[] = {
-		"copy.key", "copy.cert", "copy.chain", "copy.dir", "copy.command", "photo", "pdf",
+		"copy.key", "copy.cert", "copy.chain", "copy.dir", "copy.command", "copy.sign_command", "photo", "pdf",
 		"cms", "copy form", "sha256",
 	};
 
@@ -162,6 +163,12 @@ int copy_run_read(struct copy_job *job)
 			return 1;
 		job->got += (size_t)n;
 	}
+}
+
+void copy_run_cancel(struct copy_job *job)
+{
+	if (job->pid > 0)
+		kill(job->pid, SIGTERM);
 }
 
 int copy_run_finish(struct copy_job *job, struct copy_result *out, tb_err *err)

@@ -36,6 +36,10 @@ int copy_run_start(const struct copy_doc *d, const char *program, int quiet, str
 /* Reads what has come: 1 when the answer is whole (its end, or full), 0
  * when more is to come (a non-blocking pipe with nothing in it). */
 int copy_run_read(struct copy_job *job);
+/* Asks the program to stop (SIGTERM): what it runs is killed and nothing
+ * is written or handed on after that; its answer then says COPY-CANCELLED,
+ * or, when it had already finished, what it did. */
+void copy_run_cancel(struct copy_job *job);
 /* Waits for the program and reads its answer, as copy_run; the job's pipe
  * closed and its answer wiped. */
 int copy_run_finish(struct copy_job *job, struct copy_result *out, tb_err *err);

@@ -4,7 +4,14 @@
  * with the form and the first page with the widget, and a cross-reference
  * section for them.  The CMS (OpenSSL 3, detached, CAdES
  * signing-certificate-v2) covers the whole file but the /Contents hex
- * string, and is written into it. */
+ * string, and is written into it.
+ *
+ * The key is a PEM file (copy.key), or held in a token or HSM and used
+ * through the agency's signing command (copy.sign_command): then the
+ * SignedData is built here with copy.cert, the DER of its signed
+ * attributes goes to the command's standard input, and the raw signature
+ * it prints (RSA PKCS#1 v1.5 or DER ECDSA, over SHA-256 of that input) is
+ * checked against the certificate before it goes into the copy. */
 #include "config.h"
 
 #include <errno.h>
@@ -20,14 +27,19 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
 #include "services/copy/copy_private.h"
 
 #define PEM_MAX (256 * 1024)
+#define SIG_MAX 4096               /* RSA 16384 is 2048 bytes */
+#define SIGN_ARGS 16
 
 struct copy_signer {
-	EVP_PKEY *key;
+	EVP_PKEY *key;             /* NULL: the signing command has it */
+	char cmd[256];
+	long timeout_s;
 	X509 *cert;
 	STACK_OF(X509) *chain;
 	size_t certs_der;          /* their DER sizes: room for them in /Contents */
@@ -109,22 +121,40 @@ int copy_signer_load(const struct copy_doc *d, struct copy_signer **out, tb_err 
 	BIO *b = NULL;
 	X509 *x;
 
+	const char *cmd = copy_doc_get(d, COPY_SIGN_COMMAND);
+	char words[sizeof s->cmd], *argv[SIGN_ARGS + 1];
+
 	*out = NULL;
-	if (!*key)
+	if (*key && *cmd)
+		return err_set(err, TB_E_COPY_SIGNER_TWICE, 0, "copy.sign_command");
+	if (!*key && !*cmd)
 		return err_set(err, TB_E_COPY_NO_KEY, 0, "copy.key");
 	if (!*cert)
 		return err_set(err, TB_E_COPY_NO_KEY, 0, "copy.cert");
 	if (!(s = calloc(1, sizeof *s)))
 		return err_set(err, TB_E_NOMEM, 0, NULL);
-	if (read_key(key, &kb, err))
-		goto fail;
-	b = BIO_new_mem_buf(kb.p, (int)kb.n);
-	s->key = b ? PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL) : NULL;
-	BIO_free(b);
-	copy_buf_wipe(&kb);
-	if (!s->key) {
-		err_set(err, TB_E_COPY_KEY, 0, "copy.key");
-		goto fail;
+	if (*cmd) {
+		long t = atol(copy_doc_get(d, COPY_SIGN_TIMEOUT));
+
+		if (copy_exec_argv(cmd, words, sizeof words, argv, SIGN_ARGS)) {
+			err_set(err, TB_E_COPY_SIGNER_MISSING, 0, "copy.sign_command");
+			goto fail;
+		}
+		if (copy_exec_check(argv[0], TB_E_COPY_SIGNER_MISSING, "copy.sign_command", err))
+			goto fail;
+		memcpy(s->cmd, cmd, strlen(cmd) + 1);
+		s->timeout_s = t > 0 && t <= 600 ? t : 60;
+	} else {
+		if (read_key(key, &kb, err))
+			goto fail;
+		b = BIO_new_mem_buf(kb.p, (int)kb.n);
+		s->key = b ? PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL) : NULL;
+		BIO_free(b);
+		copy_buf_wipe(&kb);
+		if (!s->key) {
+			err_set(err, TB_E_COPY_KEY, 0, "copy.key");
+			goto fail;
+		}
 	}
 	if (!(b = open_pem(cert, "copy.cert", err)))
 		goto fail;
@@ -134,7 +164,7 @@ int copy_signer_load(const struct copy_doc *d, struct copy_signer **out, tb_err 
 		err_set(err, TB_E_COPY_CERT, 0, "copy.cert");
 		goto fail;
 	}
-	if (X509_check_private_key(s->cert, s->key) != 1) {
+	if (s->key && X509_check_private_key(s->cert, s->key) != 1) {
 		err_set(err, TB_E_COPY_KEY_MISMATCH, 0, "copy.key");
 		goto fail;
 	}
@@ -292,6 +322,107 @@ out:
 	return rc;
 }
 
+/* SHA-256 of the file but the /Contents hex string. */
+static int ranges_digest(const struct copy_buf *b, size_t a, size_t z, unsigned char md[32])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned n = 0;
+	int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) && EVP_DigestUpdate(c, b->p, a) &&
+		 EVP_DigestUpdate(c, b->p + z, b->n - z) && EVP_DigestFinal_ex(c, md, &n) && n == 32;
+
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+/* The signing command: the DER of the signed attributes in, the raw
+ * signature out, judged by the certificate's own public key. */
+static int command_sign(struct copy_signer *s, const unsigned char *attrs, int alen, struct copy_buf *sig,
+			tb_err *err)
+{
+	char words[sizeof s->cmd], *argv[SIGN_ARGS + 1];
+	EVP_MD_CTX *v;
+	int st = 0, ok;
+
+	if (copy_exec_argv(s->cmd, words, sizeof words, argv, SIGN_ARGS))
+		return err_set(err, TB_E_COPY_SIGNER_MISSING, 0, "copy.sign_command");
+	switch (copy_exec(argv, attrs, (size_t)alen, sig, SIG_MAX, s->timeout_s * 1000, &st, err)) {
+	case COPY_EXEC_EXITED:
+		if (st)
+			return err_set(err, TB_E_COPY_SIGNER_FAILED, st, "copy.sign_command");
+		if (!sig->n)
+			return err_set(err, TB_E_COPY_SIGNER_FAILED, 0, "copy.sign_command");
+		break;
+	case COPY_EXEC_TIMEOUT:
+		return err_set(err, TB_E_COPY_SIGNER_TIMEOUT, s->timeout_s, "copy.sign_command");
+	case COPY_EXEC_TOO_MUCH:
+		return err_set(err, TB_E_COPY_SIGNER_FAILED, SIG_MAX, "copy.sign_command");
+	case COPY_EXEC_STOPPED:
+		return err_set(err, TB_E_COPY_CANCELLED, 0, "copy.sign_command");
+	default:
+		return -1;
+	}
+	v = EVP_MD_CTX_new();
+	ok = v && EVP_DigestVerifyInit(v, NULL, EVP_sha256(), NULL, X509_get0_pubkey(s->cert)) == 1 &&
+	     EVP_DigestVerify(v, sig->p, sig->n, attrs, (size_t)alen) == 1;
+	EVP_MD_CTX_free(v);
+	ERR_clear_error();
+	return ok ? 0 : err_set(err, TB_E_COPY_SIGNATURE_BAD, 0, "copy.cert");
+}
+
+/* The SignedData as OpenSSL makes it with a key (content type, signing
+ * time, message digest and signing-certificate-v2 signed), signed by the
+ * command. */
+static int cms_der_command(struct copy_signer *s, const struct copy_buf *b, size_t a, size_t z,
+			   unsigned char **der, int *len, tb_err *err)
+{
+	unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
+	CMS_ContentInfo *cms = NULL;
+	CMS_SignerInfo *si;
+	STACK_OF(X509_ATTRIBUTE) *set = NULL;
+	ASN1_TIME *now = NULL;
+	unsigned char md[32], *attrs = NULL;
+	struct copy_buf sig = { 0 };
+	int alen = -1, rc = -1;
+
+	if (ranges_digest(b, a, z, md) || !(cms = CMS_sign(NULL, NULL, s->chain, NULL, flags)) ||
+	    /* The certificate's public key stands for the key: nothing is
+	     * signed here (CMS_PARTIAL), the algorithms are set from it. */
+	    !(si = CMS_add1_signer(cms, s->cert, X509_get0_pubkey(s->cert), EVP_sha256(), flags | CMS_CADES)) ||
+	    !(now = X509_gmtime_adj(NULL, 0)) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT, OBJ_nid2obj(NID_pkcs7_data), -1) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, now->type, now, -1) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, md, sizeof md) ||
+	    !(set = sk_X509_ATTRIBUTE_new_null()))
+		goto bad;
+	for (int i = 0; i < CMS_signed_get_attr_count(si); i++)
+		if (!sk_X509_ATTRIBUTE_push(set, CMS_signed_get_attr(si, i)))
+			goto bad;
+	/* The SET OF in DER order, as a verifier encodes it again. */
+	alen = ASN1_item_i2d((ASN1_VALUE *)set, &attrs, ASN1_ITEM_rptr(PKCS7_ATTR_SIGN));
+	if (alen <= 0)
+		goto bad;
+	if (command_sign(s, attrs, alen, &sig, err))
+		goto out;
+	if (!ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig.p, (int)sig.n))
+		goto bad;
+	*der = NULL;
+	*len = i2d_CMS_ContentInfo(cms, der);
+	if (*len > 0) {
+		rc = 0;
+		goto out;
+	}
+bad:
+	err_set(err, TB_E_COPY_SIGN, 0, "cms");
+out:
+	ERR_clear_error();
+	copy_buf_wipe(&sig);
+	OPENSSL_free(attrs);
+	sk_X509_ATTRIBUTE_free(set);     /* the attributes are the signer's */
+	ASN1_TIME_free(now);
+	CMS_ContentInfo_free(cms);
+	return rc;
+}
+
 int copy_sign(struct copy_signer *s, struct copy_buf *b, tb_err *err)
 {
 	const char *tr = find_last(b, "trailer"), *sx = find_last(b, "startxref"), *end;
@@ -362,7 +493,10 @@ int copy_sign(struct copy_signer *s, struct copy_buf *b, tb_err *err)
 	}
 	snprintf(br, sizeof br, "[0 %zu %zu %zu]", lt, gt, b->n - gt);
 	memcpy(b->p + br_at, br, strlen(br));
-	if (cms_der(s, b, lt, gt, &der, &der_len)) {
+	if (!s->key) {
+		if (cms_der_command(s, b, lt, gt, &der, &der_len, err))
+			return -1;
+	} else if (cms_der(s, b, lt, gt, &der, &der_len)) {
 		ERR_clear_error();
 		return err_set(err, TB_E_COPY_SIGN, 0, "cms");
 	}

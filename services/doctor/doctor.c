@@ -4,6 +4,7 @@
 
 #include "services/doctor/doctor_private.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
 #include <libgen.h>
@@ -20,12 +21,14 @@
 #include "services/accounts/users.h"
 #include "services/base/util.h"
 #include "services/card/card.h"
+#include "services/copy/copy_config.h"
 #include "services/juristic/juristic.h"
 #include "services/registry/linkage.h"
 #include "services/registry/lk2.h"
 #include "storage/db.h"
 
 #define DOCTOR_DISK_LOW (100ull * 1024 * 1024)
+#define DOCTOR_COPIES_LOW (20ull * 1024 * 1024)   /* some hundred copies */
 
 static const struct {
 	const char *name, *en, *th;
@@ -128,6 +131,13 @@ static int gateway_settings(struct config *cfg, tb_err *first, int *gdx)
 	e = (tb_err){ 0 };
 	if (juristic_config_from(&jc, cfg, *gdx, &e) && !bad++)
 		*first = e;
+	{
+		struct copy_config cc;
+
+		e = (tb_err){ 0 };
+		if (copy_config_from(&cc, cfg, &e) && !bad++)
+			*first = e;
+	}
 	return bad;
 }
 
@@ -262,6 +272,67 @@ static void check_disk(struct doctor_ctx *x, const char *db)
 		      &(tb_err){ .id = TB_E_DISK_LOW }, "%llu MB free in %s", avail >> 20, folder);
 }
 
+/* --- the copies folder --------------------------------------------------------------------- */
+
+/* Where `tabien copy` and the c key write: there (or to be made, when it
+ * is the default one), ours, no link, no one else's to write to, room. */
+static void check_copies(struct doctor_ctx *x)
+{
+	struct copy_config cc;
+	char dir[512];
+	struct stat st;
+	struct statvfs v;
+	bool is_default;
+	tb_err e = { 0 };
+	unsigned mode;
+	unsigned long long avail;
+
+	if (copy_config_from(&cc, x->o->cfg, &e)) {
+		doctor_report(x, DOCTOR_copies, DOCTOR_SKIP, NULL, "the configuration's copy.* settings are wrong");
+		return;
+	}
+	if (cc.command[0] && !cc.dir[0]) {
+		doctor_report(x, DOCTOR_copies, DOCTOR_SKIP, NULL, "copies go to the document system (copy.command)");
+		return;
+	}
+	if (copy_folder_path(&cc, dir, sizeof dir, &is_default, &e)) {
+		doctor_report(x, DOCTOR_copies, DOCTOR_FAIL, &e, "copy.dir: too long");
+		return;
+	}
+	if (is_default && lstat(dir, &st) && errno == ENOENT) {
+		doctor_report(x, DOCTOR_copies, DOCTOR_OK, NULL, "%s: made 0700 at the first copy", dir);
+		return;
+	}
+	if (copy_folder_check(dir, &st, &e)) {
+		doctor_report(x, DOCTOR_copies, DOCTOR_FAIL, &e, "%s: %s", dir,
+			      e.id == TB_E_COPY_FOLDER ? "missing" : e.detail ? "others can write to it"
+			      : "a link, or not this account's");
+		return;
+	}
+	mode = st.st_mode & 0777;
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS)) {
+		err_set(&e, TB_E_COPY_FOLDER, errno, "copy.dir");
+		doctor_report(x, DOCTOR_copies, DOCTOR_FAIL, &e, "%s: mode %03o, not writable", dir, mode);
+		return;
+	}
+	if (statvfs(dir, &v)) {
+		doctor_report(x, DOCTOR_copies, DOCTOR_SKIP, NULL, "%s: free space unknown", dir);
+		return;
+	}
+	avail = (unsigned long long)v.f_bavail * v.f_frsize;
+	if (avail < DOCTOR_COPIES_LOW)
+		doctor_report(x, DOCTOR_copies, DOCTOR_WARN, &(tb_err){ .id = TB_E_COPY_FOLDER, .detail = ENOSPC },
+			      "%s: %llu MB free", dir, avail >> 20);
+	else if (mode & 077)
+		doctor_report(x, DOCTOR_copies, DOCTOR_WARN,
+			      &(tb_err){ .id = TB_E_COPY_FOLDER_UNSAFE, .detail = (long)((mode >> 6) * 100 +
+					 (mode >> 3 & 7) * 10 + (mode & 7)) },
+			      "%s: mode %03o, others can look in", dir, mode);
+	else
+		doctor_report(x, DOCTOR_copies, DOCTOR_OK, NULL, "%s: mode %03o, %llu MB free", dir, mode,
+			      avail >> 20);
+}
+
 /* --- the locale and the terminal ------------------------------------------------------------ */
 
 static void check_locale(struct doctor_ctx *x)
@@ -301,6 +372,7 @@ enum doctor_status doctor_run(const struct doctor_opts *o,
 	check_config(&x);
 	check_db(&x, db, sizeof db);
 	check_disk(&x, db);
+	check_copies(&x);
 	check_locale(&x);
 	doctor_gateway(&x);
 	explicit_bzero(x.agent, sizeof x.agent);

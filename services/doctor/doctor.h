@@ -22,6 +22,7 @@ enum doctor_status { DOCTOR_OK, DOCTOR_WARN, DOCTOR_FAIL, DOCTOR_SKIP };
 	X(db, "database integrity and schema", "ความสมบูรณ์และรุ่นของฐานข้อมูล") \
 	X(audit, "audit chain", "สายบันทึกการใช้งาน") \
 	X(disk, "free space", "พื้นที่ว่างบนดิสก์") \
+	X(copies, "copies folder", "โฟลเดอร์สำเนา") \
 	X(locale, "locale", "ภาษาและชุดอักขระ") \
 	X(terminal, "terminal", "เทอร์มินัล") \
 	X(dns, "gateway's name", "ชื่อเครื่องแม่ข่าย") \

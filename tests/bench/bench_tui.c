@@ -251,6 +251,24 @@ static int accounts_make(const struct paths *p, char **env)
 	return run_admin(p, env, in, autom);
 }
 
+/* The agency's signing key and certificate for the digital copy, made
+ * with openssl beside the program's home and added to its configuration. */
+static int copy_keys_add(const struct paths *p)
+{
+	char cmd[1024], path[600];
+	FILE *f;
+
+	snprintf(cmd, sizeof cmd, "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout copy.key "
+		 "-out copy.pem -days 2 -subj /CN=bench >/dev/null 2>&1 && chmod 600 copy.key", p->top);
+	if (system(cmd))
+		return -1;
+	snprintf(path, sizeof path, "%s/tabien/tabien.conf", p->config);
+	if (!(f = fopen(path, "a")))
+		return -1;
+	fprintf(f, "copy.key = %s/copy.key\ncopy.cert = %s/copy.pem\n", p->top, p->top);
+	return fclose(f) ? -1 : 0;
+}
+
 /* --- clean-up of the program's home ------------------------------------------- */
 
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -324,6 +342,8 @@ int main(int argc, char **argv)
 	char cid[32], cid_shown[48];
 	const char *pull_args[] = { "--delay-ms", "5", "--pull-after", "10", NULL };
 	long hwm_start = -1, hwm_login = -1, rss_login = -1, rss = -1, hwm = -1;
+	long hwm_copy0 = -1, rss_copy0 = -1, hwm_copy1 = -1, rss_copy1 = -1;
+	bool copy_ok = false;
 	struct harness h = { .dir = "" };
 	struct paths p = { .top = "" };
 	struct term t = { .fd = -1 };
@@ -363,6 +383,10 @@ int main(int argc, char **argv)
 	gateway = harness_gateway_start(p.top, NULL, &gateway_port);
 	if (gateway < 0 || harness_gateway_config(p.config, gateway_port)) {
 		fprintf(stderr, "bench: the gateway simulator did not start\n");
+		goto out;
+	}
+	if (copy_keys_add(&p)) {
+		fprintf(stderr, "bench: openssl could not make the copy's key\n");
 		goto out;
 	}
 
@@ -425,6 +449,20 @@ int main(int argc, char **argv)
 	key_bytes(&t, "h", "People in the house", &household);
 	key_bytes(&t, "i", "In the registry", &person_back);
 	key_bytes(&t, KEY_F2, "\xE2\x96\x80", &scratch);
+
+	/* The first digital copy of the card (c, then an Enter of its own):
+	 * what it adds to the program, whose child tabien-copy does the work. */
+	term_rss(&t, &hwm_copy0, &rss_copy0);
+	key_bytes(&t, "c", "Digital copy", &scratch);
+	{
+		size_t mark = t.len;
+
+		copy_ok = term_send(&t, "\r") == 0 && term_wait_for(&t, mark, "Copy written", 20000) == 0;
+	}
+	term_settle(&t, QUIET_KEY_MS, 5000);
+	term_rss(&t, &hwm_copy1, &rss_copy1);
+	if (!copy_ok)
+		fprintf(stderr, "bench: the digital copy was not written\n");
 
 	/* A card shown, photo included. */
 	key_bytes(&t, KEY_F9, "Card service", &diag1);
@@ -549,6 +587,9 @@ int main(int argc, char **argv)
 	printf("  %-52s %7ld KiB   target <= %ld KiB%s\n", "peak RSS just after the login (password check)",
 	       hwm_login, TARGET_RSS_KB, hwm_login > TARGET_RSS_KB ? "   (missed)" : "");
 	printf("  %-52s %7ld KiB   (just after the login: %ld KiB)\n", "resident now (VmRSS) before quitting", rss, rss_login);
+	printf("  %-52s %7ld KiB   (%+ld KiB; VmRSS %ld -> %ld KiB)%s\n",
+	       "peak RSS (VmHWM) after the first digital copy (c)", hwm_copy1, hwm_copy1 - hwm_copy0, rss_copy0,
+	       rss_copy1, copy_ok ? "" : "   (no copy written)");
 	if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		printf("  note: the program's exit status was %d\n", status);
 	rc = 0;

@@ -9,7 +9,11 @@
 # certificate, an expired certificate, a key others can read, a missing
 # copies folder, no purpose with --batch, the document system failing or
 # hanging; each leaves no file, and the audit trail has a row per copy
-# with its SHA-256.  Speaks TAP.
+# with its SHA-256.  A key in a token: copy.sign_command run as
+# sim/tabien-token-sign (RSA and EC P-256), pdfsig valid and trusted, the
+# CAdES attributes read back by openssl cms; and refused, with no file, for
+# copy.key beside it, a missing command, one that fails, hangs, talks too
+# much, prints garbage or signs with another key.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
@@ -28,7 +32,7 @@ PW='officer-password-1'
 PURPOSE='สมัครงานราชการ'
 CID=$(value somchai cid)
 
-echo "1..40"
+echo "1..59"
 
 # --- the agency's keys, made here ------------------------------------------------------------
 k="$dir/keys"
@@ -49,12 +53,18 @@ mkdir -m 700 "$k"
 	openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in sign.csr -out old.pem \
 		-startdate 20200101000000Z -enddate 20200102000000Z -subj "/CN=Copy Signer"
 	echo "not a key" >junk.key
+	# An EC P-256 key for the token, under the same CA.
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ec.key -out ec.csr \
+		-subj "/O=Token Agency/CN=Token Signer"
+	openssl x509 -req -in ec.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile ext -out ec.pem
 	chmod 600 ./*.key
 ) >"$dir/openssl.log" 2>&1
-key=$k/sign.key cert=$k/sign.pem chain= command= timeout= copydir=
+key=$k/sign.key cert=$k/sign.pem chain= command= timeout= copydir= signcmd= signtimeout=
 config() {
 	{
 		[ -n "$key" ] && echo "copy.key = $key"
+		[ -n "$signcmd" ] && echo "copy.sign_command = $signcmd"
+		[ -n "$signtimeout" ] && echo "copy.sign_timeout_s = $signtimeout"
 		[ -n "$cert" ] && echo "copy.cert = $cert"
 		[ -n "$chain" ] && echo "copy.chain = $chain"
 		[ -n "$command" ] && echo "copy.command = $command"
@@ -173,6 +183,55 @@ sqlite3 "$TABIEN_DB" "select result from audit where action='copy.make' order by
 SHOW="$dir/audit" check "audit: the undelivered copies' rows say why, with their SHA-256" \
 	bash -c "grep -q '^COPY-COMMAND-FAILED sha256=[0-9a-f]\{64\}\$' '$dir/audit' && grep -q '^COPY-COMMAND-TIMEOUT sha256=' '$dir/audit'"
 
+# --- a key in a token: the signing command ----------------------------------------------------
+TOKEN=$B/sim/tabien-token-sign
+# tk [SIGNER OPTIONS...]: a copy signed by the stand-in for the token's command.
+tk() {
+	local o=$1
+	shift
+	key= signcmd="$TOKEN --key $o $*" cp_card --purpose "$PURPOSE" --json
+}
+before=$(copies)
+tk "$k/sign.key"
+pdf=$(jq -r .path "$dir/out" 2>/dev/null)
+pdfsig -nssdir "sql:$dir/nss" "${pdf:-/nonexistent}" >"$dir/sig" 2>&1
+SHOW="$dir/sig $dir/err" check "copy.sign_command: ETSI.CAdES.detached, valid, trusted, the whole document signed" \
+	bash -c "[ $rc = 0 ] && grep -q 'ETSI.CAdES.detached' '$dir/sig' && grep -q 'Signature is Valid' '$dir/sig' \
+		&& grep -q 'Certificate is Trusted' '$dir/sig' && grep -q 'Total document signed' '$dir/sig' \
+		&& jq -e '.signer|test(\"CN = Copy Signer\")' '$dir/out' >/dev/null"
+# The CMS out of /Contents, read by openssl: the CAdES attributes are there.
+# (perl-base is in every Debian; the zero padding after the DER is not read.)
+grep -ao '/Contents <[0-9A-F]*>' "${pdf:-/nonexistent}" | tail -1 | sed 's/^[^<]*<//; s/>$//' |
+	perl -ne 'print pack("H*", $_)' >"$dir/cms.der"
+openssl cms -cmsout -print -inform DER -in "$dir/cms.der" >"$dir/cms.txt" 2>&1
+SHOW="$dir/cms.txt" check "copy.sign_command: signed attributes content type, message digest, signing-certificate-v2" \
+	bash -c "grep -q 'contentType' '$dir/cms.txt' && grep -q 'messageDigest' '$dir/cms.txt' \
+		&& grep -qi 'signingCertificateV2\|id-smime-aa-signingCertificateV2' '$dir/cms.txt'"
+key= cert=$k/ec.pem signcmd="$TOKEN --key $k/ec.key" cp_card --purpose "$PURPOSE" --out "$dir/ec.pdf"
+pdfsig -nssdir "sql:$dir/nss" "$dir/ec.pdf" >"$dir/sig" 2>&1
+SHOW="$dir/sig $dir/err" check "copy.sign_command with an EC P-256 key: valid and trusted" \
+	bash -c "[ $rc = 0 ] && grep -q 'Signature is Valid' '$dir/sig' && grep -q 'Certificate is Trusted' '$dir/sig'"
+rm -f "$dir/ec.pdf"
+before=$(copies)
+signcmd="$TOKEN --key $k/sign.key" cp_card --purpose "$PURPOSE"
+expect_error "copy.key and copy.sign_command together" COPY-SIGNER-TWICE "ลงนามได้ทางเดียว"
+key= signcmd="$dir/no-such-signer" cp_card --purpose "$PURPOSE"
+expect_error "a signing command that is not there" COPY-SIGNER-MISSING "เรียกใช้คำสั่งลงนาม"
+tk "$k/sign.key" --odd exit1
+expect_error "a signing command that fails" COPY-SIGNER-FAILED "ไม่ส่งลายมือชื่อ"
+signtimeout=1 tk "$k/sign.key" --odd hang
+expect_error "a signing command that hangs" COPY-SIGNER-TIMEOUT "ไม่เสร็จในเวลา"
+tk "$k/sign.key" --odd huge
+expect_error "a signing command that prints too much" COPY-SIGNER-FAILED "ยาวเกินไป"
+tk "$k/sign.key" --odd garbage
+expect_error "a signing command that prints no signature" COPY-SIGNATURE-BAD "ตรวจสอบกับใบรับรอง"
+tk "$k/other.key"
+expect_error "a token whose key is not the certificate's" COPY-SIGNATURE-BAD "copy.cert"
+check "the signing command's failures: no copy and no temporary file left" \
+	bash -c "[ $(copies) = $before ] && [ -z \"\$(find '$dir/.local/share/tabien/copies' -name '.*')\" ]"
+sqlite3 "$TABIEN_DB" "select count(*) from audit where action='copy.make' and result like 'COPY-SIGN%'" >"$dir/audit"
+check "the signing command's failures: no audit row claims a copy" [ "$(cat "$dir/audit")" = 0 ]
+
 # --- the registry and DBD, from the gateway simulator ----------------------------------------
 # cq SUBCOMMAND [OPTIONS...]: one copy of a registry or DBD answer as officer1.
 cq() {
@@ -238,6 +297,45 @@ unsigned no
 key= cert= cq juristic "$SIAM" --purpose "$PURPOSE" --out "$dir/refused.pdf"
 check "unsigned copies not allowed again, no key: refused (COPY-NO-KEY), no file" \
 	bash -c "[ $rc = 1 ] && grep -qF COPY-NO-KEY '$dir/err' && [ ! -e '$dir/refused.pdf' ]"
+
+# --- the copies folder (copy.dir) filled from the command line -----------------------------------
+box=$dir/box
+mkdir -m 700 "$box"
+: >"$dir/refs"
+for i in 1 2 3; do
+	copydir=$box cp_card --purpose "$PURPOSE" --json
+	jq -r .audit_ref "$dir/out" >>"$dir/refs" 2>/dev/null
+done
+ls "$box" >"$dir/names"
+SHOW="$dir/names $dir/refs" check "copy.dir: three copies, three names, each its audit reference's, none replaced" \
+	bash -c "[ \$(wc -l <'$dir/names') = 3 ] && [ \$(sort -u '$dir/refs' | wc -l) = 3 ] &&
+		diff <(sed 's/^/copy-/; s/\$/.pdf/' '$dir/refs' | sort) <(sort '$dir/names') >/dev/null"
+check "copy.dir: the folder 0700, every file 0600" \
+	bash -c "[ \$(stat -c %a '$box') = 700 ] && [ -z \"\$(find '$box' -type f ! -perm 600)\" ]"
+ln -s "$box" "$dir/box-link"
+copydir=$dir/box-link cp_card --purpose "$PURPOSE"
+expect_error "copy.dir a link to a folder" COPY-FOLDER-NOT-PRIVATE "ลิงก์"
+chmod 777 "$box"
+copydir=$box cp_card --purpose "$PURPOSE"
+expect_error "copy.dir writable by others" COPY-FOLDER-NOT-PRIVATE "chmod 700" 777
+chmod 700 "$box"
+if [ "$(id -u)" = 0 ]; then
+	chown nobody "$box"
+	copydir=$box cp_card --purpose "$PURPOSE"
+	expect_error "copy.dir another account's" COPY-FOLDER-NOT-PRIVATE "ไม่ใช่ของบัญชีนี้"
+	chown root "$box"
+else
+	skip "copy.dir another account's" "needs root to give it away"
+fi
+default=$dir/.local/share/tabien/copies
+mv "$default" "$dir/default-copies"
+ln -s "$box" "$default"
+cp_card --purpose "$PURPOSE"
+expect_error "the default copies folder a link" COPY-FOLDER-NOT-PRIVATE "ลิงก์"
+rm "$default"
+mv "$dir/default-copies" "$default"
+check "the refused copies folders: nothing written in any" \
+	bash -c "[ \$(ls -A '$box' | wc -l) = 3 ]"
 
 # --- a read-only copies folder: as nobody, since root writes anything --------------------------
 if [ "$(id -u)" = 0 ]; then

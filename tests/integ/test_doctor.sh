@@ -2,9 +2,11 @@
 # tabien doctor for real: the private pcscd with the virtual card, the
 # gateway simulator over HTTPS with a test CA made here by openssl, a real
 # database.  Everything passes (exit 0, --json too, no secret and no
-# officer's ID in the output); then pcscd stopped, the gateway down, its
-# certificate expired or near its end, the configuration 0644: each the
-# right check failing with its fix.  Speaks TAP.
+# officer's ID in the output); the copies folder (copy.dir) private, open
+# to look in, writable by others, a link, another account's, missing; then
+# pcscd stopped, the gateway down, its certificate expired or near its end,
+# the configuration 0644: each the right check failing with its fix.
+# Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
@@ -56,6 +58,7 @@ config() {
 		echo "gdx.consumer_key = sim-key"
 		echo "gdx.consumer_secret = sim-secret"
 		echo "http.ca_file = $dir/pki/ca.pem"
+		[ -z "${copydir:-}" ] || echo "copy.dir = $copydir"
 	} >"$TABIEN_CONFIG"
 	chmod 600 "$TABIEN_CONFIG"
 }
@@ -97,10 +100,49 @@ check "  the gateway: name, port, certificate verified with its days left, clock
 check "  one token was asked for, with the agent check" [ "$(sim_count token)" = 1 ]
 check "  labels in Thai too" grep -qF 'ใบรับรองของเครื่องแม่ข่าย' "$dir/out"
 check "  no secret, no officer's ID, no card holder in the output" nothing_private
+check "  the default copies folder, not there yet: made at the first copy" \
+	grep -qE '^OK +copies folder.*made 0700 at the first copy' "$dir/out"
 doctor --json
 check "--json: the same checks, status OK, exit 0" \
-	bash -c "[ $rc = 0 ] && jq -e '.status == \"OK\" and (.checks | length) == 16 and
+	bash -c "[ $rc = 0 ] && jq -e '.status == \"OK\" and (.checks | length) == 17 and
 		([.checks[] | select(.status == \"FAIL\")] | length) == 0' '$dir/out' >/dev/null"
+
+
+# --- the copies folder (copy.dir) ---------------------------------------------------------------
+copydir=$dir/copies
+mkdir -m 700 "$copydir"
+config
+doctor
+check "copy.dir 0700, ours: OK with its mode and free space" \
+	bash -c "[ $rc = 0 ] && grep -qE '^OK +copies folder .*: $copydir: mode 700, [0-9]+ MB free' '$dir/out'"
+chmod 750 "$copydir"
+doctor
+check "copy.dir 0750: WARN, COPY-FOLDER-NOT-PRIVATE with chmod 700, exit 3" \
+	bash -c "[ $rc = 3 ] && grep -qE '^WARN +copies folder.*others can look in' '$dir/out' \
+		&& grep -qF COPY-FOLDER-NOT-PRIVATE '$dir/out' && grep -qF 'chmod 700' '$dir/out'"
+chmod 777 "$copydir"
+doctor
+fails "copies folder" COPY-FOLDER-NOT-PRIVATE "chmod 700" "copy.dir writable by others"
+chmod 700 "$copydir"
+mv "$copydir" "$dir/real-copies"
+ln -s "$dir/real-copies" "$copydir"
+doctor
+fails "copies folder" COPY-FOLDER-NOT-PRIVATE "chmod 700" "copy.dir a link to a folder"
+rm "$copydir"
+mv "$dir/real-copies" "$copydir"
+if [ "$(id -u)" = 0 ]; then
+	chown nobody "$copydir"
+	doctor
+	fails "copies folder" COPY-FOLDER-NOT-PRIVATE "chmod 700" "copy.dir another account's"
+	chown root "$copydir"
+else
+	skip "copy.dir another account's" "needs root to give it away"
+fi
+rmdir "$copydir"
+doctor
+fails "copies folder" COPY-FOLDER "copy.dir or --out" "copy.dir missing"
+copydir=
+config
 
 # --- each failure with its fix -----------------------------------------------------------------
 chmod 644 "$TABIEN_CONFIG"

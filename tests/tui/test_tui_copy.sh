@@ -9,8 +9,10 @@
 # From the household pane (the gateway simulator as GDX): its own section
 # picked, the members' Thai names and the service in the file; and from the
 # companies pane, DBD's particulars.
-# Data already wiped makes no copy: the card pulled with the dialog up, and
-# c with no card.  Every step polls the screen with a deadline.  Speaks TAP.
+# A copy signed by the token's command (sim/tabien-token-sign, held open until
+# a file exists) is stopped when the card is pulled meanwhile: the officer
+# told, the command killed, no file, no row.  Data already wiped makes no
+# copy: the card pulled with the dialog up, and c with no card.  Every step polls the screen with a deadline.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
@@ -86,7 +88,7 @@ audit_copies() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action =
 paste() { tm set-buffer -b p -- "$1" && tm paste-buffer -p -b p -t main; }
 DIALOG="Digital copy"
 
-echo "1..13"
+echo "1..18"
 
 start_pcscd || { echo "Bail out! pcscd did not start"; sed 's/^/# /' "$dir/pcscd.log"; exit 1; }
 SESSION=main
@@ -149,6 +151,34 @@ check "the company's copy: written, signed, its Thai name and DBD as the source"
 keys main F2
 wait_text main "$fmt_cid"
 
+# A copy held open by the token's signing command (it waits for a file that
+# never comes): the card pulled meanwhile stops it.
+conf_sign() {
+	{
+		printf 'copy.sign_command = %s --key %s --started %s --wait-for %s\n' "$B/sim/tabien-token-sign" \
+			"$k/sign.key" "$dir/started" "$dir/never"
+		printf 'copy.cert = %s\n' "$k/sign.pem"
+		printf 'gdx.url = http://127.0.0.1:%s\ngdx.consumer_key = sim-key\n' "$sim_port"
+		printf 'gdx.consumer_secret = sim-secret\nhttp.timeout_ms = 6000\n'
+	} >"$conf"
+}
+cp "$conf" "$dir/conf.key"
+conf_sign
+keys main c
+wait_text main "$DIALOG"
+keys main Enter
+check "a copy signed by the token's command: the command holds it open" \
+	eval 'wait_cmd test -s "$dir/started" && wait_text main "Making the copy" && alive main'
+signer=$(cat "$dir/started" 2>/dev/null)
+pull --wait
+check "card pulled mid-copy: the officer is told COPY-CANCELLED, the signing command is gone" \
+	eval 'wait_text main "COPY-CANCELLED" && wait_cmd eval "! kill -0 ${signer:-0} 2>/dev/null" && alive main'
+check "card pulled mid-copy: no file, no temporary file, no audit row" \
+	bash -c "[ \"\$(find '$copies' -type f | wc -l)\" = 3 ] && [ \$(sqlite3 '$TABIEN_DB' \"SELECT count(*) FROM audit WHERE action = 'copy.make'\") = 3 ]"
+cp "$dir/conf.key" "$conf"
+insert somchai
+wait_text main "$fmt_cid"
+
 # The dialog up, the card pulled: its data is gone, so is the copy.
 keys main c
 wait_text main "$DIALOG"
@@ -163,3 +193,16 @@ check "no card: c says there is nothing to copy, no dialog" \
 	eval 'wait_text main "nothing here to copy" && wait_gone main "$DIALOG" && alive main'
 keys main q
 check "quit: the program ends cleanly" eval 'wait_cmd test -s "$dir/status.main" && [ "$(cat "$dir/status.main")" = 0 ]'
+
+# The same copies folder filled from the command line too: every copy in
+# it under its own audit reference's name, none replaced, 0600 in 0700.
+for i in 1 2; do
+	printf '%s\n' "$PASSWORD" | HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" \
+		"$TABIEN" copy juristic 0105536012346 --as "$OFFICER" --purpose "$PURPOSE" --batch >>"$dir/cli.out" 2>&1
+done
+sqlite3 "$TABIEN_DB" "SELECT substr(service, 6) FROM audit WHERE action = 'copy.make'" | sort >"$dir/refs"
+find "$copies" -type f -printf '%f\n' | sed 's/^copy-//; s/\.pdf$//' | sort >"$dir/names"
+SHOW="$dir/refs $dir/names $dir/cli.out" check "the copies folder from the c key and the command line: five copies, each its own name" \
+	bash -c "[ \$(wc -l <'$dir/names') = 5 ] && diff '$dir/refs' '$dir/names' >/dev/null"
+check "the copies folder: 0700, every file in it 0600" \
+	bash -c "[ \$(stat -c %a '$copies') = 700 ] && [ -z \"\$(find '$copies' -type f ! -perm 600)\" ]"
