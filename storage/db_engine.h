@@ -73,7 +73,7 @@ struct db_stmt {
 	char *sql;
 	int nparams;
 	char *vals[DB_PARAMS_MAX];
-	int lens[DB_PARAMS_MAX];
+	unsigned types[DB_PARAMS_MAX];   /* the parameters' types (Oid): text unless bound as integer */
 	struct pg_result *res;
 	int row, rows, ran;
 };

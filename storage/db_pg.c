@@ -38,7 +38,8 @@
 	X(PQcmdTuples, char *, (PGresult *)) \
 	X(PQconninfoParse, PQconninfoOption *, (const char *, char **)) \
 	X(PQconninfoFree, void, (PQconninfoOption *)) \
-	X(PQfreemem, void, (void *))
+	X(PQfreemem, void, (void *)) \
+	X(PQsetNoticeProcessor, PQnoticeProcessor, (PGconn *, PQnoticeProcessor, void *))
 
 static struct {
 #define PQ_PTR(name, ret, args) ret (*name) args;
@@ -85,6 +86,12 @@ static int lib_load(void)
 #define PQconninfoParse lib.PQconninfoParse
 #define PQconninfoFree lib.PQconninfoFree
 #define PQfreemem lib.PQfreemem
+#define PQsetNoticeProcessor lib.PQsetNoticeProcessor
+
+/* The types of parameters (pg_type's fixed Oids): `$1 IS NULL` alone
+ * cannot tell the server what $1 is. */
+#define OID_INT8 20
+#define OID_TEXT 25
 
 /* Advisory locks: "TBN0" the schema's steps, "TBN1" the audit chain's head. */
 #define LOCK_SCHEMA "SELECT pg_advisory_xact_lock(1413631536)"
@@ -180,6 +187,13 @@ static int conninfo_check(const char *conninfo, tb_err *err)
 	return rc;
 }
 
+/* The server's notices ("already exists, skipping") are not for the officer. */
+static void notice_drop(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static int pg_connect(struct db *d, tb_err *err)
 {
 	/* Ours first, the setting's after: what it says wins. */
@@ -196,6 +210,7 @@ static int pg_connect(struct db *d, tb_err *err)
 		d->pg = NULL;
 		return -1;
 	}
+	PQsetNoticeProcessor(d->pg, notice_drop, NULL);
 	return 0;
 }
 
@@ -389,6 +404,8 @@ static int pg_prepare(struct db_stmt *st, const char *sql, tb_err *err)
 	out[o] = '\0';
 	st->sql = out;
 	st->nparams = next;
+	for (int i = 0; i < DB_PARAMS_MAX; i++)
+		st->types[i] = OID_TEXT;
 	return 0;
 }
 
@@ -414,6 +431,7 @@ static void pg_bind(struct db_stmt *st, int i, int kind, const char *s, size_t n
 		st->bind_rc = st->bind_rc ? st->bind_rc : 2;
 	free(st->vals[i - 1]);
 	st->vals[i - 1] = copy;
+	st->types[i - 1] = kind == 'i' ? OID_INT8 : OID_TEXT;
 }
 
 static int pg_step(struct db_stmt *st, tb_err *err)
@@ -427,7 +445,7 @@ static int pg_step(struct db_stmt *st, tb_err *err)
 		if (pg_ready(d, err))
 			return -1;
 		st->ran = 1;
-		st->res = PQexecParams(d->pg, st->sql, st->nparams, NULL,
+		st->res = PQexecParams(d->pg, st->sql, st->nparams, st->types,
 				       (const char *const *)st->vals, NULL, NULL, 0);
 		s = st->res ? PQresultStatus(st->res) : PGRES_FATAL_ERROR;
 		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
