@@ -260,5 +260,49 @@ note "appends refused while the server restarted: $(cat "$dir"/restart-err.* | g
 on a "" audit verify
 SHOW="$dir/out $dir/err" check "audit verify after all of it: intact" bash -c "[ $rc = 0 ] && grep -q intact '$dir/out'"
 
+# --- TLS to the server, with a certificate made here ------------------------------------
+mkdir -p "$dir/tls"
+(
+	cd "$dir/tls" &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key \
+		-out ca.crt -days 2 -subj "/CN=tabien test CA" &&
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout server.key -out server.csr -subj "/CN=localhost" &&
+	echo "subjectAltName = DNS:localhost" >server.ext &&
+	openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+		-extfile server.ext -out server.crt &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout other.key \
+		-out other.crt -days 2 -subj "/CN=another CA"
+) >"$dir/tls.log" 2>&1
+[ "$(id -u)" -eq 0 ] && chown nobody "$dir/tls/server.key"
+chmod 600 "$dir/tls/server.key"
+chmod o+rx "$dir/tls"
+psql_as "$PG_SUPER" postgres -c "ALTER ROLE $PG_SUPER PASSWORD 'tls-password-1'"
+pg_stop
+# Over TCP only with TLS, and with the password.
+sed -i '/^host /d' "$pg_dir/data/pg_hba.conf"
+echo "hostssl all all 127.0.0.1/32 scram-sha-256" >>"$pg_dir/data/pg_hba.conf"
+PG_TCP=1 pg_ctl_start -c ssl=on -c ssl_cert_file="$dir/tls/server.crt" -c ssl_key_file="$dir/tls/server.key"
+SHOW="$pg_dir/server.log" check "the server restarted with TLS on TCP" pg_ready
+mkdir -p "$dir/home-t"
+echo "localhost:$pg_port:*:$PG_SUPER:tls-password-1" >"$dir/home-t/.pgpass"
+chmod 600 "$dir/home-t/.pgpass"
+tls_db="host=localhost port=$pg_port dbname=tabien user=$PG_SUPER sslrootcert=$dir/tls/ca.crt"
+tls() { HOME="$dir/home-t" TABIEN_TERMINAL=counter-t "$TABIEN" "$@" >"$dir/out" 2>"$dir/err"; rc=$?; }
+tls admin users --db "$tls_db sslmode=verify-full"
+SHOW="$dir/out $dir/err" check "sslmode=verify-full with the test's CA: the users listed, the password from ~/.pgpass" \
+	bash -c "[ $rc = 0 ] && grep -q admin1 '$dir/out'"
+tls audit verify --db "$tls_db sslmode=verify-full"
+SHOW="$dir/out $dir/err" check "... and the audit trail verified over TLS" bash -c "[ $rc = 0 ] && grep -q intact '$dir/out'"
+tls admin users --db "host=localhost port=$pg_port dbname=tabien user=$PG_SUPER sslrootcert=$dir/tls/other.crt sslmode=verify-full"
+expect_error "a certificate of another CA" PG-TLS "ไม่ยอมรับใบรับรอง"
+tls admin users --db "host=127.0.0.1 port=$pg_port dbname=tabien user=$PG_SUPER sslrootcert=$dir/tls/ca.crt sslmode=verify-full"
+expect_error "the server named by an address its certificate does not hold" PG-TLS "ไม่ยอมรับใบรับรอง"
+tls admin users --db "$tls_db sslmode=disable"
+expect_error "without TLS the server refuses" PG-AUTH "ปฏิเสธการเข้าใช้"
+chmod 644 "$dir/home-t/.pgpass"
+tls admin users --db "$tls_db sslmode=verify-full"
+expect_error "~/.pgpass others can read" PG-PASSFILE-OPEN "บัญชีอื่นอ่านได้"
+
 echo "1..$n"
 [ "$failed" = 0 ]
