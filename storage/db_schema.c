@@ -1,0 +1,155 @@
+/* The schema's steps, one text for both engines: where the dialects differ
+ * the text takes the engine's word as a macro argument, so SQLite's steps
+ * read exactly as they always have and PostgreSQL's follow them.  Constant
+ * DDL only: no value from outside ever reaches these strings.
+ *
+ *   INT    an integer column: SQLite's INTEGER is 64 bits, PostgreSQL's 32
+ *   KEY    an integer primary key given by the program
+ *   SERIAL an integer primary key the database gives (INSERT … RETURNING id)
+ *   NOROW  SQLite's WITHOUT ROWID, nothing on PostgreSQL */
+#include "config.h"
+
+#include "storage/db_engine.h"
+
+#define STEP1(INT, KEY, SERIAL, NOROW) \
+	"CREATE TABLE branch_settings (" \
+	"  key TEXT PRIMARY KEY," \
+	"  value TEXT NOT NULL" \
+	")" NOROW ";" \
+	"CREATE TABLE purposes (" \
+	"  pos " KEY "," \
+	"  text TEXT NOT NULL" \
+	");" \
+	"CREATE TABLE users (" \
+	"  id " SERIAL "," \
+	"  username TEXT NOT NULL UNIQUE," \
+	"  full_name TEXT NOT NULL," \
+	"  cid TEXT NOT NULL," \
+	"  position TEXT NOT NULL," \
+	"  pwhash TEXT NOT NULL," \
+	"  role TEXT NOT NULL DEFAULT 'staff' CHECK (role IN ('staff', 'admin'))," \
+	"  status TEXT NOT NULL DEFAULT 'pending'" \
+	"    CHECK (status IN ('pending', 'active', 'suspended', 'rejected'))," \
+	"  created TEXT NOT NULL," \
+	"  decided_by TEXT NOT NULL DEFAULT ''," \
+	"  decided_at TEXT NOT NULL DEFAULT ''," \
+	"  last_login TEXT NOT NULL DEFAULT ''," \
+	"  failures " INT " NOT NULL DEFAULT 0," \
+	"  locked_until " INT " NOT NULL DEFAULT 0," \
+	"  must_change " INT " NOT NULL DEFAULT 0" \
+	");" \
+	"CREATE TABLE sessions (" \
+	"  id " SERIAL "," \
+	"  user_id " INT " NOT NULL REFERENCES users(id)," \
+	"  terminal TEXT NOT NULL," \
+	"  started TEXT NOT NULL," \
+	"  last_seen TEXT NOT NULL," \
+	"  ended TEXT NOT NULL DEFAULT ''," \
+	"  end_reason TEXT NOT NULL DEFAULT ''" \
+	");" \
+	"CREATE INDEX sessions_user ON sessions(user_id, ended);" \
+	"CREATE TABLE audit (" \
+	"  seq " KEY "," \
+	"  time TEXT NOT NULL," \
+	"  terminal TEXT NOT NULL," \
+	"  branch TEXT NOT NULL," \
+	"  username TEXT NOT NULL," \
+	"  action TEXT NOT NULL," \
+	"  service TEXT NOT NULL," \
+	"  subject TEXT NOT NULL," \
+	"  purpose TEXT NOT NULL," \
+	"  result TEXT NOT NULL," \
+	"  hash TEXT NOT NULL" \
+	");" \
+	"CREATE INDEX audit_username ON audit(username);" \
+	"CREATE INDEX audit_subject ON audit(subject);" \
+	"CREATE INDEX audit_time ON audit(time);" \
+	/* The chain's head, so that removing the newest rows is caught too. */ \
+	"CREATE TABLE audit_head (" \
+	"  id " KEY " CHECK (id = 1)," \
+	"  seq " INT " NOT NULL," \
+	"  hash TEXT NOT NULL" \
+	");"
+
+/* 2: each user's settings, and the state a session resumes from. */
+#define STEP2(INT, NOROW) \
+	"CREATE TABLE user_settings (" \
+	"  user_id " INT " NOT NULL REFERENCES users(id)," \
+	"  key TEXT NOT NULL," \
+	"  value TEXT NOT NULL," \
+	"  PRIMARY KEY (user_id, key)" \
+	")" NOROW ";" \
+	"ALTER TABLE sessions ADD COLUMN state TEXT NOT NULL DEFAULT '';"
+
+/* 3: DBD answers kept for a while (public business data, not personal),
+ * one per company and source, so a lookup within the TTL sends nothing
+ * and an outage can still show the last copy. */
+#define STEP3(INT, NOROW) \
+	"CREATE TABLE juristic_cache (" \
+	"  id TEXT NOT NULL," \
+	"  source TEXT NOT NULL CHECK (source IN ('gdx', 'open'))," \
+	"  fetched_at " INT " NOT NULL," \
+	"  body TEXT NOT NULL," \
+	"  PRIMARY KEY (id, source)" \
+	")" NOROW ";"
+
+/* 4: whether the citizen consented to a registry lookup ('yes', 'no'),
+ * or the mission requires it ('mission'), or the branch looks every
+ * visitor up ('auto'); '' on rows that are not lookups and on the rows
+ * written before. */
+#define STEP4 "ALTER TABLE audit ADD COLUMN consent TEXT NOT NULL DEFAULT '';"
+
+/* 5: seals of the chain's head, each signed with the key of its own
+ * epoch (services/accounts/audit_seal.c); key_id names the terminal's
+ * key, so many terminals' seals can share one table. */
+#define STEP5(INT, NOROW) \
+	"CREATE TABLE audit_seal (" \
+	"  key_id TEXT NOT NULL," \
+	"  epoch " INT " NOT NULL," \
+	"  seq " INT " NOT NULL," \
+	"  head TEXT NOT NULL," \
+	"  time TEXT NOT NULL," \
+	"  terminal TEXT NOT NULL," \
+	"  next_key TEXT NOT NULL," \
+	"  sig TEXT NOT NULL," \
+	"  PRIMARY KEY (key_id, epoch)" \
+	")" NOROW ";"
+
+/* On a shared server the audit rows and the seals are insert-only for
+ * everyone, the owner included, until someone with the right to drop the
+ * trigger does so on purpose; the terminals' role is also granted no more
+ * than SELECT and INSERT on them (man tabien.conf(5)). */
+#define PG_INSERT_ONLY(T) \
+	"CREATE TRIGGER " T "_insert_only BEFORE UPDATE OR DELETE ON " T \
+	"  FOR EACH ROW EXECUTE FUNCTION tabien_insert_only();" \
+	"CREATE TRIGGER " T "_no_truncate BEFORE TRUNCATE ON " T \
+	"  FOR EACH STATEMENT EXECUTE FUNCTION tabien_insert_only();"
+
+#define PG_STEP5_EXTRA \
+	"CREATE FUNCTION tabien_insert_only() RETURNS trigger LANGUAGE plpgsql AS $$" \
+	"BEGIN RAISE EXCEPTION 'the table % is insert-only', TG_TABLE_NAME" \
+	"  USING ERRCODE = 'insufficient_privilege'; END $$;" \
+	PG_INSERT_ONLY("audit") PG_INSERT_ONLY("audit_seal")
+
+#define LITE_INT "INTEGER"
+#define LITE_KEY "INTEGER PRIMARY KEY"
+#define LITE_NOROW " WITHOUT ROWID"
+#define PG_INT "BIGINT"
+#define PG_KEY "BIGINT PRIMARY KEY"
+#define PG_SERIAL "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+
+const char *const db_schema_sqlite[DB_SCHEMA_VERSION] = {
+	STEP1(LITE_INT, LITE_KEY, LITE_KEY, LITE_NOROW),
+	STEP2(LITE_INT, LITE_NOROW),
+	STEP3(LITE_INT, LITE_NOROW),
+	STEP4,
+	STEP5(LITE_INT, LITE_NOROW),
+};
+
+const char *const db_schema_pg[DB_SCHEMA_VERSION] = {
+	STEP1(PG_INT, PG_KEY, PG_SERIAL, ""),
+	STEP2(PG_INT, ""),
+	STEP3(PG_INT, ""),
+	STEP4,
+	STEP5(PG_INT, "") PG_STEP5_EXTRA,
+};
