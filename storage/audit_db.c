@@ -78,11 +78,13 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
 		"result, hash, consent FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
 		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
-		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) ORDER BY seq LIMIT ?6",
+		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) AND "
+		"(?7 IS NULL OR branch = ?7) ORDER BY seq LIMIT ?6",
 		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
 		"result, hash, consent FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
 		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
-		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) ORDER BY seq DESC LIMIT ?6",
+		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) AND "
+		"(?7 IS NULL OR branch = ?7) ORDER BY seq DESC LIMIT ?6",
 	};
 	sqlite3_stmt *st;
 	struct audit_row r;
@@ -98,6 +100,7 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 	bind_opt(st, 4, f->since);
 	bind_opt(st, 5, f->until);
 	sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : -1);
+	bind_opt(st, 7, f->branch);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r = (struct audit_row){
 			.seq = sqlite3_column_int64(st, 0),

@@ -25,6 +25,7 @@ struct db {
 	sqlite3 *h;
 	char path[PATH_MAX];
 	char terminal[DB_TERMINAL_MAX + 1];
+	char branch[DB_BRANCH_MAX + 1];
 	int version;
 	unsigned fixed_mode;
 	int fd;               /* the checked file, held open as long as SQLite's (see db_close) */
@@ -140,6 +141,61 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	"  sig TEXT NOT NULL,"
 	"  PRIMARY KEY (key_id, epoch)"
 	") WITHOUT ROWID;",
+
+	/* 6: many branches in one database, four roles and per-user grants
+	 * (services/accounts/rights.c).  The branch made at `admin init`
+	 * stays the default one (branch_settings' branch_code) and takes the
+	 * existing users and its settings; admins become agency admins, staff
+	 * counter officers.  Plain SQL, the same for every engine. */
+	"CREATE TABLE branches ("
+	"  code TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  created TEXT NOT NULL"
+	");"
+	"INSERT INTO branches (code, name, created)"
+	"  SELECT c.value, COALESCE(n.value, c.value),"
+	"         COALESCE((SELECT min(created) FROM users), '')"
+	"  FROM branch_settings c LEFT JOIN branch_settings n ON n.key = 'branch_name'"
+	"  WHERE c.key = 'branch_code';"
+	"CREATE TABLE branch_config ("
+	"  branch TEXT NOT NULL REFERENCES branches(code),"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (branch, key)"
+	");"
+	"INSERT INTO branch_config (branch, key, value)"
+	"  SELECT c.value, s.key, s.value FROM branch_settings s, branch_settings c"
+	"  WHERE c.key = 'branch_code'"
+	"    AND s.key IN ('idle_timeout', 'gateway_profile', 'copy_unsigned', 'auto_purpose');"
+	"DELETE FROM branch_settings WHERE key IN ('branch_name', 'idle_timeout',"
+	"  'gateway_profile', 'copy_unsigned', 'auto_purpose');"
+	"CREATE TABLE branch_purposes ("
+	"  branch TEXT NOT NULL REFERENCES branches(code),"
+	"  pos INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  PRIMARY KEY (branch, pos)"
+	");"
+	"INSERT INTO branch_purposes (branch, pos, text)"
+	"  SELECT c.value, p.pos, p.text FROM purposes p, branch_settings c"
+	"  WHERE c.key = 'branch_code';"
+	"DROP TABLE purposes;"
+	"ALTER TABLE users ADD COLUMN branch TEXT NOT NULL DEFAULT '';"
+	"UPDATE users SET branch ="
+	"  COALESCE((SELECT value FROM branch_settings WHERE key = 'branch_code'), '');"
+	"CREATE INDEX users_branch ON users(branch);"
+	"ALTER TABLE users ADD COLUMN rank TEXT NOT NULL DEFAULT 'officer'"
+	"  CHECK (rank IN ('officer', 'supervisor', 'branch_admin', 'agency_admin'));"
+	"UPDATE users SET rank = 'agency_admin' WHERE role = 'admin';"
+	"ALTER TABLE users DROP COLUMN role;"
+	"ALTER TABLE users RENAME COLUMN rank TO role;"
+	"CREATE TABLE grants ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  right_name TEXT NOT NULL,"
+	"  allow INTEGER NOT NULL CHECK (allow IN (0, 1)),"
+	"  granted_by TEXT NOT NULL,"
+	"  granted_at TEXT NOT NULL,"
+	"  PRIMARY KEY (user_id, right_name)"
+	");",
 };
 
 sqlite3 *db_handle(struct db *d)
@@ -151,6 +207,7 @@ const char *db_path(const struct db *d) { return d->path; }
 int db_version(const struct db *d) { return d->version; }
 unsigned db_fixed_mode(const struct db *d) { return d->fixed_mode; }
 const char *db_terminal(const struct db *d) { return d->terminal; }
+const char *db_branch(const struct db *d) { return d->branch; }
 
 static int dir_writable(const char *path)
 {
@@ -648,4 +705,9 @@ void db_set_terminal(struct db *d, const char *name)
 	}
 	memcpy(d->terminal, name, n);
 	d->terminal[n] = '\0';
+}
+
+void db_set_branch(struct db *d, const char *code)
+{
+	snprintf(d->branch, sizeof d->branch, "%s", code && strlen(code) <= DB_BRANCH_MAX ? code : "");
 }

@@ -109,7 +109,7 @@ bool app_pane_visible(const struct app *a, const struct pane_ops *p)
 
 	if (p->logged_out)
 		return !in;
-	return in && (!p->admin_only || a->user.role == USER_ADMIN);
+	return in && (!p->admin_only || a->user.role >= USER_BRANCH_ADMIN);
 }
 
 void app_show(struct app *a, const struct pane_ops *p)

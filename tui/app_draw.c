@@ -117,7 +117,7 @@ static void draw_status(struct app *a)
 	if (!a->logged_in || a->locked) {
 		x = status_part(w, x, a->branch.name, 24, ROLE_STATUS);
 	} else {
-		snprintf(who, sizeof who, "%s%s", a->user.username, a->user.role == USER_ADMIN ? "*" : "");
+		snprintf(who, sizeof who, "%s%s", a->user.username, a->user.role >= USER_BRANCH_ADMIN ? "*" : "");
 		x = status_part(w, x, who, 14, ROLE_STATUS);
 		x = status_part(w, x, a->branch.name, 14, ROLE_STATUS);
 		x = status_part(w, x, app_purpose(a), 14, ROLE_STATUS);
@@ -136,7 +136,7 @@ static void draw_status(struct app *a)
 static int help_actions(const struct app *a, enum action *out)
 {
 	int n = 0;
-	bool admin = a->logged_in && a->user.role == USER_ADMIN;
+	bool admin = a->logged_in && a->user.role >= USER_BRANCH_ADMIN;
 
 	for (int act = 1; act < ACT_COUNT; act++)
 		if (admin || !action_admin_only((enum action)act))

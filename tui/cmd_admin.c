@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "services/accounts/audit.h"
+#include "services/accounts/rights.h"
 #include "services/base/privfile.h"
 #include "services/accounts/settings.h"
 #include "services/accounts/users.h"
@@ -317,7 +318,8 @@ static int list_one(const struct user *u, void *arg)
 		cJSON_AddStringToObject(o, "full_name", u->full_name);
 		cJSON_AddStringToObject(o, "position", u->position);
 		cJSON_AddStringToObject(o, "status", users_db_status_name(u->status));
-		cJSON_AddStringToObject(o, "role", users_db_role_name(u->role));
+		cJSON_AddStringToObject(o, "role", rights_role_label(u->role));
+		cJSON_AddStringToObject(o, "branch", u->branch);
 		cJSON_AddStringToObject(o, "created", u->created);
 		cJSON_AddStringToObject(o, "decided_by", u->decided_by);
 		cJSON_AddStringToObject(o, "decided_at", u->decided_at);
@@ -329,7 +331,8 @@ static int list_one(const struct user *u, void *arg)
 	snprintf(st, sizeof st, "%s %s", users_db_status_name(u->status), status_th(u->status));
 	text_pad(stdout, u->username, 20);
 	text_pad(stdout, st, 20);
-	text_pad(stdout, u->role == USER_ADMIN ? "admin ผู้ดูแล" : "staff", 14);
+	text_pad(stdout, rights_role_label(u->role), 14);
+	text_pad(stdout, u->branch, 10);
 	text_pad(stdout, u->full_name, 32);
 	printf(" %s\n", u->position);
 	return 0;
@@ -364,6 +367,7 @@ static int admin_users(int argc, char **argv)
 		text_pad(stdout, "username ชื่อผู้ใช้", 20);
 		text_pad(stdout, "status สถานะ", 20);
 		text_pad(stdout, "role บทบาท", 14);
+		text_pad(stdout, "branch สาขา", 10);
 		text_pad(stdout, "name ชื่อ", 32);
 		printf(" position ตำแหน่ง\n");
 	}
@@ -659,6 +663,7 @@ static int audit_export_cmd(int argc, char **argv)
 		"[--until YYYY-MM-DD] [--subject ID] [--csv FILE] [--batch] [--db PATH]";
 	struct admin_opts o;
 	struct audit_filter f = { 0 };
+	char scope[USER_BRANCH_MAX + 1];
 	struct user who;
 	struct db *d;
 	struct privfile *pf = NULL;
@@ -683,7 +688,8 @@ static int audit_export_cmd(int argc, char **argv)
 	d = cmd_db_open(o.db, 0, &err);
 	if (!d)
 		return fail(&err);
-	if (settings_initialised(d, &err) <= 0 || authenticate_admin(d, &o, &who, &err))
+	if (settings_initialised(d, &err) <= 0 || authenticate_admin(d, &o, &who, &err) ||
+	    rights_audit_scope(d, o.as, &f, scope, &err))
 		goto out;
 	if (o.csv) {
 		/* Citizens' IDs: a new file, private from its first byte. */

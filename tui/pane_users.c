@@ -112,7 +112,7 @@ static void users_draw(struct app *a, WINDOW *w)
 		text_draw(w, y, 3, 16, u->username, theme_attr(role), theme_pair(role));
 		text_draw(w, y, 20, 26, u->full_name, theme_attr(role), theme_pair(role));
 		snprintf(line, sizeof line, "%s%s", status_text(u->status),
-			 u->role == USER_ADMIN ? _(", admin") : "");
+			 u->role >= USER_BRANCH_ADMIN ? _(", admin") : "");
 		text_draw(w, y, 47, getmaxx(w) - 48, line, theme_attr(role), theme_pair(role));
 	}
 	if (nlist > 0) {

@@ -176,7 +176,7 @@ static int first_admin(const struct user *u, void *arg)
 {
 	char *agent = arg;
 
-	if (u->role == USER_ADMIN && !agent[0])
+	if (u->role >= USER_BRANCH_ADMIN && !agent[0])
 		str_copy(agent, 14, u->cid);
 	return 0;
 }
