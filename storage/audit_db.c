@@ -4,35 +4,35 @@
 #include "storage/audit_db.h"
 #include "storage/db_private.h"
 
+#include <stdint.h>
+
 int audit_db_head(struct db *d, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	*seq = 0;
 	hash[0] = '\0';
-	if (db_prepare(d, "SELECT seq, hash FROM audit_head WHERE id = 1", &st, err))
+	if (db_stmt_prepare(d, "SELECT seq, hash FROM audit_head WHERE id = 1", &st, err))
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(st, 0);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*seq = db_col_int64(st, 0);
 		db_col_copy(st, 1, hash, AUDIT_HASH_HEX + 1);
-		sqlite3_finalize(st);
-		return 1;
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+	db_stmt_finish(&st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	/* A row that is not a lookup leaves consent to the column's default,
 	 * as the rows before it had. */
 	bool consent = r->consent && r->consent[0];
 
-	if (db_prepare(d, consent
+	if (db_stmt_prepare(d, consent
 		       ? "INSERT INTO audit (seq, time, terminal, branch, username, action, "
 			 "service, subject, purpose, result, hash, consent) "
 			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -40,7 +40,7 @@ int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
 			 "service, subject, purpose, result, hash) "
 			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err))
 		return -1;
-	sqlite3_bind_int64(st, 1, r->seq);
+	db_bind_int64(st, 1, r->seq);
 	db_bind_text(st, 2, r->time);
 	db_bind_text(st, 3, r->terminal);
 	db_bind_text(st, 4, r->branch);
@@ -53,20 +53,22 @@ int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
 	db_bind_text(st, 11, r->hash);
 	if (consent)
 		db_bind_text(st, 12, r->consent);
-	if (db_exec_stmt(d, st, err))
+	if (db_exec_stmt(st, err))
 		return -1;
-	if (db_prepare(d, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2) "
+	if (db_stmt_prepare(d, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2) "
 		       "ON CONFLICT (id) DO UPDATE SET seq = ?1, hash = ?2", &st, err))
 		return -1;
-	sqlite3_bind_int64(st, 1, r->seq);
+	db_bind_int64(st, 1, r->seq);
 	db_bind_text(st, 2, r->hash);
-	return db_exec_stmt(d, st, err);
+	return db_exec_stmt(st, err) ? -1 : 0;
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+static void bind_opt(struct db_stmt *st, int i, const char *s)
 {
 	if (s)
 		db_bind_text(st, i, s);
+	else
+		db_bind_null(st, i);
 }
 
 int audit_db_scan(struct db *d, const struct audit_db_filter *f,
@@ -86,24 +88,24 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) AND "
 		"(?7 IS NULL OR branch = ?7) ORDER BY seq DESC LIMIT ?6",
 	};
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct audit_row r;
 	int rc, stop = 0;
 
 	if (!f)
 		f = &all;
-	if (db_prepare(d, sql[f->newest_first != 0], &st, err))
+	if (db_stmt_prepare(d, sql[f->newest_first != 0], &st, err))
 		return -1;
 	bind_opt(st, 1, f->username);
 	bind_opt(st, 2, f->subject);
 	bind_opt(st, 3, f->action);
 	bind_opt(st, 4, f->since);
 	bind_opt(st, 5, f->until);
-	sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : -1);
+	db_bind_int64(st, 6, f->limit > 0 ? f->limit : INT64_MAX);
 	bind_opt(st, 7, f->branch);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		r = (struct audit_row){
-			.seq = sqlite3_column_int64(st, 0),
+			.seq = db_col_int64(st, 0),
 			.time = db_col_text(st, 1),
 			.terminal = db_col_text(st, 2),
 			.branch = db_col_text(st, 3),
@@ -120,83 +122,78 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 		if (stop)
 			break;
 	}
-	sqlite3_finalize(st);
+	db_stmt_finish(&st);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int audit_db_row_hash(struct db *d, int64_t seq, char hash[AUDIT_HASH_HEX + 1], tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	hash[0] = '\0';
-	if (db_prepare(d, "SELECT hash FROM audit WHERE seq = ?", &st, err))
+	if (db_stmt_prepare(d, "SELECT hash FROM audit WHERE seq = ?", &st, err))
 		return -1;
-	sqlite3_bind_int64(st, 1, seq);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	db_bind_int64(st, 1, seq);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
 		db_col_copy(st, 0, hash, AUDIT_HASH_HEX + 1);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+	db_stmt_finish(&st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 int audit_db_seal_add(struct db *d, const struct audit_seal_row *s, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "INSERT INTO audit_seal (key_id, epoch, seq, head, time, terminal, "
+	if (db_stmt_prepare(d, "INSERT INTO audit_seal (key_id, epoch, seq, head, time, terminal, "
 		       "next_key, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err))
 		return -1;
 	db_bind_text(st, 1, s->key_id);
-	sqlite3_bind_int64(st, 2, s->epoch);
-	sqlite3_bind_int64(st, 3, s->seq);
+	db_bind_int64(st, 2, s->epoch);
+	db_bind_int64(st, 3, s->seq);
 	db_bind_text(st, 4, s->head);
 	db_bind_text(st, 5, s->time);
 	db_bind_text(st, 6, s->terminal);
 	db_bind_text(st, 7, s->next_key);
 	db_bind_text(st, 8, s->sig);
-	return db_exec_stmt(d, st, err);
+	return db_exec_stmt(st, err) ? -1 : 0;
 }
 
 int audit_db_seal_has(struct db *d, const char *key_id, int64_t epoch, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
-	if (db_prepare(d, "SELECT 1 FROM audit_seal WHERE key_id = ? AND epoch = ?", &st, err))
+	if (db_stmt_prepare(d, "SELECT 1 FROM audit_seal WHERE key_id = ? AND epoch = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, key_id);
-	sqlite3_bind_int64(st, 2, epoch);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+	db_bind_int64(st, 2, epoch);
+	rc = db_step(st, err);
+	db_stmt_finish(&st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 int audit_db_seal_scan(struct db *d, const char *key_id,
 		       int (*fn)(const struct audit_seal_row *s, void *arg), void *arg,
 		       tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct audit_seal_row r;
 	int rc, stop = 0;
 
-	if (db_prepare(d, "SELECT key_id, epoch, seq, head, time, terminal, next_key, sig "
+	if (db_stmt_prepare(d, "SELECT key_id, epoch, seq, head, time, terminal, next_key, sig "
 		       "FROM audit_seal WHERE ?1 IS NULL OR key_id = ?1 ORDER BY key_id, epoch",
 		       &st, err))
 		return -1;
-	if (key_id)
-		db_bind_text(st, 1, key_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	bind_opt(st, 1, key_id);
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		r = (struct audit_seal_row){
 			.key_id = db_col_text(st, 0),
-			.epoch = sqlite3_column_int64(st, 1),
-			.seq = sqlite3_column_int64(st, 2),
+			.epoch = db_col_int64(st, 1),
+			.seq = db_col_int64(st, 2),
 			.head = db_col_text(st, 3),
 			.time = db_col_text(st, 4),
 			.terminal = db_col_text(st, 5),
@@ -207,8 +204,8 @@ int audit_db_seal_scan(struct db *d, const char *key_id,
 		if (stop)
 			break;
 	}
-	sqlite3_finalize(st);
+	db_stmt_finish(&st);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+	return rc == DB_DONE ? 0 : -1;
 }

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 /* "TBN1" in the file header: tells our database from any other SQLite file. */
 #define DB_APPLICATION_ID 0x54424E31
 
@@ -198,11 +200,6 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	");",
 };
 
-sqlite3 *db_handle(struct db *d)
-{
-	return d->h;
-}
-
 const char *db_path(const struct db *d) { return d->path; }
 int db_version(const struct db *d) { return d->version; }
 unsigned db_fixed_mode(const struct db *d) { return d->fixed_mode; }
@@ -225,7 +222,8 @@ static int dir_writable(const char *path)
 	return access(dir, W_OK) == 0;
 }
 
-int db_fail(struct db *d, int rc, tb_err *err)
+/* Maps an SQLite result code to the catalogue and returns -1. */
+static int db_fail(struct db *d, int rc, tb_err *err)
 {
 	enum tb_err_id id;
 
@@ -263,7 +261,14 @@ int db_fail(struct db *d, int rc, tb_err *err)
 	return err_set(err, id, rc, "sqlite");
 }
 
-int db_prepare(struct db *d, const char *sql, sqlite3_stmt **st, tb_err *err)
+struct db_stmt {
+	struct db *d;
+	sqlite3_stmt *st;
+	int bind_rc;          /* the first failed bind, reported by db_step */
+	long changes;
+};
+
+static int prepare_raw(struct db *d, const char *sql, sqlite3_stmt **st, tb_err *err)
 {
 	int rc = sqlite3_prepare_v2(d->h, sql, -1, st, NULL);
 
@@ -274,28 +279,106 @@ int db_prepare(struct db *d, const char *sql, sqlite3_stmt **st, tb_err *err)
 	return 0;
 }
 
-int db_bind_text(sqlite3_stmt *st, int i, const char *s)
+int db_stmt_prepare(struct db *d, const char *sql, struct db_stmt **out, tb_err *err)
 {
-	return sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
-}
+	struct db_stmt *st = calloc(1, sizeof *st);
 
-int db_exec_stmt(struct db *d, sqlite3_stmt *st, tb_err *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_fail(d, rc, err);
+	*out = NULL;
+	if (!st)
+		return err_set(err, TB_E_NOMEM, 0, NULL);
+	st->d = d;
+	if (prepare_raw(d, sql, &st->st, err)) {
+		free(st);
+		return -1;
+	}
+	*out = st;
 	return 0;
 }
 
-const char *db_col_text(sqlite3_stmt *st, int col)
+static void bind_rc(struct db_stmt *st, int rc)
 {
-	const unsigned char *s = sqlite3_column_text(st, col);
+	if (rc != SQLITE_OK && st->bind_rc == SQLITE_OK)
+		st->bind_rc = rc;
+}
+
+void db_bind_text(struct db_stmt *st, int i, const char *s)
+{
+	bind_rc(st, sqlite3_bind_text(st->st, i, s ? s : "", -1, SQLITE_TRANSIENT));
+}
+
+void db_bind_text_len(struct db_stmt *st, int i, const char *s, size_t n)
+{
+	if (n > INT_MAX)
+		bind_rc(st, SQLITE_TOOBIG);
+	else
+		bind_rc(st, sqlite3_bind_text(st->st, i, s ? s : "", s ? (int)n : 0, SQLITE_TRANSIENT));
+}
+
+void db_bind_int64(struct db_stmt *st, int i, int64_t v)
+{
+	bind_rc(st, sqlite3_bind_int64(st->st, i, v));
+}
+
+void db_bind_null(struct db_stmt *st, int i)
+{
+	bind_rc(st, sqlite3_bind_null(st->st, i));
+}
+
+int db_step(struct db_stmt *st, tb_err *err)
+{
+	int rc = st->bind_rc;
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st->st);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE) {
+		st->changes = sqlite3_changes(st->d->h);
+		return DB_DONE;
+	}
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		err_set(err, TB_E_STORE, rc, "constraint");
+		return DB_CONFLICT;
+	}
+	return db_fail(st->d, rc, err);
+}
+
+const char *db_col_text(struct db_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st->st, col);
 	return s ? (const char *)s : "";
 }
 
-void db_col_copy(sqlite3_stmt *st, int col, char *out, size_t size)
+size_t db_col_bytes(struct db_stmt *st, int col)
+{
+	int n = sqlite3_column_bytes(st->st, col);
+	return n > 0 ? (size_t)n : 0;
+}
+
+int64_t db_col_int64(struct db_stmt *st, int col)
+{
+	return sqlite3_column_int64(st->st, col);
+}
+
+long db_stmt_changes(struct db_stmt *st)
+{
+	return st->changes;
+}
+
+void db_stmt_finish(struct db_stmt **stp)
+{
+	struct db_stmt *st = stp ? *stp : NULL;
+
+	if (!st)
+		return;
+	sqlite3_finalize(st->st);
+	free(st);
+	*stp = NULL;
+}
+
+/* What follows is the same for every engine. */
+
+void db_col_copy(struct db_stmt *st, int col, char *out, size_t size)
 {
 	const char *s = db_col_text(st, col);
 	size_t n = strlen(s);
@@ -307,6 +390,39 @@ void db_col_copy(sqlite3_stmt *st, int col, char *out, size_t size)
 	}
 	memcpy(out, s, n);
 	out[n] = '\0';
+}
+
+long db_exec_changes(struct db_stmt *st, tb_err *err)
+{
+	int rc;
+
+	while ((rc = db_step(st, err)) == DB_ROW)
+		;
+	if (rc == DB_DONE) {
+		long n = db_stmt_changes(st);
+		db_stmt_finish(&st);
+		return n;
+	}
+	db_stmt_finish(&st);
+	return rc;
+}
+
+int db_exec_stmt(struct db_stmt *st, tb_err *err)
+{
+	long rc = db_exec_changes(st, err);
+	return rc < 0 ? (int)rc : 0;
+}
+
+int db_exec_id(struct db_stmt *st, int64_t *id, tb_err *err)
+{
+	int rc = db_step(st, err);
+
+	if (rc == DB_ROW) {
+		*id = db_col_int64(st, 0);
+		return db_exec_stmt(st, err);
+	}
+	db_stmt_finish(&st);
+	return rc == DB_DONE ? err_set(err, TB_E_STORE, 0, "no id") : rc;
 }
 
 /* Runs constant SQL (pragmas, DDL, transaction control). */
@@ -322,7 +438,7 @@ static int db_int(struct db *d, const char *sql, long long *out, tb_err *err)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (db_prepare(d, sql, &st, err))
+	if (prepare_raw(d, sql, &st, err))
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -626,11 +742,13 @@ int db_check(struct db *d, tb_err *err)
 	sqlite3_stmt *st;
 	int rc, ok = 0;
 
-	if (db_prepare(d, "PRAGMA quick_check(1)", &st, err))
+	if (prepare_raw(d, "PRAGMA quick_check(1)", &st, err))
 		return -1;
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		ok = strcmp(db_col_text(st, 0), "ok") == 0;
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		ok = t && strcmp((const char *)t, "ok") == 0;
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return db_fail(d, rc, err);

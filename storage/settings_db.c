@@ -5,70 +5,67 @@
 #include "storage/db_private.h"
 
 /* Steps a one-column SELECT already bound: 1 with the value, 0, or -1. */
-static int get_one(struct db *d, sqlite3_stmt *st, char *out, size_t size, tb_err *err)
+static int get_one(struct db_stmt *st, char *out, size_t size, tb_err *err)
 {
-	int rc = sqlite3_step(st);
+	int rc = db_step(st, err);
 
-	if (rc == SQLITE_ROW) {
+	if (rc == DB_ROW)
 		db_col_copy(st, 0, out, size);
-		sqlite3_finalize(st);
-		return 1;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+	db_stmt_finish(&st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 int settings_db_get(struct db *d, const char *key, char *out, size_t size, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "SELECT value FROM branch_settings WHERE key = ?", &st, err))
+	if (db_stmt_prepare(d, "SELECT value FROM branch_settings WHERE key = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, key);
-	return get_one(d, st, out, size, err);
+	return get_one(st, out, size, err);
 }
 
 int settings_db_set(struct db *d, const char *key, const char *value, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "INSERT INTO branch_settings (key, value) VALUES (?, ?) "
+	if (db_stmt_prepare(d, "INSERT INTO branch_settings (key, value) VALUES (?, ?) "
 		       "ON CONFLICT (key) DO UPDATE SET value = excluded.value", &st, err))
 		return -1;
 	db_bind_text(st, 1, key);
 	db_bind_text(st, 2, value);
-	return db_exec_stmt(d, st, err);
+	return db_exec_stmt(st, err) ? -1 : 0;
 }
 
 int settings_db_purposes(struct db *d, int (*fn)(const char *text, void *arg), void *arg,
 			 tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
-	if (db_prepare(d, "SELECT text FROM purposes ORDER BY pos", &st, err))
+	if (db_stmt_prepare(d, "SELECT text FROM purposes ORDER BY pos", &st, err))
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st, err)) == DB_ROW)
 		if (fn(db_col_text(st, 0), arg)) {
-			rc = SQLITE_DONE;
+			rc = DB_DONE;
 			break;
 		}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+	db_stmt_finish(&st);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int settings_db_purposes_set(struct db *d, const char *const *texts, size_t n, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "DELETE FROM purposes", &st, err) || db_exec_stmt(d, st, err))
+	if (db_stmt_prepare(d, "DELETE FROM purposes", &st, err) || db_exec_stmt(st, err))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (db_prepare(d, "INSERT INTO purposes (pos, text) VALUES (?, ?)", &st, err))
+		if (db_stmt_prepare(d, "INSERT INTO purposes (pos, text) VALUES (?, ?)", &st, err))
 			return -1;
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+		db_bind_int64(st, 1, (int64_t)i + 1);
 		db_bind_text(st, 2, texts[i]);
-		if (db_exec_stmt(d, st, err))
+		if (db_exec_stmt(st, err))
 			return -1;
 	}
 	return 0;
@@ -77,25 +74,25 @@ int settings_db_purposes_set(struct db *d, const char *const *texts, size_t n, t
 int settings_db_user_get(struct db *d, int64_t user_id, const char *key, char *out,
 			 size_t size, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "SELECT value FROM user_settings WHERE user_id = ? AND key = ?", &st, err))
+	if (db_stmt_prepare(d, "SELECT value FROM user_settings WHERE user_id = ? AND key = ?", &st, err))
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 1, user_id);
 	db_bind_text(st, 2, key);
-	return get_one(d, st, out, size, err);
+	return get_one(st, out, size, err);
 }
 
 int settings_db_user_set(struct db *d, int64_t user_id, const char *key, const char *value,
 			 tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "INSERT INTO user_settings (user_id, key, value) VALUES (?, ?, ?) "
+	if (db_stmt_prepare(d, "INSERT INTO user_settings (user_id, key, value) VALUES (?, ?, ?) "
 		       "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value", &st, err))
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 1, user_id);
 	db_bind_text(st, 2, key);
 	db_bind_text(st, 3, value);
-	return db_exec_stmt(d, st, err);
+	return db_exec_stmt(st, err) ? -1 : 0;
 }

@@ -49,12 +49,12 @@ int users_db_role_parse(const char *s)
 #define USER_COLUMNS "id, username, full_name, cid, position, role, status, created, " \
 	"decided_by, decided_at, last_login, failures, locked_until, must_change, pwhash, branch"
 
-static void row_to_user(sqlite3_stmt *st, struct user *u)
+static void row_to_user(struct db_stmt *st, struct user *u)
 {
 	int s, r;
 
 	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(st, 0);
+	u->id = db_col_int64(st, 0);
 	db_col_copy(st, 1, u->username, sizeof u->username);
 	db_col_copy(st, 2, u->full_name, sizeof u->full_name);
 	db_col_copy(st, 3, u->cid, sizeof u->cid);
@@ -69,21 +69,21 @@ static void row_to_user(sqlite3_stmt *st, struct user *u)
 	db_col_copy(st, 8, u->decided_by, sizeof u->decided_by);
 	db_col_copy(st, 9, u->decided_at, sizeof u->decided_at);
 	db_col_copy(st, 10, u->last_login, sizeof u->last_login);
-	u->failures = sqlite3_column_int(st, 11);
-	u->locked_until = sqlite3_column_int64(st, 12);
-	u->must_change = sqlite3_column_int(st, 13) != 0;
+	u->failures = (int)db_col_int64(st, 11);
+	u->locked_until = db_col_int64(st, 12);
+	u->must_change = db_col_int64(st, 13) != 0;
 	db_col_copy(st, 15, u->branch, sizeof u->branch);
 }
 
 int users_db_insert(struct db *d, const struct user *u, const char *pwhash, int64_t *id,
 		    tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
-	if (db_prepare(d, "INSERT INTO users (username, full_name, cid, position, pwhash, role, "
+	if (db_stmt_prepare(d, "INSERT INTO users (username, full_name, cid, position, pwhash, role, "
 		       "status, created, decided_by, decided_at, must_change, branch) "
-		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err))
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err))
 		return -1;
 	db_bind_text(st, 1, u->username);
 	db_bind_text(st, 2, u->full_name);
@@ -95,154 +95,147 @@ int users_db_insert(struct db *d, const struct user *u, const char *pwhash, int6
 	db_bind_text(st, 8, u->created);
 	db_bind_text(st, 9, u->decided_by);
 	db_bind_text(st, 10, u->decided_at);
-	sqlite3_bind_int(st, 11, u->must_change != 0);
+	db_bind_int64(st, 11, u->must_change != 0);
 	db_bind_text(st, 12, u->branch);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+	rc = db_exec_id(st, id ? id : &(int64_t){ 0 }, err);
+	if (rc == DB_CONFLICT)
 		return err_set(err, TB_E_AUTH_TAKEN, 0, "username");
-	if (rc != SQLITE_DONE)
-		return db_fail(d, rc, err);
-	if (id)
-		*id = sqlite3_last_insert_rowid(db_handle(d));
-	return 0;
+	return rc ? -1 : 0;
 }
 
 int users_db_find(struct db *d, const char *username, struct user *out, char *pwhash,
 		  size_t pwsize, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
-	if (db_prepare(d, "SELECT " USER_COLUMNS " FROM users WHERE username = ?", &st, err))
+	if (db_stmt_prepare(d, "SELECT " USER_COLUMNS " FROM users WHERE username = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, username);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
 		row_to_user(st, out);
 		if (pwhash)
 			db_col_copy(st, 14, pwhash, pwsize);
-		sqlite3_finalize(st);
-		return 1;
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+	db_stmt_finish(&st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 int users_db_list(struct db *d, int status, int (*fn)(const struct user *u, void *arg),
 		  void *arg, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct user u;
 	int rc;
 
-	if (db_prepare(d, "SELECT " USER_COLUMNS " FROM users "
+	if (db_stmt_prepare(d, "SELECT " USER_COLUMNS " FROM users "
 		       "WHERE ?1 IS NULL OR status = ?1 ORDER BY id", &st, err))
 		return -1;
 	if (status >= 0)
 		db_bind_text(st, 1, users_db_status_name((enum user_status)status));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		row_to_user(st, &u);
 		if (fn(&u, arg)) {
-			rc = SQLITE_DONE;
+			rc = DB_DONE;
 			break;
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(d, rc, err);
+	db_stmt_finish(&st);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 /* Runs an UPDATE of one row by id whose first parameters are already bound;
  * the id is bound last, at index `id_at`. */
-static int update_one(struct db *d, sqlite3_stmt *st, int id_at, int64_t id, tb_err *err)
+static int update_one(struct db_stmt *st, int id_at, int64_t id, tb_err *err)
 {
-	sqlite3_bind_int64(st, id_at, id);
-	return db_exec_stmt(d, st, err);
+	db_bind_int64(st, id_at, id);
+	return db_exec_stmt(st, err) ? -1 : 0;
 }
 
 int users_db_set_status(struct db *d, int64_t id, enum user_status s, const char *by,
 			const char *when, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "UPDATE users SET status = ?, decided_by = ?, decided_at = ? "
+	if (db_stmt_prepare(d, "UPDATE users SET status = ?, decided_by = ?, decided_at = ? "
 		       "WHERE id = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, users_db_status_name(s));
 	db_bind_text(st, 2, by);
 	db_bind_text(st, 3, when);
-	return update_one(d, st, 4, id, err);
+	return update_one(st, 4, id, err);
 }
 
 int users_db_set_role(struct db *d, int64_t id, enum user_role r, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "UPDATE users SET role = ? WHERE id = ?", &st, err))
+	if (db_stmt_prepare(d, "UPDATE users SET role = ? WHERE id = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, users_db_role_name(r));
-	return update_one(d, st, 2, id, err);
+	return update_one(st, 2, id, err);
 }
 
 int users_db_set_branch(struct db *d, int64_t id, const char *branch, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "UPDATE users SET branch = ? WHERE id = ?", &st, err))
+	if (db_stmt_prepare(d, "UPDATE users SET branch = ? WHERE id = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, branch);
-	return update_one(d, st, 2, id, err);
+	return update_one(st, 2, id, err);
 }
 
 int users_db_set_password(struct db *d, int64_t id, const char *pwhash, int must_change,
 			  tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "UPDATE users SET pwhash = ?, must_change = ?, failures = 0, "
+	if (db_stmt_prepare(d, "UPDATE users SET pwhash = ?, must_change = ?, failures = 0, "
 		       "locked_until = 0 WHERE id = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, pwhash);
-	sqlite3_bind_int(st, 2, must_change != 0);
-	return update_one(d, st, 3, id, err);
+	db_bind_int64(st, 2, must_change != 0);
+	return update_one(st, 3, id, err);
 }
 
 int users_db_set_failures(struct db *d, int64_t id, int failures, int64_t locked_until,
 			  tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "UPDATE users SET failures = ?, locked_until = ? WHERE id = ?", &st, err))
+	if (db_stmt_prepare(d, "UPDATE users SET failures = ?, locked_until = ? WHERE id = ?", &st, err))
 		return -1;
-	sqlite3_bind_int(st, 1, failures);
-	sqlite3_bind_int64(st, 2, locked_until);
-	return update_one(d, st, 3, id, err);
+	db_bind_int64(st, 1, failures);
+	db_bind_int64(st, 2, locked_until);
+	return update_one(st, 3, id, err);
 }
 
 int users_db_set_login(struct db *d, int64_t id, const char *when, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
-	if (db_prepare(d, "UPDATE users SET last_login = ?, failures = 0, locked_until = 0 "
+	if (db_stmt_prepare(d, "UPDATE users SET last_login = ?, failures = 0, locked_until = 0 "
 		       "WHERE id = ?", &st, err))
 		return -1;
 	db_bind_text(st, 1, when);
-	return update_one(d, st, 2, id, err);
+	return update_one(st, 2, id, err);
 }
 
 int users_db_count_admins(struct db *d, tb_err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc, n = -1;
 
-	if (db_prepare(d, "SELECT count(*) FROM users WHERE role = 'agency_admin' AND status = 'active'",
+	if (db_stmt_prepare(d, "SELECT count(*) FROM users WHERE role = 'agency_admin' AND status = 'active'",
 		       &st, err))
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		db_fail(d, rc, err);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		n = (int)db_col_int64(st, 0);
+	else if (rc == DB_DONE)
+		err_set(err, TB_E_STORE, 0, "count");
+	db_stmt_finish(&st);
 	return n;
 }
