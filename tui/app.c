@@ -376,8 +376,18 @@ static int app_open_db(struct app *a)
 	tb_err err = { 0 };
 	int init;
 
+	const char *branch = config_get(&a->cfg, "branch");
+
 	a->db = db_open(path && *path ? path : NULL, 0, &err);
 	init = a->db ? settings_initialised(a->db, &err) : -1;
+	/* The terminal's branch (its settings, its users' audit rows), which
+	 * must be one the database knows. */
+	if (init > 0 && branch && *branch && settings_terminal_branch(a->db, branch, &err)) {
+		cmd_error(stderr, "tabien: ", &err);
+		fprintf(stderr, "        branch = %s; file / ไฟล์: %s\n", branch, a->cfg.path);
+		db_close(&a->db);
+		return -1;
+	}
 	if (init <= 0 || settings_branch_get(a->db, &a->branch, &err) || users_init(&err)) {
 		cmd_error(stderr, "tabien: ", &err);
 		db_close(&a->db);

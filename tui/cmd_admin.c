@@ -147,6 +147,8 @@ struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err)
 {
 	struct db *d = db_open(path, flags, err);
 
+	if (d && cmd_terminal_branch(d, err))
+		db_close(&d);
 	if (d && db_fixed_mode(d))
 		fprintf(stderr, "tabien: warning: other accounts could read the database (mode %03o); "
 			"it is private now (600) / คำเตือน: บัญชีอื่นเคยอ่านฐานข้อมูลได้ "
@@ -430,9 +432,13 @@ static int admin_act(enum users_action a, int argc, char **argv)
 	if ((r = admin_begin(argc, argv, usage, &o, &who, &d, &err)) >= 0)
 		return r;
 	r = users_admin(d, o.as, a, o.pos[0], &err);
+	if (r) {
+		fail(&err);
+		cmd_refusal(stderr, d, o.as, &err);
+	}
 	db_close(&d);
 	if (r)
-		return fail(&err);
+		return EXIT_FAIL;
 	printf("%s %s\n", o.pos[0], done_text[a]);
 	return EXIT_OK;
 }
@@ -450,9 +456,13 @@ static int admin_reset_password(int argc, char **argv)
 	if ((r = admin_begin(argc, argv, usage, &o, &who, &d, &err)) >= 0)
 		return r;
 	r = users_reset_password(d, o.as, o.pos[0], NULL, temp, sizeof temp, &err);
+	if (r) {
+		fail(&err);
+		cmd_refusal(stderr, d, o.as, &err);
+	}
 	db_close(&d);
 	if (r)
-		return fail(&err);
+		return EXIT_FAIL;
 	/* Shown this once, to be handed over in person. */
 	printf("temporary password for %s / รหัสผ่านชั่วคราวของ %s: %s\n", o.pos[0], o.pos[0], temp);
 	printf("%s must choose a new one at the next login / "
@@ -617,9 +627,13 @@ static int admin_settings(int argc, char **argv)
 	}
 	if (!r)
 		settings_print(b);
+	else {
+		fail(&err);
+		cmd_refusal(stderr, d, o.as, &err);
+	}
 	free(b);
 	db_close(&d);
-	return r ? fail(&err) : EXIT_OK;
+	return r ? EXIT_FAIL : EXIT_OK;
 }
 
 int cmd_setup_check(const char *db_path)
@@ -650,8 +664,11 @@ int cmd_admin(int argc, char **argv)
 		return admin_settings(argc - 1, argv + 1);
 	if (argc >= 2 && (a = users_action_parse(argv[1])) >= 0)
 		return admin_act((enum users_action)a, argc - 1, argv + 1);
+	if (argc >= 2 && (a = cmd_admin_rights(argc, argv)) >= 0)
+		return a;
 	fprintf(stderr, "usage: tabien admin init|register|users|approve|reject|suspend|reinstate|"
-		"make-admin|remove-admin|reset-password|passwd|settings ... (tabien --help)\n");
+		"make-admin|remove-admin|reset-password|passwd|settings|branches|grant|revoke|role|rights "
+		"... (tabien --help)\n");
 	return EXIT_USAGE;
 }
 
@@ -704,9 +721,13 @@ static int audit_export_cmd(int argc, char **argv)
 	else if (pf && privfile_commit(&pf, &err))
 		rows = -1;
 out:
+	if (rows < 0) {
+		fail(&err);
+		cmd_refusal(stderr, d, o.as, &err);
+	}
 	db_close(&d);
 	if (rows < 0)
-		return fail(&err);
+		return EXIT_FAIL;
 	if (o.csv)
 		fprintf(stderr, "%ld rows written to %s / เขียน %ld รายการลงใน %s\n", rows, o.csv,
 			rows, o.csv);

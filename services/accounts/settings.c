@@ -221,6 +221,17 @@ int settings_branch_add(struct db *d, const char *actor, const char *code, const
 	return db_tx_end(d, ok, err);
 }
 
+int settings_branch_list(struct db *d, int (*fn)(const struct branch *b, void *arg), void *arg,
+			 tb_err *err)
+{
+	return branches_db_list(d, fn, arg, err);
+}
+
+int settings_default_branch(struct db *d, char *out, size_t size, tb_err *err)
+{
+	return settings_db_get(d, "branch_code", out, size, err) < 0 ? -1 : 0;
+}
+
 int settings_terminal_branch(struct db *d, const char *code, tb_err *err)
 {
 	int r = strlen(code) <= SETTINGS_CODE_MAX ? branches_db_find(d, code, NULL, err) : 0;

@@ -10,6 +10,7 @@
 
 #include "services/base/errors.h"
 #include "services/accounts/users.h"
+#include "storage/branches_db.h"
 #include "storage/db.h"
 
 #define SETTINGS_NAME_CHARS 200               /* agency and branch names */
@@ -71,6 +72,12 @@ int settings_branch_set(struct db *d, const char *actor, const struct branch_set
  * TB_E_BRANCH_TAKEN when the code exists. */
 int settings_branch_add(struct db *d, const char *actor, const char *code, const char *name,
 			tb_err *err);
+
+/* Each branch by code; the default one's code (the one `admin init` made,
+ * where a terminal without `branch =` belongs). */
+int settings_branch_list(struct db *d, int (*fn)(const struct branch *b, void *arg), void *arg,
+			 tb_err *err);
+int settings_default_branch(struct db *d, char *out, size_t size, tb_err *err);
 
 /* The terminal's `branch = CODE`: TB_E_BRANCH_UNKNOWN when the database has
  * no such branch, else db_set_branch(). */
