@@ -109,12 +109,16 @@ bool app_pane_visible(const struct app *a, const struct pane_ops *p)
 
 	if (p->logged_out)
 		return !in;
-	return in && (!p->admin_only || a->user.role >= USER_BRANCH_ADMIN);
+	return in && (!p->right || app_may(a, (enum right)(p->right - 1)));
 }
 
 void app_show(struct app *a, const struct pane_ops *p)
 {
 	if (p == a->pane || !app_pane_visible(a, p))
+		return;
+	/* Asked afresh at each opening: a right revoked at another terminal
+	 * counts from the next pane switch. */
+	if (p->right && !app_ask_right(a, (enum right)(p->right - 1), NULL))
 		return;
 	if (a->pane->close)
 		a->pane->close(a);
@@ -257,7 +261,7 @@ static void on_action(struct app *a, enum action act)
 		a->dirty |= DIRTY_ALL | DIRTY_CLEAR;
 		break;
 	case ACT_COPY:
-		if (a->logged_in && !a->locked)
+		if (a->logged_in && !a->locked && app_ask_right(a, RIGHT_COPIES, NULL))
 			app_copy_open(a);
 		break;
 	case ACT_REPORT: {
@@ -269,9 +273,18 @@ static void on_action(struct app *a, enum action act)
 		break;
 	}
 	default:
-		for (int i = 0; i < npanes; i++)
-			if (panes[i]->open_act == act && act != ACT_NONE)
-				app_show(a, panes[i]);
+		for (int i = 0; i < npanes; i++) {
+			const struct pane_ops *p = panes[i];
+			if (p->open_act != act || act == ACT_NONE)
+				continue;
+			/* A pane not held is asked for afresh: granted meanwhile,
+			 * it opens; refused, the refusal is recorded and says who
+			 * can grant it. */
+			if (p->right && a->logged_in && !a->locked && !app_pane_visible(a, p) &&
+			    !app_ask_right(a, (enum right)(p->right - 1), NULL))
+				continue;
+			app_show(a, p);
+		}
 		break;
 	}
 }
@@ -298,6 +311,12 @@ static void on_keys(struct app *a)
 		a->last_input = time(NULL);
 		if (app_paste_key(a, r, ch))
 			continue;
+		/* A refusal's box goes with the next key, which does nothing else. */
+		if (a->refusal) {
+			a->refusal = false;
+			a->dirty |= DIRTY_ALL;
+			continue;
+		}
 		/* The copy's dialog takes every key while it is up. */
 		if (!a->help && !a->too_small && !a->confirm_quit && app_copy_shown(a)) {
 			a->dirty |= app_copy_input(a, r == KEY_CODE_YES, ch);

@@ -249,5 +249,5 @@ const struct pane_ops pane_audit = {
 	.input = audit_input,
 	.field = audit_field,
 	.close = audit_close,
-	.admin_only = true,
+	.right = PANE_RIGHT(RIGHT_AUDIT),
 };

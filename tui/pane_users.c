@@ -217,5 +217,5 @@ const struct pane_ops pane_users = {
 	.draw = users_draw,
 	.key = users_key,
 	.close = users_close,
-	.admin_only = true,
+	.right = PANE_RIGHT(RIGHT_USERS),
 };
