@@ -13,7 +13,10 @@ int audit_db_head(struct db *d, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], tb_
 
 	*seq = 0;
 	hash[0] = '\0';
-	if (db_stmt_prepare(d, "SELECT seq, hash FROM audit_head WHERE id = 1", &st, err))
+	/* Whoever reads the head in a transaction may be about to append:
+	 * no other writer reads it until this one has committed. */
+	if (db_lock_chain(d, err) ||
+	    db_stmt_prepare(d, "SELECT seq, hash FROM audit_head WHERE id = 1", &st, err))
 		return -1;
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {

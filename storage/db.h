@@ -30,6 +30,14 @@ enum {
 
 struct db;
 
+/* Whether path names a PostgreSQL server rather than a file: a libpq URI
+ * (postgresql://…, postgres://…) or keyword/value string ("service=x",
+ * "host=db dbname=tabien"). */
+int db_is_server(const char *path);
+
+/* "sqlite" or "postgresql". */
+const char *db_engine_name(const struct db *d);
+
 /* $TABIEN_DB, else $XDG_DATA_HOME/tabien/tabien.db, else
  * ~/.local/share/tabien/tabien.db. */
 void db_path_default(char *out, size_t size);

@@ -19,6 +19,11 @@ enum {
 	DB_CONFLICT = -2,   /* a UNIQUE or PRIMARY KEY constraint refused the row (err set) */
 };
 
+/* Inside a transaction: waits until no other writer holds the audit
+ * chain's head, and holds it until the transaction ends (SQLite's write
+ * lock does so already; on PostgreSQL an advisory lock). */
+int db_lock_chain(struct db *d, tb_err *err);
+
 /* Prepares one statement; -1 with err set on failure. */
 int db_stmt_prepare(struct db *d, const char *sql, struct db_stmt **st, tb_err *err);
 

@@ -9,13 +9,14 @@
 # fuzz targets (tests/fuzz/, tools/fuzz; tools/check runs each briefly).
 # tabien-copy: cairo, pango, OpenSSL and a Thai font; its test checks the
 # PDF with poppler-utils, qpdf and NSS's certutil.  groff-base: test_man
-# renders the man pages.
+# renders the man pages.  postgresql and libpq-dev: the shared database's
+# engine (libpq's header; the tests start a private server).
 TABIEN_PACKAGES="gcc make autoconf automake libtool pkg-config libc6-dev
  libpcsclite-dev libcjson-dev libjpeg62-turbo-dev libcmocka-dev libncurses-dev
  libsqlite3-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 gettext
  pcscd vsmartcard-vpcd tmux jq openssl tinyproxy clang libclang-rt-14-dev
  libcairo2-dev libpango1.0-dev libssl-dev fonts-thai-tlwg poppler-utils qpdf libnss3-tools
- groff-base"
+ groff-base postgresql libpq-dev"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 

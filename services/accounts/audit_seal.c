@@ -49,7 +49,27 @@ static void keyfile_wipe(struct keyfile *k)
 
 void audit_seal_path(const struct db *d, char *out, size_t size)
 {
-	snprintf(out, size, "%s.seal", db_path(d));
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char dir[512];
+
+	if (!db_is_server(db_path(d))) {
+		snprintf(out, size, "%s.seal", db_path(d));
+		return;
+	}
+	/* A shared server holds no terminal's key: it stays in this account's
+	 * data folder, which is made (0700) if missing. */
+	if (xdg && *xdg == '/')
+		snprintf(dir, sizeof dir, "%s/tabien", xdg);
+	else
+		snprintf(dir, sizeof dir, "%s/.local/share/tabien", home && *home ? home : ".");
+	for (char *p = dir + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0700);
+			*p = '/';
+		}
+	mkdir(dir, 0700);
+	snprintf(out, size, "%s/server.seal", dir);
 }
 
 /* Lower-case hex without spaces; out has room for 2n + 1. */

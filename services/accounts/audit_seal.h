@@ -29,7 +29,9 @@
 #define AUDIT_SEAL_KEY_TEXT (sizeof AUDIT_SEAL_KEY_PREFIX - 1 + 64 + 1)
 #define AUDIT_SEAL_ID_HEX 16
 
-/* The key file of a database: its path with ".seal" after it. */
+/* The key file of a database: its path with ".seal" after it; for a
+ * database on a server, server.seal in this account's data folder
+ * ($XDG_DATA_HOME/tabien, else ~/.local/share/tabien). */
 void audit_seal_path(const struct db *d, char *out, size_t size);
 
 /* Makes the key file (refused with TB_E_AUDIT_SEAL_EXISTS when there is

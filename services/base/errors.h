@@ -700,10 +700,48 @@
 	  "Start the agency's agent program with the officer's card in the reader, then run again", \
 	  "เปิดโปรแกรม Agent ของหน่วยงานโดยเสียบบัตรของเจ้าหน้าที่ในเครื่องอ่าน แล้วสั่งใหม่")
 
+/* The shared database on a PostgreSQL server (storage/db_pg.c). */
+#define TB_ERRORS_PG(X) \
+	X(TB_E_PG_LIB, "storage", "PG-NO-LIBPQ", \
+	  "The database is on a PostgreSQL server, but its client library (libpq) is not installed", \
+	  "ฐานข้อมูลอยู่บนเครื่องแม่ข่าย PostgreSQL แต่ยังไม่ได้ติดตั้งไลบรารี libpq", \
+	  "As root: apt-get install libpq5; reading a card needs no database meanwhile", \
+	  "ผู้ดูแลระบบสั่ง apt-get install libpq5 ระหว่างนี้ยังอ่านบัตรได้โดยไม่ต้องใช้ฐานข้อมูล") \
+	X(TB_E_PG_DOWN, "storage", "PG-DOWN", \
+	  "The database server cannot be reached", \
+	  "ติดต่อเครื่องแม่ข่ายฐานข้อมูลไม่ได้", \
+	  "Reading a card's own data still works (tabien card read); logging in, lookups and the audit trail wait for the server. Tell branch support, then try again", \
+	  "ยังอ่านข้อมูลจากบัตรได้ (tabien card read) แต่การเข้าระบบ การสอบถามข้อมูล และบันทึกการใช้งานต้องรอเครื่องแม่ข่าย แจ้งฝ่ายสนับสนุนของสาขาแล้วลองใหม่") \
+	X(TB_E_PG_AUTH, "storage", "PG-AUTH", \
+	  "The database server refused this terminal's sign-in", \
+	  "เครื่องแม่ข่ายฐานข้อมูลปฏิเสธการเข้าใช้ของเครื่องนี้", \
+	  "Check the user in the database setting and its password in ~/.pgpass (or the file PGPASSFILE names)", \
+	  "ตรวจสอบชื่อผู้ใช้ในค่า database และรหัสผ่านในไฟล์ ~/.pgpass (หรือไฟล์ที่ PGPASSFILE ระบุ)") \
+	X(TB_E_PG_TLS, "storage", "PG-TLS", \
+	  "The database server's certificate was not accepted", \
+	  "ไม่ยอมรับใบรับรองของเครื่องแม่ข่ายฐานข้อมูล", \
+	  "Check sslrootcert and the server's name in the database setting; tell branch support; nothing was sent", \
+	  "ตรวจสอบ sslrootcert และชื่อเครื่องแม่ข่ายในค่า database แล้วแจ้งฝ่ายสนับสนุนของสาขา ยังไม่มีข้อมูลใดถูกส่ง") \
+	X(TB_E_PG_PASSWORD, "storage", "PG-PASSWORD-IN-CONFIG", \
+	  "The database setting holds a password, which must not be written there", \
+	  "ค่า database มีรหัสผ่านอยู่ ซึ่งห้ามเขียนไว้ในค่านี้", \
+	  "Remove password= from the setting and put the password in ~/.pgpass (or the file PGPASSFILE names), chmod 600", \
+	  "ลบ password= ออกจากค่านี้ แล้วเก็บรหัสผ่านในไฟล์ ~/.pgpass (หรือไฟล์ที่ PGPASSFILE ระบุ) และสั่ง chmod 600") \
+	X(TB_E_PG_PASSFILE, "storage", "PG-PASSFILE-OPEN", \
+	  "The database password file can be read by other accounts, or is a link or not a plain file", \
+	  "ไฟล์รหัสผ่านฐานข้อมูลบัญชีอื่นอ่านได้ หรือเป็นลิงก์หรือไม่ใช่ไฟล์ธรรมดา", \
+	  "Run 'chmod 600' on ~/.pgpass (or the file PGPASSFILE names), and keep it a plain file of this account", \
+	  "สั่ง 'chmod 600' กับไฟล์ ~/.pgpass (หรือไฟล์ที่ PGPASSFILE ระบุ) และให้เป็นไฟล์ธรรมดาของบัญชีนี้") \
+	X(TB_E_PG_LOST, "storage", "PG-LOST", \
+	  "The connection to the database server was lost; the action was not saved, nothing of it was written", \
+	  "การเชื่อมต่อกับเครื่องแม่ข่ายฐานข้อมูลขาดหาย รายการนี้ไม่ถูกบันทึก และไม่มีส่วนใดถูกเขียน", \
+	  "Try again once the server is back; tabien connects again by itself", \
+	  "ลองใหม่เมื่อเครื่องแม่ข่ายกลับมาทำงาน โปรแกรม tabien จะเชื่อมต่อใหม่เอง")
+
 #define TB_ERRORS(X) TB_ERRORS_GENERAL(X) TB_ERRORS_PCSC(X) TB_ERRORS_CARD(X) \
 	TB_ERRORS_STORE(X) TB_ERRORS_AUTH(X) TB_ERRORS_AUDIT(X) TB_ERRORS_GATEWAY(X) \
 	TB_ERRORS_DBD(X) TB_ERRORS_LK2(X) TB_ERRORS_FILES(X) TB_ERRORS_COPY(X) \
-	TB_ERRORS_DOCTOR(X)
+	TB_ERRORS_DOCTOR(X) TB_ERRORS_PG(X)
 
 enum tb_err_id {
 	TB_OK = 0,

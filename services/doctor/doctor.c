@@ -199,14 +199,15 @@ static void check_db(struct doctor_ctx *x, char *path, size_t size)
 	str_copy(folder, sizeof folder, path);
 	str_copy(folder, sizeof folder, dirname(folder));
 
-	if (lstat(path, &st)) {
+	if (db_is_server(path))
+		doctor_report(x, DOCTOR_db_mode, DOCTOR_SKIP, NULL, "a PostgreSQL server, no file");
+	else if (lstat(path, &st)) {
 		err_set(&e, TB_E_STORE_NOT_INIT, 0, NULL);
 		doctor_report(x, DOCTOR_db_mode, DOCTOR_FAIL, &e, "%s: missing", path);
 		doctor_report(x, DOCTOR_db, DOCTOR_SKIP, NULL, "no database");
 		doctor_report(x, DOCTOR_audit, DOCTOR_SKIP, NULL, "no database");
 		return;
-	}
-	if (S_ISLNK(st.st_mode))
+	} else if (S_ISLNK(st.st_mode))
 		doctor_report(x, DOCTOR_db_mode, DOCTOR_FAIL, &(tb_err){ .id = TB_E_STORE_LINK },
 			      "%s: a link", path);
 	else if (!S_ISREG(st.st_mode) || st.st_uid != geteuid())

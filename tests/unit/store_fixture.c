@@ -2,6 +2,52 @@
 
 #include "tests/unit/store_fixture.h"
 
+#include <libpq-fe.h>
+
+int on_server(void)
+{
+	const char *pg = getenv("TABIEN_TEST_PG");
+	return pg && *pg;
+}
+
+/* Runs SQL on the server: dbname NULL for the maintenance database. */
+static void pg_run(const char *conninfo, const char *sql, long long *out)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("connect %s: %s", conninfo, PQerrorMessage(c));
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	if (out)
+		*out = PQntuples(r) > 0 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : -1;
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* CREATE or DROP of the test's database, from the maintenance one. */
+static void pg_admin(int create, const char *name)
+{
+	char conn[400], sql[200];
+
+	snprintf(conn, sizeof conn, "%s dbname=postgres", getenv("TABIEN_TEST_PG"));
+	if (create)
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	else
+		snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", name);
+	pg_run(conn, sql, NULL);
+}
+
+void seal_key_path(struct fixture *f, char *out, size_t size)
+{
+	if (on_server())
+		snprintf(out, size, "%s/tabien/server.seal", f->dir);
+	else
+		snprintf(out, size, "%s.seal", f->path);
+}
+
 int64_t fake_clock(void *arg)
 {
 	return *(int64_t *)arg;
@@ -34,6 +80,15 @@ int setup(void **state)
 	if (!mkdtemp(f->dir))
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/data/tabien.db", f->dir);
+	if (on_server()) {
+		static int count;
+
+		/* A database of its own, and the key file in the test's folder. */
+		snprintf(f->pgname, sizeof f->pgname, "t%ld_%d", (long)getpid(), ++count);
+		pg_admin(1, f->pgname);
+		snprintf(f->path, sizeof f->path, "%s dbname=%s", getenv("TABIEN_TEST_PG"), f->pgname);
+		setenv("XDG_DATA_HOME", f->dir, 1);
+	}
 	f->now = 1700000000;  /* 2023-11-14T22:13:20Z */
 	*state = f;
 	return 0;
@@ -44,6 +99,8 @@ int teardown(void **state)
 	struct fixture *f = *state;
 
 	db_close(&f->d);
+	if (f->pgname[0])
+		pg_admin(0, f->pgname);
 	chmod(f->dir, 0700);
 	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(f);
@@ -150,6 +207,15 @@ void raw_sql(const char *path, const char *sql)
 	sqlite3 *h;
 	char *msg = NULL;
 
+	if (on_server()) {
+		char *all = malloc(strlen(sql) + 64);
+
+		assert_non_null(all);
+		sprintf(all, "SET session_replication_role = replica; %s", sql);
+		pg_run(path, all, NULL);
+		free(all);
+		return;
+	}
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
 	if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s: %s", sql, msg ? msg : "?");
@@ -163,6 +229,10 @@ long long raw_int(const char *path, const char *sql)
 	sqlite3_stmt *st;
 	long long v = -1;
 
+	if (on_server()) {
+		pg_run(path, sql, &v);
+		return v;
+	}
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)

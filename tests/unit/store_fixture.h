@@ -1,6 +1,9 @@
 /* What the storage tests share: a private temporary folder per test with
  * the database in it, a clock the tests move, the branch and its first
- * admin, accounts, SQL run as the sqlite3 tool would, audit rows. */
+ * admin, accounts, SQL run as the sqlite3 tool would, audit rows.  With
+ * TABIEN_TEST_PG set (a libpq connection string without dbname, from
+ * tests/unit/test_store_pg.sh) the database is a new one on that server
+ * for each test instead, and the raw SQL goes there as its superuser. */
 #ifndef TABIEN_STORE_FIXTURE_H
 #define TABIEN_STORE_FIXTURE_H
 
@@ -36,7 +39,8 @@
 
 struct fixture {
 	char dir[64];
-	char path[128];
+	char path[256];     /* the file, or the server's connection string */
+	char pgname[32];    /* the test's database on the server */
 	struct db *d;
 	int64_t now;
 };
@@ -67,7 +71,18 @@ void add_active(struct fixture *f, const char *name);
 
 enum tb_err_id login_err(struct fixture *f, const char *user, const char *pw, long *detail);
 
-/* Runs SQL through SQLite directly, as someone with the sqlite3 tool would. */
+/* Whether the tests run on a PostgreSQL server (TABIEN_TEST_PG). */
+int on_server(void);
+
+/* A test about the SQLite file itself is skipped on the server. */
+#define SKIP_ON_SERVER() do { if (on_server()) skip(); } while (0)
+
+/* The seal key file of the fixture's database (audit_seal_path). */
+void seal_key_path(struct fixture *f, char *out, size_t size);
+
+/* Runs SQL through SQLite directly, as someone with the sqlite3 tool would;
+ * on the server, as its superuser with the triggers off (a forger who owns
+ * the server). */
 void raw_sql(const char *path, const char *sql);
 
 long long raw_int(const char *path, const char *sql);
