@@ -167,6 +167,17 @@ int settings_branch_get(struct db *d, struct branch_settings *out, tb_err *err)
 	return settings_branch_of(d, code, out, err);
 }
 
+/* A change refused for want of a right, recorded after the rollback. */
+static void refused(struct db *d, const char *actor, const char *action, const char *code,
+		    const tb_err *err)
+{
+	tb_err ignored;
+
+	if (strcmp(err_domain(err->id), "auth") == 0)
+		audit_append(d, &(struct audit_entry){ .username = actor, .action = action,
+			     .subject = code, .result = err_code(err->id) }, &ignored);
+}
+
 int settings_branch_set(struct db *d, const char *actor, const struct branch_settings *b,
 			tb_err *err)
 {
@@ -189,7 +200,11 @@ int settings_branch_set(struct db *d, const char *actor, const struct branch_set
 	ok = ok && branch_write(d, b, err) == 0 &&
 	     audit_append(d, &(struct audit_entry){ .username = actor,
 			  .action = AUDIT_ADMIN_SETTINGS, .subject = b->code, .result = "OK" }, err) == 0;
-	return db_tx_end(d, ok, err);
+	if (db_tx_end(d, ok, err)) {
+		refused(d, actor, AUDIT_ADMIN_SETTINGS, b->code, err);
+		return -1;
+	}
+	return 0;
 }
 
 int settings_branch_add(struct db *d, const char *actor, const char *code, const char *name,
@@ -217,8 +232,12 @@ int settings_branch_add(struct db *d, const char *actor, const char *code, const
 	ok = ok && branch_new(d, b, err) == 0 &&
 	     audit_append(d, &(struct audit_entry){ .username = actor,
 			  .action = AUDIT_ADMIN_BRANCH, .subject = b->code, .result = "OK" }, err) == 0;
+	if (db_tx_end(d, ok, err))
+		refused(d, actor, AUDIT_ADMIN_BRANCH, b->code, err);
+	else
+		ok = 2;
 	free(b);
-	return db_tx_end(d, ok, err);
+	return ok == 2 ? 0 : -1;
 }
 
 int settings_branch_list(struct db *d, int (*fn)(const struct branch *b, void *arg), void *arg,

@@ -140,8 +140,12 @@ SHOW="$dir/out" check "BR-01 keeps its own: 300 s, its purposes" \
 at 2 "$(pw)" admin settings --as sup.b --batch --idle-timeout 60
 expect_error "a supervisor changing the settings" RIGHT-REFUSED "คุณไม่มีสิทธิ์" "settings"
 SHOW="$dir/err" check "and is told to ask BR-02's admin" grep -q 'ผู้ที่ให้สิทธิ์ได้: adm.b' "$dir/err"
+at 2 "$(pw)" admin branches --add BR-03 --name "สาขาสาม" --as adm.b --batch
+expect_error "a branch admin adding a branch" NOT-ADMIN "ผู้ดูแลระบบ"
 
 csv 1 admin1
+SHOW="$dir/csv" check "the trail: the refused settings change and branch, with their results" \
+	bash -c "grep -q ',sup.b,admin.settings,,BR-02,,RIGHT-REFUSED,' '$dir/csv' && grep -q ',adm.b,admin.branch,,BR-03,,NOT-ADMIN,' '$dir/csv'"
 at 1 "" audit verify
 SHOW="$dir/out $dir/err" check "audit verify: the chain written by both terminals is intact" [ "$rc" = 0 ]
 
