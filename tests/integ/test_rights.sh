@@ -62,6 +62,9 @@ terminal 9 NO-SUCH
 at 9 "" admin users
 SHOW="$dir/err" check "branch = NO-SUCH: exit 1, BRANCH-UNKNOWN in both languages, the file named" \
 	bash -c "[ $rc = 1 ] && grep -q BRANCH-UNKNOWN '$dir/err' && grep -q 'ไม่พบสาขา' '$dir/err' && grep -q 'home9/.config/tabien/tabien.conf' '$dir/err'"
+at 9 "" doctor
+SHOW="$dir/out" check "tabien doctor there: the database check fails, BRANCH-UNKNOWN, the code named" \
+	bash -c "[ $rc = 1 ] && grep -q 'BRANCH-UNKNOWN' '$dir/out' && grep -q 'branch = NO-SUCH' '$dir/out'"
 
 # --- two terminals, one database: register at 2, approve at 1, log in at 2 -------------------
 terminal 2 BR-02
