@@ -83,11 +83,13 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
 		"result, hash, consent FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
 		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
-		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) ORDER BY seq LIMIT ?6",
+		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) AND "
+		"(?7 IS NULL OR branch = ?7) ORDER BY seq LIMIT ?6",
 		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
 		"result, hash, consent FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
 		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
-		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) ORDER BY seq DESC LIMIT ?6",
+		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) AND "
+		"(?7 IS NULL OR branch = ?7) ORDER BY seq DESC LIMIT ?6",
 	};
 	struct db_stmt *st;
 	struct audit_row r;
@@ -103,6 +105,7 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 	bind_opt(st, 4, f->since);
 	bind_opt(st, 5, f->until);
 	db_bind_int64(st, 6, f->limit > 0 ? f->limit : INT64_MAX);
+	bind_opt(st, 7, f->branch);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		r = (struct audit_row){
 			.seq = db_col_int64(st, 0),

@@ -38,6 +38,7 @@ struct audit_db_filter {
 	const char *until;
 	int limit;              /* 0: all */
 	int newest_first;
+	const char *branch;     /* the rows written at that branch's terminals */
 };
 
 /* The head: 1 with seq and hash, 0 when the trail is empty, -1 on error. */

@@ -17,6 +17,7 @@ const char *db_path(const struct db *d) { return d->path; }
 int db_version(const struct db *d) { return d->version; }
 unsigned db_fixed_mode(const struct db *d) { return d->fixed_mode; }
 const char *db_terminal(const struct db *d) { return d->terminal; }
+const char *db_branch(const struct db *d) { return d->branch; }
 const char *db_engine_name(const struct db *d) { return d->eng->name; }
 
 int db_is_server(const char *path)
@@ -320,4 +321,9 @@ void db_set_terminal(struct db *d, const char *name)
 	}
 	memcpy(d->terminal, name, n);
 	d->terminal[n] = '\0';
+}
+
+void db_set_branch(struct db *d, const char *code)
+{
+	snprintf(d->branch, sizeof d->branch, "%s", code && strlen(code) <= DB_BRANCH_MAX ? code : "");
 }

@@ -16,12 +16,13 @@
 /* The schema this program writes.  1: branch settings, purposes, users,
  * sessions, audit; 2: user settings and the sessions' saved state;
  * 3: the juristic (DBD) cache; 4: the consent of a registry lookup on its
- * audit rows; 5: the audit trail's seals. */
-#define DB_SCHEMA_VERSION 5
+ * audit rows; 5: the audit trail's seals; 6: branches, roles and grants. */
+#define DB_SCHEMA_VERSION 6
 
 /* "2024-05-01T03:04:05Z" plus the NUL. */
 #define DB_TIME_MAX 21
 #define DB_TERMINAL_MAX 64
+#define DB_BRANCH_MAX 32
 
 enum {
 	DB_OPEN_CREATE = 1u << 0,  /* create the file (0600) and its folders (0700) */
@@ -83,5 +84,11 @@ void db_time_iso(int64_t t, char out[DB_TIME_MAX]);
  * host name.  Cut to DB_TERMINAL_MAX bytes. */
 void db_set_terminal(struct db *d, const char *name);
 const char *db_terminal(const struct db *d);
+
+/* The branch this terminal belongs to (the config's `branch`, checked
+ * against the database by the caller); "" until set, which means the
+ * database's default branch.  A code longer than DB_BRANCH_MAX sets "". */
+void db_set_branch(struct db *d, const char *code);
+const char *db_branch(const struct db *d);
 
 #endif

@@ -47,6 +47,7 @@ struct db {
 	const struct db_engine *eng;
 	char path[PATH_MAX];   /* the file, or the server's connection string */
 	char terminal[DB_TERMINAL_MAX + 1];
+	char branch[DB_BRANCH_MAX + 1];
 	int version;
 	int depth;             /* transaction nesting */
 	int failed;            /* an inner level ended with ok == 0 */

@@ -115,6 +115,62 @@
 	"  PRIMARY KEY (key_id, epoch)" \
 	")" NOROW ";"
 
+/* 6: many branches in one database, four roles and per-user grants
+ * (services/accounts/rights.c).  The branch made at `admin init` stays the
+ * default one (branch_settings' branch_code) and takes the existing users
+ * and its settings; admins become agency admins, staff counter officers.
+ * The role is a new column, as SQLite drops a column but not a CHECK. */
+#define STEP6(INT) \
+	"CREATE TABLE branches (" \
+	"  code TEXT PRIMARY KEY," \
+	"  name TEXT NOT NULL," \
+	"  created TEXT NOT NULL" \
+	");" \
+	"INSERT INTO branches (code, name, created)" \
+	"  SELECT c.value, COALESCE(n.value, c.value)," \
+	"         COALESCE((SELECT min(created) FROM users), '')" \
+	"  FROM branch_settings c LEFT JOIN branch_settings n ON n.key = 'branch_name'" \
+	"  WHERE c.key = 'branch_code';" \
+	"CREATE TABLE branch_config (" \
+	"  branch TEXT NOT NULL REFERENCES branches(code)," \
+	"  key TEXT NOT NULL," \
+	"  value TEXT NOT NULL," \
+	"  PRIMARY KEY (branch, key)" \
+	");" \
+	"INSERT INTO branch_config (branch, key, value)" \
+	"  SELECT c.value, s.key, s.value FROM branch_settings s, branch_settings c" \
+	"  WHERE c.key = 'branch_code'" \
+	"    AND s.key IN ('idle_timeout', 'gateway_profile', 'copy_unsigned', 'auto_purpose');" \
+	"DELETE FROM branch_settings WHERE key IN ('branch_name', 'idle_timeout'," \
+	"  'gateway_profile', 'copy_unsigned', 'auto_purpose');" \
+	"CREATE TABLE branch_purposes (" \
+	"  branch TEXT NOT NULL REFERENCES branches(code)," \
+	"  pos " INT " NOT NULL," \
+	"  text TEXT NOT NULL," \
+	"  PRIMARY KEY (branch, pos)" \
+	");" \
+	"INSERT INTO branch_purposes (branch, pos, text)" \
+	"  SELECT c.value, p.pos, p.text FROM purposes p, branch_settings c" \
+	"  WHERE c.key = 'branch_code';" \
+	"DROP TABLE purposes;" \
+	"ALTER TABLE users ADD COLUMN branch TEXT NOT NULL DEFAULT '';" \
+	"UPDATE users SET branch =" \
+	"  COALESCE((SELECT value FROM branch_settings WHERE key = 'branch_code'), '');" \
+	"CREATE INDEX users_branch ON users(branch);" \
+	"ALTER TABLE users ADD COLUMN role_new TEXT NOT NULL DEFAULT 'officer'" \
+	"  CHECK (role_new IN ('officer', 'supervisor', 'branch_admin', 'agency_admin'));" \
+	"UPDATE users SET role_new = 'agency_admin' WHERE role = 'admin';" \
+	"ALTER TABLE users DROP COLUMN role;" \
+	"ALTER TABLE users RENAME COLUMN role_new TO role;" \
+	"CREATE TABLE grants (" \
+	"  user_id " INT " NOT NULL REFERENCES users(id)," \
+	"  right_name TEXT NOT NULL," \
+	"  allow " INT " NOT NULL CHECK (allow IN (0, 1))," \
+	"  granted_by TEXT NOT NULL," \
+	"  granted_at TEXT NOT NULL," \
+	"  PRIMARY KEY (user_id, right_name)" \
+	");"
+
 /* On a shared server the audit rows and the seals are insert-only for
  * everyone, the owner included, until someone with the right to drop the
  * trigger does so on purpose; the terminals' role is also granted no more
@@ -144,6 +200,7 @@ const char *const db_schema_sqlite[DB_SCHEMA_VERSION] = {
 	STEP3(LITE_INT, LITE_NOROW),
 	STEP4,
 	STEP5(LITE_INT, LITE_NOROW),
+	STEP6(LITE_INT),
 };
 
 const char *const db_schema_pg[DB_SCHEMA_VERSION] = {
@@ -152,4 +209,5 @@ const char *const db_schema_pg[DB_SCHEMA_VERSION] = {
 	STEP3(PG_INT, ""),
 	STEP4,
 	STEP5(PG_INT, "") PG_STEP5_EXTRA,
+	STEP6(PG_INT),
 };

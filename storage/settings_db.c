@@ -37,40 +37,6 @@ int settings_db_set(struct db *d, const char *key, const char *value, tb_err *er
 	return db_exec_stmt(st, err) ? -1 : 0;
 }
 
-int settings_db_purposes(struct db *d, int (*fn)(const char *text, void *arg), void *arg,
-			 tb_err *err)
-{
-	struct db_stmt *st;
-	int rc;
-
-	if (db_stmt_prepare(d, "SELECT text FROM purposes ORDER BY pos", &st, err))
-		return -1;
-	while ((rc = db_step(st, err)) == DB_ROW)
-		if (fn(db_col_text(st, 0), arg)) {
-			rc = DB_DONE;
-			break;
-		}
-	db_stmt_finish(&st);
-	return rc == DB_DONE ? 0 : -1;
-}
-
-int settings_db_purposes_set(struct db *d, const char *const *texts, size_t n, tb_err *err)
-{
-	struct db_stmt *st;
-
-	if (db_stmt_prepare(d, "DELETE FROM purposes", &st, err) || db_exec_stmt(st, err))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (db_stmt_prepare(d, "INSERT INTO purposes (pos, text) VALUES (?, ?)", &st, err))
-			return -1;
-		db_bind_int64(st, 1, (int64_t)i + 1);
-		db_bind_text(st, 2, texts[i]);
-		if (db_exec_stmt(st, err))
-			return -1;
-	}
-	return 0;
-}
-
 int settings_db_user_get(struct db *d, int64_t user_id, const char *key, char *out,
 			 size_t size, tb_err *err)
 {

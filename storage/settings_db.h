@@ -1,5 +1,6 @@
-/* Branch settings (key/value), the purposes list, and each user's settings
- * (key/value).  Which keys exist and what they may hold is decided in
+/* The agency's settings (key/value: its name, the default branch's code)
+ * and each user's settings (key/value); each branch's own are branches_db's.
+ * Which keys exist and what they may hold is decided in
  * services/accounts/settings.c. */
 #ifndef TABIEN_SETTINGS_DB_H
 #define TABIEN_SETTINGS_DB_H
@@ -13,12 +14,6 @@
 /* 1 and the value when the key is set, 0 when not, -1 on error. */
 int settings_db_get(struct db *d, const char *key, char *out, size_t size, tb_err *err);
 int settings_db_set(struct db *d, const char *key, const char *value, tb_err *err);
-
-/* Calls fn for each purpose in order; fn returning nonzero stops. */
-int settings_db_purposes(struct db *d, int (*fn)(const char *text, void *arg), void *arg,
-			 tb_err *err);
-/* Replaces the whole list (call inside a transaction). */
-int settings_db_purposes_set(struct db *d, const char *const *texts, size_t n, tb_err *err);
 
 int settings_db_user_get(struct db *d, int64_t user_id, const char *key, char *out,
 			 size_t size, tb_err *err);

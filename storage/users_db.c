@@ -26,17 +26,32 @@ int users_db_status_parse(const char *s)
 	return -1;
 }
 
+static const char *const role_names[USER_ROLE_COUNT] = {
+	[USER_OFFICER] = "officer",
+	[USER_SUPERVISOR] = "supervisor",
+	[USER_BRANCH_ADMIN] = "branch_admin",
+	[USER_AGENCY_ADMIN] = "agency_admin",
+};
+
 const char *users_db_role_name(enum user_role r)
 {
-	return r == USER_ADMIN ? "admin" : "staff";
+	return (unsigned)r < USER_ROLE_COUNT ? role_names[r] : "?";
+}
+
+int users_db_role_parse(const char *s)
+{
+	for (int i = 0; i < USER_ROLE_COUNT; i++)
+		if (s && strcmp(s, role_names[i]) == 0)
+			return i;
+	return -1;
 }
 
 #define USER_COLUMNS "id, username, full_name, cid, position, role, status, created, " \
-	"decided_by, decided_at, last_login, failures, locked_until, must_change, pwhash"
+	"decided_by, decided_at, last_login, failures, locked_until, must_change, pwhash, branch"
 
 static void row_to_user(struct db_stmt *st, struct user *u)
 {
-	int s;
+	int s, r;
 
 	memset(u, 0, sizeof *u);
 	u->id = db_col_int64(st, 0);
@@ -44,7 +59,9 @@ static void row_to_user(struct db_stmt *st, struct user *u)
 	db_col_copy(st, 2, u->full_name, sizeof u->full_name);
 	db_col_copy(st, 3, u->cid, sizeof u->cid);
 	db_col_copy(st, 4, u->position, sizeof u->position);
-	u->role = strcmp(db_col_text(st, 5), "admin") == 0 ? USER_ADMIN : USER_STAFF;
+	/* An unknown role (an edit outside the program) is the least one. */
+	r = users_db_role_parse(db_col_text(st, 5));
+	u->role = r < 0 ? USER_OFFICER : (enum user_role)r;
 	s = users_db_status_parse(db_col_text(st, 6));
 	/* An unknown status (an edit outside the program) never lets anyone in. */
 	u->status = s < 0 ? USER_SUSPENDED : (enum user_status)s;
@@ -55,6 +72,7 @@ static void row_to_user(struct db_stmt *st, struct user *u)
 	u->failures = (int)db_col_int64(st, 11);
 	u->locked_until = db_col_int64(st, 12);
 	u->must_change = db_col_int64(st, 13) != 0;
+	db_col_copy(st, 15, u->branch, sizeof u->branch);
 }
 
 int users_db_insert(struct db *d, const struct user *u, const char *pwhash, int64_t *id,
@@ -64,8 +82,8 @@ int users_db_insert(struct db *d, const struct user *u, const char *pwhash, int6
 	int rc;
 
 	if (db_stmt_prepare(d, "INSERT INTO users (username, full_name, cid, position, pwhash, role, "
-		       "status, created, decided_by, decided_at, must_change) "
-		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err))
+		       "status, created, decided_by, decided_at, must_change, branch) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err))
 		return -1;
 	db_bind_text(st, 1, u->username);
 	db_bind_text(st, 2, u->full_name);
@@ -78,6 +96,7 @@ int users_db_insert(struct db *d, const struct user *u, const char *pwhash, int6
 	db_bind_text(st, 9, u->decided_by);
 	db_bind_text(st, 10, u->decided_at);
 	db_bind_int64(st, 11, u->must_change != 0);
+	db_bind_text(st, 12, u->branch);
 	rc = db_exec_id(st, id ? id : &(int64_t){ 0 }, err);
 	if (rc == DB_CONFLICT)
 		return err_set(err, TB_E_AUTH_TAKEN, 0, "username");
@@ -158,6 +177,16 @@ int users_db_set_role(struct db *d, int64_t id, enum user_role r, tb_err *err)
 	return update_one(st, 2, id, err);
 }
 
+int users_db_set_branch(struct db *d, int64_t id, const char *branch, tb_err *err)
+{
+	struct db_stmt *st;
+
+	if (db_stmt_prepare(d, "UPDATE users SET branch = ? WHERE id = ?", &st, err))
+		return -1;
+	db_bind_text(st, 1, branch);
+	return update_one(st, 2, id, err);
+}
+
 int users_db_set_password(struct db *d, int64_t id, const char *pwhash, int must_change,
 			  tb_err *err)
 {
@@ -199,7 +228,7 @@ int users_db_count_admins(struct db *d, tb_err *err)
 	struct db_stmt *st;
 	int rc, n = -1;
 
-	if (db_stmt_prepare(d, "SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active'",
+	if (db_stmt_prepare(d, "SELECT count(*) FROM users WHERE role = 'agency_admin' AND status = 'active'",
 		       &st, err))
 		return -1;
 	rc = db_step(st, err);

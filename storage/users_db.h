@@ -17,7 +17,10 @@
 #define USER_PWHASH_MAX 128                 /* crypto_pwhash_STRBYTES */
 
 enum user_status { USER_PENDING, USER_ACTIVE, USER_SUSPENDED, USER_REJECTED };
-enum user_role { USER_STAFF, USER_ADMIN };
+/* In rising order: each may do what the ones below may (rights.c). */
+enum user_role { USER_OFFICER, USER_SUPERVISOR, USER_BRANCH_ADMIN, USER_AGENCY_ADMIN,
+		 USER_ROLE_COUNT };
+#define USER_BRANCH_MAX DB_BRANCH_MAX
 
 struct user {
 	int64_t id;
@@ -27,6 +30,7 @@ struct user {
 	char position[USER_TEXT_BYTES];
 	enum user_role role;
 	enum user_status status;
+	char branch[USER_BRANCH_MAX + 1];  /* its code (branches_db) */
 	char created[DB_TIME_MAX];
 	char decided_by[USER_NAME_MAX + 1]; /* the admin of the last status change */
 	char decided_at[DB_TIME_MAX];
@@ -36,10 +40,12 @@ struct user {
 	int must_change;                    /* the password was reset by an admin */
 };
 
-/* "pending", "active", "suspended", "rejected"; "staff", "admin". */
+/* "pending", "active", "suspended", "rejected"; "officer", "supervisor",
+ * "branch_admin", "agency_admin". */
 const char *users_db_status_name(enum user_status s);
 int users_db_status_parse(const char *s);    /* -1 when unknown */
 const char *users_db_role_name(enum user_role r);
+int users_db_role_parse(const char *s);      /* -1 when unknown */
 
 /* Inserts u (id ignored) with the hash; TB_E_AUTH_TAKEN when the username
  * exists.  *id may be NULL. */
@@ -59,6 +65,7 @@ int users_db_list(struct db *d, int status, int (*fn)(const struct user *u, void
 int users_db_set_status(struct db *d, int64_t id, enum user_status s, const char *by,
 			const char *when, tb_err *err);
 int users_db_set_role(struct db *d, int64_t id, enum user_role r, tb_err *err);
+int users_db_set_branch(struct db *d, int64_t id, const char *branch, tb_err *err);
 /* Also clears the failed-login counter and the lock. */
 int users_db_set_password(struct db *d, int64_t id, const char *pwhash, int must_change,
 			  tb_err *err);
@@ -67,7 +74,7 @@ int users_db_set_failures(struct db *d, int64_t id, int failures, int64_t locked
 /* A good login: last_login = when, counter and lock cleared. */
 int users_db_set_login(struct db *d, int64_t id, const char *when, tb_err *err);
 
-/* Active admins; -1 on error. */
+/* Active agency admins; -1 on error. */
 int users_db_count_admins(struct db *d, tb_err *err);
 
 #endif

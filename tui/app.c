@@ -110,12 +110,16 @@ bool app_pane_visible(const struct app *a, const struct pane_ops *p)
 
 	if (p->logged_out)
 		return !in;
-	return in && (!p->admin_only || a->user.role == USER_ADMIN);
+	return in && (!p->right || app_may(a, (enum right)(p->right - 1)));
 }
 
 void app_show(struct app *a, const struct pane_ops *p)
 {
 	if (p == a->pane || !app_pane_visible(a, p))
+		return;
+	/* Asked afresh at each opening: a right revoked at another terminal
+	 * counts from the next pane switch. */
+	if (p->right && !app_ask_right(a, (enum right)(p->right - 1), NULL))
 		return;
 	if (a->pane->close)
 		a->pane->close(a);
@@ -258,7 +262,7 @@ static void on_action(struct app *a, enum action act)
 		a->dirty |= DIRTY_ALL | DIRTY_CLEAR;
 		break;
 	case ACT_COPY:
-		if (a->logged_in && !a->locked)
+		if (a->logged_in && !a->locked && app_ask_right(a, RIGHT_COPIES, NULL))
 			app_copy_open(a);
 		break;
 	case ACT_REPORT: {
@@ -270,9 +274,18 @@ static void on_action(struct app *a, enum action act)
 		break;
 	}
 	default:
-		for (int i = 0; i < npanes; i++)
-			if (panes[i]->open_act == act && act != ACT_NONE)
-				app_show(a, panes[i]);
+		for (int i = 0; i < npanes; i++) {
+			const struct pane_ops *p = panes[i];
+			if (p->open_act != act || act == ACT_NONE)
+				continue;
+			/* A pane not held is asked for afresh: granted meanwhile,
+			 * it opens; refused, the refusal is recorded and says who
+			 * can grant it. */
+			if (p->right && a->logged_in && !a->locked && !app_pane_visible(a, p) &&
+			    !app_ask_right(a, (enum right)(p->right - 1), NULL))
+				continue;
+			app_show(a, p);
+		}
 		break;
 	}
 }
@@ -299,6 +312,12 @@ static void on_keys(struct app *a)
 		a->last_input = time(NULL);
 		if (app_paste_key(a, r, ch))
 			continue;
+		/* A refusal's box goes with the next key, which does nothing else. */
+		if (a->refusal) {
+			a->refusal = false;
+			a->dirty |= DIRTY_ALL;
+			continue;
+		}
 		/* The copy's dialog takes every key while it is up. */
 		if (!a->help && !a->too_small && !a->confirm_quit && app_copy_shown(a)) {
 			a->dirty |= app_copy_input(a, r == KEY_CODE_YES, ch);
@@ -377,8 +396,18 @@ static int app_open_db(struct app *a)
 	tb_err err = { 0 };
 	int init;
 
+	const char *branch = config_get(&a->cfg, "branch");
+
 	a->db = db_open(path && *path ? path : NULL, 0, &err);
 	init = a->db ? settings_initialised(a->db, &err) : -1;
+	/* The terminal's branch (its settings, its users' audit rows), which
+	 * must be one the database knows. */
+	if (init > 0 && branch && *branch && settings_terminal_branch(a->db, branch, &err)) {
+		cmd_error(stderr, "tabien: ", &err);
+		fprintf(stderr, "        branch = %s; file / ไฟล์: %s\n", branch, a->cfg.path);
+		db_close(&a->db);
+		return -1;
+	}
 	if (init <= 0 || settings_branch_get(a->db, &a->branch, &err) || users_init(&err)) {
 		cmd_error(stderr, "tabien: ", &err);
 		db_close(&a->db);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "services/card/card_monitor.h"
+#include "services/accounts/rights.h"
 #include "services/accounts/session.h"
 #include "services/accounts/settings.h"
 #include "storage/db.h"
@@ -75,6 +76,11 @@ struct app {
 	struct db *db;
 	struct branch_settings branch;
 	struct user user;
+	bool rights[RIGHT_COUNT];       /* as read at login and at each ask (app_may) */
+	/* The last refusal, in a box over the pane until the next key. */
+	bool refusal;
+	enum right refused;
+	char refused_by[RIGHTS_GRANTERS_MAX];
 	enum action last_act;           /* for the support report */
 	struct session sess;
 	bool logged_in;
@@ -140,6 +146,16 @@ int app_report(struct app *a, tb_err *err);
 
 /* After a successful login (or unlock by the same user). */
 void app_logged_in(struct app *a, const struct user *u);
+/* The logged-in user's rights: app_rights_load reads them all (at login),
+ * app_may says what was read (for drawing tabs and keys), app_ask_right
+ * asks afresh before an action (a grant or revocation made meanwhile at
+ * another terminal counts): true when held; else the refusal is audited and
+ * the status bar says what was refused and who can grant it. */
+void app_rights_load(struct app *a);
+bool app_may(const struct app *a, enum right r);
+bool app_ask_right(struct app *a, enum right r, const char *subject);
+/* What a right lets its holder use, translated ("the audit trail"). */
+const char *app_right_label(enum right r);
 /* Ends the session (reason: SESSION_END_*) and goes back to the login pane. */
 void app_logout(struct app *a, const char *reason);
 /* The program's one GDX client, shared by the registry panes and the

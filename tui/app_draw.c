@@ -117,7 +117,7 @@ static void draw_status(struct app *a)
 	if (!a->logged_in || a->locked) {
 		x = status_part(w, x, a->branch.name, 24, ROLE_STATUS);
 	} else {
-		snprintf(who, sizeof who, "%s%s", a->user.username, a->user.role == USER_ADMIN ? "*" : "");
+		snprintf(who, sizeof who, "%s%s", a->user.username, a->user.role >= USER_BRANCH_ADMIN ? "*" : "");
 		x = status_part(w, x, who, 14, ROLE_STATUS);
 		x = status_part(w, x, a->branch.name, 14, ROLE_STATUS);
 		x = status_part(w, x, app_purpose(a), 14, ROLE_STATUS);
@@ -136,7 +136,7 @@ static void draw_status(struct app *a)
 static int help_actions(const struct app *a, enum action *out)
 {
 	int n = 0;
-	bool admin = a->logged_in && a->user.role == USER_ADMIN;
+	bool admin = app_may(a, RIGHT_USERS) || app_may(a, RIGHT_AUDIT);
 
 	for (int act = 1; act < ACT_COUNT; act++)
 		if (admin || !action_admin_only((enum action)act))
@@ -200,6 +200,31 @@ static void draw_quit(struct app *a)
 	delwin(w);
 }
 
+/* A refused right, over the pane until the next key: what was refused, that
+ * it is on record, and who can grant it. */
+static void draw_refusal(struct app *a)
+{
+	int cols = COLS > 74 ? 74 : COLS - 2, x = (COLS - cols) / 2, y = (LINES - 7) / 2;
+	WINDOW *w = newwin(6, cols, y, x);
+	char line[512];
+
+	if (!w)
+		return;
+	wattr_set(w, theme_attr(ROLE_BORDER), theme_pair(ROLE_BORDER), NULL);
+	box(w, 0, 0);
+	wattr_set(w, A_NORMAL, 0, NULL);
+	snprintf(line, sizeof line, _("Refused: you have no right to %s (%s)."),
+		 app_right_label(a->refused), rights_name(a->refused));
+	text_draw(w, 1, 2, cols - 4, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	text_draw(w, 2, 2, cols - 4, _("The refusal is recorded in the audit trail."),
+		  theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
+	snprintf(line, sizeof line, _("Who can grant it: %s"), a->refused_by);
+	text_draw(w, 3, 2, cols - 4, line, theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
+	text_draw(w, 4, 2, cols - 4, _("Any key: close"), theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+	wnoutrefresh(w);
+	delwin(w);
+}
+
 static void draw_too_small(void)
 {
 	char line[160];
@@ -250,7 +275,7 @@ void app_draw(struct app *a)
 	} else {
 		/* The help overlay covers the pane: draw the pane again under it
 		 * whenever either changes. */
-		if (a->help || a->confirm_quit || app_copy_shown(a))
+		if (a->help || a->confirm_quit || a->refusal || app_copy_shown(a))
 			a->dirty |= DIRTY_MAIN;
 		if (a->dirty & DIRTY_TABS)
 			draw_tabs(a);
@@ -269,6 +294,8 @@ void app_draw(struct app *a)
 			draw_help(a);
 		else if (a->confirm_quit)
 			draw_quit(a);
+		else if (a->refusal)
+			draw_refusal(a);
 		else
 			app_copy_draw(a);
 	}

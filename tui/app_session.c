@@ -15,6 +15,7 @@
 #include "services/accounts/settings.h"
 #include "services/accounts/users.h"
 #include "services/base/configfile.h"
+#include "services/base/util.h"
 #include "tui/app_private.h"
 #include "tui/i18n.h"
 #include "tui/lookup.h"
@@ -106,6 +107,63 @@ static void audit_simple(struct app *a, const char *action, const char *subject)
 		app_error(a, NULL, &err);
 }
 
+const char *app_right_label(enum right r)
+{
+	static const char *const labels[RIGHT_COUNT] = {
+		[RIGHT_CARD] = N_("the card pane"),
+		[RIGHT_REGISTRY] = N_("the person pane (the registry record)"),
+		[RIGHT_HOUSEHOLD] = N_("the household pane"),
+		[RIGHT_NAMES] = N_("the names pane"),
+		[RIGHT_COMPANIES] = N_("the companies pane"),
+		[RIGHT_COPIES] = N_("digital copies"),
+		[RIGHT_AUDIT] = N_("the audit trail"),
+		[RIGHT_USERS] = N_("the users pane"),
+		[RIGHT_SETTINGS] = N_("the branch's settings"),
+	};
+	return (unsigned)r < RIGHT_COUNT ? _(labels[r]) : "?";
+}
+
+void app_rights_load(struct app *a)
+{
+	tb_err err = { 0 };
+
+	for (int r = 0; r < RIGHT_COUNT; r++) {
+		int held = a->logged_in ? rights_has(a->db, &a->user, (enum right)r, &err) : 0;
+		a->rights[r] = held > 0;
+	}
+}
+
+bool app_may(const struct app *a, enum right r)
+{
+	return a->logged_in && !a->locked && (unsigned)r < RIGHT_COUNT && a->rights[r];
+}
+
+bool app_ask_right(struct app *a, enum right r, const char *subject)
+{
+	char granters[RIGHTS_GRANTERS_MAX];
+	tb_err err = { 0 };
+	bool held;
+
+	if (!a->logged_in || a->locked)
+		return false;
+	held = rights_check(a->db, a->user.username, r, subject, NULL, granters, &err) == 0;
+	if (held != a->rights[r])
+		a->dirty |= DIRTY_TABS | DIRTY_MAIN;
+	a->rights[r] = held;
+	if (held)
+		return true;
+	app_error(a, NULL, &err);
+	if (err.id == TB_E_RIGHT_REFUSED) {
+		app_message(a, true, _("No right to %s (refused and recorded): ask %s to grant it"),
+			    rights_name(r), granters[0] ? granters : _("your branch's admin"));
+		a->refusal = true;
+		a->refused = r;
+		str_copy(a->refused_by, sizeof a->refused_by, granters[0] ? granters : _("your branch's admin"));
+		a->dirty |= DIRTY_MAIN;
+	}
+	return false;
+}
+
 void app_logged_in(struct app *a, const struct user *u)
 {
 	struct user_settings us;
@@ -146,6 +204,11 @@ void app_logged_in(struct app *a, const struct user *u)
 	/* After an unlock the card left in the reader stays unread until the
 	 * officer asks (F5): nothing is read, and audited, unasked. */
 	app_cards(a, true, true, same);
+	/* Rights change between sessions (and during a lock): read again;
+	 * a pane no longer held gives way to the first one that is. */
+	app_rights_load(a);
+	for (int i = 0; i < npanes && !app_pane_visible(a, p); i++)
+		p = panes[i];
 	app_show(a, p);
 	app_message(a, false, "%s", a->sess.resumed && !same ? _("Welcome back: your last session was resumed")
 		    : _("Logged in"));
@@ -157,6 +220,7 @@ void app_logout(struct app *a, const char *reason)
 	tb_err err = { 0 };
 
 	app_cards(a, false, false, false);
+	a->refusal = false;
 	/* The gateway token is the officer's: it goes with them. */
 	lookup_end(a);
 	app_gdx_drop(a);
@@ -183,6 +247,7 @@ static void app_lock(struct app *a)
 	app_gdx_drop(a);
 	audit_simple(a, AUDIT_SESSION_LOCK, "");
 	a->locked = true;
+	a->refusal = false;
 	if (a->pane->close)
 		a->pane->close(a);
 	a->before_lock = a->pane;

@@ -56,6 +56,16 @@ struct db;
 /* db_open, and on standard error the warning when the file was readable by
  * others and has been made private (cmd_admin.c). */
 struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err);
+/* The config file's `branch = CODE` checked against the database and made
+ * the terminal's (db_set_branch): -1 when it names no branch, said on
+ * standard error with the file (err->id then TB_OK).  Run by cmd_db_open. */
+int cmd_terminal_branch(struct db *d, tb_err *err);
+/* Under a refused right (TB_E_RIGHT_REFUSED, _BRANCH): who can grant it to
+ * `username` (their branch's admins, else the agency's), on f. */
+void cmd_refusal(FILE *f, struct db *d, const char *username, const tb_err *e);
+/* tabien admin branches|grant|revoke|role|rights (cmd_rights.c); -1 when
+ * argv[1] is none of them. */
+int cmd_admin_rights(int argc, char **argv);
 /* An ID as people write it ("1-2345-67890-12-1", "0105536012346") to its
  * digits: the dashes and spaces left out, cut to size.  out may be in. */
 void cmd_id_digits(char *out, size_t size, const char *in);

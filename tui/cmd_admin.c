@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "services/accounts/audit.h"
+#include "services/accounts/rights.h"
 #include "services/base/privfile.h"
 #include "services/accounts/settings.h"
 #include "services/accounts/users.h"
@@ -155,6 +156,8 @@ struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err)
 {
 	struct db *d = db_open(path, flags, err);
 
+	if (d && cmd_terminal_branch(d, err))
+		db_close(&d);
 	if (d && db_fixed_mode(d))
 		fprintf(stderr, "tabien: warning: other accounts could read the database (mode %03o); "
 			"it is private now (600) / คำเตือน: บัญชีอื่นเคยอ่านฐานข้อมูลได้ "
@@ -326,7 +329,8 @@ static int list_one(const struct user *u, void *arg)
 		cJSON_AddStringToObject(o, "full_name", u->full_name);
 		cJSON_AddStringToObject(o, "position", u->position);
 		cJSON_AddStringToObject(o, "status", users_db_status_name(u->status));
-		cJSON_AddStringToObject(o, "role", users_db_role_name(u->role));
+		cJSON_AddStringToObject(o, "role", rights_role_label(u->role));
+		cJSON_AddStringToObject(o, "branch", u->branch);
 		cJSON_AddStringToObject(o, "created", u->created);
 		cJSON_AddStringToObject(o, "decided_by", u->decided_by);
 		cJSON_AddStringToObject(o, "decided_at", u->decided_at);
@@ -338,7 +342,8 @@ static int list_one(const struct user *u, void *arg)
 	snprintf(st, sizeof st, "%s %s", users_db_status_name(u->status), status_th(u->status));
 	text_pad(stdout, u->username, 20);
 	text_pad(stdout, st, 20);
-	text_pad(stdout, u->role == USER_ADMIN ? "admin ผู้ดูแล" : "staff", 14);
+	text_pad(stdout, rights_role_label(u->role), 14);
+	text_pad(stdout, u->branch, 10);
 	text_pad(stdout, u->full_name, 32);
 	printf(" %s\n", u->position);
 	return 0;
@@ -373,6 +378,7 @@ static int admin_users(int argc, char **argv)
 		text_pad(stdout, "username ชื่อผู้ใช้", 20);
 		text_pad(stdout, "status สถานะ", 20);
 		text_pad(stdout, "role บทบาท", 14);
+		text_pad(stdout, "branch สาขา", 10);
 		text_pad(stdout, "name ชื่อ", 32);
 		printf(" position ตำแหน่ง\n");
 	}
@@ -435,9 +441,13 @@ static int admin_act(enum users_action a, int argc, char **argv)
 	if ((r = admin_begin(argc, argv, usage, &o, &who, &d, &err)) >= 0)
 		return r;
 	r = users_admin(d, o.as, a, o.pos[0], &err);
+	if (r) {
+		fail(&err);
+		cmd_refusal(stderr, d, o.as, &err);
+	}
 	db_close(&d);
 	if (r)
-		return fail(&err);
+		return EXIT_FAIL;
 	printf("%s %s\n", o.pos[0], done_text[a]);
 	return EXIT_OK;
 }
@@ -455,9 +465,13 @@ static int admin_reset_password(int argc, char **argv)
 	if ((r = admin_begin(argc, argv, usage, &o, &who, &d, &err)) >= 0)
 		return r;
 	r = users_reset_password(d, o.as, o.pos[0], NULL, temp, sizeof temp, &err);
+	if (r) {
+		fail(&err);
+		cmd_refusal(stderr, d, o.as, &err);
+	}
 	db_close(&d);
 	if (r)
-		return fail(&err);
+		return EXIT_FAIL;
 	/* Shown this once, to be handed over in person. */
 	printf("temporary password for %s / รหัสผ่านชั่วคราวของ %s: %s\n", o.pos[0], o.pos[0], temp);
 	printf("%s must choose a new one at the next login / "
@@ -622,9 +636,13 @@ static int admin_settings(int argc, char **argv)
 	}
 	if (!r)
 		settings_print(b);
+	else {
+		fail(&err);
+		cmd_refusal(stderr, d, o.as, &err);
+	}
 	free(b);
 	db_close(&d);
-	return r ? fail(&err) : EXIT_OK;
+	return r ? EXIT_FAIL : EXIT_OK;
 }
 
 /* --- admin migrate ------------------------------------------------------------------ */
@@ -714,8 +732,11 @@ int cmd_admin(int argc, char **argv)
 		return admin_migrate(argc - 1, argv + 1);
 	if (argc >= 2 && (a = users_action_parse(argv[1])) >= 0)
 		return admin_act((enum users_action)a, argc - 1, argv + 1);
+	if (argc >= 2 && (a = cmd_admin_rights(argc, argv)) >= 0)
+		return a;
 	fprintf(stderr, "usage: tabien admin init|register|users|approve|reject|suspend|reinstate|"
-		"make-admin|remove-admin|reset-password|passwd|settings|migrate ... (tabien --help)\n");
+		"make-admin|remove-admin|reset-password|passwd|settings|migrate|branches|grant|revoke|role|rights "
+		"... (tabien --help)\n");
 	return EXIT_USAGE;
 }
 
@@ -727,6 +748,7 @@ static int audit_export_cmd(int argc, char **argv)
 		"[--until YYYY-MM-DD] [--subject ID] [--csv FILE] [--batch] [--db PATH]";
 	struct admin_opts o;
 	struct audit_filter f = { 0 };
+	char scope[USER_BRANCH_MAX + 1];
 	struct user who;
 	struct db *d;
 	struct privfile *pf = NULL;
@@ -751,7 +773,8 @@ static int audit_export_cmd(int argc, char **argv)
 	d = cmd_db_open(o.db, 0, &err);
 	if (!d)
 		return fail(&err);
-	if (settings_initialised(d, &err) <= 0 || authenticate_admin(d, &o, &who, &err))
+	if (settings_initialised(d, &err) <= 0 || authenticate_admin(d, &o, &who, &err) ||
+	    rights_audit_scope(d, o.as, &f, scope, &err))
 		goto out;
 	if (o.csv) {
 		/* Citizens' IDs: a new file, private from its first byte. */
@@ -766,9 +789,13 @@ static int audit_export_cmd(int argc, char **argv)
 	else if (pf && privfile_commit(&pf, &err))
 		rows = -1;
 out:
+	if (rows < 0) {
+		fail(&err);
+		cmd_refusal(stderr, d, o.as, &err);
+	}
 	db_close(&d);
 	if (rows < 0)
-		return fail(&err);
+		return EXIT_FAIL;
 	if (o.csv)
 		fprintf(stderr, "%ld rows written to %s / เขียน %ld รายการลงใน %s\n", rows, o.csv,
 			rows, o.csv);

@@ -38,6 +38,8 @@ void cmd_error(FILE *f, const char *prefix, const tb_err *e)
 {
 	char en[512], th[768];
 
+	if (e->id == TB_OK)  /* said already, in its own words */
+		return;
 	err_format(e, TB_LANG_EN, en, sizeof en);
 	err_format(e, TB_LANG_TH, th, sizeof th);
 	fprintf(f, "%s%s\n%*s%s\n", prefix, en, (int)strlen(prefix), "", th);

@@ -33,6 +33,7 @@
 #include "services/copy/copy_doc.h"
 #include "services/copy/copy_run.h"
 #include "storage/db.h"
+#include "services/accounts/rights.h"
 #include "tui/cmd.h"
 #include "tui/cmd_copy.h"
 
@@ -409,7 +410,7 @@ static int copy_card(int argc, char **argv)
 	struct card_read_stats st;
 	struct db *db = NULL;
 	struct user who;
-	char reader[256], ref[COPY_REF_BYTES], subject[16] = "";
+	char reader[256], ref[COPY_REF_BYTES], subject[16] = "", granters[RIGHTS_GRANTERS_MAX] = "";
 	tb_err err = { 0 };
 	int rc = EXIT_FAIL;
 
@@ -427,8 +428,9 @@ static int copy_card(int argc, char **argv)
 	if (cmd_copy_settings(d, o.out, ref, NULL, o.db, &err) ||
 	    cmd_copy_purpose(o.purpose, sizeof o.purpose, o.batch, &err))
 		goto fail;
-	db = db_open(o.db, 0, &err);
-	if (!db || settings_initialised(db, &err) <= 0 || cmd_officer_login(db, o.batch, o.as, &who, &err))
+	db = cmd_db_open(o.db, 0, &err);
+	if (!db || settings_initialised(db, &err) <= 0 || cmd_officer_login(db, o.batch, o.as, &who, &err) ||
+	    rights_check(db, who.username, RIGHT_COPIES, NULL, NULL, granters, &err))
 		goto fail;
 	if (!(c = card_ctx_new(&err)) || card_wait(c, o.reader, 0, reader, sizeof reader, &err) ||
 	    card_read(c, reader, (o.sections & CARD_SECTION_PHOTO) ? CARD_READ_PHOTO : 0, NULL, &r, &st,
@@ -446,6 +448,8 @@ static int copy_card(int argc, char **argv)
 	goto out;
 fail:
 	cmd_error(stderr, "tabien: ", &err);
+	if (granters[0])
+		fprintf(stderr, "        who can grant it / ผู้ที่ให้สิทธิ์ได้: %s\n", granters);
 	rc = err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;
 out:
 	card_record_free(&r);

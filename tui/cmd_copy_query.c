@@ -292,6 +292,7 @@ static int registry_doc(struct cmd_query *q, const struct cq_opts *o, struct cop
 	int services[LINKAGE_FETCH_MAX], n = services_of(o->sections, services), rc = -1;
 	char when[96];
 
+	cmd_query_need(q, RIGHT_COPIES, o->cid);
 	if (cmd_linkage_open(q, &lk))
 		return -2;   /* said already */
 	f = linkage_fetch_start(lk, q->d, &(struct linkage_request){ .cid = o->cid, .agent_cid = q->who.cid,
@@ -445,6 +446,7 @@ static int juristic_doc(struct cmd_query *q, const struct cq_opts *o, struct cop
 		rc = -2;
 		goto out;
 	}
+	cmd_query_need(q, RIGHT_COPIES, o->cid);
 	if (cmd_query_begin(q) || (jc->source == JURISTIC_GDX && !(lk = linkage_new(lc, &q->err))) ||
 	    !(j = juristic_new(jc, lk ? linkage_gdx(lk) : NULL, &q->err)) ||
 	    juristic_lookup(j, q->d, &(struct juristic_request){ .id = o->cid, .agent_cid = q->who.cid,

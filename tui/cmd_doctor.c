@@ -106,6 +106,7 @@ int cmd_doctor(int argc, char **argv)
 		load = (tb_err){ 0 };
 	config_get(&cfg, "theme");
 	config_get(&cfg, "language");
+	config_get(&cfg, "branch");
 	if (actions_init(&cfg, &keys) && !load.id)
 		load = keys;
 

@@ -415,6 +415,7 @@ static int run(const struct jr_opts *o)
 		goto fail;
 	if (cmd_juristic_config(c, lc, jc, &q.err))
 		goto out;
+	cmd_query_need(&q, RIGHT_COMPANIES, o->id);
 	if (cmd_query_begin(&q))
 		goto fail;
 	if (jc->source == JURISTIC_GDX && !(lk = linkage_new(lc, &q.err)))

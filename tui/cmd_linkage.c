@@ -465,6 +465,7 @@ static int run(const struct lk_opts *o)
 	}
 	if (cmd_purpose_check(&o->q, &q.err))
 		goto fail;
+	cmd_query_need(&q, o->household ? RIGHT_HOUSEHOLD : RIGHT_REGISTRY, o->cid);
 	if (cmd_linkage_open(&q, &lk))
 		goto out;
 	/* One round trip for the lot (after one token request when there is

@@ -97,6 +97,7 @@ int cmd_lk2_query(const struct lk_opts *o, const char *path)
 		cmd_config_error(path, &q.err);
 		goto out;
 	}
+	cmd_query_need(&q, o->household ? RIGHT_HOUSEHOLD : RIGHT_REGISTRY, o->cid);
 	if (cmd_query_begin(&q))
 		goto fail;
 	if (cmd_ask(o->q.batch, "PIN of the officer's card / รหัส PIN ของบัตรเจ้าหน้าที่", pin,

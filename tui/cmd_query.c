@@ -71,16 +71,27 @@ void cmd_query_init(struct cmd_query *q, const struct cmd_query_opts *o)
 
 int cmd_query_begin(struct cmd_query *q)
 {
-	q->d = db_open(q->o->db, 0, &q->err);
+	q->d = cmd_db_open(q->o->db, 0, &q->err);
 	if (!q->d || settings_initialised(q->d, &q->err) <= 0 ||
 	    cmd_officer_login(q->d, q->o->batch, q->o->as, &q->who, &q->err))
 		return -1;
+	if (q->need && rights_check(q->d, q->who.username, (enum right)(q->need - 1), q->subject,
+				    NULL, q->granters, &q->err))
+		return -1;
 	return 0;
+}
+
+void cmd_query_need(struct cmd_query *q, enum right r, const char *subject)
+{
+	q->need = (int)r + 1;
+	q->subject = subject;
 }
 
 void cmd_query_fail(struct cmd_query *q)
 {
 	cmd_error(stderr, "tabien: ", &q->err);
+	if (q->err.id == TB_E_RIGHT_REFUSED && q->granters[0])
+		fprintf(stderr, "        who can grant it / ผู้ที่ให้สิทธิ์ได้: %s\n", q->granters);
 	q->rc = q->err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;
 }
 

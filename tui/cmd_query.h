@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "services/accounts/rights.h"
 #include "services/accounts/users.h"
 #include "services/base/errors.h"
 
@@ -62,16 +63,23 @@ struct cmd_query {
 	cJSON *out;        /* printed (and wiped) by cmd_query_end when set */
 	tb_err err;
 	int rc;            /* the exit status */
+	int need;          /* 1 + the right cmd_query_begin asks for; 0: none */
+	const char *subject;
+	char granters[RIGHTS_GRANTERS_MAX]; /* who can grant it, when refused */
 };
 
 void cmd_query_init(struct cmd_query *q, const struct cmd_query_opts *o);
-/* Opens the database, which must be set up, and signs the officer named by
- * --as in.  (libcurl is not loaded on a thread meanwhile: the password is
+/* Opens the database, which must be set up (and the terminal's branch
+ * checked), signs the officer named by --as in, and asks for the right
+ * named by cmd_query_need.  (libcurl is not loaded on a thread meanwhile: the password is
  * checked in a forked child, and a fork while another thread holds the
  * allocator's lock leaves the child stuck.)  0, or -1
  * with q->err. */
 int cmd_query_begin(struct cmd_query *q);
-/* q->err on standard error; q->rc becomes its exit status (2 for a usage
+/* The right the command needs (asked by cmd_query_begin once the officer
+ * has signed in, audited when refused, about subject). */
+void cmd_query_need(struct cmd_query *q, enum right r, const char *subject);
+/* q->err on standard error (and who can grant a refused right); q->rc becomes its exit status (2 for a usage
  * error, else 1). */
 void cmd_query_fail(struct cmd_query *q);
 /* Prints q->out, then frees and wipes the run; its exit status. */

@@ -198,8 +198,12 @@ static void person_push(struct app *a, struct lookups *l, const char *cid, const
 
 void lookup_start(struct app *a, const char *cid, const char *reader)
 {
-	struct lookups *l = lookups(a);
+	struct lookups *l;
 
+	/* The six services come together, under the registry right. */
+	if (!app_may(a, RIGHT_REGISTRY))
+		return;
+	l = lookups(a);
 	if (!l)
 		return;
 	/* A typed ID while a card holder is shown goes on top of them: Back

@@ -12,6 +12,8 @@
 
 struct card_event;
 
+#define PANE_RIGHT(r) ((int)(r) + 1)
+
 struct app;
 
 struct pane_ops {
@@ -44,7 +46,9 @@ struct pane_ops {
 	/* What quitting now would lose (a lookup running, an ID typed and not
 	 * looked up), a translated sentence, or NULL: quitting then asks. */
 	const char *(*unfinished)(struct app *a);
-	bool admin_only;
+	/* PANE_RIGHT(RIGHT_*): shown to who holds it (rights.h); 0 to anyone
+	 * logged in. */
+	int right;
 	bool logged_out;           /* shown only when nobody is logged in */
 };
 

@@ -13,6 +13,7 @@
 #include "services/base/format.h"
 #include "services/accounts/audit.h"
 #include "services/accounts/audit_seal.h"
+#include "services/accounts/rights.h"
 #include "services/base/privfile.h"
 #include "services/base/util.h"
 #include "tui/app.h"
@@ -54,9 +55,15 @@ static int collect(const struct audit_row *r, void *arg)
 	return nrows >= MAX_ROWS;
 }
 
-static int filter_make(struct audit_filter *f, tb_err *err)
+/* The filter typed, narrowed by rights to the reader's branch (a
+ * supervisor's or a branch admin's; an agency admin reads all). */
+static int filter_make(struct app *a, struct audit_filter *f, tb_err *err)
 {
+	static char scope[USER_BRANCH_MAX + 1];
+
 	*f = (struct audit_filter){ .limit = MAX_ROWS, .newest_first = 1 };
+	if (rights_audit_scope(a->db, a->user.username, f, scope, err))
+		return -1;
 	if (audit_date_range(ffields[2].value[0] ? ffields[2].value : NULL,
 			     ffields[3].value[0] ? ffields[3].value : NULL, f, err))
 		return -1;
@@ -72,7 +79,7 @@ static void audit_reload(struct app *a)
 
 	explicit_bzero(rows, sizeof rows);
 	nrows = 0;
-	if (filter_make(&f, &err) || audit_query(a->db, &f, collect, NULL, &err))
+	if (filter_make(a, &f, &err) || audit_query(a->db, &f, collect, NULL, &err))
 		app_error(a, NULL, &err);
 	if (sel >= nrows)
 		sel = nrows > 0 ? nrows - 1 : 0;
@@ -164,7 +171,7 @@ static void audit_export_now(struct app *a)
 	long n;
 
 	format_clock(now, "%Y%m%d-%H%M%S", stamp, sizeof stamp);
-	if (app_state_dir(dir, sizeof dir) || filter_make(&f, &err)) {
+	if (app_state_dir(dir, sizeof dir) || filter_make(a, &f, &err)) {
 		if (!err.id)
 			err_set(&err, TB_E_FILE, errno, "audit export");
 		app_error(a, NULL, &err);
@@ -242,5 +249,5 @@ const struct pane_ops pane_audit = {
 	.input = audit_input,
 	.field = audit_field,
 	.close = audit_close,
-	.admin_only = true,
+	.right = PANE_RIGHT(RIGHT_AUDIT),
 };

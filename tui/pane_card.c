@@ -267,4 +267,5 @@ const struct pane_ops pane_card = {
 	.open_act = ACT_PANE_CARD,
 	.draw = card_draw,
 	.key = card_key,
+	.right = PANE_RIGHT(RIGHT_CARD),
 };

@@ -185,4 +185,5 @@ const struct pane_ops pane_household = {
 	.close = household_close,
 	.input = purpose_input,
 	.field = purpose_field,
+	.right = PANE_RIGHT(RIGHT_HOUSEHOLD),
 };

@@ -662,6 +662,7 @@ const struct pane_ops pane_juristic = {
 	.io = jr_io,
 	.field = jr_field,
 	.unfinished = jr_unfinished,
+	.right = PANE_RIGHT(RIGHT_COMPANIES),
 };
 
 const struct juristic_result *pane_juristic_shown(const struct app *a)

@@ -113,4 +113,5 @@ const struct pane_ops pane_names = {
 	.key = names_key,
 	.input = purpose_input,
 	.field = purpose_field,
+	.right = PANE_RIGHT(RIGHT_NAMES),
 };

@@ -412,4 +412,5 @@ const struct pane_ops pane_person = {
 	.io = lookup_io,
 	.field = person_field,
 	.unfinished = person_unfinished,
+	.right = PANE_RIGHT(RIGHT_REGISTRY),
 };

@@ -65,7 +65,7 @@ static void settings_open(struct app *a)
 	}
 	put(F_PURPOSES, buf);
 	/* Only admins change the branch's settings. */
-	form.n = a->user.role == USER_ADMIN ? F_COUNT : F_AGENCY;
+	form.n = app_may(a, RIGHT_SETTINGS) ? F_COUNT : F_AGENCY;
 	form.focus = 0;
 }
 
@@ -84,7 +84,7 @@ static void settings_save(struct app *a)
 		app_error(a, NULL, &err);
 		return;
 	}
-	if (a->user.role == USER_ADMIN) {
+	if (app_may(a, RIGHT_SETTINGS)) {
 		/* 200 characters at most (max_chars): they fit. */
 		str_copy(b.agency, sizeof b.agency, fields[F_AGENCY].value);
 		str_copy(b.name, sizeof b.name, fields[F_BRANCH].value);

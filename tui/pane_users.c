@@ -22,8 +22,14 @@ static unsigned pending_read;            /* the read that asked (app_key_deliber
 static bool answer_refused;              /* an Enter came with the question */
 static char temp_password[32];           /* shown once after a reset */
 
+/* arg: the viewer.  An agency admin sees every branch's accounts, anyone
+ * else their own branch's (the only ones they may act on). */
 static int collect(const struct user *u, void *arg)
 {
+	const struct user *viewer = arg;
+
+	if (viewer->role != USER_AGENCY_ADMIN && strcmp(u->branch, viewer->branch) != 0)
+		return 0;
 	if (nlist < MAX_USERS)
 		list[nlist++] = *u;
 	return 0;
@@ -42,7 +48,7 @@ static void users_reload(struct app *a)
 	explicit_bzero(list, sizeof list);
 	nlist = 0;
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-		if (users_list(a->db, order[i], collect, NULL, &err)) {
+		if (users_list(a->db, order[i], collect, &a->user, &err)) {
 			app_error(a, NULL, &err);
 			break;
 		}
@@ -111,8 +117,8 @@ static void users_draw(struct app *a, WINDOW *w)
 			text_draw(w, y, 1, 1, "›", theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
 		text_draw(w, y, 3, 16, u->username, theme_attr(role), theme_pair(role));
 		text_draw(w, y, 20, 26, u->full_name, theme_attr(role), theme_pair(role));
-		snprintf(line, sizeof line, "%s%s", status_text(u->status),
-			 u->role == USER_ADMIN ? _(", admin") : "");
+		snprintf(line, sizeof line, "%s%s · %s", status_text(u->status),
+			 u->role >= USER_BRANCH_ADMIN ? _(", admin") : "", u->branch);
 		text_draw(w, y, 47, getmaxx(w) - 48, line, theme_attr(role), theme_pair(role));
 	}
 	if (nlist > 0) {
@@ -217,5 +223,5 @@ const struct pane_ops pane_users = {
 	.draw = users_draw,
 	.key = users_key,
 	.close = users_close,
-	.admin_only = true,
+	.right = PANE_RIGHT(RIGHT_USERS),
 };

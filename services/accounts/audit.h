@@ -15,6 +15,11 @@
 #include "storage/db.h"
 
 /* Actions.  The front end uses the first three for lookups. */
+#define AUDIT_RIGHT_REFUSED     "right.refused" /* service: the right; subject: what was asked */
+#define AUDIT_ADMIN_GRANT       "admin.grant"   /* service: the right; subject: the user */
+#define AUDIT_ADMIN_REVOKE      "admin.revoke"
+#define AUDIT_ADMIN_ROLE        "admin.role"    /* service: the new role */
+#define AUDIT_ADMIN_BRANCH      "admin.branch"  /* subject: the branch added */
 #define AUDIT_CARD_READ         "card.read"
 #define AUDIT_LINKAGE_QUERY     "linkage.query"
 #define AUDIT_JURISTIC_QUERY    "juristic.query"
@@ -79,6 +84,7 @@ struct audit_filter {
 	int64_t until;
 	int limit;              /* 0: all */
 	int newest_first;
+	const char *branch;     /* one branch's rows: rights_audit_scope sets it */
 };
 
 /* Local calendar dates "YYYY-MM-DD" (either may be NULL) to the instants
@@ -89,13 +95,15 @@ int audit_date_range(const char *since, const char *until, struct audit_filter *
 		     tb_err *err);
 
 /* Calls fn for each matching row (valid during the call only); fn returning
- * nonzero stops.  For the admin's audit pane: the caller checks the role. */
+ * nonzero stops.  The caller asks rights_audit_scope() first, which checks
+ * the reader's right and narrows f to their branch. */
 int audit_query(struct db *d, const struct audit_filter *f,
 		int (*fn)(const struct audit_row *r, void *arg), void *arg, tb_err *err);
 
 /* Writes the matching rows as CSV (RFC 4180, CRLF, a header line; a field
  * starting with = + - @ TAB or CR gets a leading ' so no spreadsheet runs it)
- * after checking that `actor` is an active admin, and records the export.
+ * and records the export by `actor`, whose right rights_audit_scope() has
+ * checked (narrowing f to their branch).
  * Returns the number of rows written, or -1. */
 long audit_export_csv(struct db *d, const char *actor, const struct audit_filter *f,
 		      FILE *out, tb_err *err);

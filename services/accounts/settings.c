@@ -9,6 +9,7 @@
 
 #include "services/accounts/audit.h"
 #include "services/accounts/rights.h"
+#include "storage/branches_db.h"
 #include "storage/settings_db.h"
 
 /* Offered until an admin writes the branch's own list. */
@@ -66,7 +67,8 @@ int settings_initialised(struct db *d, tb_err *err)
 	return r;
 }
 
-/* Writes every branch key and the purposes (inside the caller's transaction). */
+/* Writes the branch's own keys and purposes (inside the caller's
+ * transaction); the agency's name is the whole database's. */
 static int branch_write(struct db *d, const struct branch_settings *b, tb_err *err)
 {
 	const char *texts[SETTINGS_PURPOSES_MAX];
@@ -75,14 +77,22 @@ static int branch_write(struct db *d, const struct branch_settings *b, tb_err *e
 	snprintf(idle, sizeof idle, "%d", b->idle_timeout_s);
 	for (int i = 0; i < b->npurposes; i++)
 		texts[i] = b->purposes[i];
-	return settings_db_set(d, "agency", b->agency, err) ||
-	       settings_db_set(d, "branch_code", b->code, err) ||
-	       settings_db_set(d, "branch_name", b->name, err) ||
-	       settings_db_set(d, "idle_timeout", idle, err) ||
-	       settings_db_set(d, "gateway_profile", b->gateway_profile, err) ||
-	       settings_db_set(d, "copy_unsigned", b->copy_unsigned ? "1" : "0", err) ||
-	       settings_db_set(d, "auto_purpose", b->auto_purpose, err) ||
-	       settings_db_purposes_set(d, texts, (size_t)b->npurposes, err) ? -1 : 0;
+	return branches_db_rename(d, b->code, b->name, err) ||
+	       branches_db_set(d, b->code, "idle_timeout", idle, err) ||
+	       branches_db_set(d, b->code, "gateway_profile", b->gateway_profile, err) ||
+	       branches_db_set(d, b->code, "copy_unsigned", b->copy_unsigned ? "1" : "0", err) ||
+	       branches_db_set(d, b->code, "auto_purpose", b->auto_purpose, err) ||
+	       branches_db_purposes_set(d, b->code, texts, (size_t)b->npurposes, err) ? -1 : 0;
+}
+
+static int branch_new(struct db *d, const struct branch_settings *b, tb_err *err)
+{
+	struct branch row = { 0 };
+
+	snprintf(row.code, sizeof row.code, "%s", b->code);
+	snprintf(row.name, sizeof row.name, "%s", b->name);
+	db_time_iso(db_now(d), row.created);
+	return branches_db_add(d, &row, err) || branch_write(d, b, err) ? -1 : 0;
 }
 
 int settings_init(struct db *d, const struct branch_settings *b, const struct user_new *admin,
@@ -98,12 +108,13 @@ int settings_init(struct db *d, const struct branch_settings *b, const struct us
 	ok = r == 0;
 	if (r > 0)
 		err_set(err, TB_E_STORE_ALREADY_INIT, 0, NULL);
-	ok = ok && branch_write(d, b, err) == 0 && users_create_first_admin(d, admin, err) == 0 &&
+	ok = ok && settings_db_set(d, "agency", b->agency, err) == 0 &&
+	     settings_db_set(d, "branch_code", b->code, err) == 0 && branch_new(d, b, err) == 0 &&
+	     users_create_first_admin(d, admin, b->code, err) == 0 &&
 	     audit_append(d, &(struct audit_entry){ .username = admin->username,
 			  .action = AUDIT_ADMIN_INIT, .subject = b->code, .result = "OK" }, err) == 0;
 	return db_tx_end(d, ok, err);
 }
-
 
 static int purpose_add(const char *text, void *arg)
 {
@@ -115,24 +126,27 @@ static int purpose_add(const char *text, void *arg)
 	return 0;
 }
 
-int settings_branch_get(struct db *d, struct branch_settings *out, tb_err *err)
+int settings_branch_of(struct db *d, const char *code, struct branch_settings *out, tb_err *err)
 {
 	char idle[16] = "", unsigned_copies[4] = "";
+	struct branch row;
 	int r;
 
 	memset(out, 0, sizeof *out);
-	r = settings_initialised(d, err);
-	if (r <= 0)
+	if (settings_initialised(d, err) <= 0)
 		return -1;
+	r = branches_db_find(d, code, &row, err);
+	if (r <= 0)
+		return r < 0 ? -1 : err_set(err, TB_E_BRANCH_UNKNOWN, 0, NULL);
+	snprintf(out->code, sizeof out->code, "%s", row.code);
+	snprintf(out->name, sizeof out->name, "%s", row.name);
 	if (settings_db_get(d, "agency", out->agency, sizeof out->agency, err) < 0 ||
-	    settings_db_get(d, "branch_code", out->code, sizeof out->code, err) < 0 ||
-	    settings_db_get(d, "branch_name", out->name, sizeof out->name, err) < 0 ||
-	    settings_db_get(d, "idle_timeout", idle, sizeof idle, err) < 0 ||
-	    settings_db_get(d, "gateway_profile", out->gateway_profile,
+	    branches_db_get(d, code, "idle_timeout", idle, sizeof idle, err) < 0 ||
+	    branches_db_get(d, code, "gateway_profile", out->gateway_profile,
 			    sizeof out->gateway_profile, err) < 0 ||
-	    settings_db_get(d, "copy_unsigned", unsigned_copies, sizeof unsigned_copies, err) < 0 ||
-	    settings_db_get(d, "auto_purpose", out->auto_purpose, sizeof out->auto_purpose, err) < 0 ||
-	    settings_db_purposes(d, purpose_add, out, err) < 0)
+	    branches_db_get(d, code, "copy_unsigned", unsigned_copies, sizeof unsigned_copies, err) < 0 ||
+	    branches_db_get(d, code, "auto_purpose", out->auto_purpose, sizeof out->auto_purpose, err) < 0 ||
+	    branches_db_purposes(d, code, purpose_add, out, err) < 0)
 		return -1;
 	/* Only an admin's explicit "1" allows them; anything else does not. */
 	out->copy_unsigned = strcmp(unsigned_copies, "1") == 0;
@@ -143,20 +157,110 @@ int settings_branch_get(struct db *d, struct branch_settings *out, tb_err *err)
 	return 0;
 }
 
+int settings_branch_get(struct db *d, struct branch_settings *out, tb_err *err)
+{
+	char code[SETTINGS_CODE_MAX + 1] = "";
+
+	snprintf(code, sizeof code, "%s", db_branch(d));
+	if (!code[0] && settings_db_get(d, "branch_code", code, sizeof code, err) < 0)
+		return -1;
+	return settings_branch_of(d, code, out, err);
+}
+
+/* A change refused for want of a right, recorded after the rollback. */
+static void refused(struct db *d, const char *actor, const char *action, const char *code,
+		    const tb_err *err)
+{
+	tb_err ignored;
+
+	if (strcmp(err_domain(err->id), "auth") == 0)
+		audit_append(d, &(struct audit_entry){ .username = actor, .action = action,
+			     .subject = code, .result = err_code(err->id) }, &ignored);
+}
+
 int settings_branch_set(struct db *d, const char *actor, const struct branch_settings *b,
 			tb_err *err)
 {
+	char agency[SETTINGS_NAME_BYTES] = "";
+	struct user a;
 	int ok;
 
 	if (settings_branch_validate(b, err))
 		return -1;
 	if (db_tx_begin(d, err))
 		return -1;
-	ok = settings_initialised(d, err) > 0 && rights_require_admin(d, actor, NULL, err) == 0 &&
-	     branch_write(d, b, err) == 0 &&
+	ok = settings_initialised(d, err) > 0 &&
+	     rights_require(d, actor, RIGHT_SETTINGS, b->code, &a, err) == 0 &&
+	     branches_db_find(d, b->code, NULL, err) > 0 &&
+	     settings_db_get(d, "agency", agency, sizeof agency, err) >= 0;
+	/* The agency's name is every branch's: an agency admin's to change. */
+	if (ok && strcmp(agency, b->agency) != 0)
+		ok = a.role == USER_AGENCY_ADMIN ? settings_db_set(d, "agency", b->agency, err) == 0
+			: err_set(err, TB_E_AUTH_NOT_ADMIN, 0, "agency") == 0;
+	ok = ok && branch_write(d, b, err) == 0 &&
 	     audit_append(d, &(struct audit_entry){ .username = actor,
 			  .action = AUDIT_ADMIN_SETTINGS, .subject = b->code, .result = "OK" }, err) == 0;
-	return db_tx_end(d, ok, err);
+	if (db_tx_end(d, ok, err)) {
+		refused(d, actor, AUDIT_ADMIN_SETTINGS, b->code, err);
+		return -1;
+	}
+	return 0;
+}
+
+int settings_branch_add(struct db *d, const char *actor, const char *code, const char *name,
+			tb_err *err)
+{
+	struct branch_settings *b = calloc(1, sizeof *b);
+	struct user a;
+	int ok;
+
+	if (!b)
+		return err_set(err, TB_E_NOMEM, 0, NULL);
+	settings_branch_defaults(b);
+	snprintf(b->code, sizeof b->code, "%s", code);
+	snprintf(b->name, sizeof b->name, "%s", name);
+	ok = strlen(code) <= SETTINGS_CODE_MAX || err_set(err, TB_E_AUTH_INVALID, 0, "code") == 0;
+	ok = ok && settings_db_get(d, "agency", b->agency, sizeof b->agency, err) >= 0 &&
+	     settings_branch_validate(b, err) == 0;
+	if (!ok || db_tx_begin(d, err)) {
+		free(b);
+		return -1;
+	}
+	ok = settings_initialised(d, err) > 0 && rights_require(d, actor, RIGHT_SETTINGS, NULL, &a, err) == 0;
+	if (ok && a.role != USER_AGENCY_ADMIN)
+		ok = err_set(err, TB_E_AUTH_NOT_ADMIN, 0, NULL) == 0;
+	ok = ok && branch_new(d, b, err) == 0 &&
+	     audit_append(d, &(struct audit_entry){ .username = actor,
+			  .action = AUDIT_ADMIN_BRANCH, .subject = b->code, .result = "OK" }, err) == 0;
+	if (db_tx_end(d, ok, err))
+		refused(d, actor, AUDIT_ADMIN_BRANCH, b->code, err);
+	else
+		ok = 2;
+	free(b);
+	return ok == 2 ? 0 : -1;
+}
+
+int settings_branch_list(struct db *d, int (*fn)(const struct branch *b, void *arg), void *arg,
+			 tb_err *err)
+{
+	return branches_db_list(d, fn, arg, err);
+}
+
+int settings_default_branch(struct db *d, char *out, size_t size, tb_err *err)
+{
+	return settings_db_get(d, "branch_code", out, size, err) < 0 ? -1 : 0;
+}
+
+int settings_terminal_branch(struct db *d, const char *code, tb_err *err)
+{
+	int r = strlen(code) <= SETTINGS_CODE_MAX ? branches_db_find(d, code, NULL, err) : 0;
+
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return err_set(err, TB_E_BRANCH_UNKNOWN, 0, NULL);
+	db_set_branch(d, code);
+	return 0;
 }
 
 int settings_user_get(struct db *d, int64_t user_id, struct user_settings *out, tb_err *err)

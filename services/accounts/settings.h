@@ -1,5 +1,6 @@
-/* Branch settings (set by the agency's admins) and each user's own
- * settings.  The branch's purposes are the reasons staff pick from when they
+/* Branch settings (set by the branch's admins: each branch its own idle
+ * lock, gateway profile, copies and purposes; the agency's name shared)
+ * and each user's own settings.  The branch's purposes are the reasons staff pick from when they
  * look someone up; every lookup's audit row carries one. */
 #ifndef TABIEN_SETTINGS_H
 #define TABIEN_SETTINGS_H
@@ -9,6 +10,7 @@
 
 #include "services/base/errors.h"
 #include "services/accounts/users.h"
+#include "storage/branches_db.h"
 #include "storage/db.h"
 
 #define SETTINGS_NAME_CHARS 200               /* agency and branch names */
@@ -55,12 +57,31 @@ int settings_initialised(struct db *d, tb_err *err);
 int settings_init(struct db *d, const struct branch_settings *b, const struct user_new *admin,
 		  tb_err *err);
 
-/* TB_E_STORE_NOT_INIT before settings_init. */
+/* The terminal's branch's settings (db_branch, else the default branch's);
+ * TB_E_STORE_NOT_INIT before settings_init. */
 int settings_branch_get(struct db *d, struct branch_settings *out, tb_err *err);
+/* Those of the branch `code`; TB_E_BRANCH_UNKNOWN when there is none. */
+int settings_branch_of(struct db *d, const char *code, struct branch_settings *out, tb_err *err);
 
-/* An active admin changes the branch settings (recorded in the audit). */
+/* An admin with the settings right over branch b->code changes its settings
+ * (recorded in the audit); the agency's name only an agency admin. */
 int settings_branch_set(struct db *d, const char *actor, const struct branch_settings *b,
 			tb_err *err);
+
+/* An agency admin adds a branch with the default settings (audited);
+ * TB_E_BRANCH_TAKEN when the code exists. */
+int settings_branch_add(struct db *d, const char *actor, const char *code, const char *name,
+			tb_err *err);
+
+/* Each branch by code; the default one's code (the one `admin init` made,
+ * where a terminal without `branch =` belongs). */
+int settings_branch_list(struct db *d, int (*fn)(const struct branch *b, void *arg), void *arg,
+			 tb_err *err);
+int settings_default_branch(struct db *d, char *out, size_t size, tb_err *err);
+
+/* The terminal's `branch = CODE`: TB_E_BRANCH_UNKNOWN when the database has
+ * no such branch, else db_set_branch(). */
+int settings_terminal_branch(struct db *d, const char *code, tb_err *err);
 
 struct user_settings {
 	char theme[65];         /* a theme's name: [A-Za-z0-9._-]; "": the terminal's */

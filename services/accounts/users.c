@@ -273,6 +273,19 @@ static int audit_simple(struct db *d, const char *user, const char *action, cons
 			    .subject = subject, .result = result }, err);
 }
 
+/* The terminal's branch, else the database's default one (branch_code,
+ * set at `admin init`): new accounts belong there. */
+static int initialised_branch(struct db *d, char code[USER_BRANCH_MAX + 1], tb_err *err)
+{
+	int r = settings_db_get(d, "branch_code", code, USER_BRANCH_MAX + 1, err);
+
+	if (r > 0 && db_branch(d)[0])
+		snprintf(code, USER_BRANCH_MAX + 1, "%s", db_branch(d));
+	if (r == 0)
+		return err_set(err, TB_E_STORE_NOT_INIT, 0, NULL);
+	return r < 0 ? -1 : 0;
+}
+
 static int initialised(struct db *d, tb_err *err)
 {
 	char code[64];
@@ -307,18 +320,19 @@ int users_register(struct db *d, const struct user_new *n, tb_err *err)
 		return -1;
 	user_from_new(d, n, &u);
 	u.status = USER_PENDING;
-	u.role = USER_STAFF;
+	u.role = USER_OFFICER;
 	if (db_tx_begin(d, err)) {
 		sodium_memzero(hash, sizeof hash);
 		return -1;
 	}
-	ok = initialised(d, err) == 0 && users_db_insert(d, &u, hash, NULL, err) == 0 &&
+	ok = initialised_branch(d, u.branch, err) == 0 && users_db_insert(d, &u, hash, NULL, err) == 0 &&
 	     audit_simple(d, u.username, AUDIT_USER_REGISTER, u.username, "OK", err) == 0;
 	sodium_memzero(hash, sizeof hash);
 	return db_tx_end(d, ok, err);
 }
 
-int users_create_first_admin(struct db *d, const struct user_new *n, tb_err *err)
+int users_create_first_admin(struct db *d, const struct user_new *n, const char *branch,
+			     tb_err *err)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct user u;
@@ -330,7 +344,8 @@ int users_create_first_admin(struct db *d, const struct user_new *n, tb_err *err
 		return -1;
 	user_from_new(d, n, &u);
 	u.status = USER_ACTIVE;
-	u.role = USER_ADMIN;
+	u.role = USER_AGENCY_ADMIN;
+	snprintf(u.branch, sizeof u.branch, "%s", branch);
 	snprintf(u.decided_at, sizeof u.decided_at, "%s", u.created);
 	ok = users_db_insert(d, &u, hash, NULL, err) == 0;
 	sodium_memzero(hash, sizeof hash);
@@ -551,12 +566,12 @@ int users_action_parse(const char *s)
 	return -1;
 }
 
-/* Would this change leave the agency without an active admin? */
+/* Would this change leave the agency without an active agency admin? */
 static int last_admin(struct db *d, const struct user *t, tb_err *err)
 {
 	int n;
 
-	if (t->role != USER_ADMIN || t->status != USER_ACTIVE)
+	if (t->role != USER_AGENCY_ADMIN || t->status != USER_ACTIVE)
 		return 0;
 	n = users_db_count_admins(d, err);
 	if (n < 0)
@@ -587,16 +602,19 @@ static int admin_apply(struct db *d, const char *actor, enum users_action a, str
 			return err_set(err, TB_E_AUTH_STATE, 0, users_db_status_name(t->status));
 		return users_db_set_status(d, t->id, USER_ACTIVE, actor, when, err);
 	case USERS_MAKE_ADMIN:
-		if (t->status != USER_ACTIVE || t->role == USER_ADMIN)
-			return err_set(err, TB_E_AUTH_STATE, 0, t->role == USER_ADMIN ? "admin"
+		/* The branch's admin; an agency admin is made with `admin role`. */
+		if (t->status != USER_ACTIVE || t->role >= USER_BRANCH_ADMIN)
+			return err_set(err, TB_E_AUTH_STATE, 0, t->role >= USER_BRANCH_ADMIN ? "admin"
 				       : users_db_status_name(t->status));
-		return users_db_set_role(d, t->id, USER_ADMIN, err);
+		if (rights_require_admin(d, actor, NULL, err))
+			return -1;
+		return users_db_set_role(d, t->id, USER_BRANCH_ADMIN, err);
 	case USERS_REMOVE_ADMIN:
-		if (t->role != USER_ADMIN)
-			return err_set(err, TB_E_AUTH_STATE, 0, "staff");
+		if (t->role < USER_BRANCH_ADMIN)
+			return err_set(err, TB_E_AUTH_STATE, 0, "officer");
 		if (last_admin(d, t, err))
 			return -1;
-		return users_db_set_role(d, t->id, USER_STAFF, err);
+		return users_db_set_role(d, t->id, USER_OFFICER, err);
 	case USERS_ACTION_COUNT:
 		break;
 	}
@@ -618,7 +636,7 @@ int users_admin(struct db *d, const char *actor, enum users_action a, const char
 		tb_err *err)
 {
 	char when[DB_TIME_MAX];
-	struct user t;
+	struct user t, who;
 	tb_err local;
 	int ok;
 
@@ -629,8 +647,12 @@ int users_admin(struct db *d, const char *actor, enum users_action a, const char
 	if (db_tx_begin(d, err))
 		return -1;
 	db_time_iso(db_now(d), when);
-	ok = rights_require_admin(d, actor, NULL, err) == 0 && users_get(d, target, &t, err) == 0 &&
-	     admin_apply(d, actor, a, &t, when, err) == 0 &&
+	ok = users_get(d, target, &t, err) == 0 &&
+	     rights_require(d, actor, RIGHT_USERS, t.branch, &who, err) == 0;
+	/* Nobody acts on an account above their own. */
+	if (ok && t.role > who.role)
+		ok = err_set(err, TB_E_AUTH_NOT_ADMIN, 0, NULL) == 0;
+	ok = ok && admin_apply(d, actor, a, &t, when, err) == 0 &&
 	     audit_simple(d, actor, actions[a].audit, target, "OK", err) == 0;
 	if (db_tx_end(d, ok, err)) {
 		admin_refused(d, actor, actions[a].audit, target, err);
@@ -670,7 +692,7 @@ int users_reset_password(struct db *d, const char *actor, const char *target,
 		return -1;
 	}
 	/* Checked before the slow hash, and again under the write lock. */
-	if (rights_require_admin(d, actor, NULL, err) || users_get(d, target, &t, err)) {
+	if (users_get(d, target, &t, err) || rights_require(d, actor, RIGHT_USERS, t.branch, NULL, err)) {
 		sodium_memzero(gen, sizeof gen);
 		admin_refused(d, actor, AUDIT_ADMIN_RESET_PASSWORD, target, err);
 		return -1;
@@ -681,7 +703,8 @@ int users_reset_password(struct db *d, const char *actor, const char *target,
 	}
 	ok = db_tx_begin(d, err) == 0;
 	if (ok) {
-		ok = rights_require_admin(d, actor, NULL, err) == 0 && users_get(d, target, &t, err) == 0 &&
+		ok = users_get(d, target, &t, err) == 0 &&
+		     rights_require(d, actor, RIGHT_USERS, t.branch, NULL, err) == 0 &&
 		     users_db_set_password(d, t.id, hash, 1, err) == 0 &&
 		     audit_simple(d, actor, AUDIT_ADMIN_RESET_PASSWORD, target, "OK", err) == 0;
 		ok = db_tx_end(d, ok, err) == 0;

@@ -43,12 +43,14 @@ int users_init(tb_err *err);
  * or TB_E_AUTH_PASSWORD_SHORT with the minimum as detail. */
 int users_validate(const struct user_new *n, tb_err *err);
 
-/* A new pending account (TB_E_AUTH_TAKEN when the username exists). */
+/* A new pending account in the terminal's branch (db_branch, else the
+ * default one); TB_E_AUTH_TAKEN when the username exists. */
 int users_register(struct db *d, const struct user_new *n, tb_err *err);
 
-/* The first admin, active, with no one to approve it: used by
- * settings_init() inside its transaction. */
-int users_create_first_admin(struct db *d, const struct user_new *n, tb_err *err);
+/* The first agency admin, active, with no one to approve it, in `branch`:
+ * used by settings_init() inside its transaction. */
+int users_create_first_admin(struct db *d, const struct user_new *n, const char *branch,
+			     tb_err *err);
 
 /* Checks the password and the account.  0 and *out for an active account
  * (out->must_change set: the front end makes the user choose a new
@@ -86,9 +88,11 @@ enum users_action {
 const char *users_action_name(enum users_action a);
 int users_action_parse(const char *s);
 
-/* `actor` (an active admin) acts on `target`.  The last active admin can be
- * neither suspended nor demoted (TB_E_AUTH_LAST_ADMIN).  Other errors:
- * TB_E_AUTH_NOT_ADMIN, TB_E_AUTH_NO_USER, TB_E_AUTH_STATE. */
+/* `actor` (holding the users right over the target's branch: rights.h)
+ * acts on `target`.  make-admin makes a branch admin (and needs an admin);
+ * remove-admin makes a counter officer.  The last active agency admin can
+ * be neither suspended nor demoted (TB_E_AUTH_LAST_ADMIN).  Other errors:
+ * TB_E_RIGHT_REFUSED, TB_E_RIGHT_BRANCH, TB_E_AUTH_NO_USER, TB_E_AUTH_STATE. */
 int users_admin(struct db *d, const char *actor, enum users_action a, const char *target,
 		tb_err *err);
 

@@ -239,7 +239,31 @@
 	  "The account's status does not allow this", \
 	  "สถานะของบัญชีไม่อนุญาตให้ทำรายการนี้", \
 	  "Only pending accounts are approved or rejected, active ones suspended or made admin, suspended ones reinstated", \
-	  "อนุมัติหรือปฏิเสธได้เฉพาะบัญชีที่รออนุมัติ ระงับหรือแต่งตั้งเป็นผู้ดูแลระบบได้เฉพาะบัญชีที่ใช้งานอยู่ และคืนสิทธิ์ได้เฉพาะบัญชีที่ถูกระงับ")
+	  "อนุมัติหรือปฏิเสธได้เฉพาะบัญชีที่รออนุมัติ ระงับหรือแต่งตั้งเป็นผู้ดูแลระบบได้เฉพาะบัญชีที่ใช้งานอยู่ และคืนสิทธิ์ได้เฉพาะบัญชีที่ถูกระงับ") \
+	TB_ERRORS_RIGHTS(X)
+
+/* Branches and rights (services/accounts/rights.c). */
+#define TB_ERRORS_RIGHTS(X) \
+	X(TB_E_RIGHT_REFUSED, "auth", "RIGHT-REFUSED", \
+	  "You have no right to this (the right is named); the refusal is recorded", \
+	  "คุณไม่มีสิทธิ์ใช้งานส่วนนี้ (ตามชื่อสิทธิ์ที่แสดง) และระบบได้บันทึกการปฏิเสธไว้แล้ว", \
+	  "Ask an admin of your branch (named below) to grant it: tabien admin grant USERNAME RIGHT", \
+	  "ขอให้ผู้ดูแลระบบของสาขา (ตามรายชื่อด้านล่าง) ให้สิทธิ์ด้วยคำสั่ง tabien admin grant ชื่อผู้ใช้ สิทธิ์") \
+	X(TB_E_RIGHT_BRANCH, "auth", "OTHER-BRANCH", \
+	  "This user belongs to another branch: only its admins or an agency admin can do this", \
+	  "ผู้ใช้นี้อยู่สาขาอื่น เฉพาะผู้ดูแลระบบของสาขานั้นหรือผู้ดูแลระบบระดับหน่วยงานเท่านั้นที่ทำรายการนี้ได้", \
+	  "Ask an admin of that branch or an agency admin ('tabien admin users' shows each user's branch)", \
+	  "ติดต่อผู้ดูแลระบบของสาขานั้นหรือผู้ดูแลระบบระดับหน่วยงาน (คำสั่ง 'tabien admin users' แสดงสาขาของผู้ใช้แต่ละคน)") \
+	X(TB_E_BRANCH_UNKNOWN, "input", "BRANCH-UNKNOWN", \
+	  "The branch set for this terminal is not in the database", \
+	  "ไม่พบสาขาที่ตั้งไว้สำหรับเครื่องนี้ในฐานข้อมูล", \
+	  "Fix 'branch = CODE' in the configuration file to one that 'tabien admin branches' lists, or ask an agency admin to add it", \
+	  "แก้ไข 'branch = รหัส' ในไฟล์ตั้งค่าให้เป็นรหัสที่คำสั่ง 'tabien admin branches' แสดง หรือขอให้ผู้ดูแลระบบระดับหน่วยงานเพิ่มสาขา") \
+	X(TB_E_BRANCH_TAKEN, "input", "BRANCH-TAKEN", \
+	  "A branch with this code exists already", \
+	  "มีสาขาที่ใช้รหัสนี้อยู่แล้ว", \
+	  "Choose another code ('tabien admin branches' lists them)", \
+	  "เลือกรหัสอื่น (คำสั่ง 'tabien admin branches' แสดงรายการสาขา)")
 
 #define TB_ERRORS_AUDIT(X) \
 	X(TB_E_AUDIT_BROKEN, "audit", "AUDIT-BROKEN", \

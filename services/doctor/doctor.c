@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "services/accounts/audit.h"
+#include "services/accounts/settings.h"
 #include "services/accounts/users.h"
 #include "services/base/util.h"
 #include "services/card/card.h"
@@ -186,7 +187,7 @@ static int first_admin(const struct user *u, void *arg)
 {
 	char *agent = arg;
 
-	if (u->role == USER_ADMIN && !agent[0])
+	if (u->role >= USER_BRANCH_ADMIN && !agent[0])
 		str_copy(agent, 14, u->cid);
 	return 0;
 }
@@ -198,7 +199,7 @@ static void check_db(struct doctor_ctx *x, char *path, size_t size)
 	struct audit_check ac;
 	tb_err e = { 0 };
 	struct db *d;
-	const char *p = x->o->db_path;
+	const char *p = x->o->db_path, *branch;
 
 	if (!p || !*p)
 		p = config_get(x->o->cfg, "database");
@@ -240,8 +241,11 @@ static void check_db(struct doctor_ctx *x, char *path, size_t size)
 		doctor_report(x, DOCTOR_audit, DOCTOR_SKIP, NULL, "no database");
 		return;
 	}
+	branch = config_get(x->o->cfg, "branch");
 	if (db_check(d, &e))
 		doctor_report(x, DOCTOR_db, DOCTOR_FAIL, &e, "schema %d", db_version(d));
+	else if (branch && *branch && settings_terminal_branch(d, branch, &e))
+		doctor_report(x, DOCTOR_db, DOCTOR_FAIL, &e, "branch = %s: not in the database", branch);
 	else
 		doctor_report(x, DOCTOR_db, DOCTOR_OK, NULL, "quick_check ok, schema %d of %d",
 			      db_version(d), DB_SCHEMA_VERSION);

@@ -128,8 +128,8 @@ SHOW="$dir/out" check "users --json: staff.a is active" grep -q '"username":	"st
 
 run "$STAFF_PW
 " admin approve staff.b --as staff.a --batch
-SHOW="$dir/err" check "a staff member cannot approve: exit 1, NOT-ADMIN" \
-	bash -c "[ $rc = 1 ] && grep -q NOT-ADMIN '$dir/err'"
+SHOW="$dir/err" check "a staff member cannot approve: exit 1, RIGHT-REFUSED" \
+	bash -c "[ $rc = 1 ] && grep -q RIGHT-REFUSED '$dir/err'"
 run "$ADMIN_PW
 " admin reject staff.b --as admin1 --batch
 SHOW="$dir/out $dir/err" check "reject: exit 0" [ "$rc" = 0 ]
@@ -214,7 +214,7 @@ run "$ADMIN_PW
 SHOW="$dir/err" check "audit export --csv: exit 0, a private file with a header" \
 	bash -c "[ $rc = 0 ] && [ \"\$(stat -c %a '$dir/audit.csv')\" = 600 ] && head -n 1 '$dir/audit.csv' | grep -q '^seq,time,terminal,branch,username,action,service,subject,purpose,result,hash'"
 SHOW="$dir/audit.csv" check "audit export: approvals, refusals and logins are all there" \
-	bash -c "grep -q 'admin1,admin.approve,,staff.a,,OK' '$dir/audit.csv' && grep -q 'staff.a,admin.approve,,staff.b,,NOT-ADMIN' '$dir/audit.csv' && grep -q 'counter-test,BR-01,staff.a,user.login_failed,,,,AUTH-LOCKED' '$dir/audit.csv'"
+	bash -c "grep -q 'admin1,admin.approve,,staff.a,,OK' '$dir/audit.csv' && grep -q 'staff.a,admin.approve,,staff.b,,RIGHT-REFUSED' '$dir/audit.csv' && grep -q 'counter-test,BR-01,staff.a,user.login_failed,,,,AUTH-LOCKED' '$dir/audit.csv'"
 check "audit export: no password in it" \
 	bash -c "! grep -qF -e '$ADMIN_PW' -e '$STAFF_PW' -e 'new-password-22' '$dir/audit.csv'"
 run "$ADMIN_PW

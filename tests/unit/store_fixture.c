@@ -141,6 +141,38 @@ void init_branch(struct fixture *f)
 	free(b);
 }
 
+/* What `admin init`, an approval and a registration wrote before schema
+ * step 6 (one branch, roles admin and staff), written as that program wrote
+ * it, into the file open at `version` (reopened at the same version). */
+void init_branch_old(struct fixture *f, int version)
+{
+	char admin[crypto_pwhash_STRBYTES], staff[crypto_pwhash_STRBYTES], sql[2048];
+	char cid_a[14], cid_s[14];
+	tb_err err = { 0 };
+
+	assert_true(sodium_init() >= 0);
+	assert_int_equal(crypto_pwhash_str(admin, ADMIN_PW, strlen(ADMIN_PW), crypto_pwhash_OPSLIMIT_MIN,
+					   crypto_pwhash_MEMLIMIT_MIN), 0);
+	assert_int_equal(crypto_pwhash_str(staff, STAFF_PW, strlen(STAFF_PW), crypto_pwhash_OPSLIMIT_MIN,
+					   crypto_pwhash_MEMLIMIT_MIN), 0);
+	make_cid("110170020345", cid_a);
+	make_cid("310050012345", cid_s);
+	db_close(&f->d);
+	raw_sql(f->path, "INSERT INTO branch_settings (key, value) VALUES ('agency', 'กรมทดสอบระบบ'), "
+		"('branch_code', 'BR-01'), ('branch_name', 'สาขาทดสอบ'), ('idle_timeout', '600'), "
+		"('gateway_profile', 'gdx-prod'), ('copy_unsigned', '1'), ('auto_purpose', '');"
+		"INSERT INTO purposes (pos, text) VALUES (1, 'ยืนยันตัวตน'), (2, 'ตามภารกิจ')");
+	snprintf(sql, sizeof sql, "INSERT INTO users (username, full_name, cid, position, pwhash, role, "
+		 "status, created) VALUES ('%s', 'สมชาย ใจดี', '%s', 'หัวหน้างาน', '%s', 'admin', 'active', "
+		 "'2023-11-14T22:13:20Z'), ('staff.a', 'มาลี มีสุข', '%s', 'เจ้าหน้าที่', '%s', 'staff', "
+		 "'active', '2023-11-14T22:13:20Z'), ('staff.b', 'มาลี มีสุข', '%s', 'เจ้าหน้าที่', '%s', "
+		 "'staff', 'pending', '2023-11-14T22:13:20Z')", ADMIN, cid_a, admin, cid_s, staff, cid_s, staff);
+	raw_sql(f->path, sql);
+	f->d = db_open_at(f->path, 0, version, &err);
+	assert_non_null(f->d);
+	db_set_clock(f->d, fake_clock, &f->now);
+}
+
 int register_user(struct fixture *f, const char *name, const char *pw, tb_err *err)
 {
 	char cid[14];

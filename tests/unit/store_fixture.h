@@ -22,9 +22,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "services/accounts/audit.h"
+#include "services/accounts/rights.h"
 #include "services/accounts/session.h"
 #include "services/accounts/settings.h"
 #include "services/accounts/users.h"
@@ -58,6 +60,9 @@ void branch_fill(struct branch_settings *b);
 
 /* The first run: the branch and ADMIN. */
 void init_branch(struct fixture *f);
+/* An older schema's branch, written raw: ADMIN (admin), staff.a (staff,
+ * active) and staff.b (staff, pending); f->d reopened at `version`. */
+void init_branch_old(struct fixture *f, int version);
 
 int register_user(struct fixture *f, const char *name, const char *pw, tb_err *err);
 

@@ -87,10 +87,7 @@ static void migration_from_v1_keeps_data(void **state)
 
 	f->d = db_open_at(f->path, DB_OPEN_CREATE, 1, &err);
 	assert_non_null(f->d);
-	db_set_clock(f->d, fake_clock, &f->now);
-	init_branch(f);
-	add_active(f, "staff.a");
-	assert_int_equal(register_user(f, "staff.b", STAFF_PW, &err), 0);
+	init_branch_old(f, 1);
 	db_close(&f->d);
 	/* A version-1 session, as the version-1 program wrote it. */
 	raw_sql(f->path, "INSERT INTO sessions (user_id, terminal, started, last_seen) "
@@ -115,7 +112,62 @@ static void migration_from_v1_keeps_data(void **state)
 	assert_int_equal(settings_user_get(f->d, 2, &us, &err), 0);
 	assert_string_equal(us.theme, "mono");
 	assert_int_equal(audit_verify(f->d, &chk, &err), 0);
-	assert_true(chk.rows >= 4);
+	assert_true(chk.rows >= 1);
+}
+
+/* A step-5 file (one branch, admin and staff) moves to step 6: the branch
+ * becomes the default one with its settings and purposes, its users belong
+ * to it, admin becomes agency admin and staff counter officer, and the
+ * chain written before still verifies. */
+static void migration_from_v5_makes_branches_and_roles(void **state)
+{
+	struct fixture *f = *state;
+	struct branch_settings *b = calloc(1, sizeof *b);
+	struct user u;
+	struct audit_check chk;
+	tb_err err = { 0 };
+
+	assert_non_null(b);
+	f->d = db_open_at(f->path, DB_OPEN_CREATE, 5, &err);
+	assert_non_null(f->d);
+	init_branch_old(f, 5);
+	assert_int_equal(audit_append(f->d, &(struct audit_entry){ .username = "staff.a",
+			 .action = AUDIT_CARD_READ, .subject = "1101700203450", .result = "OK" }, &err), 0);
+	db_close(&f->d);
+	if (!on_server())
+		assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 5);
+
+	f->d = open_ok(f, 0);
+	assert_int_equal(db_version(f->d), 6);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM branches WHERE code = 'BR-01' "
+				 "AND name = 'สาขาทดสอบ'"), 1);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM users WHERE branch = 'BR-01'"), 3);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM grants"), 0);
+	assert_int_equal(raw_int(f->path, on_server()
+				 ? "SELECT count(*) FROM pg_tables WHERE tablename = 'purposes'"
+				 : "SELECT count(*) FROM sqlite_master WHERE name = 'purposes'"), 0);
+	assert_int_equal(users_get(f->d, ADMIN, &u, &err), 0);
+	assert_int_equal(u.role, USER_AGENCY_ADMIN);
+	assert_string_equal(u.branch, "BR-01");
+	assert_int_equal(users_get(f->d, "staff.a", &u, &err), 0);
+	assert_int_equal(u.role, USER_OFFICER);
+	assert_int_equal(rights_has(f->d, &u, RIGHT_CARD, &err), 1);
+	assert_int_equal(rights_has(f->d, &u, RIGHT_AUDIT, &err), 0);
+	assert_int_equal(settings_branch_get(f->d, b, &err), 0);
+	assert_string_equal(b->agency, "กรมทดสอบระบบ");
+	assert_string_equal(b->code, "BR-01");
+	assert_string_equal(b->name, "สาขาทดสอบ");
+	assert_int_equal(b->idle_timeout_s, 600);
+	assert_string_equal(b->gateway_profile, "gdx-prod");
+	assert_true(b->copy_unsigned);
+	assert_int_equal(b->npurposes, 2);
+	assert_string_equal(b->purposes[1], "ตามภารกิจ");
+	assert_int_equal(login_err(f, ADMIN, ADMIN_PW, NULL), TB_OK);
+	assert_int_equal(users_admin(f->d, ADMIN, USERS_APPROVE, "staff.b", &err), 0);
+	assert_int_equal(login_err(f, "staff.b", STAFF_PW, NULL), TB_OK);
+	assert_int_equal(audit_verify(f->d, &chk, &err), 0);
+	assert_int_equal(chk.rows, 4);
+	free(b);
 }
 
 static void newer_database_is_refused(void **state)
@@ -293,6 +345,7 @@ int main(void)
 		T(missing_file_is_not_initialised),
 		T(migrates_from_each_earlier_version),
 		T(migration_from_v1_keeps_data),
+		T(migration_from_v5_makes_branches_and_roles),
 		T(newer_database_is_refused),
 		T(loose_mode_is_made_private),
 		T(garbage_file_is_corrupt),

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Branches, roles and rights on the command line: two terminals (two HOMEs,
+# two terminal names, each its `branch =`) on one database file.  One
+# registers, an admin elsewhere approves, the first logs in; an agency admin
+# adds a branch and makes its admin; grants, revocations and roles; refusals
+# with their audit rows and who can grant them; the supervisor's trail of
+# their own branch only; each branch its own settings.  Speaks TAP.
+set -u
+B=${TABIEN_BUILDDIR:?}
+S=${TABIEN_SRCDIR:?}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-rights.XXXXXX")
+. "$S/tests/lib/common.sh"
+export TABIEN_PWHASH=fast
+export TABIEN_DB="$dir/shared/tabien.db"
+unset XDG_DATA_HOME XDG_CONFIG_HOME TABIEN_CONFIG TABIEN_TERMINAL
+trap test_cleanup EXIT
+
+PW='a-password-12'
+CID=$(cid_of 310050012345)
+# terminal N BRANCH: a HOME with its config file naming the branch.
+terminal() {
+	mkdir -p "$dir/home$1/.config/tabien"
+	printf 'theme = default\nbranch = %s\n' "$2" >"$dir/home$1/.config/tabien/tabien.conf"
+}
+# at N STDIN ARGS...: tabien at terminal N (its HOME, its name).
+at() {
+	local t=$1 input=$2; shift 2
+	printf '%s' "$input" | HOME="$dir/home$t" TABIEN_TERMINAL="counter-$t" "$TABIEN" "$@" \
+		>"$dir/out" 2>"$dir/err"
+	rc=$?
+}
+pw() { printf '%s\n' "$PW"; }
+register() { # N USER
+	at "$1" "$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$2" "มาลี มีสุข" "$CID" "เจ้าหน้าที่" "$PW" "$PW")" \
+		admin register --batch
+}
+csv() { # N USER: the trail as USER sees it, into $dir/csv
+	at "$1" "$(pw)" audit export --as "$2" --batch --csv "$dir/csv"
+}
+
+# --- the agency, its first branch, a second one -------------------------------------------
+terminal 1 BR-01
+at 1 "$(printf '%s\n' กรมทดสอบระบบ BR-01 สาขาหนึ่ง admin1 "สมชาย ใจดี" "$(cid_of 110170020345)" หัวหน้างาน "$PW" "$PW")" \
+	admin init --batch
+SHOW="$dir/err" check "init: exit 0" [ "$rc" = 0 ]
+at 1 "" admin branches
+SHOW="$dir/out" check "branches: BR-01, the default one" \
+	bash -c "[ $rc = 0 ] && grep -q 'BR-01 .*สาขาหนึ่ง.*default' '$dir/out'"
+at 1 "" admin rights admin1
+SHOW="$dir/out" check "the first admin is an agency admin holding every right" \
+	bash -c "grep -q 'agency-admin, branch / สาขา BR-01' '$dir/out' && ! grep -q 'no ไม่มี' '$dir/out'"
+at 1 "$(pw)" admin branches --add BR-02 --name "สาขาย่อยสอง" --as admin1 --batch
+SHOW="$dir/out $dir/err" check "branches --add BR-02: exit 0" bash -c "[ $rc = 0 ] && grep -q 'BR-02' '$dir/out'"
+at 1 "$(pw)" admin branches --add BR-02 --name "อีกครั้ง" --as admin1 --batch
+expect_error "the same code again" BRANCH-TAKEN "มีสาขาที่ใช้รหัสนี้อยู่แล้ว"
+at 1 "" admin branches --json
+SHOW="$dir/out" check "branches --json: two, BR-02 with its Thai name" \
+	bash -c "[ \"\$(jq length '$dir/out')\" = 2 ] && jq -e '.[] | select(.code == \"BR-02\" and .name == \"สาขาย่อยสอง\" and .default == false)' '$dir/out' >/dev/null"
+
+# --- a terminal of a branch the database does not know ---------------------------------------
+terminal 9 NO-SUCH
+at 9 "" admin users
+SHOW="$dir/err" check "branch = NO-SUCH: exit 1, BRANCH-UNKNOWN in both languages, the file named" \
+	bash -c "[ $rc = 1 ] && grep -q BRANCH-UNKNOWN '$dir/err' && grep -q 'ไม่พบสาขา' '$dir/err' && grep -q 'home9/.config/tabien/tabien.conf' '$dir/err'"
+at 9 "" doctor
+SHOW="$dir/out" check "tabien doctor there: the database check fails, BRANCH-UNKNOWN, the code named" \
+	bash -c "[ $rc = 1 ] && grep -q 'BRANCH-UNKNOWN' '$dir/out' && grep -q 'branch = NO-SUCH' '$dir/out'"
+
+# --- two terminals, one database: register at 2, approve at 1, log in at 2 -------------------
+terminal 2 BR-02
+register 2 adm.b
+register 2 off.b
+SHOW="$dir/err" check "register at terminal 2: exit 0" [ "$rc" = 0 ]
+at 1 "" admin users --json
+SHOW="$dir/out" check "the users registered at terminal 2 belong to BR-02, officers" \
+	bash -c "jq -e '[.[] | select(.username == \"off.b\" and .branch == \"BR-02\" and .role == \"officer\" and .status == \"pending\")] | length == 1' '$dir/out' >/dev/null"
+at 1 "$(pw)" admin approve adm.b --as admin1 --batch
+SHOW="$dir/err" check "the agency admin at terminal 1 approves a BR-02 user" [ "$rc" = 0 ]
+at 1 "$(pw)" admin role adm.b branch-admin --as admin1 --batch
+SHOW="$dir/out $dir/err" check "and makes them BR-02's admin" bash -c "[ $rc = 0 ] && grep -q 'branch-admin' '$dir/out'"
+at 2 "$(pw)" admin approve off.b --as adm.b --batch
+SHOW="$dir/err" check "BR-02's admin approves off.b at terminal 2" [ "$rc" = 0 ]
+register 1 off.a
+at 2 "$(pw)" admin approve off.a --as adm.b --batch
+expect_error "BR-02's admin approving a BR-01 user" OTHER-BRANCH "ผู้ใช้นี้อยู่สาขาอื่น"
+at 2 "$(pw)" admin role adm.b agency-admin --as adm.b --batch
+expect_error "a branch admin making themselves agency admin" NOT-ADMIN "ผู้ดูแลระบบ"
+at 2 "$(pw)" audit export --as off.b --batch --csv "$dir/refused.csv"
+SHOW="$dir/err" check "off.b logs in at terminal 2 (the password checked) and is refused the trail" \
+	bash -c "[ $rc = 1 ] && grep -q 'RIGHT-REFUSED (audit)' '$dir/err' && grep -q 'คุณไม่มีสิทธิ์' '$dir/err'"
+SHOW="$dir/err" check "the refusal says who can grant it: BR-02's admin" \
+	grep -q 'who can grant it / ผู้ที่ให้สิทธิ์ได้: adm.b$' "$dir/err"
+check "nothing was written for the refused export" [ ! -e "$dir/refused.csv" ]
+csv 1 admin1
+SHOW="$dir/csv" check "the trail: off.b's login at counter-2 in BR-02" \
+	grep -q ',counter-2,BR-02,off.b,user.login,,,,OK,' "$dir/csv"
+SHOW="$dir/csv" check "the trail: the refusal, its right and its result" \
+	grep -q ',counter-2,BR-02,off.b,right.refused,audit,,,RIGHT-REFUSED,' "$dir/csv"
+SHOW="$dir/csv" check "the trail: the approval at counter-1 and the one refused at counter-2" \
+	bash -c "grep -q ',counter-1,BR-01,admin1,admin.approve,,adm.b,,OK,' '$dir/csv' && grep -q ',counter-2,BR-02,adm.b,admin.approve,,off.a,,OTHER-BRANCH,' '$dir/csv'"
+
+# --- grants and revocations -------------------------------------------------------------------
+at 2 "$(pw)" admin grant off.b users --as off.b --batch
+expect_error "an officer granting" RIGHT-REFUSED "คุณไม่มีสิทธิ์" "users"
+at 2 "$(pw)" admin grant off.b audit --as adm.b --batch
+SHOW="$dir/out $dir/err" check "grant off.b audit: exit 0, said in both languages" \
+	bash -c "[ $rc = 0 ] && grep -q 'off.b may use audit now / off.b ได้รับสิทธิ์ audit แล้ว' '$dir/out'"
+csv 2 off.b
+SHOW="$dir/err $dir/csv" check "granted, off.b reads the trail: BR-02's rows only" \
+	bash -c "[ $rc = 0 ] && [ \"\$(tail -n +2 '$dir/csv' | cut -d, -f4 | sort -u)\" = BR-02 ]"
+at 2 "$(pw)" admin revoke off.b card --as adm.b --batch
+at 2 "" admin rights off.b --json
+SHOW="$dir/out" check "rights off.b: audit granted, card revoked, registry from the role" \
+	bash -c "jq -e '(.[] | select(.right == \"audit\") | .held and .from == \"granted\") and
+	       (.[] | select(.right == \"card\") | (.held | not) and .from == \"revoked\") and
+	       (.[] | select(.right == \"registry\") | .held and .from == \"role\")' '$dir/out' >/dev/null"
+at 2 "$(pw)" admin revoke off.b card --as admin1 --batch
+SHOW="$dir/err" check "an agency admin acts on any branch's user" [ "$rc" = 0 ]
+
+# --- the supervisor ---------------------------------------------------------------------------
+register 2 sup.b
+at 2 "$(pw)" admin approve sup.b --as adm.b --batch
+at 2 "$(pw)" admin role sup.b supervisor --as adm.b --batch
+SHOW="$dir/err" check "BR-02's admin makes sup.b supervisor" [ "$rc" = 0 ]
+csv 2 sup.b
+SHOW="$dir/csv" check "the supervisor reads BR-02's trail, none of BR-01's" \
+	bash -c "[ $rc = 0 ] && grep -q ',BR-02,' '$dir/csv' && ! grep -q ',BR-01,' '$dir/csv'"
+csv 1 admin1
+SHOW="$dir/csv" check "the agency admin reads both branches" \
+	bash -c "grep -q ',BR-01,' '$dir/csv' && grep -q ',BR-02,' '$dir/csv'"
+SHOW="$dir/csv" check "the trail: the grant and the role, what and to whom" \
+	bash -c "grep -q ',adm.b,admin.grant,audit,off.b,,OK,' '$dir/csv' && grep -q ',adm.b,admin.role,supervisor,sup.b,,OK,' '$dir/csv'"
+at 2 "$(pw)" admin approve off.a --as sup.b --batch
+expect_error "a supervisor approving" RIGHT-REFUSED "คุณไม่มีสิทธิ์" "users"
+
+# --- each branch its own settings -------------------------------------------------------------
+at 2 "$(pw)" admin settings --as adm.b --batch --idle-timeout 120 --purpose "ตรวจสอบสิทธิ์สาขาสอง"
+SHOW="$dir/out $dir/err" check "BR-02's admin sets BR-02's idle lock and purposes" \
+	bash -c "[ $rc = 0 ] && grep -q 'branch code / รหัสสาขา: BR-02' '$dir/out' && grep -q '120 s' '$dir/out'"
+at 1 "" admin settings
+SHOW="$dir/out" check "BR-01 keeps its own: 300 s, its purposes" \
+	bash -c "grep -q 'BR-01' '$dir/out' && grep -q '300 s' '$dir/out' && ! grep -q 'สาขาสอง' '$dir/out'"
+at 2 "$(pw)" admin settings --as sup.b --batch --idle-timeout 60
+expect_error "a supervisor changing the settings" RIGHT-REFUSED "คุณไม่มีสิทธิ์" "settings"
+SHOW="$dir/err" check "and is told to ask BR-02's admin" grep -q 'ผู้ที่ให้สิทธิ์ได้: adm.b' "$dir/err"
+at 2 "$(pw)" admin branches --add BR-03 --name "สาขาสาม" --as adm.b --batch
+expect_error "a branch admin adding a branch" NOT-ADMIN "ผู้ดูแลระบบ"
+
+csv 1 admin1
+SHOW="$dir/csv" check "the trail: the refused settings change and branch, with their results" \
+	bash -c "grep -q ',sup.b,admin.settings,,BR-02,,RIGHT-REFUSED,' '$dir/csv' && grep -q ',adm.b,admin.branch,,BR-03,,NOT-ADMIN,' '$dir/csv'"
+at 1 "" audit verify
+SHOW="$dir/out $dir/err" check "audit verify: the chain written by both terminals is intact" [ "$rc" = 0 ]
+
+echo "1..$n"
+[ "$failed" = 0 ]

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Branches and rights in the full-screen program: two terminals (two HOMEs,
+# two terminal names, each its `branch =`) on one database file.  An
+# officer registered at the second branch's terminal is approved by the
+# agency admin in the users pane of the first, and logs in at the second;
+# the audit pane is refused with who can grant it (the refusal on record),
+# then opens after `tabien admin grant` without logging in again, showing
+# the officer's own branch only; a right revoked meanwhile closes its pane
+# the next time it is asked for.  The real `tabien` in a private tmux
+# server; no card reader is needed.  Speaks TAP.
+set -u
+B=${TABIEN_BUILDDIR:?}
+S=${TABIEN_SRCDIR:?}
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME XDG_CONFIG_HOME TABIEN_IDLE_SECONDS
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 is not installed"; exit 0; }
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-rights-tui.XXXXXX")
+. "$S/tests/lib/tui.sh"
+
+export TABIEN_PWHASH=fast TABIEN_DB="$dir/shared/tabien.db"
+# No pcscd is needed: a private socket nobody serves keeps the machine's away.
+export PCSCLITE_CSOCK_NAME="$dir/no-pcscd.comm"
+tui_init 50
+trap tui_cleanup EXIT
+
+PW='a-password-12'
+# terminal N BRANCH: a HOME whose config file names the branch.
+terminal() {
+	mkdir -p "$dir/home$1/.config/tabien" "$dir/state$1"
+	printf 'branch = %s\n' "$2" >"$dir/home$1/.config/tabien/tabien.conf"
+}
+# cli N ARGS... (the password on standard input): tabien at terminal N.
+cli() {
+	local t=$1; shift
+	printf '%s\n' "$PW" | HOME="$dir/home$t" TABIEN_TERMINAL="counter-$t" "$TABIEN" "$@" \
+		>"$dir/out" 2>>"$dir/cli.log"
+}
+cat >"$dir/run-tabien" <<EOF
+#!/usr/bin/env bash
+export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+unset LANGUAGE LC_MESSAGES TABIEN_IDLE_SECONDS TABIEN_CONFIG XDG_CONFIG_HOME
+export HOME=$(printf '%q' "$dir")/home\$1 XDG_STATE_HOME=$(printf '%q' "$dir")/state\$1
+export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
+export PCSCLITE_CSOCK_NAME=$(printf '%q' "$PCSCLITE_CSOCK_NAME")
+export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL=tui-\$1
+$(printf '%q' "$TABIEN")
+echo \$? >$(printf '%q' "$dir")/status.t\$1
+exec sleep infinity
+EOF
+chmod +x "$dir/run-tabien"
+# start N: terminal N's program in the tmux session tN.
+start() { tm new-session -d -s "t$1" -x 100 -y 30 "$dir/run-tabien" "$1"; }
+login() { # SESSION BRANCH-NAME USER
+	wait_text "$1" "$2" "User name" || return 1
+	keys "$1" -l "$3" && keys "$1" Enter && keys "$1" -l "$PW" && keys "$1" Enter
+}
+rows() { sqlite3 -cmd '.timeout 5000' "$TABIEN_DB" "SELECT count(*) FROM audit WHERE $1"; }
+status_of() { sqlite3 -cmd '.timeout 5000' "$TABIEN_DB" "SELECT status FROM users WHERE username = '$1'"; }
+
+# --- the agency: BR-01 (terminal 1) and BR-02 (terminal 2) ---------------------------------------
+terminal 1 BR-01
+terminal 2 BR-02
+printf '%s\n' กรมทดสอบระบบ BR-01 สาขาหนึ่ง admin1 "สมชาย ใจดี" "$(cid_of 110170020345)" หัวหน้างาน "$PW" "$PW" |
+	HOME="$dir/home1" TABIEN_TERMINAL=counter-1 "$TABIEN" admin init --batch >/dev/null 2>>"$dir/cli.log"
+cli 1 admin branches --add BR-02 --name "สาขาสอง" --as admin1 --batch
+printf '%s\n' off.b "มาลี มีสุข" "$(cid_of 310050012345)" เจ้าหน้าที่ "$PW" "$PW" |
+	HOME="$dir/home2" TABIEN_TERMINAL=counter-2 "$TABIEN" admin register --batch >/dev/null 2>>"$dir/cli.log"
+SHOW="$dir/cli.log" check "set-up: two branches, off.b registered at BR-02's terminal" \
+	[ "$(sqlite3 "$TABIEN_DB" "SELECT branch || ' ' || status FROM users WHERE username = 'off.b'")" = "BR-02 pending" ]
+
+# --- terminal 1's agency admin approves; off.b logs in at terminal 2 ---------------------------
+SESSION=t1
+start 1
+login t1 "สาขาหนึ่ง (BR-01)" admin1
+wait_text t1 "admin1*"
+keys t1 F3
+wait_text t1 "Accounts — waiting for approval first"
+keys t1 a
+wait_text t1 "Approve the account of มาลี มีสุข (off.b)?"
+keys t1 Enter
+check "terminal 1: the agency admin approves off.b of BR-02 in the users pane" \
+	eval 'wait_text t1 "Done: off.b" && [ "$(status_of off.b)" = active ]'
+
+SESSION=t2
+start 2
+login t2 "สาขาสอง (BR-02)" off.b
+check "terminal 2: off.b logs in at BR-02's terminal; no audit tab" \
+	eval 'wait_text t2 "off.b" "F2 Card" && ! line t2 1 | grep -q "Audit"'
+check "the login is on record at tui-2, branch BR-02" \
+	[ "$(rows "username = 'off.b' AND action = 'user.login' AND terminal = 'tui-2' AND branch = 'BR-02'")" = 1 ]
+
+# --- the audit pane refused, then granted ---------------------------------------------------------
+keys t2 F4
+check "F4: refused in a box: the right, that it is recorded, who can grant it" \
+	wait_text t2 "Refused: you have no right to the audit trail (audit)." \
+		"The refusal is recorded in the audit trail." "Who can grant it: admin1"
+check "the refusal is on record: right.refused, audit, RIGHT-REFUSED" \
+	[ "$(rows "username = 'off.b' AND action = 'right.refused' AND service = 'audit' AND result = 'RIGHT-REFUSED' AND branch = 'BR-02'")" = 1 ]
+keys t2 Escape
+check "a key closes the box; the pane stays the card's" \
+	eval 'wait_gone t2 "Refused: you have no right" && shows_all t2 "F2 Card"'
+cli 1 admin grant off.b audit --as admin1 --batch
+SHOW="$dir/cli.log" check "tabien admin grant off.b audit at terminal 1" grep -q 'off.b may use audit now' "$dir/out"
+keys t2 F4
+check "F4 again, no new login: the audit pane opens, its tab shown" \
+	eval 'wait_text t2 "Audit trail — newest first" && line t2 1 | grep -q "Audit"'
+check "the pane shows BR-02's rows (the refusal) and none of BR-01's (admin1's)" \
+	eval 'wait_text t2 "right.refused" && ! grep -q "admin1" "$dir/screen.t2"'
+
+# --- a right revoked meanwhile --------------------------------------------------------------------
+cli 1 admin revoke off.b companies --as admin1 --batch
+keys t2 b
+check "b after the revocation: refused, who can grant it" \
+	wait_text t2 "Refused: you have no right to the companies pane (companies)." "Who can grant it: admin1"
+keys t2 Escape
+check "the companies tab is gone" eval 'wait_gone t2 "Refused:" && ! line t2 1 | grep -q "Companies"'
+check "two refusals on record" [ "$(rows "action = 'right.refused'")" = 2 ]
+check "both programs still run" eval 'alive t1 && alive t2'
+
+echo "1..$n"
+[ "$failed" = 0 ]
