@@ -14,10 +14,14 @@ static const struct table {
 	const char *name, *cols, *kinds, *order;
 } tables[DB_COPY_TABLES] = {
 	{ "branch_settings", "key, value", "tt", "key" },
-	{ "purposes", "pos, text", "it", "pos" },
+	{ "branches", "code, name, created", "ttt", "code" },
+	{ "branch_config", "branch, key, value", "ttt", "branch, key" },
+	{ "branch_purposes", "branch, pos, text", "tit", "branch, pos" },
 	{ "users", "id, username, full_name, cid, position, pwhash, role, status, created, "
-	  "decided_by, decided_at, last_login, failures, locked_until, must_change",
-	  "itttttttttttiii", "id" },
+	  "decided_by, decided_at, last_login, failures, locked_until, must_change, branch",
+	  "itttttttttttiiit", "id" },
+	{ "grants", "user_id, right_name, allow, granted_by, granted_at", "ititt",
+	  "user_id, right_name" },
 	{ "user_settings", "user_id, key, value", "itt", "user_id, key" },
 	{ "sessions", "id, user_id, terminal, started, last_seen, ended, end_reason, state",
 	  "iitttttt", "id" },

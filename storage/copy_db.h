@@ -6,7 +6,7 @@
 #include "services/base/errors.h"
 #include "storage/db.h"
 
-#define DB_COPY_TABLES 9
+#define DB_COPY_TABLES 12
 
 struct db_copy_count {
 	const char *table;

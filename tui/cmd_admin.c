@@ -670,7 +670,7 @@ static int admin_migrate(int argc, char **argv)
 	d = cmd_db_open(o.db, 0, &err);
 	if (!d || settings_initialised(d, &err) <= 0 || authenticate_admin(d, &o, &who, &err))
 		goto out;
-	if (who.role != USER_ADMIN) {
+	if (who.role != USER_AGENCY_ADMIN) {
 		err_set(&err, TB_E_AUTH_NOT_ADMIN, 0, NULL);
 		goto out;
 	}

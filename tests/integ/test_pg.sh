@@ -190,7 +190,7 @@ SHOW="$dir/out $dir/err" check "admin migrate: exit 0, says what it moved, table
 	bash -c "[ $rc = 0 ] && grep -q 'checked row by row' '$dir/out' && grep -qE '^  audit +22[0-9]\$' '$dir/out' && grep -qE '^  users +3\$' '$dir/out' && grep -qE '^  audit_seal +[1-9]' '$dir/out' && grep -q 'seal key' '$dir/out'"
 cp "$dir/out" "$dir/migrate.out"
 same=0 tables=0
-for t in "branch_settings:key" "purposes:pos" "users:id" "user_settings:user_id, key" "sessions:id" \
+for t in "branch_settings:key" "branches:code" "branch_config:branch, key" "branch_purposes:branch, pos" "users:id" "grants:user_id, right_name" "user_settings:user_id, key" "sessions:id" \
 	"audit:seq" "audit_head:id" "audit_seal:key_id, epoch" "juristic_cache:id, source"; do
 	tables=$((tables + 1))
 	sqlite3 -separator '|' "$lite" "SELECT * FROM ${t%%:*} ORDER BY ${t#*:}" >"$dir/from.$tables"
@@ -198,7 +198,7 @@ for t in "branch_settings:key" "purposes:pos" "users:id" "user_settings:user_id,
 	cmp -s "$dir/from.$tables" "$dir/to.$tables" && same=$((same + 1))
 done
 check "every row of every table the same on both sides ($same of $tables tables)" [ "$same" = "$tables" ]
-check "... and the rows are there (audit: $(wc -l <"$dir/to.6"))" [ "$(wc -l <"$dir/to.6")" -ge 220 ]
+check "... and the rows are there (audit: $(wc -l <"$dir/to.9"))" [ "$(wc -l <"$dir/to.9")" -ge 220 ]
 on c "" audit verify --key "$litekey"
 SHOW="$dir/out $dir/err" check "audit verify --key on the server: the moved chain and seals check" \
 	bash -c "[ $rc = 0 ] && grep -q intact '$dir/out'"
