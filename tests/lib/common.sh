@@ -72,6 +72,7 @@ fmt() { echo "${1:0:1}-${1:1:4}-${1:5:5}-${1:10:2}-${1:12:1}"; }
 # Needs port (free_port) and sock (the private pcscd's socket).
 readers() { PCSCLITE_CSOCK_NAME=$sock "$TABIEN" card readers 2>/dev/null; }
 reader_empty() { readers | grep -q 'Virtual PCD 00 00.*empty'; }
+reader_holds_card() { readers | grep -q 'Virtual PCD 00 00.*card'; }
 # pcscd polls every 400 ms: the next card can only come once it saw the
 # reader empty.
 wait_reader_empty() { wait_cmd reader_empty; }
