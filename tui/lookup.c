@@ -51,6 +51,8 @@ struct lookups {
 	struct timespec frame_at;
 };
 
+static bool pane_shows_lookups(const struct app *a);
+
 static struct lookups *lookups(struct app *a)
 {
 	if (!a->lookups)
@@ -239,6 +241,27 @@ void lookup_confirm(struct app *a, const char *purpose, const char *consent)
 	l->last_consent = consent;
 	person_send(a, l, p);
 	a->dirty |= DIRTY_MAIN | DIRTY_STATUS;
+}
+
+const char *lookup_purpose_shown(const struct app *a)
+{
+	const struct lookups *l = a->lookups;
+	const struct reader_state *r;
+	const struct lookup_person *p;
+
+	if (!l || l->depth == 0)
+		return NULL;
+	p = &l->p[l->depth - 1];
+	if (a->pane == &pane_card) {
+		/* The card pane shows the card in the reader, whoever is on top. */
+		r = a->active >= 0 && a->active < a->nreaders ? &a->readers[a->active] : NULL;
+		p = &l->p[0];
+		if (!r || !r->rec || !p->reader[0] || strcmp(p->reader, r->name) != 0)
+			return NULL;
+	} else if (!pane_shows_lookups(a)) {
+		return NULL;
+	}
+	return p->confirmed ? p->purpose : "";
 }
 
 bool lookup_last(const struct app *a, const char **purpose, const char **consent)

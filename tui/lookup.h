@@ -73,6 +73,11 @@ unsigned lookup_asked(const struct app *a);
  * consent (AUDIT_CONSENT_YES, _NO or _MISSION); remembered as the last
  * choice. */
 void lookup_confirm(struct app *a, const char *purpose, const char *consent);
+/* The purpose the citizen on screen is looked up under, for the status
+ * bar: the person on top in the registry panes, the card holder's on the
+ * card pane; "" while it waits for the officer's choice, NULL when no
+ * citizen is shown. */
+const char *lookup_purpose_shown(const struct app *a);
 /* The last choice of this officer's session; false when none yet. */
 bool lookup_last(const struct app *a, const char **purpose, const char **consent);
 /* `p` on a looked-up citizen: asks the purpose again, and what was fetched

@@ -341,12 +341,16 @@ SHOW="$dir/before $dir/help1 $dir/help2" check "officer: F3 and F4 do nothing, t
 		! grep -qE "$admin_help" "$dir/help1" "$dir/help2" && alive t1'
 
 # === 8. a card read is audited with its purpose ============================================================
+# The status bar names the session's purpose while no citizen is on screen,
+# and the citizen's own once one is (not chosen yet: "purpose?").
 keys t1 p
 wait_text t1 "Purpose: ยืนยันตัวตน"
+status_bar t1 | grep -qF "│ ยืนยันตัวตน │ ○ empty" || note "status bar: $(status_bar t1)"
 insert somchai
-check "card read: the purpose chosen with p in the status bar, the card's formatted ID shown" \
-	eval 'wait_text t1 "$(fmt "$SOMCHAI_CID")" "$somchai_first" "Card read" &&
-		status_bar t1 | grep -qF "│ ยืนยันตัวตน │ ● card" && alive t1'
+check "card read: the purpose chosen with p in the status bar, then the citizen's, the card's formatted ID shown" \
+	eval 'grep -qF "│ ยืนยันตัวตน │ ○ empty" "$dir/screen.t1" &&
+		wait_text t1 "$(fmt "$SOMCHAI_CID")" "$somchai_first" "Card read" &&
+		status_bar t1 | grep -qF "│ purpose? │ ● card" && alive t1'
 audit_csv >"$dir/audit.csv"
 SHOW="$dir/audit.csv" check "card read: 'tabien audit export' has a card.read row with the officer, the card's ID and the purpose" \
 	eval 'grep -qE "^[0-9]+,[^,]+,counter-1,BR-01,$OFFICER,card.read,,$SOMCHAI_CID,ยืนยันตัวตน,OK," "$dir/audit.csv" &&

@@ -45,12 +45,12 @@ SOMCHAI=$(value somchai cid)
 
 # Polled with a deadline: the simulator's link requests, the audit rows, and
 # how many lines of the screen name a purpose (the status bar names the
-# session's one too).
+# purpose of the citizen on screen, none while it is not chosen).
 links_are() { [ "$(sim_count link)" = "$1" ]; }
 rows_are() { [ "$(audit_rows "$1")" = "$2" ]; }
 lines_with() { capture main && [ "$(grep -cF "$1" "$dir/screen.main")" = "$2" ]; }
 
-echo "1..9"
+echo "1..10"
 
 sim_start || { echo "Bail out! the gateway simulator did not start"; exit 1; }
 config "$sim_port"
@@ -66,9 +66,9 @@ check "the person pane asks why, lists the branch's purposes, and nothing reache
 		[ "$(sim_count link)" = 0 ] && [ "$(audit_rows 1)" = 0 ]'
 keys main -l "สวัส"
 check "typing filters the list" \
-	eval 'wait_text main "$PURPOSE2" && wait_cmd lines_with "$PURPOSE" 1 && links_are 0'
+	eval 'wait_text main "$PURPOSE2" && wait_cmd lines_with "$PURPOSE" 0 && links_are 0'
 keys main BSpace BSpace BSpace BSpace
-wait_cmd lines_with "$PURPOSE" 2
+wait_cmd lines_with "$PURPOSE" 1
 keys main Down
 keys main Enter
 check "Enter on a purpose asks for the owner's consent, still nothing sent" \
@@ -76,6 +76,8 @@ check "Enter on a purpose asks for the owner's consent, still nothing sent" \
 keys main y
 check "consent given: six requests, the record fills" \
 	eval 'wait_text main "Mr. Somchai Jaidee" && wait_cmd links_are 6'
+check "the status bar names this citizen's purpose, not the session's" \
+	eval 'wait_cmd eval "capture main && line main 24 | grep -qF \"$PURPOSE2\""'
 check "six audit rows carry the purpose chosen and consent yes" \
 	eval 'wait_cmd rows_are "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE2'"' AND consent = '"'yes'"'" 6'
 keys main p
