@@ -24,7 +24,7 @@
 	X(ACT_NEXT_PANE, "next-pane", "Tab", N_("Next pane"), 0) \
 	X(ACT_PREV_PANE, "prev-pane", "BTab", N_("Previous pane"), 0) \
 	X(ACT_NEXT_READER, "next-reader", "r", N_("Use the next card reader"), 0) \
-	X(ACT_READ_AGAIN, "read-again", "F5", N_("Read the card again"), 0) \
+	X(ACT_READ_AGAIN, "read-again", "F5", N_("Read again what the pane shows: the card, the registry, a company, a list"), 0) \
 	X(ACT_REPORT, "support-report", "F6 s", N_("Write a support report (no personal data)"), 0) \
 	X(ACT_THEME, "next-theme", "F7 t", N_("Switch theme"), 0) \
 	X(ACT_LANGUAGE, "language", "F8 l", N_("Switch language: Thai / English"), 0) \

@@ -260,6 +260,10 @@ static void on_action(struct app *a, enum action act)
 		if (a->logged_in && !a->locked)
 			app_copy_open(a);
 		break;
+	case ACT_READ_AGAIN:
+		/* Panes that show something to read again took F5 above. */
+		app_message(a, false, "%s", _("Nothing on this pane to read again"));
+		break;
 	case ACT_REPORT: {
 		tb_err err = { 0 };
 		if (app_report(a, &err))

@@ -1,4 +1,5 @@
-/* The registry lookups of the full-screen program: see lookup.h. */
+/* The registry lookups of the full-screen program: see lookup.h (the
+ * drawing the panes share is in lookup_draw.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,43 +14,16 @@
 #include "tui/app.h"
 #include "tui/i18n.h"
 #include "tui/lookup.h"
+#include "tui/lookup_private.h"
 #include "tui/pane.h"
-#include "tui/text.h"
 
 /* In the order the sections are drawn: the record and addresses first. */
-static const int wanted[] = {
+const int lookup_wanted[LOOKUP_SERVICES] = {
 	LINKAGE_PERSON, LINKAGE_ADDRESSES, LINKAGE_HOUSEHOLD,
 	LINKAGE_HOUSE, LINKAGE_FIRST_NAMES, LINKAGE_SURNAMES,
 };
-#define N_WANTED ((int)(sizeof wanted / sizeof wanted[0]))
 
 #define SPIN_MS 200
-
-struct lookups {
-	bool made;                   /* the client was made (or refused) from the settings */
-	struct linkage *lk;          /* GDX: on the app's client (app_gdx) */
-	struct lk2 *lk2;             /* or Linkage Center 2 */
-	tb_err setup_err;            /* why there is no client */
-	/* The officer's sign-in (Linkage Center 2). */
-	struct lk2_op *login;
-	char officer_cid[LK_CID], chip[64];
-	bool have_officer_card;
-	tb_err login_err;
-	/* GDX: whether the officer's agent (and the citizen's card) is there,
-	 * asked with each card's lookups. */
-	struct linkage_permission_op *perm;
-	struct linkage_permission presence;
-	tb_err presence_err;
-	bool presence_known;
-	struct lookup_person p[LOOKUP_DEPTH];
-	int depth;
-	unsigned asked;
-	/* The officer's last choice, for the repeat key. */
-	char last_purpose[SETTINGS_PURPOSE_BYTES];
-	const char *last_consent;
-	unsigned frame;
-	struct timespec frame_at;
-};
 
 static bool pane_shows_lookups(const struct app *a);
 
@@ -83,8 +57,8 @@ static void person_drop(struct lookup_person *p)
 
 static int wanted_index(int service)
 {
-	for (int i = 0; i < N_WANTED; i++)
-		if (wanted[i] == service)
+	for (int i = 0; i < LOOKUP_SERVICES; i++)
+		if (lookup_wanted[i] == service)
 			return i;
 	return -1;
 }
@@ -139,7 +113,7 @@ static void person_send(struct app *a, struct lookups *l, struct lookup_person *
 	if (l->lk2) {
 		/* One request at a time, after the sign-in: lookup_io sends it. */
 		p->lk2 = true;
-		p->waiting = N_WANTED;
+		p->waiting = LOOKUP_SERVICES;
 		return;
 	}
 	lk = l->lk;
@@ -151,9 +125,9 @@ static void person_send(struct app *a, struct lookups *l, struct lookup_person *
 	}
 	p->f = linkage_fetch_start(lk, a->db, &(struct linkage_request){
 		.cid = p->cid, .agent_cid = a->user.cid, .username = a->user.username,
-		.purpose = p->purpose, .consent = p->consent }, wanted, N_WANTED, &p->err);
+		.purpose = p->purpose, .consent = p->consent }, lookup_wanted, LOOKUP_SERVICES, &p->err);
 	if (p->f)
-		p->waiting = N_WANTED;
+		p->waiting = LOOKUP_SERVICES;
 }
 
 /* What was fetched for the person goes; who they are stays. */
@@ -295,6 +269,30 @@ bool lookup_reask(struct app *a)
 	return true;
 }
 
+unsigned lookup_again(struct app *a)
+{
+	struct lookups *l = a->lookups;
+	struct lookup_person *p;
+
+	if (!l || l->depth == 0) {
+		app_message(a, true, "%s", _("Nobody to ask the registry about: insert a card or type an ID"));
+		return DIRTY_STATUS;
+	}
+	p = &l->p[l->depth - 1];
+	if (!p->confirmed) {
+		app_message(a, true, "%s", _("Nothing was asked yet: choose the purpose first"));
+		return DIRTY_STATUS;
+	}
+	if (p->waiting > 0) {
+		app_message(a, false, "%s", _("The registry is still answering"));
+		return DIRTY_STATUS;
+	}
+	person_reset(p);
+	person_send(a, l, p);
+	app_message(a, false, "%s", _("Asking the registry again"));
+	return DIRTY_MAIN | DIRTY_STATUS;
+}
+
 void lookup_open_member(struct app *a, const char *cid)
 {
 	struct lookups *l = lookups(a);
@@ -319,10 +317,10 @@ bool lookup_cancel(struct app *a)
 	if (p->f) {
 		/* Keep what came; the rest ends as cancelled (and is audited so
 		 * when the fetch is freed). */
-		for (int i = 0; i < N_WANTED; i++) {
-			if (linkage_fetch_take(p->f, wanted[i], &p->res[i], &p->errs[i]))
+		for (int i = 0; i < LOOKUP_SERVICES; i++) {
+			if (linkage_fetch_take(p->f, lookup_wanted[i], &p->res[i], &p->errs[i]))
 				p->res[i] = NULL;
-			if (!p->res[i] && linkage_fetch_get(p->f, wanted[i], NULL, NULL) == LINKAGE_WAITING)
+			if (!p->res[i] && linkage_fetch_get(p->f, lookup_wanted[i], NULL, NULL) == LINKAGE_WAITING)
 				p->errs[i] = cancelled;
 			p->ended[i] = true;
 		}
@@ -330,7 +328,7 @@ bool lookup_cancel(struct app *a)
 		p->kept = true;
 	} else if (p->lk2) {
 		lk2_op_free(&p->batch);
-		for (int i = 0; i < N_WANTED; i++)
+		for (int i = 0; i < LOOKUP_SERVICES; i++)
 			if (!p->ended[i]) {
 				p->errs[i] = cancelled;
 				p->ended[i] = true;
@@ -385,7 +383,7 @@ void lookup_end(struct app *a)
 	a->lookups = NULL;
 }
 
-static enum linkage_state person_get(const struct lookup_person *p, int service,
+enum linkage_state lookup_person_get(const struct lookup_person *p, int service,
 				     const struct linkage_result **r, tb_err *err)
 {
 	if (r)
@@ -416,19 +414,7 @@ static enum linkage_state person_get(const struct lookup_person *p, int service,
 enum linkage_state lookup_get(const struct app *a, int service, const struct linkage_result **r,
 			      tb_err *err)
 {
-	return person_get(lookup_top(a), service, r, err);
-}
-
-/* A person's name from the registry once it came, else their ID. */
-static void person_name(const struct lookup_person *p, char *out, size_t size)
-{
-	const struct linkage_result *r = NULL;
-
-	if (person_get(p, LINKAGE_PERSON, &r, NULL) == LINKAGE_DONE && r && r->person.first[0])
-		linkage_name_text(r->person.title, r->person.first, r->person.middle,
-				  r->person.last, out, size);
-	else
-		format_cid(p->cid, out, size);
+	return lookup_person_get(lookup_top(a), service, r, err);
 }
 
 bool lookup_not_holder(const struct app *a, char *cid, size_t size, enum lookup_source *source)
@@ -440,13 +426,6 @@ bool lookup_not_holder(const struct app *a, char *cid, size_t size, enum lookup_
 	format_cid(p->cid, cid, size);
 	*source = p->source;
 	return true;
-}
-
-const char *lookup_spinner(const struct app *a)
-{
-	static const char *const frames[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
-
-	return frames[(a->lookups ? a->lookups->frame : 0) % (sizeof frames / sizeof frames[0])];
 }
 
 static bool busy(const struct lookups *l)
@@ -474,8 +453,8 @@ static bool pane_shows_lookups(const struct app *a)
 /* The batch's answers, taken into the person (the op is then freed). */
 static void batch_take(struct lookup_person *p)
 {
-	for (int i = 0; i < N_WANTED; i++) {
-		if (lk2_batch_take(p->batch, wanted[i], &p->res[i], &p->errs[i]))
+	for (int i = 0; i < LOOKUP_SERVICES; i++) {
+		if (lk2_batch_take(p->batch, lookup_wanted[i], &p->res[i], &p->errs[i]))
 			p->res[i] = NULL;
 		p->ended[i] = true;
 	}
@@ -518,10 +497,10 @@ static unsigned lk2_io(struct app *a, struct lookups *l)
 
 			if (!p->lk2 || p->waiting == 0)
 				continue;
-			p->batch = lk2_batch_start(l->lk2, p->cid, wanted, N_WANTED, a->db,
+			p->batch = lk2_batch_start(l->lk2, p->cid, lookup_wanted, LOOKUP_SERVICES, a->db,
 						   a->user.username, p->purpose, p->consent, &e);
 			if (!p->batch) {
-				for (int k = 0; k < N_WANTED; k++) {
+				for (int k = 0; k < LOOKUP_SERVICES; k++) {
 					p->errs[k] = e;
 					p->ended[k] = true;
 				}
@@ -649,127 +628,4 @@ unsigned lookup_io(struct app *a)
 			dirty |= DIRTY_MAIN;
 	}
 	return pane_shows_lookups(a) ? dirty : 0;
-}
-
-/* --- drawing shared by the panes ---------------------------------------------------------- */
-
-int lookup_draw_header(struct app *a, WINDOW *w, int y)
-{
-	const struct lookup_person *p = lookup_top(a);
-	const struct linkage_result *r = NULL;
-	char id[32], name[3 * LK_TEXT], line[4 * LK_TEXT];
-	int cols = getmaxx(w) - 2;
-
-	if (!p)
-		return y;
-	format_cid(p->cid, id, sizeof id);
-	name[0] = '\0';
-	if (lookup_get(a, LINKAGE_PERSON, &r, NULL) == LINKAGE_DONE && r)
-		linkage_name_text(r->person.title, r->person.first, r->person.middle,
-				  r->person.last, name, sizeof name);
-	snprintf(line, sizeof line, "%s%s%s", name, name[0] ? "  " : "", id);
-	text_draw(w, y, 1, cols, line, theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
-	if (p->source == LOOKUP_CARD) {
-		const char *src = _("from the card in the reader");
-		int sw = text_width(src);
-		if (text_width(line) + sw + 3 < cols)
-			text_draw(w, y, cols + 1 - sw, sw, src, theme_attr(ROLE_MUTED),
-				  theme_pair(ROLE_MUTED));
-		return y + 1;
-	}
-	/* Not the card holder: said on a line of its own, in every pane. */
-	{
-		const struct lookups *l = a->lookups;
-		char who[3 * LK_TEXT], text[4 * LK_TEXT], keys[32], back[128], banner[5 * LK_TEXT];
-
-		if (p->source == LOOKUP_MEMBER && l->depth > 1) {
-			person_name(&l->p[l->depth - 2], who, sizeof who);
-			snprintf(text, sizeof text, _("Household member of %s"), who);
-		} else {
-			snprintf(text, sizeof text, "%s", _("Not the card holder: typed ID"));
-		}
-		back[0] = '\0';
-		if (l->depth > 1) {
-			actions_keys(ACT_BACK, keys, sizeof keys);
-			snprintf(back, sizeof back, _("%s: back"), keys);
-		}
-		snprintf(banner, sizeof banner, "▶ %s%s%s", text, back[0] ? " · " : "", back);
-		text_draw(w, y + 1, 1, cols, banner, theme_attr(ROLE_WARNING) | A_BOLD,
-			  theme_pair(ROLE_WARNING));
-	}
-	return y + 2;
-}
-
-int lookup_draw_presence(struct app *a, WINDOW *w, int y)
-{
-	const struct lookups *l = a->lookups;
-	enum tb_lang lang = i18n_lang();
-	int cols = getmaxx(w) - 2;
-	char line[512];
-
-	if (!l || !l->lk || !l->presence_known || lookup_depth(a) == 0)
-		return y;
-	if (l->presence_err.id != TB_OK) {
-		snprintf(line, sizeof line, "%s: %s %s", _("Officer's agent"),
-			 err_code(l->presence_err.id), err_message(l->presence_err.id, lang));
-		text_draw(w, y++, 1, cols, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-		return y;
-	}
-	snprintf(line, sizeof line, "%s: %s", _("Officer's agent"),
-		 linkage_session_name(l->presence.state, lang));
-	if (l->presence.state == LINKAGE_AGENT_AVAILABLE ||
-	    l->presence.state == LINKAGE_CITIZEN_AVAILABLE) {
-		text_draw(w, y++, 1, cols, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-		return y;
-	}
-	text_draw(w, y++, 1, cols, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
-	y += text_draw_wrapped(w, y, 3, cols - 2, 2, linkage_session_hint(l->presence.state, lang),
-			       theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
-	return y;
-}
-
-int lookup_draw_section(struct app *a, WINDOW *w, int y, int service, const char *title,
-			const struct linkage_result **r, bool *done)
-{
-	enum tb_lang lang = i18n_lang(), other = lang == TB_LANG_TH ? TB_LANG_EN : TB_LANG_TH;
-	int cols = getmaxx(w) - 2, max_y = getmaxy(w);
-	char line[1024];
-	tb_err e = { 0 };
-	enum linkage_state st;
-
-	*done = false;
-	if (y >= max_y)
-		return y;
-	st = lookup_get(a, service, r, &e);
-	snprintf(line, sizeof line, "%s · %s", title, linkage_service_code(service));
-	text_draw(w, y++, 1, cols, line, theme_attr(ROLE_LABEL) | A_BOLD, theme_pair(ROLE_LABEL));
-	if (st == LINKAGE_DONE) {
-		*done = true;
-		return y;
-	}
-	if (y >= max_y)
-		return y;
-	if (st == LINKAGE_WAITING) {
-		snprintf(line, sizeof line, "%s %s", lookup_spinner(a), _("asking the registry…"));
-		text_draw(w, y++, 3, cols - 2, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-		return y;
-	}
-	/* Refused or failed: this section says why, in both languages, and
-	 * what to do; the others still show. */
-	{
-		char detail[32] = "";
-		if (e.detail)
-			snprintf(detail, sizeof detail, " %ld", e.detail);
-		snprintf(line, sizeof line, "⚠ %s%s: %s", err_code(e.id), detail, err_message(e.id, lang));
-	}
-	y += text_draw_wrapped(w, y, 3, cols - 2, max_y - y > 2 ? 2 : max_y - y, line,
-			       theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
-	if (y < max_y)
-		text_draw(w, y++, 5, cols - 4, err_message(e.id, other), theme_attr(ROLE_MUTED),
-			  theme_pair(ROLE_MUTED));
-	if (y < max_y && err_hint(e.id, lang)[0])
-		y += text_draw_wrapped(w, y, 5, cols - 4, max_y - y > 2 ? 2 : max_y - y,
-				       err_hint(e.id, lang), theme_attr(ROLE_NORMAL),
-				       theme_pair(ROLE_NORMAL));
-	return y;
 }

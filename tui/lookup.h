@@ -84,6 +84,10 @@ bool lookup_last(const struct app *a, const char **purpose, const char **consent
  * goes (the next fetch is audited anew); false when there is nothing to
  * re-ask (nobody shown, still waiting, or the branch's automatic mode). */
 bool lookup_reask(struct app *a);
+/* F5 in a registry pane: the person on top asked again under the same
+ * purpose and consent (new audit rows), or the status bar says why not
+ * (nobody shown, the purpose not chosen yet, still answering); DIRTY_*. */
+unsigned lookup_again(struct app *a);
 /* A household member, on top of the person shown (Back returns). */
 void lookup_open_member(struct app *a, const char *cid);
 /* The card in reader left: the people looked up from it go. */
@@ -122,6 +126,11 @@ int lookup_draw_header(struct app *a, WINDOW *w, int y);
  * lookups), on one line, with what to do when it is not; returns the next
  * line. */
 int lookup_draw_presence(struct app *a, WINDOW *w, int y);
+/* When every section failed for one reason (the gateway down, its
+ * settings), that error once with the retry key, instead of the same
+ * lines in every section; returns the next line, or -1 when they did not
+ * all fail alike (the pane then draws its sections). */
+int lookup_draw_failure(struct app *a, WINDOW *w, int y);
 /* A section's title, and when it is not DONE its spinner or its error
  * (message in both languages, then the hint); returns the next line, and
  * whether the caller should draw the result in *done. */

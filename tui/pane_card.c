@@ -252,8 +252,10 @@ static unsigned card_key(struct app *a, enum action act)
 		a->active = (a->active + 1) % a->nreaders;
 		return DIRTY_MAIN | DIRTY_STATUS;
 	case ACT_READ_AGAIN:
-		if (!r || !r->present || !a->mon)
-			return 0;
+		if (!r || !r->present || !a->mon) {
+			app_message(a, true, "%s", _("No card in the reader to read again"));
+			return DIRTY_STATUS;
+		}
 		card_monitor_reread(a->mon, r->name);
 		return DIRTY_MAIN;
 	default:

@@ -87,6 +87,8 @@ static void names_draw(struct app *a, WINDOW *w)
 		purpose_draw(a, w, y);
 		return;
 	}
+	if (lookup_draw_failure(a, w, y) >= 0)
+		return;
 	y = lookup_draw_section(a, w, y, LINKAGE_FIRST_NAMES, _("First-name changes"), &r, &done);
 	if (done && r)
 		timeline(w, &y, r, false);
@@ -102,6 +104,8 @@ static unsigned names_key(struct app *a, enum action act)
 		return lookup_cancel(a) || lookup_back(a) ? DIRTY_MAIN : 0;
 	if (act == ACT_PURPOSE)
 		return lookup_reask(a) ? DIRTY_MAIN : 0;
+	if (act == ACT_READ_AGAIN)
+		return lookup_again(a);
 	return 0;
 }
 

@@ -346,6 +346,9 @@ static void person_draw(struct app *a, WINDOW *w)
 		purpose_draw(a, w, y + 1);
 		return;
 	}
+	/* The gateway down: one error, not one per section (nor the agent's). */
+	if (lookup_draw_failure(a, w, y + 1) >= 0)
+		return;
 	y = lookup_draw_presence(a, w, y) + 1;
 	y = lookup_draw_section(a, w, y, LINKAGE_PERSON, _("Registry record"), &r001, &done);
 	if (done && r001) {
@@ -395,6 +398,8 @@ static unsigned person_key(struct app *a, enum action act)
 		return lookup_cancel(a) || lookup_back(a) ? DIRTY_MAIN : 0;
 	case ACT_PURPOSE:
 		return lookup_reask(a) ? DIRTY_MAIN : 0;
+	case ACT_READ_AGAIN:
+		return lookup_again(a);
 	default:
 		return 0;
 	}
