@@ -140,6 +140,11 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	"  sig TEXT NOT NULL,"
 	"  PRIMARY KEY (key_id, epoch)"
 	") WITHOUT ROWID;",
+
+	/* 6: someone acting for a citizen at the counter (ผู้รับมอบอำนาจ): on
+	 * every row of such a visit, both citizens, "grantor=ID grantee=ID"
+	 * (the grantee's part once their card was read); '' otherwise. */
+	"ALTER TABLE audit ADD COLUMN acting TEXT NOT NULL DEFAULT '';",
 };
 
 sqlite3 *db_handle(struct db *d)

@@ -17,7 +17,7 @@
  * sessions, audit; 2: user settings and the sessions' saved state;
  * 3: the juristic (DBD) cache; 4: the consent of a registry lookup on its
  * audit rows; 5: the audit trail's seals. */
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 
 /* "2024-05-01T03:04:05Z" plus the NUL. */
 #define DB_TIME_MAX 21

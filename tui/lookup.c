@@ -498,7 +498,7 @@ static unsigned lk2_io(struct app *a, struct lookups *l)
 			if (!p->lk2 || p->waiting == 0)
 				continue;
 			p->batch = lk2_batch_start(l->lk2, p->cid, lookup_wanted, LOOKUP_SERVICES, a->db,
-						   a->user.username, p->purpose, p->consent, &e);
+						   a->user.username, p->purpose, p->consent, NULL, &e);
 			if (!p->batch) {
 				for (int k = 0; k < LOOKUP_SERVICES; k++) {
 					p->errs[k] = e;
