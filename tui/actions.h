@@ -30,6 +30,8 @@
 	X(ACT_LANGUAGE, "language", "F8 l", N_("Switch language: Thai / English"), 0) \
 	X(ACT_PURPOSE, "purpose", "p", N_("Choose the purpose of lookups (written to the audit trail)"), 0) \
 	X(ACT_REPEAT_PURPOSE, "repeat-purpose", "^R", N_("Purpose and consent: the last ones chosen again"), 0) \
+	X(ACT_ACTING_FOR, "acting-for", "f ^F", N_("Acting for someone (ผู้รับมอบอำนาจ): the grantor, then the grantee; again to end"), 0) \
+	X(ACT_OTHER_PARTY, "other-party", "o ^O", N_("Acting for someone: the other citizen"), 0) \
 	X(ACT_LOGOUT, "logout", "F12", N_("Log out"), 0) \
 	X(ACT_APPROVE, "approve", "a", N_("Users: approve the selected account"), 1) \
 	X(ACT_REJECT, "reject", "x", N_("Users: reject the selected registration"), 1) \

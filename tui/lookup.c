@@ -34,11 +34,23 @@ static struct lookups *lookups(struct app *a)
 	return a->lookups;
 }
 
+struct lookups *lookup_state(struct app *a)
+{
+	return lookups(a);
+}
+
+int lookup_top_index(const struct lookups *l)
+{
+	if (l->acting && l->focus < l->depth)
+		return l->focus;
+	return l->depth - 1;
+}
+
 const struct lookup_person *lookup_top(const struct app *a)
 {
 	const struct lookups *l = a->lookups;
 
-	return l && l->depth > 0 ? &l->p[l->depth - 1] : NULL;
+	return l && l->depth > 0 ? &l->p[lookup_top_index(l)] : NULL;
 }
 
 int lookup_depth(const struct app *a)
@@ -103,6 +115,19 @@ static void person_send(struct app *a, struct lookups *l, struct lookup_person *
 {
 	struct linkage *lk;
 
+	/* Acting for someone: every row names both, so neither is asked
+	 * about before the grantee's card is read. */
+	p->pending = false;
+	p->acting[0] = '\0';
+	if (l->acting) {
+		if (l->depth < 2) {
+			p->pending = true;
+			return;
+		}
+		snprintf(p->acting, sizeof p->acting, "grantor=%s grantee=%s", l->p[0].cid,
+			 l->p[1].cid);
+	}
+
 	/* When the services were asked: a copy's source line. */
 	p->asked_at = time(NULL);
 	if (client(a, l)) {
@@ -125,7 +150,8 @@ static void person_send(struct app *a, struct lookups *l, struct lookup_person *
 	}
 	p->f = linkage_fetch_start(lk, a->db, &(struct linkage_request){
 		.cid = p->cid, .agent_cid = a->user.cid, .username = a->user.username,
-		.purpose = p->purpose, .consent = p->consent }, lookup_wanted, LOOKUP_SERVICES, &p->err);
+		.purpose = p->purpose, .consent = p->consent, .acting = p->acting[0] ? p->acting : NULL },
+		lookup_wanted, LOOKUP_SERVICES, &p->err);
 	if (p->f)
 		p->waiting = LOOKUP_SERVICES;
 }
@@ -142,11 +168,16 @@ static void person_reset(struct lookup_person *p)
 	}
 	p->err = (tb_err){ 0 };
 	p->waiting = 0;
-	p->lk2 = p->kept = false;
+	p->lk2 = p->kept = p->pending = false;
 }
 
-static void person_push(struct app *a, struct lookups *l, const char *cid, const char *reader,
-			enum lookup_source source)
+void lookup_person_send(struct app *a, struct lookups *l, struct lookup_person *p)
+{
+	person_send(a, l, p);
+}
+
+static struct lookup_person *person_push(struct app *a, struct lookups *l, const char *cid,
+					 const char *reader, enum lookup_source source)
 {
 	struct lookup_person *p;
 
@@ -170,6 +201,13 @@ static void person_push(struct app *a, struct lookups *l, const char *cid, const
 		p->confirmed = true;
 		person_send(a, l, p);
 	}
+	return p;
+}
+
+struct lookup_person *lookup_person_push(struct app *a, struct lookups *l, const char *cid,
+					 const char *reader, enum lookup_source source)
+{
+	return person_push(a, l, cid, reader, source);
 }
 
 void lookup_start(struct app *a, const char *cid, const char *reader)
@@ -178,6 +216,11 @@ void lookup_start(struct app *a, const char *cid, const char *reader)
 
 	if (!l)
 		return;
+	if (l->acting) {
+		lookup_acting_start(a, l, cid, reader);
+		a->dirty |= DIRTY_MAIN | DIRTY_STATUS;
+		return;
+	}
 	/* A typed ID while a card holder is shown goes on top of them: Back
 	 * returns to the card holder, and the banner says whose data it is. */
 	if (reader || l->depth == 0 || !l->p[0].reader[0])
@@ -205,9 +248,9 @@ void lookup_confirm(struct app *a, const char *purpose, const char *consent)
 	struct lookups *l = a->lookups;
 	struct lookup_person *p;
 
-	if (!l || l->depth == 0 || l->p[l->depth - 1].confirmed)
+	if (!l || l->depth == 0 || l->p[lookup_top_index(l)].confirmed)
 		return;
-	p = &l->p[l->depth - 1];
+	p = &l->p[lookup_top_index(l)];
 	str_copy(p->purpose, sizeof p->purpose, purpose);
 	p->consent = consent;
 	p->confirmed = true;
@@ -225,8 +268,12 @@ const char *lookup_purpose_shown(const struct app *a)
 
 	if (!l || l->depth == 0)
 		return NULL;
-	p = &l->p[l->depth - 1];
-	if (a->pane == &pane_card) {
+	p = &l->p[lookup_top_index(l)];
+	if (l->acting) {
+		/* Both citizens are on every pane: the one in focus. */
+		if (a->pane != &pane_card && !pane_shows_lookups(a))
+			return NULL;
+	} else if (a->pane == &pane_card) {
 		/* The card pane shows the card in the reader, whoever is on top. */
 		r = a->active >= 0 && a->active < a->nreaders ? &a->readers[a->active] : NULL;
 		p = &l->p[0];
@@ -256,7 +303,7 @@ bool lookup_reask(struct app *a)
 
 	if (!l || l->depth == 0 || a->branch.auto_purpose[0])
 		return false;
-	p = &l->p[l->depth - 1];
+	p = &l->p[lookup_top_index(l)];
 	if (!p->confirmed)
 		return false;
 	/* A fetch still on its way ends as cancelled, and is audited so. */
@@ -278,9 +325,13 @@ unsigned lookup_again(struct app *a)
 		app_message(a, true, "%s", _("Nobody to ask the registry about: insert a card or type an ID"));
 		return DIRTY_STATUS;
 	}
-	p = &l->p[l->depth - 1];
+	p = &l->p[lookup_top_index(l)];
 	if (!p->confirmed) {
 		app_message(a, true, "%s", _("Nothing was asked yet: choose the purpose first"));
+		return DIRTY_STATUS;
+	}
+	if (p->pending) {
+		app_message(a, false, "%s", _("Waiting for the grantee's card: both are asked for then"));
 		return DIRTY_STATUS;
 	}
 	if (p->waiting > 0) {
@@ -299,6 +350,10 @@ void lookup_open_member(struct app *a, const char *cid)
 
 	if (!l)
 		return;
+	if (l->acting) {
+		app_message(a, true, "%s", _("Acting for someone: household members open outside this mode (f ends it)"));
+		return;
+	}
 	person_push(a, l, cid, NULL, LOOKUP_MEMBER);
 	a->dirty |= DIRTY_MAIN;
 }
@@ -311,7 +366,7 @@ bool lookup_cancel(struct app *a)
 
 	if (!l || l->depth == 0)
 		return false;
-	p = &l->p[l->depth - 1];
+	p = &l->p[lookup_top_index(l)];
 	if (p->waiting == 0)
 		return false;
 	if (p->f) {
@@ -342,7 +397,7 @@ bool lookup_back(struct app *a)
 {
 	struct lookups *l = a->lookups;
 
-	if (!l || l->depth < 2)
+	if (!l || l->depth < 2 || l->acting)
 		return false;
 	person_drop(&l->p[--l->depth]);
 	return true;
@@ -352,7 +407,9 @@ void lookup_card_gone(struct app *a, const char *reader)
 {
 	struct lookups *l = a->lookups;
 
-	if (l && l->depth > 0 && l->p[0].reader[0] && strcmp(l->p[0].reader, reader) == 0)
+	/* Acting for someone, both stay (one reader may serve both) until the
+	 * mode ends. */
+	if (l && !l->acting && l->depth > 0 && l->p[0].reader[0] && strcmp(l->p[0].reader, reader) == 0)
 		lookup_clear(a);
 }
 
@@ -364,6 +421,7 @@ void lookup_clear(struct app *a)
 		return;
 	while (l->depth > 0)
 		person_drop(&l->p[--l->depth]);
+	lookup_acting_clear(l);
 }
 
 void lookup_end(struct app *a)
@@ -388,7 +446,7 @@ enum linkage_state lookup_person_get(const struct lookup_person *p, int service,
 {
 	if (r)
 		*r = NULL;
-	if (!p)
+	if (!p || p->pending)
 		return LINKAGE_WAITING;
 	if (p->lk2 || p->kept) {
 		int i = wanted_index(service);
@@ -421,7 +479,7 @@ bool lookup_not_holder(const struct app *a, char *cid, size_t size, enum lookup_
 {
 	const struct lookup_person *p = lookup_top(a);
 
-	if (!p || p->source == LOOKUP_CARD)
+	if (!p || p->source == LOOKUP_CARD || (a->lookups && a->lookups->acting))
 		return false;
 	format_cid(p->cid, cid, size);
 	*source = p->source;
@@ -498,7 +556,7 @@ static unsigned lk2_io(struct app *a, struct lookups *l)
 			if (!p->lk2 || p->waiting == 0)
 				continue;
 			p->batch = lk2_batch_start(l->lk2, p->cid, lookup_wanted, LOOKUP_SERVICES, a->db,
-						   a->user.username, p->purpose, p->consent, NULL, &e);
+						   a->user.username, p->purpose, p->consent, p->acting, &e);
 			if (!p->batch) {
 				for (int k = 0; k < LOOKUP_SERVICES; k++) {
 					p->errs[k] = e;
@@ -615,7 +673,7 @@ unsigned lookup_io(struct app *a)
 		if (!p->f || p->waiting == 0)
 			continue;
 		w = linkage_fetch_step(p->f);
-		if (w != p->waiting && i == l->depth - 1)
+		if (w != p->waiting && i == lookup_top_index(l))
 			dirty |= DIRTY_MAIN;
 		p->waiting = w;
 	}

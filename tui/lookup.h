@@ -42,6 +42,8 @@ struct lookup_person {
 	char purpose[SETTINGS_PURPOSE_BYTES];
 	const char *consent;         /* AUDIT_CONSENT_* */
 	bool confirmed;
+	bool pending;                /* confirmed, acting for someone: waits for the other citizen */
+	char acting[64];             /* acting for someone: "grantor=ID grantee=ID" (the audit's) */
 	unsigned asked;              /* new each time the purpose is asked for */
 	struct linkage_fetch *f;     /* GDX; NULL when it could not start: err says why */
 	tb_err err;
@@ -55,6 +57,29 @@ struct lookup_person {
 	tb_err errs[LOOKUP_SERVICES];
 	bool ended[LOOKUP_SERVICES];
 };
+
+/* Acting for someone (ผู้รับมอบอำนาจ, lookup_acting.c): the grantor (a card,
+ * or an ID typed) and the grantee (a card), one after the other in one
+ * reader or in two; both on every pane, the one in focus in full.  Each
+ * is looked up under their own purpose and consent, once both are known,
+ * and every audit row of the visit names both ("grantor=ID grantee=ID"). */
+enum lookup_party { PARTY_GRANTOR = 0, PARTY_GRANTEE = 1 };
+bool lookup_acting(const struct app *a);
+/* f: the mode on (the citizen shown, if any, is the grantor) or off (both
+ * citizens' data wiped). */
+void lookup_acting_toggle(struct app *a);
+/* o: the other citizen in focus; false when there is none yet. */
+bool lookup_other(struct app *a);
+/* A party: false when not read yet; its ID, its card (NULL when typed),
+ * and whether it is the one in focus. */
+struct card_record;
+bool lookup_party(const struct app *a, enum lookup_party i, const char **cid,
+		  const struct card_record **card, bool *shown);
+/* The card of the citizen in focus (NULL: typed, or not acting). */
+const struct card_record *lookup_top_card(const struct app *a);
+/* A card read's audit reference: whom the card makes grantor or grantee;
+ * "" outside the mode. */
+void lookup_acting_ref(const struct app *a, const char *cid, char *out, size_t size);
 
 /* The person on top, or NULL. */
 const struct lookup_person *lookup_top(const struct app *a);
@@ -128,8 +153,9 @@ int lookup_draw_header(struct app *a, WINDOW *w, int y);
 int lookup_draw_presence(struct app *a, WINDOW *w, int y);
 /* When every section failed for one reason (the gateway down, its
  * settings), that error once with the retry key, instead of the same
- * lines in every section; returns the next line, or -1 when they did not
- * all fail alike (the pane then draws its sections). */
+ * lines in every section (or, acting for someone, that the grantee's card
+ * is awaited); returns the next line, or -1 when the pane draws its
+ * sections. */
 int lookup_draw_failure(struct app *a, WINDOW *w, int y);
 /* A section's title, and when it is not DONE its spinner or its error
  * (message in both languages, then the hint); returns the next line, and

@@ -39,13 +39,71 @@ static void person_name(const struct lookup_person *p, char *out, size_t size)
  * not come (or cannot): "" when they were not read from a card. */
 static void card_name(const struct app *a, const struct lookup_person *p, char *out, size_t size)
 {
+	const struct lookups *l = a->lookups;
+
 	out[0] = '\0';
+	/* Acting for someone, each one's card is kept apart (it may have
+	 * left the reader for the other's). */
+	if (l && l->acting) {
+		int i = (int)(p - l->p);
+		if (i >= 0 && i < 2 && l->cards[i])
+			format_name(&l->cards[i]->th, 1, out, size);
+		return;
+	}
 	if (!p->reader[0])
 		return;
 	for (int i = 0; i < a->nreaders; i++)
 		if (strcmp(a->readers[i].name, p->reader) == 0 && a->readers[i].rec &&
 		    strcmp(a->readers[i].rec->cid, p->cid) == 0)
 			format_name(&a->readers[i].rec->th, 1, out, size);
+}
+
+/* Acting for someone: both citizens, the one in focus marked, on three
+ * lines; returns the next line. */
+static int draw_acting_header(struct app *a, WINDOW *w, int y)
+{
+	static const char *const roles[2] = { N_("Grantor"), N_("Grantee") };
+	const struct lookups *l = a->lookups;
+	int cols = getmaxx(w) - 2, label = 0;
+	char line[4 * LK_TEXT], name[3 * LK_TEXT], id[32], ko[32], kf[32], keys[96];
+
+	actions_keys(ACT_OTHER_PARTY, ko, sizeof ko);
+	actions_keys(ACT_ACTING_FOR, kf, sizeof kf);
+	snprintf(keys, sizeof keys, _("%s: the other · %s: end"), ko, kf);
+	text_draw(w, y, 1, cols, _("Acting for someone (ผู้รับมอบอำนาจ)"), theme_attr(ROLE_WARNING) | A_BOLD,
+		  theme_pair(ROLE_WARNING));
+	if (cols > text_width(keys) + 40)
+		text_draw(w, y, cols + 1 - text_width(keys), text_width(keys), keys,
+			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	for (int i = 0; i < 2; i++)
+		if (text_width(_(roles[i])) > label)
+			label = text_width(_(roles[i]));
+	for (int i = 0; i < 2; i++) {
+		const struct lookup_person *p = i < l->depth ? &l->p[i] : NULL;
+		const struct linkage_result *r = NULL;
+		bool shown = p && lookup_top_index(l) == i;
+
+		text_draw(w, y + 1 + i, 1, 2, shown ? "▶" : " ", theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+		text_draw(w, y + 1 + i, 3, label, _(roles[i]), theme_attr(ROLE_LABEL), theme_pair(ROLE_LABEL));
+		if (!p) {
+			text_draw(w, y + 1 + i, 4 + label, cols - 3 - label,
+				  i == PARTY_GRANTOR ? _("insert their card, or type their ID")
+						     : _("insert their card"),
+				  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+			continue;
+		}
+		if (lookup_person_get(p, LINKAGE_PERSON, &r, NULL) == LINKAGE_DONE && r && r->person.first[0])
+			linkage_name_text(r->person.title, r->person.first, r->person.middle,
+					  r->person.last, name, sizeof name);
+		else
+			card_name(a, p, name, sizeof name);
+		format_cid(p->cid, id, sizeof id);
+		snprintf(line, sizeof line, "%s%s%s%s", name, name[0] ? "  " : "", id,
+			 p->source == LOOKUP_TYPED ? _("  (typed ID)") : "");
+		text_draw(w, y + 1 + i, 4 + label, cols - 3 - label, line,
+			  theme_attr(shown ? ROLE_TITLE : ROLE_VALUE), theme_pair(shown ? ROLE_TITLE : ROLE_VALUE));
+	}
+	return y + 3;
 }
 
 int lookup_draw_header(struct app *a, WINDOW *w, int y)
@@ -55,6 +113,8 @@ int lookup_draw_header(struct app *a, WINDOW *w, int y)
 	char id[32], name[3 * LK_TEXT], line[4 * LK_TEXT];
 	int cols = getmaxx(w) - 2;
 
+	if (lookup_acting(a))
+		return draw_acting_header(a, w, y);
 	if (!p)
 		return y;
 	format_cid(p->cid, id, sizeof id);
@@ -131,6 +191,13 @@ int lookup_draw_failure(struct app *a, WINDOW *w, int y)
 	int cols = getmaxx(w) - 2, max_y = getmaxy(w);
 	char line[1024], detail[32] = "", keys[32];
 	tb_err e = { 0 }, first = { 0 };
+	const struct lookup_person *p = lookup_top(a);
+
+	if (p && p->pending) {
+		text_draw(w, y++, 1, cols, _("Waiting for the grantee's card: the registry is asked about both once it is read"),
+			  theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+		return y;
+	}
 
 	for (int i = 0; i < LOOKUP_SERVICES; i++) {
 		if (lookup_get(a, lookup_wanted[i], NULL, &e) != LINKAGE_FAILED)

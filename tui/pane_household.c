@@ -42,6 +42,10 @@ static void household_draw(struct app *a, WINDOW *w)
 	char text[1024], line[1400], id[40];
 	bool done;
 
+	if (!lookup_top(a) && lookup_acting(a)) {
+		lookup_draw_header(a, w, y);
+		return;
+	}
 	if (!lookup_top(a)) {
 		text_draw(w, max_y / 2 - 1, 2, cols - 4,
 			  _("Insert the citizen's ID card: the household shows here"),

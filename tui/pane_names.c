@@ -76,6 +76,10 @@ static void names_draw(struct app *a, WINDOW *w)
 	int y = 0;
 	bool done;
 
+	if (!lookup_top(a) && lookup_acting(a)) {
+		lookup_draw_header(a, w, y);
+		return;
+	}
 	if (!lookup_top(a)) {
 		text_draw(w, getmaxy(w) / 2 - 1, 2, getmaxx(w) - 4,
 			  _("Insert the citizen's ID card: name changes show here"),

@@ -86,10 +86,11 @@ start_pcscd() {
 	[ "${1:-}" = --no-reader ] || wait_reader_empty
 }
 # insert FIXTURE|FILE.card [vcard options]: the card goes into the first
-# reader and answers each command after VCARD_DELAY_MS.  What it prints goes
+# reader (VCARD_READER=1: the second, on the next vpcd port) and answers
+# each command after VCARD_DELAY_MS.  What it prints goes
 # to vcard.log; with VCARD_LOGS set, it logs its commands (--log) to a file
 # of its own, vcard.log.N (N, in $inserts, counts the insertions).
-VCARD_DELAY_MS=5 VCARD_LOGS= inserts=0
+VCARD_DELAY_MS=5 VCARD_LOGS= VCARD_READER=0 inserts=0
 insert() {
 	local f=$1 log="$dir/vcard.log"
 	shift
@@ -99,7 +100,7 @@ insert() {
 		log="$dir/vcard.log.$inserts"
 		set -- --log "$@"
 	fi
-	"$B/sim/tabien-vcard" --fixture "$f" --port "$port" --delay-ms "$VCARD_DELAY_MS" "$@" \
+	"$B/sim/tabien-vcard" --fixture "$f" --port $((port + VCARD_READER)) --delay-ms "$VCARD_DELAY_MS" "$@" \
 		>>"$log" 2>&1 &
 	card_pid=$!
 }
