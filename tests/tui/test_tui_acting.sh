@@ -64,7 +64,7 @@ both_named() {
 # The audit rows of the visit: every one of its registry rows names both.
 visit_rows() { audit_rows "acting = '$BOTH'"; }
 
-echo "1..19"
+echo "1..20"
 
 sim_start || { echo "Bail out! the gateway simulator did not start"; exit 1; }
 config "$sim_port"
@@ -85,6 +85,9 @@ VCARD_READER=1 insert malee
 grantee_card=$card_pid card_pid=
 check "the grantee's card in the second reader: both cards side by side on the card pane" \
 	eval 'wait_cmd side_by_side "Somchai" "Malee" && side_by_side "$(fmt "$SOMCHAI")" "$(fmt "$MALEE")"'
+keys main c
+check "c on the card pane copies neither of the two cards (the registry panes copy the one in focus)" \
+	eval 'said "COPY-NOTHING" && side_by_side "Somchai" "Malee"'
 keys main i
 check "the person pane names both, the grantee in focus asks why; nothing reached the registry" \
 	eval 'both_named "สมชาย" "มาลี" && wait_text main "The registry is not asked yet" && links_are 0 &&
