@@ -100,17 +100,18 @@ check "the grantee's purpose and consent: six requests, six rows naming both" \
 		wait_cmd rows_are "subject = '"'$MALEE'"' AND purpose = '"'$PURPOSE2'"' AND consent = '"'yes'"' AND acting = '"'$BOTH'"'" 6'
 keys main h
 check "the household pane names both too, and the status bar the grantee's purpose" \
-	eval 'both_named "สมชาย" "มาลี" && said "$PURPOSE2"'
+	eval 'both_named "สมชาย" "มาลี" && wait_cmd purpose_shown main "$PURPOSE2"'
 keys main o
 check "o: the grantor in focus, asked for their own purpose" \
-	eval 'wait_text main "The registry is not asked yet" && both_named "สมชาย" "มาลี" && said "purpose?"'
+	eval 'wait_text main "The registry is not asked yet" && both_named "สมชาย" "มาลี" &&
+		wait_cmd purpose_shown main "purpose?"'
 keys main Enter
 wait_text main "The card owner's consent" >/dev/null
 keys main m
 check "the grantor's own purpose and consent: six more, their rows naming both" \
 	eval 'wait_cmd links_are 12 &&
 		wait_cmd rows_are "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE'"' AND consent = '"'mission'"' AND acting = '"'$BOTH'"'" 6 &&
-		[ "$(visit_rows)" = 12 ] && said "$PURPOSE"'
+		[ "$(visit_rows)" = 12 ] && wait_cmd purpose_shown main "$PURPOSE"'
 check "the card reads are audited as the grantor's and the grantee's" \
 	eval 'card_rows_are "subject = '"'$SOMCHAI'"' AND acting = '"'grantor=$SOMCHAI'"'" 1 &&
 		card_rows_are "subject = '"'$MALEE'"' AND acting = '"'$BOTH'"'" 1'

@@ -76,8 +76,9 @@ check "Enter on a purpose asks for the owner's consent, still nothing sent" \
 keys main y
 check "consent given: six requests, the record fills" \
 	eval 'wait_text main "Mr. Somchai Jaidee" && wait_cmd links_are 6'
+# The purpose's own part of the status bar: the message names it too.
 check "the status bar names this citizen's purpose, not the session's" \
-	eval 'wait_cmd eval "capture main && line main 24 | grep -qF \"$PURPOSE2\""'
+	wait_cmd purpose_shown main "$PURPOSE2"
 check "six audit rows carry the purpose chosen and consent yes" \
 	eval 'wait_cmd rows_are "subject = '"'$SOMCHAI'"' AND purpose = '"'$PURPOSE2'"' AND consent = '"'yes'"'" 6'
 keys main p
