@@ -31,17 +31,23 @@ int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
 {
 	struct db_stmt *st;
 
-	/* A row that is not a lookup leaves consent to the column's default,
-	 * as the rows before it had. */
-	bool consent = r->consent && r->consent[0];
+	/* A row that is not a lookup leaves consent (and one not made for
+	 * someone else, acting) to the column's default, as the rows before
+	 * them had; a row naming both citizens writes its consent, '' or not. */
+	static const char *const sql[3] = {
+		"INSERT INTO audit (seq, time, terminal, branch, username, action, "
+		"service, subject, purpose, result, hash) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"INSERT INTO audit (seq, time, terminal, branch, username, action, "
+		"service, subject, purpose, result, hash, consent) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"INSERT INTO audit (seq, time, terminal, branch, username, action, "
+		"service, subject, purpose, result, hash, consent, acting) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	};
+	bool consent = r->consent && r->consent[0], acting = r->acting && r->acting[0];
 
-	if (db_stmt_prepare(d, consent
-		       ? "INSERT INTO audit (seq, time, terminal, branch, username, action, "
-			 "service, subject, purpose, result, hash, consent) "
-			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		       : "INSERT INTO audit (seq, time, terminal, branch, username, action, "
-			 "service, subject, purpose, result, hash) "
-			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err))
+	if (db_stmt_prepare(d, sql[acting ? 2 : consent], &st, err))
 		return -1;
 	db_bind_int64(st, 1, r->seq);
 	db_bind_text(st, 2, r->time);
@@ -54,8 +60,10 @@ int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
 	db_bind_text(st, 9, r->purpose);
 	db_bind_text(st, 10, r->result);
 	db_bind_text(st, 11, r->hash);
-	if (consent)
-		db_bind_text(st, 12, r->consent);
+	if (consent || acting)
+		db_bind_text(st, 12, consent ? r->consent : "");
+	if (acting)
+		db_bind_text(st, 13, r->acting);
 	if (db_exec_stmt(st, err))
 		return -1;
 	if (db_stmt_prepare(d, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2) "
@@ -81,12 +89,12 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 	/* Two constant statements rather than an ORDER BY built from input. */
 	static const char *const sql[2] = {
 		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
-		"result, hash, consent FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
+		"result, hash, consent, acting FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
 		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
 		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) AND "
 		"(?7 IS NULL OR branch = ?7) ORDER BY seq LIMIT ?6",
 		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
-		"result, hash, consent FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
+		"result, hash, consent, acting FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
 		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
 		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) AND "
 		"(?7 IS NULL OR branch = ?7) ORDER BY seq DESC LIMIT ?6",
@@ -120,6 +128,7 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 			.result = db_col_text(st, 9),
 			.hash = db_col_text(st, 10),
 			.consent = db_col_text(st, 11),
+			.acting = db_col_text(st, 12),
 		};
 		stop = fn(&r, arg);
 		if (stop)

@@ -25,6 +25,7 @@ struct audit_row {
 	const char *subject;
 	const char *purpose;
 	const char *consent;    /* "" but on registry lookups: yes, no, mission, auto */
+	const char *acting;     /* "" but when acting for someone: "grantor=ID grantee=ID" */
 	const char *result;
 	const char *hash;       /* hex SHA-256 */
 };

@@ -26,7 +26,7 @@ static const struct table {
 	{ "sessions", "id, user_id, terminal, started, last_seen, ended, end_reason, state",
 	  "iitttttt", "id" },
 	{ "audit", "seq, time, terminal, branch, username, action, service, subject, purpose, "
-	  "result, hash, consent", "ittttttttttt", "seq" },
+	  "result, hash, consent, acting", "itttttttttttt", "seq" },
 	{ "audit_head", "id, seq, hash", "iit", "id" },
 	{ "audit_seal", "key_id, epoch, seq, head, time, terminal, next_key, sig", "tiitttt" "t",
 	  "key_id, epoch" },

@@ -16,8 +16,9 @@
 /* The schema this program writes.  1: branch settings, purposes, users,
  * sessions, audit; 2: user settings and the sessions' saved state;
  * 3: the juristic (DBD) cache; 4: the consent of a registry lookup on its
- * audit rows; 5: the audit trail's seals; 6: branches, roles and grants. */
-#define DB_SCHEMA_VERSION 6
+ * audit rows; 5: the audit trail's seals; 6: branches, roles and grants;
+ * 7: both citizens on the audit rows of someone acting for another. */
+#define DB_SCHEMA_VERSION 7
 
 /* "2024-05-01T03:04:05Z" plus the NUL. */
 #define DB_TIME_MAX 21

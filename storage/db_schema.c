@@ -171,6 +171,11 @@
 	"  PRIMARY KEY (user_id, right_name)" \
 	");"
 
+/* 7: someone acting for a citizen at the counter (ผู้รับมอบอำนาจ): on
+ * every row of such a visit, both citizens, "grantor=ID grantee=ID" (the
+ * grantee's part once their card was read); '' otherwise. */
+#define STEP7 "ALTER TABLE audit ADD COLUMN acting TEXT NOT NULL DEFAULT '';"
+
 /* On a shared server the audit rows and the seals are insert-only for
  * everyone, the owner included, until someone with the right to drop the
  * trigger does so on purpose; the terminals' role is also granted no more
@@ -201,6 +206,7 @@ const char *const db_schema_sqlite[DB_SCHEMA_VERSION] = {
 	STEP4,
 	STEP5(LITE_INT, LITE_NOROW),
 	STEP6(LITE_INT),
+	STEP7,
 };
 
 const char *const db_schema_pg[DB_SCHEMA_VERSION] = {
@@ -210,4 +216,5 @@ const char *const db_schema_pg[DB_SCHEMA_VERSION] = {
 	STEP4,
 	STEP5(PG_INT, "") PG_STEP5_EXTRA,
 	STEP6(PG_INT),
+	STEP7,
 };

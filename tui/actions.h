@@ -24,12 +24,14 @@
 	X(ACT_NEXT_PANE, "next-pane", "Tab", N_("Next pane"), 0) \
 	X(ACT_PREV_PANE, "prev-pane", "BTab", N_("Previous pane"), 0) \
 	X(ACT_NEXT_READER, "next-reader", "r", N_("Use the next card reader"), 0) \
-	X(ACT_READ_AGAIN, "read-again", "F5", N_("Read the card again"), 0) \
+	X(ACT_READ_AGAIN, "read-again", "F5", N_("Read again what the pane shows: the card, the registry, a company, a list"), 0) \
 	X(ACT_REPORT, "support-report", "F6 s", N_("Write a support report (no personal data)"), 0) \
 	X(ACT_THEME, "next-theme", "F7 t", N_("Switch theme"), 0) \
 	X(ACT_LANGUAGE, "language", "F8 l", N_("Switch language: Thai / English"), 0) \
 	X(ACT_PURPOSE, "purpose", "p", N_("Choose the purpose of lookups (written to the audit trail)"), 0) \
 	X(ACT_REPEAT_PURPOSE, "repeat-purpose", "^R", N_("Purpose and consent: the last ones chosen again"), 0) \
+	X(ACT_ACTING_FOR, "acting-for", "f ^F", N_("Acting for someone (ผู้รับมอบอำนาจ): the grantor, then the grantee; again to end"), 0) \
+	X(ACT_OTHER_PARTY, "other-party", "o ^O", N_("Acting for someone: the other citizen"), 0) \
 	X(ACT_LOGOUT, "logout", "F12", N_("Log out"), 0) \
 	X(ACT_APPROVE, "approve", "a", N_("Users: approve the selected account"), 1) \
 	X(ACT_REJECT, "reject", "x", N_("Users: reject the selected registration"), 1) \

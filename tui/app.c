@@ -265,6 +265,18 @@ static void on_action(struct app *a, enum action act)
 		if (a->logged_in && !a->locked && app_ask_right(a, RIGHT_COPIES, NULL))
 			app_copy_open(a);
 		break;
+	case ACT_ACTING_FOR:
+		if (a->logged_in && !a->locked)
+			lookup_acting_toggle(a);
+		break;
+	case ACT_OTHER_PARTY:
+		if (a->logged_in && !a->locked && !lookup_other(a))
+			app_message(a, true, "%s", _("Acting for someone: there is no other citizen yet"));
+		break;
+	case ACT_READ_AGAIN:
+		/* Panes that show something to read again took F5 above. */
+		app_message(a, false, "%s", _("Nothing on this pane to read again"));
+		break;
 	case ACT_REPORT: {
 		tb_err err = { 0 };
 		if (app_report(a, &err))

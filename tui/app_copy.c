@@ -107,8 +107,10 @@ static const char *shown_cid(struct app *a, const struct pane_ops *p)
 
 	if (!a->logged_in || a->locked)
 		return NULL;
+	/* Acting for someone the card pane shows two cards: the registry
+	 * panes copy the one in focus. */
 	if (p == &pane_card)
-		return r && r->rec ? r->rec->cid : NULL;
+		return r && r->rec && !lookup_acting(a) ? r->rec->cid : NULL;
 	if (p == &pane_juristic)
 		return pane_juristic_shown(a) ? pane_juristic_shown(a)->id : NULL;
 	return top ? top->cid : NULL;

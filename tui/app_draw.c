@@ -12,6 +12,7 @@
 #include "tui/actions.h"
 #include "tui/app_private.h"
 #include "tui/i18n.h"
+#include "tui/lookup.h"
 #include "tui/pane.h"
 #include "tui/text.h"
 #include "tui/theme.h"
@@ -105,6 +106,15 @@ static int status_part(WINDOW *w, int x, const char *text, int cap, enum theme_r
 	return x + text_draw(w, 0, x, getmaxx(w) - x, " │ ", theme_attr(ROLE_STATUS), theme_pair(ROLE_STATUS));
 }
 
+/* The purpose of what is on screen: the citizen's own (each has theirs),
+ * else the session's (the next card read's, the companies pane's). */
+static const char *status_purpose(const struct app *a)
+{
+	const char *p = lookup_purpose_shown(a);
+
+	return !p ? app_purpose(a) : p[0] ? p : _("purpose?");
+}
+
 static void draw_status(struct app *a)
 {
 	WINDOW *w = a->statusw;
@@ -120,7 +130,7 @@ static void draw_status(struct app *a)
 		snprintf(who, sizeof who, "%s%s", a->user.username, a->user.role >= USER_BRANCH_ADMIN ? "*" : "");
 		x = status_part(w, x, who, 14, ROLE_STATUS);
 		x = status_part(w, x, a->branch.name, 14, ROLE_STATUS);
-		x = status_part(w, x, app_purpose(a), 14, ROLE_STATUS);
+		x = status_part(w, x, status_purpose(a), 14, ROLE_STATUS);
 		snprintf(reader, sizeof reader, "%s", a->service == 0 ? _("pcscd not running")
 			 : !r ? _("no reader") : r->present ? _("● card") : _("○ empty"));
 		x = status_part(w, x, reader, 18, a->service == 0 ? ROLE_STATUS_ERROR : ROLE_STATUS);

@@ -44,6 +44,7 @@ void app_audit_card(struct app *a, const struct card_event *ev)
 	const char *result = "OK";
 	struct audit_entry e;
 	tb_err err = { 0 };
+	char acting[64] = "";
 
 	/* Only reads in a reader: not the service's own errors. */
 	if (!a->logged_in || !ev->reader[0])
@@ -56,6 +57,10 @@ void app_audit_card(struct app *a, const struct card_event *ev)
 		.username = a->user.username, .action = AUDIT_CARD_READ, .service = "",
 		.subject = ev->rec ? ev->rec->cid : "", .purpose = app_purpose(a), .result = result,
 	};
+	/* Acting for someone: whom the card makes grantor or grantee. */
+	if (ev->rec)
+		lookup_acting_ref(a, ev->rec->cid, acting, sizeof acting);
+	e.acting = acting;
 	if (audit_append(a->db, &e, &err))
 		app_error(a, NULL, &err);
 }

@@ -116,7 +116,7 @@ int cmd_lk2_query(const struct lk_opts *o, const char *path)
 	}
 	lk2_op_free(&op);
 	op = lk2_batch_start(l, o->cid, o->services, o->n_services, q.d, q.who.username,
-			     o->q.purpose, o->q.consent, &q.err);
+			     o->q.purpose, o->q.consent, NULL, &q.err);
 	if (!op)
 		goto fail;
 	if (o->q.json)

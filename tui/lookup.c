@@ -1,4 +1,5 @@
-/* The registry lookups of the full-screen program: see lookup.h. */
+/* The registry lookups of the full-screen program: see lookup.h (the
+ * drawing the panes share is in lookup_draw.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,43 +14,18 @@
 #include "tui/app.h"
 #include "tui/i18n.h"
 #include "tui/lookup.h"
+#include "tui/lookup_private.h"
 #include "tui/pane.h"
-#include "tui/text.h"
 
 /* In the order the sections are drawn: the record and addresses first. */
-static const int wanted[] = {
+const int lookup_wanted[LOOKUP_SERVICES] = {
 	LINKAGE_PERSON, LINKAGE_ADDRESSES, LINKAGE_HOUSEHOLD,
 	LINKAGE_HOUSE, LINKAGE_FIRST_NAMES, LINKAGE_SURNAMES,
 };
-#define N_WANTED ((int)(sizeof wanted / sizeof wanted[0]))
 
 #define SPIN_MS 200
 
-struct lookups {
-	bool made;                   /* the client was made (or refused) from the settings */
-	struct linkage *lk;          /* GDX: on the app's client (app_gdx) */
-	struct lk2 *lk2;             /* or Linkage Center 2 */
-	tb_err setup_err;            /* why there is no client */
-	/* The officer's sign-in (Linkage Center 2). */
-	struct lk2_op *login;
-	char officer_cid[LK_CID], chip[64];
-	bool have_officer_card;
-	tb_err login_err;
-	/* GDX: whether the officer's agent (and the citizen's card) is there,
-	 * asked with each card's lookups. */
-	struct linkage_permission_op *perm;
-	struct linkage_permission presence;
-	tb_err presence_err;
-	bool presence_known;
-	struct lookup_person p[LOOKUP_DEPTH];
-	int depth;
-	unsigned asked;
-	/* The officer's last choice, for the repeat key. */
-	char last_purpose[SETTINGS_PURPOSE_BYTES];
-	const char *last_consent;
-	unsigned frame;
-	struct timespec frame_at;
-};
+static bool pane_shows_lookups(const struct app *a);
 
 static struct lookups *lookups(struct app *a)
 {
@@ -58,11 +34,23 @@ static struct lookups *lookups(struct app *a)
 	return a->lookups;
 }
 
+struct lookups *lookup_state(struct app *a)
+{
+	return lookups(a);
+}
+
+int lookup_top_index(const struct lookups *l)
+{
+	if (l->acting && l->focus < l->depth)
+		return l->focus;
+	return l->depth - 1;
+}
+
 const struct lookup_person *lookup_top(const struct app *a)
 {
 	const struct lookups *l = a->lookups;
 
-	return l && l->depth > 0 ? &l->p[l->depth - 1] : NULL;
+	return l && l->depth > 0 ? &l->p[lookup_top_index(l)] : NULL;
 }
 
 int lookup_depth(const struct app *a)
@@ -81,8 +69,8 @@ static void person_drop(struct lookup_person *p)
 
 static int wanted_index(int service)
 {
-	for (int i = 0; i < N_WANTED; i++)
-		if (wanted[i] == service)
+	for (int i = 0; i < LOOKUP_SERVICES; i++)
+		if (lookup_wanted[i] == service)
 			return i;
 	return -1;
 }
@@ -127,6 +115,19 @@ static void person_send(struct app *a, struct lookups *l, struct lookup_person *
 {
 	struct linkage *lk;
 
+	/* Acting for someone: every row names both, so neither is asked
+	 * about before the grantee's card is read. */
+	p->pending = false;
+	p->acting[0] = '\0';
+	if (l->acting) {
+		if (l->depth < 2) {
+			p->pending = true;
+			return;
+		}
+		snprintf(p->acting, sizeof p->acting, "grantor=%s grantee=%s", l->p[0].cid,
+			 l->p[1].cid);
+	}
+
 	/* When the services were asked: a copy's source line. */
 	p->asked_at = time(NULL);
 	if (client(a, l)) {
@@ -137,7 +138,7 @@ static void person_send(struct app *a, struct lookups *l, struct lookup_person *
 	if (l->lk2) {
 		/* One request at a time, after the sign-in: lookup_io sends it. */
 		p->lk2 = true;
-		p->waiting = N_WANTED;
+		p->waiting = LOOKUP_SERVICES;
 		return;
 	}
 	lk = l->lk;
@@ -149,9 +150,10 @@ static void person_send(struct app *a, struct lookups *l, struct lookup_person *
 	}
 	p->f = linkage_fetch_start(lk, a->db, &(struct linkage_request){
 		.cid = p->cid, .agent_cid = a->user.cid, .username = a->user.username,
-		.purpose = p->purpose, .consent = p->consent }, wanted, N_WANTED, &p->err);
+		.purpose = p->purpose, .consent = p->consent, .acting = p->acting[0] ? p->acting : NULL },
+		lookup_wanted, LOOKUP_SERVICES, &p->err);
 	if (p->f)
-		p->waiting = N_WANTED;
+		p->waiting = LOOKUP_SERVICES;
 }
 
 /* What was fetched for the person goes; who they are stays. */
@@ -166,11 +168,16 @@ static void person_reset(struct lookup_person *p)
 	}
 	p->err = (tb_err){ 0 };
 	p->waiting = 0;
-	p->lk2 = p->kept = false;
+	p->lk2 = p->kept = p->pending = false;
 }
 
-static void person_push(struct app *a, struct lookups *l, const char *cid, const char *reader,
-			enum lookup_source source)
+void lookup_person_send(struct app *a, struct lookups *l, struct lookup_person *p)
+{
+	person_send(a, l, p);
+}
+
+static struct lookup_person *person_push(struct app *a, struct lookups *l, const char *cid,
+					 const char *reader, enum lookup_source source)
 {
 	struct lookup_person *p;
 
@@ -194,6 +201,13 @@ static void person_push(struct app *a, struct lookups *l, const char *cid, const
 		p->confirmed = true;
 		person_send(a, l, p);
 	}
+	return p;
+}
+
+struct lookup_person *lookup_person_push(struct app *a, struct lookups *l, const char *cid,
+					 const char *reader, enum lookup_source source)
+{
+	return person_push(a, l, cid, reader, source);
 }
 
 void lookup_start(struct app *a, const char *cid, const char *reader)
@@ -206,6 +220,11 @@ void lookup_start(struct app *a, const char *cid, const char *reader)
 	l = lookups(a);
 	if (!l)
 		return;
+	if (l->acting) {
+		lookup_acting_start(a, l, cid, reader);
+		a->dirty |= DIRTY_MAIN | DIRTY_STATUS;
+		return;
+	}
 	/* A typed ID while a card holder is shown goes on top of them: Back
 	 * returns to the card holder, and the banner says whose data it is. */
 	if (reader || l->depth == 0 || !l->p[0].reader[0])
@@ -233,9 +252,9 @@ void lookup_confirm(struct app *a, const char *purpose, const char *consent)
 	struct lookups *l = a->lookups;
 	struct lookup_person *p;
 
-	if (!l || l->depth == 0 || l->p[l->depth - 1].confirmed)
+	if (!l || l->depth == 0 || l->p[lookup_top_index(l)].confirmed)
 		return;
-	p = &l->p[l->depth - 1];
+	p = &l->p[lookup_top_index(l)];
 	str_copy(p->purpose, sizeof p->purpose, purpose);
 	p->consent = consent;
 	p->confirmed = true;
@@ -243,6 +262,31 @@ void lookup_confirm(struct app *a, const char *purpose, const char *consent)
 	l->last_consent = consent;
 	person_send(a, l, p);
 	a->dirty |= DIRTY_MAIN | DIRTY_STATUS;
+}
+
+const char *lookup_purpose_shown(const struct app *a)
+{
+	const struct lookups *l = a->lookups;
+	const struct reader_state *r;
+	const struct lookup_person *p;
+
+	if (!l || l->depth == 0)
+		return NULL;
+	p = &l->p[lookup_top_index(l)];
+	if (l->acting) {
+		/* Both citizens are on every pane: the one in focus. */
+		if (a->pane != &pane_card && !pane_shows_lookups(a))
+			return NULL;
+	} else if (a->pane == &pane_card) {
+		/* The card pane shows the card in the reader, whoever is on top. */
+		r = a->active >= 0 && a->active < a->nreaders ? &a->readers[a->active] : NULL;
+		p = &l->p[0];
+		if (!r || !r->rec || !p->reader[0] || strcmp(p->reader, r->name) != 0)
+			return NULL;
+	} else if (!pane_shows_lookups(a)) {
+		return NULL;
+	}
+	return p->confirmed ? p->purpose : "";
 }
 
 bool lookup_last(const struct app *a, const char **purpose, const char **consent)
@@ -263,7 +307,7 @@ bool lookup_reask(struct app *a)
 
 	if (!l || l->depth == 0 || a->branch.auto_purpose[0])
 		return false;
-	p = &l->p[l->depth - 1];
+	p = &l->p[lookup_top_index(l)];
 	if (!p->confirmed)
 		return false;
 	/* A fetch still on its way ends as cancelled, and is audited so. */
@@ -276,12 +320,44 @@ bool lookup_reask(struct app *a)
 	return true;
 }
 
+unsigned lookup_again(struct app *a)
+{
+	struct lookups *l = a->lookups;
+	struct lookup_person *p;
+
+	if (!l || l->depth == 0) {
+		app_message(a, true, "%s", _("Nobody to ask the registry about: insert a card or type an ID"));
+		return DIRTY_STATUS;
+	}
+	p = &l->p[lookup_top_index(l)];
+	if (!p->confirmed) {
+		app_message(a, true, "%s", _("Nothing was asked yet: choose the purpose first"));
+		return DIRTY_STATUS;
+	}
+	if (p->pending) {
+		app_message(a, false, "%s", _("Waiting for the grantee's card: both are asked for then"));
+		return DIRTY_STATUS;
+	}
+	if (p->waiting > 0) {
+		app_message(a, false, "%s", _("The registry is still answering"));
+		return DIRTY_STATUS;
+	}
+	person_reset(p);
+	person_send(a, l, p);
+	app_message(a, false, "%s", _("Asking the registry again"));
+	return DIRTY_MAIN | DIRTY_STATUS;
+}
+
 void lookup_open_member(struct app *a, const char *cid)
 {
 	struct lookups *l = lookups(a);
 
 	if (!l)
 		return;
+	if (l->acting) {
+		app_message(a, true, "%s", _("Acting for someone: household members open outside this mode (f ends it)"));
+		return;
+	}
 	person_push(a, l, cid, NULL, LOOKUP_MEMBER);
 	a->dirty |= DIRTY_MAIN;
 }
@@ -294,16 +370,16 @@ bool lookup_cancel(struct app *a)
 
 	if (!l || l->depth == 0)
 		return false;
-	p = &l->p[l->depth - 1];
+	p = &l->p[lookup_top_index(l)];
 	if (p->waiting == 0)
 		return false;
 	if (p->f) {
 		/* Keep what came; the rest ends as cancelled (and is audited so
 		 * when the fetch is freed). */
-		for (int i = 0; i < N_WANTED; i++) {
-			if (linkage_fetch_take(p->f, wanted[i], &p->res[i], &p->errs[i]))
+		for (int i = 0; i < LOOKUP_SERVICES; i++) {
+			if (linkage_fetch_take(p->f, lookup_wanted[i], &p->res[i], &p->errs[i]))
 				p->res[i] = NULL;
-			if (!p->res[i] && linkage_fetch_get(p->f, wanted[i], NULL, NULL) == LINKAGE_WAITING)
+			if (!p->res[i] && linkage_fetch_get(p->f, lookup_wanted[i], NULL, NULL) == LINKAGE_WAITING)
 				p->errs[i] = cancelled;
 			p->ended[i] = true;
 		}
@@ -311,7 +387,7 @@ bool lookup_cancel(struct app *a)
 		p->kept = true;
 	} else if (p->lk2) {
 		lk2_op_free(&p->batch);
-		for (int i = 0; i < N_WANTED; i++)
+		for (int i = 0; i < LOOKUP_SERVICES; i++)
 			if (!p->ended[i]) {
 				p->errs[i] = cancelled;
 				p->ended[i] = true;
@@ -325,7 +401,7 @@ bool lookup_back(struct app *a)
 {
 	struct lookups *l = a->lookups;
 
-	if (!l || l->depth < 2)
+	if (!l || l->depth < 2 || l->acting)
 		return false;
 	person_drop(&l->p[--l->depth]);
 	return true;
@@ -335,7 +411,9 @@ void lookup_card_gone(struct app *a, const char *reader)
 {
 	struct lookups *l = a->lookups;
 
-	if (l && l->depth > 0 && l->p[0].reader[0] && strcmp(l->p[0].reader, reader) == 0)
+	/* Acting for someone, both stay (one reader may serve both) until the
+	 * mode ends. */
+	if (l && !l->acting && l->depth > 0 && l->p[0].reader[0] && strcmp(l->p[0].reader, reader) == 0)
 		lookup_clear(a);
 }
 
@@ -347,6 +425,7 @@ void lookup_clear(struct app *a)
 		return;
 	while (l->depth > 0)
 		person_drop(&l->p[--l->depth]);
+	lookup_acting_clear(l);
 }
 
 void lookup_end(struct app *a)
@@ -366,12 +445,12 @@ void lookup_end(struct app *a)
 	a->lookups = NULL;
 }
 
-static enum linkage_state person_get(const struct lookup_person *p, int service,
+enum linkage_state lookup_person_get(const struct lookup_person *p, int service,
 				     const struct linkage_result **r, tb_err *err)
 {
 	if (r)
 		*r = NULL;
-	if (!p)
+	if (!p || p->pending)
 		return LINKAGE_WAITING;
 	if (p->lk2 || p->kept) {
 		int i = wanted_index(service);
@@ -397,37 +476,18 @@ static enum linkage_state person_get(const struct lookup_person *p, int service,
 enum linkage_state lookup_get(const struct app *a, int service, const struct linkage_result **r,
 			      tb_err *err)
 {
-	return person_get(lookup_top(a), service, r, err);
-}
-
-/* A person's name from the registry once it came, else their ID. */
-static void person_name(const struct lookup_person *p, char *out, size_t size)
-{
-	const struct linkage_result *r = NULL;
-
-	if (person_get(p, LINKAGE_PERSON, &r, NULL) == LINKAGE_DONE && r && r->person.first[0])
-		linkage_name_text(r->person.title, r->person.first, r->person.middle,
-				  r->person.last, out, size);
-	else
-		format_cid(p->cid, out, size);
+	return lookup_person_get(lookup_top(a), service, r, err);
 }
 
 bool lookup_not_holder(const struct app *a, char *cid, size_t size, enum lookup_source *source)
 {
 	const struct lookup_person *p = lookup_top(a);
 
-	if (!p || p->source == LOOKUP_CARD)
+	if (!p || p->source == LOOKUP_CARD || (a->lookups && a->lookups->acting))
 		return false;
 	format_cid(p->cid, cid, size);
 	*source = p->source;
 	return true;
-}
-
-const char *lookup_spinner(const struct app *a)
-{
-	static const char *const frames[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
-
-	return frames[(a->lookups ? a->lookups->frame : 0) % (sizeof frames / sizeof frames[0])];
 }
 
 static bool busy(const struct lookups *l)
@@ -455,8 +515,8 @@ static bool pane_shows_lookups(const struct app *a)
 /* The batch's answers, taken into the person (the op is then freed). */
 static void batch_take(struct lookup_person *p)
 {
-	for (int i = 0; i < N_WANTED; i++) {
-		if (lk2_batch_take(p->batch, wanted[i], &p->res[i], &p->errs[i]))
+	for (int i = 0; i < LOOKUP_SERVICES; i++) {
+		if (lk2_batch_take(p->batch, lookup_wanted[i], &p->res[i], &p->errs[i]))
 			p->res[i] = NULL;
 		p->ended[i] = true;
 	}
@@ -499,10 +559,10 @@ static unsigned lk2_io(struct app *a, struct lookups *l)
 
 			if (!p->lk2 || p->waiting == 0)
 				continue;
-			p->batch = lk2_batch_start(l->lk2, p->cid, wanted, N_WANTED, a->db,
-						   a->user.username, p->purpose, p->consent, &e);
+			p->batch = lk2_batch_start(l->lk2, p->cid, lookup_wanted, LOOKUP_SERVICES, a->db,
+						   a->user.username, p->purpose, p->consent, p->acting, &e);
 			if (!p->batch) {
-				for (int k = 0; k < N_WANTED; k++) {
+				for (int k = 0; k < LOOKUP_SERVICES; k++) {
 					p->errs[k] = e;
 					p->ended[k] = true;
 				}
@@ -617,7 +677,7 @@ unsigned lookup_io(struct app *a)
 		if (!p->f || p->waiting == 0)
 			continue;
 		w = linkage_fetch_step(p->f);
-		if (w != p->waiting && i == l->depth - 1)
+		if (w != p->waiting && i == lookup_top_index(l))
 			dirty |= DIRTY_MAIN;
 		p->waiting = w;
 	}
@@ -630,127 +690,4 @@ unsigned lookup_io(struct app *a)
 			dirty |= DIRTY_MAIN;
 	}
 	return pane_shows_lookups(a) ? dirty : 0;
-}
-
-/* --- drawing shared by the panes ---------------------------------------------------------- */
-
-int lookup_draw_header(struct app *a, WINDOW *w, int y)
-{
-	const struct lookup_person *p = lookup_top(a);
-	const struct linkage_result *r = NULL;
-	char id[32], name[3 * LK_TEXT], line[4 * LK_TEXT];
-	int cols = getmaxx(w) - 2;
-
-	if (!p)
-		return y;
-	format_cid(p->cid, id, sizeof id);
-	name[0] = '\0';
-	if (lookup_get(a, LINKAGE_PERSON, &r, NULL) == LINKAGE_DONE && r)
-		linkage_name_text(r->person.title, r->person.first, r->person.middle,
-				  r->person.last, name, sizeof name);
-	snprintf(line, sizeof line, "%s%s%s", name, name[0] ? "  " : "", id);
-	text_draw(w, y, 1, cols, line, theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
-	if (p->source == LOOKUP_CARD) {
-		const char *src = _("from the card in the reader");
-		int sw = text_width(src);
-		if (text_width(line) + sw + 3 < cols)
-			text_draw(w, y, cols + 1 - sw, sw, src, theme_attr(ROLE_MUTED),
-				  theme_pair(ROLE_MUTED));
-		return y + 1;
-	}
-	/* Not the card holder: said on a line of its own, in every pane. */
-	{
-		const struct lookups *l = a->lookups;
-		char who[3 * LK_TEXT], text[4 * LK_TEXT], keys[32], back[128], banner[5 * LK_TEXT];
-
-		if (p->source == LOOKUP_MEMBER && l->depth > 1) {
-			person_name(&l->p[l->depth - 2], who, sizeof who);
-			snprintf(text, sizeof text, _("Household member of %s"), who);
-		} else {
-			snprintf(text, sizeof text, "%s", _("Not the card holder: typed ID"));
-		}
-		back[0] = '\0';
-		if (l->depth > 1) {
-			actions_keys(ACT_BACK, keys, sizeof keys);
-			snprintf(back, sizeof back, _("%s: back"), keys);
-		}
-		snprintf(banner, sizeof banner, "▶ %s%s%s", text, back[0] ? " · " : "", back);
-		text_draw(w, y + 1, 1, cols, banner, theme_attr(ROLE_WARNING) | A_BOLD,
-			  theme_pair(ROLE_WARNING));
-	}
-	return y + 2;
-}
-
-int lookup_draw_presence(struct app *a, WINDOW *w, int y)
-{
-	const struct lookups *l = a->lookups;
-	enum tb_lang lang = i18n_lang();
-	int cols = getmaxx(w) - 2;
-	char line[512];
-
-	if (!l || !l->lk || !l->presence_known || lookup_depth(a) == 0)
-		return y;
-	if (l->presence_err.id != TB_OK) {
-		snprintf(line, sizeof line, "%s: %s %s", _("Officer's agent"),
-			 err_code(l->presence_err.id), err_message(l->presence_err.id, lang));
-		text_draw(w, y++, 1, cols, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-		return y;
-	}
-	snprintf(line, sizeof line, "%s: %s", _("Officer's agent"),
-		 linkage_session_name(l->presence.state, lang));
-	if (l->presence.state == LINKAGE_AGENT_AVAILABLE ||
-	    l->presence.state == LINKAGE_CITIZEN_AVAILABLE) {
-		text_draw(w, y++, 1, cols, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-		return y;
-	}
-	text_draw(w, y++, 1, cols, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
-	y += text_draw_wrapped(w, y, 3, cols - 2, 2, linkage_session_hint(l->presence.state, lang),
-			       theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
-	return y;
-}
-
-int lookup_draw_section(struct app *a, WINDOW *w, int y, int service, const char *title,
-			const struct linkage_result **r, bool *done)
-{
-	enum tb_lang lang = i18n_lang(), other = lang == TB_LANG_TH ? TB_LANG_EN : TB_LANG_TH;
-	int cols = getmaxx(w) - 2, max_y = getmaxy(w);
-	char line[1024];
-	tb_err e = { 0 };
-	enum linkage_state st;
-
-	*done = false;
-	if (y >= max_y)
-		return y;
-	st = lookup_get(a, service, r, &e);
-	snprintf(line, sizeof line, "%s · %s", title, linkage_service_code(service));
-	text_draw(w, y++, 1, cols, line, theme_attr(ROLE_LABEL) | A_BOLD, theme_pair(ROLE_LABEL));
-	if (st == LINKAGE_DONE) {
-		*done = true;
-		return y;
-	}
-	if (y >= max_y)
-		return y;
-	if (st == LINKAGE_WAITING) {
-		snprintf(line, sizeof line, "%s %s", lookup_spinner(a), _("asking the registry…"));
-		text_draw(w, y++, 3, cols - 2, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-		return y;
-	}
-	/* Refused or failed: this section says why, in both languages, and
-	 * what to do; the others still show. */
-	{
-		char detail[32] = "";
-		if (e.detail)
-			snprintf(detail, sizeof detail, " %ld", e.detail);
-		snprintf(line, sizeof line, "⚠ %s%s: %s", err_code(e.id), detail, err_message(e.id, lang));
-	}
-	y += text_draw_wrapped(w, y, 3, cols - 2, max_y - y > 2 ? 2 : max_y - y, line,
-			       theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
-	if (y < max_y)
-		text_draw(w, y++, 5, cols - 4, err_message(e.id, other), theme_attr(ROLE_MUTED),
-			  theme_pair(ROLE_MUTED));
-	if (y < max_y && err_hint(e.id, lang)[0])
-		y += text_draw_wrapped(w, y, 5, cols - 4, max_y - y > 2 ? 2 : max_y - y,
-				       err_hint(e.id, lang), theme_attr(ROLE_NORMAL),
-				       theme_pair(ROLE_NORMAL));
-	return y;
 }

@@ -42,6 +42,8 @@ struct lookup_person {
 	char purpose[SETTINGS_PURPOSE_BYTES];
 	const char *consent;         /* AUDIT_CONSENT_* */
 	bool confirmed;
+	bool pending;                /* confirmed, acting for someone: waits for the other citizen */
+	char acting[64];             /* acting for someone: "grantor=ID grantee=ID" (the audit's) */
 	unsigned asked;              /* new each time the purpose is asked for */
 	struct linkage_fetch *f;     /* GDX; NULL when it could not start: err says why */
 	tb_err err;
@@ -55,6 +57,29 @@ struct lookup_person {
 	tb_err errs[LOOKUP_SERVICES];
 	bool ended[LOOKUP_SERVICES];
 };
+
+/* Acting for someone (ผู้รับมอบอำนาจ, lookup_acting.c): the grantor (a card,
+ * or an ID typed) and the grantee (a card), one after the other in one
+ * reader or in two; both on every pane, the one in focus in full.  Each
+ * is looked up under their own purpose and consent, once both are known,
+ * and every audit row of the visit names both ("grantor=ID grantee=ID"). */
+enum lookup_party { PARTY_GRANTOR = 0, PARTY_GRANTEE = 1 };
+bool lookup_acting(const struct app *a);
+/* f: the mode on (the citizen shown, if any, is the grantor) or off (both
+ * citizens' data wiped). */
+void lookup_acting_toggle(struct app *a);
+/* o: the other citizen in focus; false when there is none yet. */
+bool lookup_other(struct app *a);
+/* A party: false when not read yet; its ID, its card (NULL when typed),
+ * and whether it is the one in focus. */
+struct card_record;
+bool lookup_party(const struct app *a, enum lookup_party i, const char **cid,
+		  const struct card_record **card, bool *shown);
+/* The card of the citizen in focus (NULL: typed, or not acting). */
+const struct card_record *lookup_top_card(const struct app *a);
+/* A card read's audit reference: whom the card makes grantor or grantee;
+ * "" outside the mode. */
+void lookup_acting_ref(const struct app *a, const char *cid, char *out, size_t size);
 
 /* The person on top, or NULL. */
 const struct lookup_person *lookup_top(const struct app *a);
@@ -73,12 +98,21 @@ unsigned lookup_asked(const struct app *a);
  * consent (AUDIT_CONSENT_YES, _NO or _MISSION); remembered as the last
  * choice. */
 void lookup_confirm(struct app *a, const char *purpose, const char *consent);
+/* The purpose the citizen on screen is looked up under, for the status
+ * bar: the person on top in the registry panes, the card holder's on the
+ * card pane; "" while it waits for the officer's choice, NULL when no
+ * citizen is shown. */
+const char *lookup_purpose_shown(const struct app *a);
 /* The last choice of this officer's session; false when none yet. */
 bool lookup_last(const struct app *a, const char **purpose, const char **consent);
 /* `p` on a looked-up citizen: asks the purpose again, and what was fetched
  * goes (the next fetch is audited anew); false when there is nothing to
  * re-ask (nobody shown, still waiting, or the branch's automatic mode). */
 bool lookup_reask(struct app *a);
+/* F5 in a registry pane: the person on top asked again under the same
+ * purpose and consent (new audit rows), or the status bar says why not
+ * (nobody shown, the purpose not chosen yet, still answering); DIRTY_*. */
+unsigned lookup_again(struct app *a);
 /* A household member, on top of the person shown (Back returns). */
 void lookup_open_member(struct app *a, const char *cid);
 /* The card in reader left: the people looked up from it go. */
@@ -117,6 +151,12 @@ int lookup_draw_header(struct app *a, WINDOW *w, int y);
  * lookups), on one line, with what to do when it is not; returns the next
  * line. */
 int lookup_draw_presence(struct app *a, WINDOW *w, int y);
+/* When every section failed for one reason (the gateway down, its
+ * settings), that error once with the retry key, instead of the same
+ * lines in every section (or, acting for someone, that the grantee's card
+ * is awaited); returns the next line, or -1 when the pane draws its
+ * sections. */
+int lookup_draw_failure(struct app *a, WINDOW *w, int y);
 /* A section's title, and when it is not DONE its spinner or its error
  * (message in both languages, then the hint); returns the next line, and
  * whether the caller should draw the result in *done. */

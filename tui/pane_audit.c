@@ -221,6 +221,10 @@ static unsigned audit_input(struct app *a, bool is_fkey, wint_t ch)
 static unsigned audit_key(struct app *a, enum action act)
 {
 	switch (act) {
+	case ACT_READ_AGAIN:
+		audit_reload(a);
+		app_message(a, false, "%s", _("The list was read again"));
+		return DIRTY_MAIN | DIRTY_STATUS;
 	case ACT_UP: if (sel > 0) sel--; break;
 	case ACT_DOWN: if (sel + 1 < nrows) sel++; break;
 	case ACT_TOP: sel = 0; break;

@@ -191,10 +191,91 @@ static void draw_elsewhere(struct app *a, WINDOW *w)
 		  theme_pair(ROLE_WARNING));
 }
 
+/* Acting for someone: the grantor's and the grantee's cards side by side,
+ * as each was read (one reader may have served both), without the photos
+ * so that both fit; the one the registry panes show is marked. */
+static void draw_party(struct app *a, WINDOW *w, enum lookup_party i, int x, int cols)
+{
+	static const char *const roles[2] = { N_("Grantor"), N_("Grantee") };
+	static const char *labels[] = { N_("Citizen ID"), N_("Name"), N_("Name (English)"), N_("Born"),
+					N_("Address"), N_("Expires") };
+	const struct card_record *rec;
+	const char *cid;
+	bool shown;
+	struct field_ctx f = { .w = w, .y = 2, .x = x, .cols = cols, .max_y = getmaxy(w) - 2 };
+	char buf[CARD_ADDR_MAX * 2], date[96], title[128];
+	struct card_date today;
+
+	if (!lookup_party(a, i, &cid, &rec, &shown)) {
+		snprintf(title, sizeof title, "  %s", _(roles[i]));
+		text_draw(w, 0, x, cols, title, theme_attr(ROLE_LABEL) | A_BOLD, theme_pair(ROLE_LABEL));
+		text_draw_wrapped(w, 2, x + 2, cols - 2, 3, i == PARTY_GRANTOR
+				  ? _("Insert the grantor's card, or type their ID in the person pane")
+				  : _("Insert the grantee's card (ผู้รับมอบอำนาจ)"),
+				  theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
+		return;
+	}
+	snprintf(title, sizeof title, "%s %s", shown ? "▶" : " ", _(roles[i]));
+	text_draw(w, 0, x, cols, title, theme_attr(shown ? ROLE_TITLE : ROLE_LABEL) | A_BOLD,
+		  theme_pair(shown ? ROLE_TITLE : ROLE_LABEL));
+	for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++)
+		if (text_width(_(labels[k])) > f.label_cols)
+			f.label_cols = text_width(_(labels[k]));
+	if (f.label_cols > cols / 2)
+		f.label_cols = cols / 2;
+	format_cid(cid, buf, sizeof buf);
+	field(&f, _(labels[0]), buf, ROLE_VALUE);
+	if (!rec) {
+		field(&f, "", _("typed ID: no card"), ROLE_MUTED);
+		return;
+	}
+	format_name(&rec->th, 1, buf, sizeof buf);
+	field(&f, _(labels[1]), buf, ROLE_VALUE);
+	format_name(&rec->en, 0, buf, sizeof buf);
+	field(&f, _(labels[2]), buf, ROLE_VALUE);
+	format_date(&rec->birth, i18n_lang(), date, sizeof date);
+	field(&f, _(labels[3]), date, ROLE_VALUE);
+	if (rec->have & CARD_HAVE_ADDRESS) {
+		struct wrap_ctx wc = { .f = &f };
+		text_draw(w, f.y, f.x, f.label_cols, _(labels[4]), theme_attr(ROLE_LABEL), theme_pair(ROLE_LABEL));
+		if (text_wrap(rec->addr.full, f.cols - f.label_cols - 1, wrap_line, &wc) == 0)
+			f.y++;
+	}
+	format_today(&today);
+	format_date(&rec->expiry, i18n_lang(), date, sizeof date);
+	if (card_date_expired(&rec->expiry, &today)) {
+		snprintf(buf, sizeof buf, "%s  %s", date, _("EXPIRED"));
+		field(&f, _(labels[5]), buf, ROLE_ERROR);
+	} else {
+		field(&f, _(labels[5]), date, ROLE_VALUE);
+	}
+}
+
+static void draw_acting(struct app *a, WINDOW *w)
+{
+	int cols = getmaxx(w), half = (cols - 3) / 2;
+	char ko[32], kf[32], line[256];
+
+	draw_party(a, w, PARTY_GRANTOR, 1, half);
+	wattr_set(w, theme_attr(ROLE_BORDER), theme_pair(ROLE_BORDER), NULL);
+	mvwvline(w, 0, half + 1, ACS_VLINE, getmaxy(w) - 1);
+	wattr_set(w, A_NORMAL, 0, NULL);
+	draw_party(a, w, PARTY_GRANTEE, half + 3, cols - half - 4);
+	actions_keys(ACT_OTHER_PARTY, ko, sizeof ko);
+	actions_keys(ACT_ACTING_FOR, kf, sizeof kf);
+	snprintf(line, sizeof line, _("Acting for someone (ผู้รับมอบอำนาจ) · %s: the other · %s: end"), ko, kf);
+	text_draw(w, getmaxy(w) - 1, 1, cols - 2, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+}
+
 static void card_draw(struct app *a, WINDOW *w)
 {
 	struct reader_state *r = app_reader(a);
 	int mid = getmaxy(w) / 2 - 1, top = 0;
+
+	if (lookup_acting(a)) {
+		draw_acting(a, w);
+		return;
+	}
 
 	if (a->nreaders > 1 && r) {
 		char line[256], keys[32];
@@ -252,8 +333,10 @@ static unsigned card_key(struct app *a, enum action act)
 		a->active = (a->active + 1) % a->nreaders;
 		return DIRTY_MAIN | DIRTY_STATUS;
 	case ACT_READ_AGAIN:
-		if (!r || !r->present || !a->mon)
-			return 0;
+		if (!r || !r->present || !a->mon) {
+			app_message(a, true, "%s", _("No card in the reader to read again"));
+			return DIRTY_STATUS;
+		}
 		card_monitor_reread(a->mon, r->name);
 		return DIRTY_MAIN;
 	default:

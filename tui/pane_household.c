@@ -42,6 +42,10 @@ static void household_draw(struct app *a, WINDOW *w)
 	char text[1024], line[1400], id[40];
 	bool done;
 
+	if (!lookup_top(a) && lookup_acting(a)) {
+		lookup_draw_header(a, w, y);
+		return;
+	}
 	if (!lookup_top(a)) {
 		text_draw(w, max_y / 2 - 1, 2, cols - 4,
 			  _("Insert the citizen's ID card: the household shows here"),
@@ -53,6 +57,8 @@ static void household_draw(struct app *a, WINDOW *w)
 		purpose_draw(a, w, y);
 		return;
 	}
+	if (lookup_draw_failure(a, w, y) >= 0)
+		return;
 	y = lookup_draw_section(a, w, y, LINKAGE_HOUSE, _("House"), &r008, &done);
 	if (done && r008 && r008->n_addresses > 0 && y + 1 < max_y) {
 		const struct linkage_address *h = &r008->addresses[0];
@@ -165,6 +171,8 @@ static unsigned household_key(struct app *a, enum action act)
 		return DIRTY_MAIN;
 	case ACT_PURPOSE:
 		return lookup_reask(a) ? DIRTY_MAIN : 0;
+	case ACT_READ_AGAIN:
+		return lookup_again(a);
 	default:
 		return 0;
 	}

@@ -541,6 +541,7 @@ static unsigned jr_key(struct app *a, enum action act)
 			return 0;
 		}
 		return DIRTY_MAIN | DIRTY_STATUS;
+	case ACT_READ_AGAIN:
 	case ACT_REFRESH: {
 		char id[JR_ID] = "";
 

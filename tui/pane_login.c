@@ -65,8 +65,10 @@ void pane_login_mode(struct app *a, enum login_mode m)
 		sign_in[0].cursor = strlen(sign_in[0].value);
 		forms[m].focus = 1;
 	}
-	/* Registration may take the ID from the officer's own card. */
-	app_cards(a, m == LOGIN_REGISTER, false, false);
+	/* Registration may take the ID from the officer's own card, inserted
+	 * after the form opened: a card already in the reader is a citizen's
+	 * left behind, and is not read (leave_present). */
+	app_cards(a, m == LOGIN_REGISTER, false, true);
 	a->dirty |= DIRTY_ALL;
 }
 
@@ -173,11 +175,16 @@ static unsigned login_input(struct app *a, bool is_fkey, wint_t ch)
 }
 
 /* Registration: the officer's own card fills the citizen ID; nothing else
- * of the card is kept. */
+ * of the card is kept, and nothing of it is shown but the ID. */
 static bool login_card(struct app *a, const struct card_event *ev)
 {
 	if (mode != LOGIN_REGISTER)
 		return false;
+	if (ev->type == CARD_EV_PRESENT && !reg[2].value[0]) {
+		snprintf(notice, sizeof notice, "%s",
+			 _("A card was already in the reader: it is not read here. To fill in your ID, take it out and insert your own."));
+		a->dirty |= DIRTY_MAIN;
+	}
 	/* Never over what the officer typed. */
 	if (ev->type == CARD_EV_DONE && ev->rec && !reg[2].value[0]) {
 		snprintf(reg[2].value, sizeof reg[2].value, "%s", ev->rec->cid);

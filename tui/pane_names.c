@@ -76,6 +76,10 @@ static void names_draw(struct app *a, WINDOW *w)
 	int y = 0;
 	bool done;
 
+	if (!lookup_top(a) && lookup_acting(a)) {
+		lookup_draw_header(a, w, y);
+		return;
+	}
 	if (!lookup_top(a)) {
 		text_draw(w, getmaxy(w) / 2 - 1, 2, getmaxx(w) - 4,
 			  _("Insert the citizen's ID card: name changes show here"),
@@ -87,6 +91,8 @@ static void names_draw(struct app *a, WINDOW *w)
 		purpose_draw(a, w, y);
 		return;
 	}
+	if (lookup_draw_failure(a, w, y) >= 0)
+		return;
 	y = lookup_draw_section(a, w, y, LINKAGE_FIRST_NAMES, _("First-name changes"), &r, &done);
 	if (done && r)
 		timeline(w, &y, r, false);
@@ -102,6 +108,8 @@ static unsigned names_key(struct app *a, enum action act)
 		return lookup_cancel(a) || lookup_back(a) ? DIRTY_MAIN : 0;
 	if (act == ACT_PURPOSE)
 		return lookup_reask(a) ? DIRTY_MAIN : 0;
+	if (act == ACT_READ_AGAIN)
+		return lookup_again(a);
 	return 0;
 }
 

@@ -181,6 +181,8 @@ static const struct card_record *card_of(struct app *a)
 {
 	const struct lookup_person *p = lookup_top(a);
 
+	if (lookup_acting(a))
+		return lookup_top_card(a);
 	if (!p || !p->reader[0] || lookup_depth(a) != 1)
 		return NULL;
 	for (int i = 0; i < a->nreaders; i++)
@@ -329,6 +331,10 @@ static void person_draw(struct app *a, WINDOW *w)
 
 	y = draw_signin(a, w, y);
 	y = draw_cid(a, w, y);
+	if (!lookup_top(a) && lookup_acting(a)) {
+		lookup_draw_header(a, w, y);
+		return;
+	}
 	if (!lookup_top(a)) {
 		int mid = max_y / 2 - 1;
 		text_draw(w, mid + 3, 2, cols - 4, _("Or type a citizen ID (13 digits) and Enter"),
@@ -346,6 +352,9 @@ static void person_draw(struct app *a, WINDOW *w)
 		purpose_draw(a, w, y + 1);
 		return;
 	}
+	/* The gateway down: one error, not one per section (nor the agent's). */
+	if (lookup_draw_failure(a, w, y + 1) >= 0)
+		return;
 	y = lookup_draw_presence(a, w, y) + 1;
 	y = lookup_draw_section(a, w, y, LINKAGE_PERSON, _("Registry record"), &r001, &done);
 	if (done && r001) {
@@ -395,6 +404,8 @@ static unsigned person_key(struct app *a, enum action act)
 		return lookup_cancel(a) || lookup_back(a) ? DIRTY_MAIN : 0;
 	case ACT_PURPOSE:
 		return lookup_reask(a) ? DIRTY_MAIN : 0;
+	case ACT_READ_AGAIN:
+		return lookup_again(a);
 	default:
 		return 0;
 	}

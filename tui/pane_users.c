@@ -180,6 +180,10 @@ static unsigned users_key(struct app *a, enum action act)
 	if (act == ACT_UP || act == ACT_DOWN || act == ACT_TOP || act == ACT_BOTTOM)
 		pending = ACT_NONE;
 	switch (act) {
+	case ACT_READ_AGAIN:
+		users_reload(a);
+		app_message(a, false, "%s", _("The list was read again"));
+		return DIRTY_MAIN | DIRTY_STATUS;
 	case ACT_UP: if (sel > 0) sel--; break;
 	case ACT_DOWN: if (sel + 1 < nlist) sel++; break;
 	case ACT_TOP: sel = 0; break;

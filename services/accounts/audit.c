@@ -56,8 +56,12 @@ static void row_hash(const uint8_t prev[HASH_BYTES], const struct audit_row *r,
 	hash_field(&s, r->result);
 	/* Chained only when set, so the rows written before the column came
 	 * hash as they did; a consent added or removed later still shows. */
-	if (r->consent && r->consent[0])
-		hash_field(&s, r->consent);
+	if ((r->consent && r->consent[0]) || (r->acting && r->acting[0]))
+		hash_field(&s, r->consent ? r->consent : "");
+	/* Likewise acting, after a consent chained even when empty: a value
+	 * moved from one column to the other still shows. */
+	if (r->acting && r->acting[0])
+		hash_field(&s, r->acting);
 	crypto_hash_sha256_final(&s, out);
 }
 
@@ -117,7 +121,8 @@ int audit_append(struct db *d, const struct audit_entry *e, tb_err *err)
 			.seq = seq + 1, .time = when, .terminal = db_terminal(d), .branch = branch,
 			.username = nz(e->username), .action = nz(e->action),
 			.service = nz(e->service), .subject = nz(e->subject),
-			.purpose = nz(e->purpose), .consent = nz(e->consent), .result = nz(e->result),
+			.purpose = nz(e->purpose), .consent = nz(e->consent), .acting = nz(e->acting),
+			.result = nz(e->result),
 		};
 		row_hash(prev, &r, h);
 		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
@@ -230,7 +235,7 @@ static int csv_row(const struct audit_row *r, void *arg)
 	struct csv_state *c = arg;
 	const char *fields[] = { r->time, r->terminal, r->branch, r->username, r->action,
 				 r->service, r->subject, r->purpose, r->result, r->hash,
-				 r->consent };
+				 r->consent, r->acting };
 
 	fprintf(c->out, "%lld", (long long)r->seq);
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
@@ -252,7 +257,7 @@ long audit_export_csv(struct db *d, const char *actor, const struct audit_filter
 			.username = actor, .action = AUDIT_EXPORT,
 			.subject = f ? f->subject : NULL, .result = "OK" }, err))
 		return -1;
-	fputs("seq,time,terminal,branch,username,action,service,subject,purpose,result,hash,consent\r\n", out);
+	fputs("seq,time,terminal,branch,username,action,service,subject,purpose,result,hash,consent,acting\r\n", out);
 	if (audit_query(d, f, csv_row, &c, err))
 		return -1;
 	if (fflush(out) != 0 || ferror(out))

@@ -58,6 +58,7 @@ struct audit_entry {
 	const char *subject;    /* the citizen's or company's ID, or the username acted on */
 	const char *purpose;    /* one of the branch's purposes; may be empty */
 	const char *consent;    /* registry lookups: AUDIT_CONSENT_*; may be empty */
+	const char *acting;     /* acting for someone: "grantor=ID grantee=ID"; may be empty */
 	const char *result;     /* "OK" or an error code such as "CARD-REMOVED" */
 };
 

@@ -201,7 +201,7 @@ struct linkage_fetch {
 	struct linkage *lk;
 	struct db *d;
 	char cid[LK_CID];
-	char username[128], purpose[256], consent[16];
+	char username[128], purpose[256], consent[16], acting[64];
 	struct fetch_slot s[LINKAGE_FETCH_MAX];
 	int n;
 	/* Rows of answers that arrive in one step share one commit (one
@@ -224,7 +224,7 @@ static void slot_audit(struct linkage_fetch *f, struct fetch_slot *s)
 		f->ended[s - f->s] = true;
 	}
 	if (registry_audit_query(f->d, f->username, f->lk->c.office_id, s->service, f->cid,
-				 f->purpose[0] ? f->purpose : NULL, f->consent,
+				 f->purpose[0] ? f->purpose : NULL, f->consent, f->acting,
 				 s->state == LINKAGE_DONE ? NULL : &s->err, &audit_err)) {
 		linkage_result_free(&s->r);
 		s->state = LINKAGE_FAILED;
@@ -304,7 +304,8 @@ struct linkage_fetch *linkage_fetch_start(struct linkage *lk, struct db *d,
 	str_copy(f->cid, sizeof f->cid, rq->cid);
 	if (!str_copy(f->username, sizeof f->username, rq->username ? rq->username : "") ||
 	    !str_copy(f->purpose, sizeof f->purpose, rq->purpose ? rq->purpose : "") ||
-	    !str_copy(f->consent, sizeof f->consent, rq->consent ? rq->consent : "")) {
+	    !str_copy(f->consent, sizeof f->consent, rq->consent ? rq->consent : "") ||
+	    !str_copy(f->acting, sizeof f->acting, rq->acting ? rq->acting : "")) {
 		free(f);
 		err_set(err, TB_E_USAGE, 0, "purpose");
 		return NULL;
@@ -604,8 +605,8 @@ out:
 }
 
 int registry_audit_query(struct db *d, const char *username, const char *office, int service,
-			 const char *cid, const char *purpose, const char *consent, const tb_err *e,
-			 tb_err *err)
+			 const char *cid, const char *purpose, const char *consent,
+			 const char *acting, const tb_err *e, tb_err *err)
 {
 	char what[32], result[64];
 	tb_err audit_err = { 0 };
@@ -620,7 +621,8 @@ int registry_audit_query(struct db *d, const char *username, const char *office,
 		snprintf(result, sizeof result, "%s", err_code(e->id));
 	if (audit_append(d, &(struct audit_entry){ .username = username,
 			 .action = AUDIT_LINKAGE_QUERY, .service = what, .subject = cid,
-			 .purpose = purpose, .consent = consent, .result = result }, &audit_err) == 0)
+			 .purpose = purpose, .consent = consent, .acting = acting, .result = result },
+			 &audit_err) == 0)
 		return 0;
 	/* The database's code stays as the detail, for support. */
 	audit_err.id = TB_E_AUDIT_UNWRITTEN;

@@ -190,6 +190,7 @@ struct linkage_request {
 	const char *username;     /* for the audit trail */
 	const char *purpose;      /* for the audit trail; may be NULL */
 	const char *consent;      /* likewise: AUDIT_CONSENT_*; may be NULL */
+	const char *acting;       /* likewise: "grantor=ID grantee=ID" when acting for someone */
 };
 
 /* The config is copied (and wiped at linkage_free).  linkage_new makes a
@@ -318,13 +319,14 @@ int linkage_permission(struct linkage *lk, const char *agent_cid, struct linkage
 /* Writes the AUDIT_LINKAGE_QUERY row of one service (LINKAGE_PERSON ...)
  * asked about citizen cid: service "OFFICE/NNN", result "OK" when e is NULL,
  * else the error's code, with its number for the gateway's and the Linkage
- * Center's errors ("LK-NO-DATA 90500").  purpose and consent
- * (AUDIT_CONSENT_*) may be NULL.  A row not written: -1 and *err
+ * Center's errors ("LK-NO-DATA 90500").  purpose, consent
+ * (AUDIT_CONSENT_*) and acting (both citizens when someone acts for
+ * another) may be NULL.  A row not written: -1 and *err
  * TB_E_AUDIT_UNWRITTEN, the database's code as detail; what it was about
  * must then not be shown. */
 int registry_audit_query(struct db *d, const char *username, const char *office, int service,
-			 const char *cid, const char *purpose, const char *consent, const tb_err *e,
-			 tb_err *err);
+			 const char *cid, const char *purpose, const char *consent,
+			 const char *acting, const tb_err *e, tb_err *err);
 
 
 #endif

@@ -329,7 +329,7 @@ struct lk2_op *lk2_op_new(struct lk2 *l, enum op_kind kind, tb_err *err)
 
 struct lk2_op *lk2_batch_start(struct lk2 *l, const char *cid, const int *services, int n,
 			       struct db *d, const char *username, const char *purpose, const char *consent,
-			       tb_err *err)
+			       const char *acting, tb_err *err)
 {
 	struct lk2_op *op;
 
@@ -354,7 +354,8 @@ struct lk2_op *lk2_batch_start(struct lk2 *l, const char *cid, const int *servic
 	}
 	if (d && (!username || strlen(username) >= sizeof op->username ||
 		  (purpose && strlen(purpose) >= sizeof op->purpose) ||
-		  (consent && strlen(consent) >= sizeof op->consent))) {
+		  (consent && strlen(consent) >= sizeof op->consent) ||
+		  (acting && strlen(acting) >= sizeof op->acting))) {
 		err_set(err, TB_E_USAGE, 0, "username or purpose");
 		return NULL;
 	}
@@ -377,6 +378,7 @@ struct lk2_op *lk2_batch_start(struct lk2 *l, const char *cid, const int *servic
 		str_copy(op->username, sizeof op->username, username);
 		str_copy(op->purpose, sizeof op->purpose, purpose ? purpose : "");
 		str_copy(op->consent, sizeof op->consent, consent ? consent : "");
+		str_copy(op->acting, sizeof op->acting, acting ? acting : "");
 	}
 	op->state = ST_REQUEST;
 	lk2_batch_next(op);
@@ -397,7 +399,7 @@ static void batch_audit(struct lk2_op *op)
 
 		/* The Linkage Center's own office for its services, as GDX names them. */
 		if (registry_audit_query(op->d, op->username, "00023", op->services[i], op->cid,
-					 op->purpose, op->consent, e, &audit_err)) {
+					 op->purpose, op->consent, op->acting, e, &audit_err)) {
 			linkage_result_free(&it->result);
 			it->err = audit_err;
 			if (op->failed)

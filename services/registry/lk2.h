@@ -161,13 +161,13 @@ struct lk2_op *lk2_login_start(struct lk2 *l, const char *officer_cid, const cha
  * LK2_MAX_SERVICES, no repeats) about citizen cid (13 digits, checked
  * before anything is sent).  Needs a login.  When d is not NULL, each
  * service gets an audit row (AUDIT_LINKAGE_QUERY, "00023/NNN", the citizen,
- * the purpose and consent, "OK" or the error's code and number) once the request has
+ * the purpose, consent and acting, "OK" or the error's code and number) once the request has
  * been sent, cancelled requests included; a result whose row could not be
  * written is withheld.  An expired JWT (401) is renewed and the request
  * sent once more, never twice; a refusal is never sent again. */
 struct lk2_op *lk2_batch_start(struct lk2 *l, const char *cid, const int *services, int n,
 			       struct db *d, const char *username, const char *purpose,
-			       const char *consent, tb_err *err);
+			       const char *consent, const char *acting, tb_err *err);
 
 /* For the caller's poll loop: the proxy's sockets and the signer's pipe
  * while it runs (at most max; *n set) and how long to wait at most. */

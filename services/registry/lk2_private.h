@@ -50,7 +50,7 @@ struct lk2_op {
 	int taken[LK2_MAX_SERVICES];
 	int renewed, retried, audited;
 	struct db *d;
-	char username[128], purpose[512], consent[16];
+	char username[128], purpose[512], consent[16], acting[64];
 };
 
 struct lk2 {

@@ -53,7 +53,7 @@ $ADMIN_PW
 $ADMIN_PW
 " admin init --batch
 SHOW="$dir/out $dir/err" check "terminal A: init on the server, exit 0" bash -c "[ $rc = 0 ] && grep -q BR-01 '$dir/out'"
-check "the server holds schema 6 in tabien_schema" [ "$(sql 'SELECT version FROM tabien_schema')" = 6 ]
+check "the server holds schema 7 in tabien_schema" [ "$(sql 'SELECT version FROM tabien_schema')" = 7 ]
 on b "staff1
 มาลี มีสุข
 $CID_STAFF

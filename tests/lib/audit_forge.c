@@ -35,10 +35,10 @@ int main(int argc, char **argv)
 	/* Renumbered from 1, so removed or moved rows leave no gap either. */
 	if (sqlite3_exec(db, "CREATE TEMP TABLE f AS SELECT * FROM audit ORDER BY seq;"
 			 "DELETE FROM audit; INSERT INTO audit SELECT rowid, time, terminal, branch, "
-			 "username, action, service, subject, purpose, result, hash, consent FROM f",
+			 "username, action, service, subject, purpose, result, hash, consent, acting FROM f",
 			 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT seq, time, terminal, branch, username, action, service, "
-			       "subject, purpose, result, consent FROM audit ORDER BY seq", -1, &st, NULL) ||
+			       "subject, purpose, result, consent, acting FROM audit ORDER BY seq", -1, &st, NULL) ||
 	    sqlite3_prepare_v2(db, "UPDATE audit SET hash = ? WHERE seq = ?", -1, &up, NULL))
 		return 2;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -47,6 +47,7 @@ int main(int argc, char **argv)
 			.terminal = col(st, 2), .branch = col(st, 3), .username = col(st, 4),
 			.action = col(st, 5), .service = col(st, 6), .subject = col(st, 7),
 			.purpose = col(st, 8), .result = col(st, 9), .consent = col(st, 10),
+			.acting = col(st, 11),
 		};
 		audit_row_hash(prev, &r, h);
 		sqlite3_bind_text(up, 1, h, -1, SQLITE_TRANSIENT);

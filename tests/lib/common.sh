@@ -72,6 +72,7 @@ fmt() { echo "${1:0:1}-${1:1:4}-${1:5:5}-${1:10:2}-${1:12:1}"; }
 # Needs port (free_port) and sock (the private pcscd's socket).
 readers() { PCSCLITE_CSOCK_NAME=$sock "$TABIEN" card readers 2>/dev/null; }
 reader_empty() { readers | grep -q 'Virtual PCD 00 00.*empty'; }
+reader_holds_card() { readers | grep -q 'Virtual PCD 00 00.*card'; }
 # pcscd polls every 400 ms: the next card can only come once it saw the
 # reader empty.
 wait_reader_empty() { wait_cmd reader_empty; }
@@ -85,10 +86,11 @@ start_pcscd() {
 	[ "${1:-}" = --no-reader ] || wait_reader_empty
 }
 # insert FIXTURE|FILE.card [vcard options]: the card goes into the first
-# reader and answers each command after VCARD_DELAY_MS.  What it prints goes
+# reader (VCARD_READER=1: the second, on the next vpcd port) and answers
+# each command after VCARD_DELAY_MS.  What it prints goes
 # to vcard.log; with VCARD_LOGS set, it logs its commands (--log) to a file
 # of its own, vcard.log.N (N, in $inserts, counts the insertions).
-VCARD_DELAY_MS=5 VCARD_LOGS= inserts=0
+VCARD_DELAY_MS=5 VCARD_LOGS= VCARD_READER=0 inserts=0
 insert() {
 	local f=$1 log="$dir/vcard.log"
 	shift
@@ -98,7 +100,7 @@ insert() {
 		log="$dir/vcard.log.$inserts"
 		set -- --log "$@"
 	fi
-	"$B/sim/tabien-vcard" --fixture "$f" --port "$port" --delay-ms "$VCARD_DELAY_MS" "$@" \
+	"$B/sim/tabien-vcard" --fixture "$f" --port $((port + VCARD_READER)) --delay-ms "$VCARD_DELAY_MS" "$@" \
 		>>"$log" 2>&1 &
 	card_pid=$!
 }

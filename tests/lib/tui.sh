@@ -55,6 +55,13 @@ alive() {
 }
 # The program's exit status, once it has ended (the scripts' run-tabien
 # writes it to status.SESSION).
+# The Nth part of the status bar in the last capture of SESSION (parts
+# split at │: 1 the user, 2 the branch, 3 the purpose), apart from the
+# message at its end that may name the same words.
+status_part() { line "$1" 24 | awk -F'│' -v n="$2" '{ print $n }'; }
+# purpose_shown SESSION TEXT: the status bar's purpose part (cut to what
+# fits) begins as TEXT does.
+purpose_shown() { capture "$1" && status_part "$1" 3 | grep -qF -- "${2:0:6}"; }
 exit_status() { cat "$dir/status.$1" 2>/dev/null; }
 keys() { local s=$1; shift; tm send-keys -t "$s" "$@"; }
 # Screen column (0-based) where TEXT starts on the first line holding it,

@@ -172,7 +172,7 @@ MALEE_CID=$(value malee cid)
 SOMCHAI_CID=$(value somchai cid)
 IFS='#' read -r _ somchai_first _ somchai_last <<<"$(value somchai name_th)"
 
-echo "1..38"
+echo "1..39"
 
 # === 1. a terminal nobody set up =========================================================
 SESSION=nodb
@@ -263,8 +263,16 @@ check "a pending account cannot log in: waiting for the agency's admin" \
 # === 5. the officer's own card fills the ID ======================================================
 ensure_started t1 counter-1
 fresh_sign_in t1
+# A citizen's card left in the reader before the form opened is not read:
+# the form says so, shows none of it, and the card answers no command.
+insert somchai
+wait_cmd reader_holds_card
 keys t1 F3
-wait_text t1 "Register a new account"
+check "register: a card already in the reader is not read, and the form says to insert your own" \
+	eval 'wait_text t1 "Register a new account" "A card was already in the reader" &&
+		! grep -qF -e "$SOMCHAI_CID" -e "taken from your card" -e "$somchai_last" "$dir/screen.t1" &&
+		[ "$(grep -c -- "->" "$dir/vcard.log.$inserts")" = 0 ] && alive t1'
+pull --wait
 insert malee
 check "register: the officer's card in the reader fills the empty citizen ID" \
 	eval 'wait_text t1 "$MALEE_CID" "Citizen ID taken from your card." && alive t1'
@@ -334,12 +342,16 @@ SHOW="$dir/before $dir/help1 $dir/help2" check "officer: F3 and F4 open nothing 
 		! grep -qE "$admin_help" "$dir/help1" "$dir/help2" && alive t1'
 
 # === 8. a card read is audited with its purpose ============================================================
+# The status bar names the session's purpose while no citizen is on screen,
+# and the citizen's own once one is (not chosen yet: "purpose?").
 keys t1 p
 wait_text t1 "Purpose: ยืนยันตัวตน"
+status_bar t1 | grep -qF "│ ยืนยันตัวตน │ ○ empty" || note "status bar: $(status_bar t1)"
 insert somchai
-check "card read: the purpose chosen with p in the status bar, the card's formatted ID shown" \
-	eval 'wait_text t1 "$(fmt "$SOMCHAI_CID")" "$somchai_first" "Card read" &&
-		status_bar t1 | grep -qF "│ ยืนยันตัวตน │ ● card" && alive t1'
+check "card read: the purpose chosen with p in the status bar, then the citizen's, the card's formatted ID shown" \
+	eval 'grep -qF "│ ยืนยันตัวตน │ ○ empty" "$dir/screen.t1" &&
+		wait_text t1 "$(fmt "$SOMCHAI_CID")" "$somchai_first" "Card read" &&
+		status_bar t1 | grep -qF "│ purpose? │ ● card" && alive t1'
 audit_csv >"$dir/audit.csv"
 SHOW="$dir/audit.csv" check "card read: 'tabien audit export' has a card.read row with the officer, the card's ID and the purpose" \
 	eval 'grep -qE "^[0-9]+,[^,]+,counter-1,BR-01,$OFFICER,card.read,,$SOMCHAI_CID,ยืนยันตัวตน,OK," "$dir/audit.csv" &&

@@ -468,17 +468,17 @@ static void refused_before_anything_is_sent(void **state)
 
 	for (int i = 0; i < 11; i++)
 		eleven[i] = six[i % 6];
-	assert_null(lk2_batch_start(l, "1104500678902", eleven, 11, NULL, NULL, NULL, NULL, &e));
+	assert_null(lk2_batch_start(l, "1104500678902", eleven, 11, NULL, NULL, NULL, NULL, NULL, &e));
 	assert_int_equal(e.id, TB_E_USAGE);
-	assert_null(lk2_batch_start(l, "1104500678902", six, 0, NULL, NULL, NULL, NULL, &e));
+	assert_null(lk2_batch_start(l, "1104500678902", six, 0, NULL, NULL, NULL, NULL, NULL, &e));
 	assert_int_equal(e.id, TB_E_USAGE);
-	assert_null(lk2_batch_start(l, "1104500678902", twice, 2, NULL, NULL, NULL, NULL, &e));
+	assert_null(lk2_batch_start(l, "1104500678902", twice, 2, NULL, NULL, NULL, NULL, NULL, &e));
 	assert_int_equal(e.id, TB_E_USAGE);
-	assert_null(lk2_batch_start(l, "1104500678902", odd, 1, NULL, NULL, NULL, NULL, &e));
+	assert_null(lk2_batch_start(l, "1104500678902", odd, 1, NULL, NULL, NULL, NULL, NULL, &e));
 	assert_int_equal(e.id, TB_E_USAGE);
-	assert_null(lk2_batch_start(l, "1104500678903", six, 6, NULL, NULL, NULL, NULL, &e));
+	assert_null(lk2_batch_start(l, "1104500678903", six, 6, NULL, NULL, NULL, NULL, NULL, &e));
 	assert_int_equal(e.id, TB_E_AUTH_INVALID);
-	assert_null(lk2_batch_start(l, "1104500678902", six, 6, NULL, NULL, NULL, NULL, &e));
+	assert_null(lk2_batch_start(l, "1104500678902", six, 6, NULL, NULL, NULL, NULL, NULL, &e));
 	assert_int_equal(e.id, TB_E_LK2_SESSION);     /* not logged in */
 	assert_false(lk2_logged_in(l));
 

@@ -71,6 +71,39 @@ static void chain_covers_consent(void **state)
 	assert_int_equal(verify_bad(f), 2);
 }
 
+/* Acting for someone joins the chain too: both citizens named, any change
+ * shows, and a value moved between consent and acting shows as well. */
+static void chain_covers_acting(void **state)
+{
+	struct fixture *f = *state;
+	tb_err err = { 0 };
+
+	fill_trail(f, 3);
+	f->d = open_ok(f, 0);
+	assert_int_equal(audit_append(f->d, &(struct audit_entry){
+		.username = ADMIN, .action = AUDIT_LINKAGE_QUERY, .service = "00023/001",
+		.subject = "1101700203450", .purpose = "ยืนยันตัวตน",
+		.acting = "grantor=1101700203450 grantee=1400100123451", .result = "OK" }, &err), 0);
+	assert_int_equal(audit_append(f->d, &(struct audit_entry){
+		.username = ADMIN, .action = AUDIT_LINKAGE_QUERY, .service = "00023/001",
+		.subject = "1400100123451", .purpose = "ยืนยันตัวตน", .consent = AUDIT_CONSENT_YES,
+		.result = "OK" }, &err), 0);
+	assert_int_equal(verify_bad(f), 0);
+	db_close(&f->d);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE acting = "
+				 "'grantor=1101700203450 grantee=1400100123451' AND consent = ''"), 1);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE acting = ''"), 4);
+	raw_sql(f->path, "UPDATE audit SET acting = 'grantor=1101700203450' WHERE seq = 4");
+	f->d = open_ok(f, 0);
+	assert_int_equal(verify_bad(f), 4);
+	db_close(&f->d);
+	/* Back as it was, then the consent of row 5 moved into its acting. */
+	raw_sql(f->path, "UPDATE audit SET acting = 'grantor=1101700203450 grantee=1400100123451' "
+		"WHERE seq = 4; UPDATE audit SET acting = consent, consent = '' WHERE seq = 5");
+	f->d = open_ok(f, 0);
+	assert_int_equal(verify_bad(f), 5);
+}
+
 static void chain_detects_every_kind_of_tampering(void **state)
 {
 	struct fixture *f = *state;
@@ -96,7 +129,7 @@ static void chain_detects_every_kind_of_tampering(void **state)
 		{ "DELETE FROM audit_head", 6 },
 		{ "UPDATE audit_head SET seq = 5", 6 },
 		{ "INSERT INTO audit SELECT 7, time, terminal, branch, username, action, service, "
-		  "subject, purpose, result, hash, consent FROM audit WHERE seq = 6", 7 },
+		  "subject, purpose, result, hash, consent, acting FROM audit WHERE seq = 6", 7 },
 	};
 	char copy[300];
 
@@ -226,7 +259,7 @@ static void csv_quotes_and_neutralises_formulas(void **state)
 	fclose(out);
 	assert_int_equal(rows, 4);
 	assert_non_null(strstr(buf, "seq,time,terminal,branch,username,action,service,subject,"
-			       "purpose,result,hash,consent\r\n"));
+			       "purpose,result,hash,consent,acting\r\n"));
 	assert_non_null(strstr(buf, ",\"'=HYPERLINK(\"\"http://x\"\")\",'+cmd|' /C calc'!A0,OK,"));
 	assert_non_null(strstr(buf, ",'-2+3,'@SUM(A1),OK,"));
 	assert_non_null(strstr(buf, ",\"a,b\",\"line\r\nbreak\",OK,"));
@@ -584,6 +617,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(chain_detects_edit),
 		T(chain_covers_consent),
+		T(chain_covers_acting),
 		T(chain_detects_every_kind_of_tampering),
 		T(chain_continues_across_restarts),
 		T(query_filters),

@@ -138,7 +138,7 @@ static void migration_from_v5_makes_branches_and_roles(void **state)
 		assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 5);
 
 	f->d = open_ok(f, 0);
-	assert_int_equal(db_version(f->d), 6);
+	assert_int_equal(db_version(f->d), DB_SCHEMA_VERSION);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM branches WHERE code = 'BR-01' "
 				 "AND name = 'สาขาทดสอบ'"), 1);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM users WHERE branch = 'BR-01'"), 3);
