@@ -9,29 +9,52 @@
 #include <string.h>
 
 /* Each table in an order the foreign keys allow, its columns with their
- * kind (i: integer, t: text) and the key that orders a comparison. */
+ * kind (i: integer, t: text) and the key that orders a comparison.  Text
+ * keys are ordered by their bytes on both sides (SQLite's BINARY, "C" on
+ * PostgreSQL, whose default collation may be Thai's). */
 static const struct table {
 	const char *name, *cols, *kinds, *order;
 } tables[DB_COPY_TABLES] = {
-	{ "branch_settings", "key, value", "tt", "key" },
-	{ "branches", "code, name, created", "ttt", "code" },
-	{ "branch_config", "branch, key, value", "ttt", "branch, key" },
-	{ "branch_purposes", "branch, pos, text", "tit", "branch, pos" },
+	{ "branch_settings", "key, value", "tt", "key%s" },
+	{ "branches", "code, name, created", "ttt", "code%s" },
+	{ "branch_config", "branch, key, value", "ttt", "branch%s, key%s" },
+	{ "branch_purposes", "branch, pos, text", "tit", "branch%s, pos" },
 	{ "users", "id, username, full_name, cid, position, pwhash, role, status, created, "
 	  "decided_by, decided_at, last_login, failures, locked_until, must_change, branch",
 	  "itttttttttttiiit", "id" },
 	{ "grants", "user_id, right_name, allow, granted_by, granted_at", "ititt",
-	  "user_id, right_name" },
-	{ "user_settings", "user_id, key, value", "itt", "user_id, key" },
+	  "user_id, right_name%s" },
+	{ "user_settings", "user_id, key, value", "itt", "user_id, key%s" },
 	{ "sessions", "id, user_id, terminal, started, last_seen, ended, end_reason, state",
 	  "iitttttt", "id" },
 	{ "audit", "seq, time, terminal, branch, username, action, service, subject, purpose, "
 	  "result, hash, consent, acting", "itttttttttttt", "seq" },
 	{ "audit_head", "id, seq, hash", "iit", "id" },
-	{ "audit_seal", "key_id, epoch, seq, head, time, terminal, next_key, sig", "tiitttt" "t",
-	  "key_id, epoch" },
-	{ "juristic_cache", "id, source, fetched_at, body", "ttit", "id, source" },
+	{ "audit_seal", "key_id, epoch, seq, head, time, terminal, next_key, sig", "tiittttt",
+	  "key_id%s, epoch" },
+	{ "juristic_cache", "id, source, fetched_at, body", "ttit", "id%s, source%s" },
 };
+
+/* SELECT of every column in the key's byte order, for d's engine: each
+ * "%s" of the order (after a text key) becomes its collation. */
+static void select_sql(struct db *d, const struct table *t, char *out, size_t size)
+{
+	const char *c = strcmp(db_engine_name(d), "postgresql") == 0 ? " COLLATE \"C\"" : "";
+	char order[128];
+	size_t o = 0;
+
+	for (const char *p = t->order; *p && o + strlen(c) + 2 < sizeof order; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			memcpy(order + o, c, strlen(c));
+			o += strlen(c);
+			p++;
+		} else {
+			order[o++] = *p;
+		}
+	}
+	order[o] = '\0';
+	snprintf(out, size, "SELECT %s FROM %s ORDER BY %s", t->cols, t->name, order);
+}
 
 static long count_rows(struct db *d, const char *table, tb_err *err)
 {
@@ -58,7 +81,7 @@ static long copy_table(struct db *from, struct db *to, const struct table *t, tb
 
 	for (size_t i = 0; i < ncols; i++)
 		strcat(marks, i ? ", ?" : "?");
-	snprintf(sel, sizeof sel, "SELECT %s FROM %s ORDER BY %s", t->cols, t->name, t->order);
+	select_sql(from, t, sel, sizeof sel);
 	snprintf(ins, sizeof ins, "INSERT INTO %s (%s) VALUES (%s)", t->name, t->cols, marks);
 	if (db_stmt_prepare(from, sel, &st, err))
 		return -1;
@@ -85,15 +108,16 @@ static long copy_table(struct db *from, struct db *to, const struct table *t, tb
 /* Both sides read in the same order, every column compared as text. */
 static int compare_table(struct db *a, struct db *b, const struct table *t, tb_err *err)
 {
-	char sel[400];
+	char sel[400], selb[400];
 	struct db_stmt *sa, *sb;
 	size_t ncols = strlen(t->kinds);
 	int ra, rb, same = 1;
 
-	snprintf(sel, sizeof sel, "SELECT %s FROM %s ORDER BY %s", t->cols, t->name, t->order);
+	select_sql(a, t, sel, sizeof sel);
+	select_sql(b, t, selb, sizeof selb);
 	if (db_stmt_prepare(a, sel, &sa, err))
 		return -1;
-	if (db_stmt_prepare(b, sel, &sb, err)) {
+	if (db_stmt_prepare(b, selb, &sb, err)) {
 		db_stmt_finish(&sa);
 		return -1;
 	}

@@ -42,7 +42,8 @@ pg_ctl_start() {
 	pg_as "$PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -W \
 		-o "-k $pg_dir -p $pg_port -c listen_addresses=$listen $*" start \
 		>/dev/null 2>&1 || return 1
-	wait_cmd pg_ready
+	# Crash recovery on a busy machine may take a while: a longer deadline.
+	DEADLINE_MS=60000 wait_cmd pg_ready
 }
 
 pg_ready() { "$PG_BIN/pg_isready" -q -h "$pg_dir" -p "$pg_port"; }
@@ -51,7 +52,7 @@ pg_down() { ! pg_ready; }
 # pg_stop [MODE]: stops the server (fast, or immediate: as a crash).
 pg_stop() {
 	pg_as "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m "${1:-fast}" -W stop >/dev/null 2>&1
-	wait_cmd pg_gone
+	DEADLINE_MS=60000 wait_cmd pg_gone
 }
 pg_gone() { ! pg_as "$PG_BIN/pg_ctl" -D "$pg_dir/data" status >/dev/null 2>&1; }
 
