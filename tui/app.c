@@ -476,6 +476,11 @@ int app_run(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTSTP, &sa, NULL);
 
+	/* Frames in Unicode's line-drawing letters: the locale is UTF-8 (checked
+	 * above), and terminals in UTF-8 mode (tmux, many emulators) ignore the
+	 * SO/SI switch that terminfo's vt100 entry draws lines with, which then
+	 * shows as "lqqqk".  An officer's own setting is kept. */
+	setenv("NCURSES_NO_UTF8_ACS", "1", 0);
 	if (!initscr()) {
 		db_close(&a->db);
 		return 1;

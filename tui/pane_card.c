@@ -80,6 +80,7 @@ static void draw_record(struct app *a, WINDOW *w, struct reader_state *r, int to
 	static const char *labels[] = {
 		N_("Citizen ID"), N_("Name"), N_("Name (English)"), N_("Born"), N_("Gender"),
 		N_("Address"), N_("Issued"), N_("Expires"), N_("Issued at"), N_("Request no."),
+		N_("Photo no."),
 	};
 	struct field_ctx f = { .w = w, .y = top + 1, .x = PHOTO_COLS + 4, .max_y = getmaxy(w) - 1 };
 	char buf[CARD_ADDR_MAX * 2], date[96];
@@ -129,6 +130,9 @@ static void draw_record(struct app *a, WINDOW *w, struct reader_state *r, int to
 	}
 	field(&f, _(labels[8]), rec->issuer, ROLE_VALUE);
 	field(&f, _(labels[9]), rec->request_no, ROLE_VALUE);
+	/* The number printed under the photo on the card, which the command
+	 * line prints too: staff compare it with the card in hand. */
+	field(&f, _(labels[10]), rec->photo_no, ROLE_VALUE);
 
 	/* What the card holds that is wrong: shown, never hidden. */
 	for (int i = 0; i < rec->nwarn && f.y < f.max_y; i++) {

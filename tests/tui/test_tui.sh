@@ -93,10 +93,10 @@ IFS='#' read -r t_title t_first t_middle t_last <<<"$(value malee name_th)"
 IFS='#' read -r e_title e_first e_middle e_last <<<"$(value malee name_en)"
 name_th="$t_title$t_first${t_middle:+ $t_middle} $t_last"
 name_en="$e_title $e_first${e_middle:+ $e_middle} $e_last"
-request_no=$(value malee request_no)
+request_no=$(value malee request_no) photo_no=$(value malee photo_no)
 INSERT="Insert the citizen's ID card"
 
-echo "1..25"
+echo "1..27"
 
 # --- no pcscd yet -------------------------------------------------------------------
 SESSION=nopcscd
@@ -158,7 +158,9 @@ check "card inserted: the formatted ID and the Thai name, title run into the fir
 	eval 'wait_text main "$fmt_cid" "$name_th" "$name_en" "Card read" "● card" && alive main'
 check "card: the Thai name's value starts at the same column as the other values" \
 	same_column main "$fmt_cid" "$name_th" "$name_en" "$request_no"
-photo_cells=$(grep -E '^ *[x│]▀' "$dir/screen.main" | grep -o '▀' | wc -l)
+check "card: the photo number (เลขใต้รูป) as the command line prints it" \
+	eval 'grep -qE "^.{26,}Photo no\. +$photo_no" "$dir/screen.main"'
+photo_cells=$(grep -E '^ *│▀' "$dir/screen.main" | grep -o '▀' | wc -l)
 check "card: the photo is drawn in half blocks inside its frame ($photo_cells cells)" \
 	[ "$photo_cells" -ge 100 ]
 
@@ -257,6 +259,13 @@ check "mono theme on TERM=vt100: the card's text and a photo in shades" \
 		grep -qF "$name_th" "$dir/screen.vt100" &&
 		[ "$(grep -o "[█▓▒░]" "$dir/screen.vt100" | wc -l)" -ge 100 ] &&
 		keys vt100 d && wait_text vt100 "vt100, 80x24, no colours" && alive vt100'
+# vt100's terminfo draws lines by SO/SI, which a terminal in UTF-8 mode
+# ignores ("lqqqk"): frames come in Unicode's line-drawing letters instead.
+keys vt100 F1
+check "TERM=vt100: the help's frame in line-drawing letters, not 'lqqqk'" \
+	eval 'wait_text vt100 "Keys — press Esc" && grep -qE "^┌─ Keys — press Esc or F1 to close ─+┐$" "$dir/screen.vt100" &&
+		grep -qE "^│ F1 \?" "$dir/screen.vt100" && ! grep -qE "^lq|qqqk$|^x " "$dir/screen.vt100"'
+keys vt100 Escape
 
 # --- quitting ------------------------------------------------------------------------------
 SESSION=main
