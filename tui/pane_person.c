@@ -265,8 +265,10 @@ static void draw_person(struct app *a, struct cols *c, const struct card_record 
 	format_date_int(p->birth, lang, d2, sizeof d2);
 	differs = rec && p->birth && !same_words(d1, d2);
 	row(c, _("Born"), rec ? d1 : NULL, d2, differs);
-	if (p->age >= 0 && c->y < c->max_y) {
-		snprintf(reg, sizeof reg, _("%d years"), p->age);
+	/* From the birth date as of today, as every pane and the copy compute
+	 * it: the registry's own age field is as old as its record. */
+	if (format_age(p->birth) >= 0 && c->y < c->max_y) {
+		snprintf(reg, sizeof reg, _("%d years"), format_age(p->birth));
 		row(c, _("Age"), NULL, reg, false);
 	}
 	row(c, _("Gender"), rec ? (rec->gender == CARD_GENDER_MALE ? _("male")

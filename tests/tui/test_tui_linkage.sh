@@ -43,7 +43,7 @@ tui_officer_terminal
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
-echo "1..34"
+echo "1..35"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -70,11 +70,18 @@ check "addresses: the one in use, then the ended one with its date" \
 		[ "$(grep -nF "99/1 หมู่ที่ 4" "$dir/screen.main" | cut -d: -f1)" -lt \
 		  "$(grep -nF "12 หมู่ที่ 7" "$dir/screen.main" | cut -d: -f1)" ]'
 
+# The age as of today from the birth date (the simulator's own age field,
+# 40, is as old as its record): the same in the person and household panes.
+AGE=$(age_of 25280315)
+check "person pane: the age from the birth date as of today ($AGE), not the registry's age field" \
+	eval 'wait_re main "^ +Age +$AGE years *$"'
+
 # --- household, a member, back --------------------------------------------------------------
 keys main h
-check "household: the house with its ID, the members with ID, place in the house and age" \
+check "household: the house with its ID, the members with ID, place in the house and the same age" \
 	eval 'wait_text main "House · 008" "House ID 4001-001234-5" "People in the house · 007" \
-		"$(fmt $SOMSRI)" "นางสมศรี ใจดี" "ผู้อาศัย" "เด็กชายสมศักดิ์ ใจดี" "years"'
+		"$(fmt $SOMSRI)" "นางสมศรี ใจดี" "ผู้อาศัย" "เด็กชายสมศักดิ์ ใจดี" "years" &&
+		grep -E "^ +$(fmt $SOMCHAI) +นายสมชาย ใจดี" "$dir/screen.main" | grep -qE " $AGE years *$"'
 keys main Down
 keys main Enter
 check "Enter on a member: their own record, marked as opened from the household, no card column" \
