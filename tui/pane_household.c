@@ -58,7 +58,7 @@ static void household_draw(struct app *a, WINDOW *w)
 		const struct linkage_address *h = &r008->addresses[0];
 		house_id_text(h->house_id, id, sizeof id);
 		linkage_address_text(h, text, sizeof text);
-		snprintf(line, sizeof line, "%s %s  %s", _("House ID"), id, h->house_type);
+		snprintf(line, sizeof line, "%s %s  %s", _("House ID"), id, i18n_registry(h->house_type));
 		text_draw(w, y++, 3, cols - 4, line, theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
 		text_draw(w, y++, 3, cols - 4, text, theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
 		if (h->rcode[0] && y < max_y) {
@@ -116,7 +116,7 @@ static void household_draw(struct app *a, WINDOW *w)
 				snprintf(agetext, sizeof agetext, "-");
 			text_draw(w, y, 3, 18, id, theme_attr(role), theme_pair(role));
 			text_draw(w, y, 21, name_w, text, theme_attr(role), theme_pair(role));
-			text_draw(w, y, 22 + name_w, 14, m->relation, theme_attr(role), theme_pair(role));
+			text_draw(w, y, 22 + name_w, 14, i18n_registry(m->relation), theme_attr(role), theme_pair(role));
 			text_draw(w, y, 37 + name_w, 8, agetext, theme_attr(role), theme_pair(role));
 		}
 		actions_keys(ACT_SELECT, keys, sizeof keys);

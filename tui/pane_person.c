@@ -273,11 +273,11 @@ static void draw_person(struct app *a, struct cols *c, const struct card_record 
 	}
 	row(c, _("Gender"), rec ? (rec->gender == CARD_GENDER_MALE ? _("male")
 				   : rec->gender == CARD_GENDER_FEMALE ? _("female")
-				   : _("not stated")) : NULL, p->gender, false);
-	row(c, _("Nationality"), NULL, p->nationality, false);
-	row(c, _("Status"), NULL, p->status, false);
+				   : _("not stated")) : NULL, i18n_registry(p->gender), false);
+	row(c, _("Nationality"), NULL, i18n_registry(p->nationality), false);
+	row(c, _("Status"), NULL, i18n_registry(p->status), false);
 	format_date_int(p->move_in, lang, d2, sizeof d2);
-	snprintf(reg, sizeof reg, "%s%s%s", p->owner_status, p->move_in ? _(", moved in ") : "",
+	snprintf(reg, sizeof reg, "%s%s%s", i18n_registry(p->owner_status), p->move_in ? _(", moved in ") : "",
 		 p->move_in ? d2 : "");
 	row(c, _("In the house as"), NULL, reg, false);
 	if (p->father_name[0]) {

@@ -43,7 +43,7 @@ tui_officer_terminal
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
-echo "1..35"
+echo "1..37"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -61,7 +61,7 @@ insert somchai
 check "card in: the sections wait for the registry, each with its own spinner" \
 	eval 'wait_text main "Registry record · 001" "asking the registry…" "Addresses on file · 027" "$(fmt $SOMCHAI)"'
 check "the record fills: card and registry side by side, the same name on both" \
-	eval 'wait_text main "On the card" "In the registry" "Mr. Somchai Jaidee" "เจ้าบ้าน" "สมบัติ ใจดี" \
+	eval 'wait_text main "On the card" "In the registry" "Mr. Somchai Jaidee" "householder" "สมบัติ ใจดี" \
 			"Officer'"'"'s agent: The officer'"'"'s agent is running" &&
 		[ "$(grep -F " Name  " "$dir/screen.main" | grep -oF "นายสมชาย ใจดี" | wc -l)" = 2 ] &&
 		! grep -qF "≠" "$dir/screen.main"'
@@ -75,12 +75,22 @@ check "addresses: the one in use, then the ended one with its date" \
 AGE=$(age_of 25280315)
 check "person pane: the age from the birth date as of today ($AGE), not the registry's age field" \
 	eval 'wait_re main "^ +Age +$AGE years *$"'
+check "English: the registry's sex, nationality, status and place in the house in English, beside the card's" \
+	eval 'wait_re main "^ +Gender +male +male *$" && grep -qE "^ +Nationality +Thai *$" "$dir/screen.main" &&
+		grep -qE "^ +Status +domiciled in this house *$" "$dir/screen.main" &&
+		grep -qE "^ +In the house as +householder, moved in" "$dir/screen.main"'
+keys main l
+check "Thai: the same values as the registry wrote them" \
+	eval 'wait_re main "^ +เพศ +ชาย +ชาย *$" && grep -qE "^ +สัญชาติ +ไทย *$" "$dir/screen.main" &&
+		grep -qF "เจ้าบ้าน" "$dir/screen.main"'
+keys main l
+wait_text main "On the card"
 
 # --- household, a member, back --------------------------------------------------------------
 keys main h
 check "household: the house with its ID, the members with ID, place in the house and the same age" \
 	eval 'wait_text main "House · 008" "House ID 4001-001234-5" "People in the house · 007" \
-		"$(fmt $SOMSRI)" "นางสมศรี ใจดี" "ผู้อาศัย" "เด็กชายสมศักดิ์ ใจดี" "years" &&
+		"$(fmt $SOMSRI)" "นางสมศรี ใจดี" "resident" "เด็กชายสมศักดิ์ ใจดี" "years" &&
 		grep -E "^ +$(fmt $SOMCHAI) +นายสมชาย ใจดี" "$dir/screen.main" | grep -qE " $AGE years *$"'
 keys main Down
 keys main Enter
