@@ -79,15 +79,20 @@ void app_message(struct app *a, bool is_error, const char *fmt, ...)
 	a->dirty |= DIRTY_STATUS;
 }
 
-void app_error(struct app *a, const char *reader, const tb_err *e)
+void app_error_keep(struct app *a, const char *reader, const tb_err *e)
 {
-	char text[512];
-
 	memmove(&a->errors[1], &a->errors[0], sizeof a->errors[0] * (APP_MAX_ERRORS - 1));
 	a->errors[0] = (struct app_error){ .when = time(NULL), .err = *e };
 	str_copy(a->errors[0].reader, sizeof a->errors[0].reader, reader ? reader : "");
 	if (a->nerrors < APP_MAX_ERRORS)
 		a->nerrors++;
+}
+
+void app_error(struct app *a, const char *reader, const tb_err *e)
+{
+	char text[512];
+
+	app_error_keep(a, reader, e);
 	err_format(e, i18n_lang(), text, sizeof text);
 	app_message(a, true, "%s", text);
 	a->dirty |= DIRTY_MAIN;

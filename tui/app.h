@@ -130,6 +130,9 @@ void app_message(struct app *a, bool is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Remember an error for the diagnostics pane and show it in the status bar. */
 void app_error(struct app *a, const char *reader, const tb_err *e);
+/* Only remember it (for the diagnostics pane and the support report): a
+ * pane that shows the error in place, as the registry panes do. */
+void app_error_keep(struct app *a, const char *reader, const tb_err *e);
 /* The reader shown, or NULL. */
 struct reader_state *app_reader(struct app *a);
 /* The folder for files the program writes for people (support reports,

@@ -43,7 +43,7 @@ tui_officer_terminal
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
-echo "1..37"
+echo "1..38"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -106,6 +106,20 @@ check "names: a refused service says so in both languages with the fix, the othe
 	eval 'wait_text main "First-name changes · 013" "LINKAGE-NO-SERVICE-RIGHT 95011" \
 		"has no right to" "ไม่มีสิทธิ์ใช้บริการนี้" "must request this service from DOPA" \
 		"Surname changes · 017" "→"'
+# The refusal is kept for branch support too: the diagnostics' list and
+# the support report name the service and the code, never the person.
+keys main F9
+report=
+refusal_reported() {
+	wait_text main "LINKAGE-NO-SERVICE-RIGHT" && keys main s && wait_text main "Support report written" &&
+		report=$(ls "$dir/state/tabien/"support-*.txt 2>/dev/null | head -1) && [ -f "$report" ] &&
+		grep -qE "LINKAGE-NO-SERVICE-RIGHT \(95011, 013\): .*has no right to" "$report" &&
+		! grep -qF -e "$SOMCHAI" -e "$SOMSRI" -e "$(fmt $SOMCHAI)" -e "$(fmt $SOMSRI)" -e "สมศรี" "$report"
+}
+check "a Linkage refusal in the diagnostics' list and the support report: the service and code, no ID" \
+	eval 'refusal_reported'
+keys main n
+wait_text main "First-name changes · 013"
 keys main Escape
 check "Esc: back to the card holder, with the card beside the registry again" \
 	eval 'wait_text main "from the card in the reader" && keys main i && wait_text main "On the card" "Mr. Somchai Jaidee"'
