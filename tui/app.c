@@ -267,7 +267,7 @@ static void on_action(struct app *a, enum action act)
 		break;
 	case ACT_REPORT: {
 		tb_err err = { 0 };
-		if (app_report(a, &err))
+		if (app_report(a, NULL, &err))
 			app_error(a, NULL, &err);
 		else
 			app_message(a, false, _("Support report written: %s"), a->report_path);
@@ -444,6 +444,17 @@ static void app_config_problems(struct app *a)
 	}
 }
 
+void app_config_check(struct app *a)
+{
+	gateway_settings_check(a);
+	if (a->cfg.warn.id)
+		app_error(a, NULL, &a->cfg.warn);
+	if (a->cfg_err.id)
+		app_error(a, NULL, &a->cfg_err);
+	config_check_unknown(&a->cfg);
+	app_config_problems(a);
+}
+
 int app_run(void)
 {
 	static struct app app;
@@ -511,13 +522,7 @@ int app_run(void)
 			app_error(a, NULL, &err);
 	}
 	theme_apply(&a->theme);
-	gateway_settings_check(a);
-	if (a->cfg.warn.id)
-		app_error(a, NULL, &a->cfg.warn);
-	if (a->cfg_err.id)
-		app_error(a, NULL, &a->cfg_err);
-	config_check_unknown(&a->cfg);
-	app_config_problems(a);
+	app_config_check(a);
 	pane_login_mode(a, LOGIN_SIGN_IN);
 	a->dirty = DIRTY_ALL | DIRTY_LAYOUT;
 
