@@ -43,7 +43,7 @@ tui_officer_terminal
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
-echo "1..38"
+echo "1..42"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -65,10 +65,14 @@ check "the record fills: card and registry side by side, the same name on both" 
 			"Officer'"'"'s agent: The officer'"'"'s agent is running" &&
 		[ "$(grep -F " Name  " "$dir/screen.main" | grep -oF "นายสมชาย ใจดี" | wc -l)" = 2 ] &&
 		! grep -qF "≠" "$dir/screen.main"'
-check "addresses: the one in use, then the ended one with its date" \
+# Nothing cut at 80x24: long values go on in the line below, addresses too.
+check "addresses: the one in use, then the ended one with its date, each whole (wrapped, nothing cut)" \
 	eval 'wait_text main "99/1 หมู่ที่ 4 ซอยสุขใจ ถนนมิตรภาพ" "12 หมู่ที่ 7 ถนนศรีจันทร์" "(ended 10 Jun 2555 BE)" &&
 		[ "$(grep -nF "99/1 หมู่ที่ 4" "$dir/screen.main" | cut -d: -f1)" -lt \
-		  "$(grep -nF "12 หมู่ที่ 7" "$dir/screen.main" | cut -d: -f1)" ]'
+		  "$(grep -nF "12 หมู่ที่ 7" "$dir/screen.main" | cut -d: -f1)" ] &&
+		[ "$(grep -cF "จังหวัดขอนแก่น" "$dir/screen.main")" -ge 2 ] && ! grep -qF "…" "$dir/screen.main"'
+check "the place in the house and the officer's agent whole, on the lines below theirs" \
+	eval 'wait_text main "householder, moved in" "2556 BE" "Linkage queries can be sent"'
 
 # The age as of today from the birth date (the simulator's own age field,
 # 40, is as old as its record): the same in the person and household panes.
@@ -196,6 +200,17 @@ insert "$dir/old-somchai.card"
 check "differences: the registry's name marked against the card's, and the house move said plainly" \
 	eval 'wait_text main "นายสมชาย ใจเย็น" "≠ นายสมชาย ใจดี" "Name changed since the card was made: the card is not the latest" \
 		"Moved house: the card'"'"'s address is no longer in use on file" && alive main'
+# The two warnings come first; the record is then taller than the pane.
+check "taller than the pane: the warnings above it all, the last line says how many lines more and PgDn" \
+	eval 'wait_re main "↓ [0-9]+ more lines: PgDn *$" &&
+		[ "$(grep -nF "Moved house" "$dir/screen.main" | cut -d: -f1)" -lt \
+		  "$(grep -nF "Registry record" "$dir/screen.main" | cut -d: -f1)" ]'
+keys main G
+check "G: the end of the pane, the last address whole, and the way back up" \
+	eval 'wait_text main "↑ the top: PgUp, Home" "(ended 10 Jun 2555 BE)" &&
+		[ "$(grep -cF "จังหวัดขอนแก่น" "$dir/screen.main")" -ge 2 ] && wait_gone main "$(fmt $SOMCHAI)"'
+keys main g
+check "g: the top again" eval 'wait_text main "$(fmt $SOMCHAI)" "↓" && wait_gone main "↑ the top"'
 pull
 
 # --- the card pulled in the middle of a lookup ---------------------------------------------------
