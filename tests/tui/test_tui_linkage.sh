@@ -43,7 +43,7 @@ tui_officer_terminal
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
-echo "1..42"
+echo "1..43"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -292,6 +292,15 @@ check "LK2: the citizen's card fills the pane from one request for all six servi
 		[ "$(sim_count lk2_request)" = 1 ] && [ "$(sim_count link)" = 0 ]'
 check "LK2: every service of the request audited" \
 	eval '[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND username = '"'$OFFICER'"' AND time > (SELECT max(time) FROM audit WHERE result = '"'CANCELLED'"')")" -ge 6 ]'
+# A name history longer than its line goes on below it, nothing cut (one
+# more LK2 request: the typed ID's).
+keys lk2 -l "$MALEE"
+keys lk2 Enter
+wait_text lk2 "$(fmt $MALEE)"
+keys lk2 n
+SESSION=lk2 check "names: a first-name change whole, where it was registered and the document wrapped below it" \
+	eval 'wait_text lk2 "มะลิ ชื่นชูสุวรรณ์ → มาลี" "สำนักงานเขตวังทองหลาง" "ช.3/2558" &&
+		! grep -qF "…" "$dir/screen.lk2"'
 pull
 keys lk2 q
 
@@ -309,7 +318,7 @@ wait_text two "type its PIN" && keys two -l "$SIM_PIN" && keys two Enter
 wait_text two "Signed in to the Linkage Center"
 insert somchai
 check "two readers: the citizen's card in the first fills the pane while the officer's stays in the second" \
-	eval 'wait_text two "In the registry" "Mr. Somchai Jaidee" && [ "$(sim_count lk2_request)" = 2 ] &&
+	eval 'wait_text two "In the registry" "Mr. Somchai Jaidee" && [ "$(sim_count lk2_request)" = 3 ] &&
 		[ "$(audit_rows "subject = '"'$OFFICER_CID'"'")" = 0 ]'
 pull
 check "two readers: the citizen's card out clears the pane; the officer stays signed in" \
