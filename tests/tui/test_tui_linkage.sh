@@ -43,7 +43,7 @@ tui_officer_terminal
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
-echo "1..43"
+echo "1..44"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -96,6 +96,15 @@ check "household: the house with its ID, the members with ID, place in the house
 	eval 'wait_text main "House · 008" "House ID 4001-001234-5" "People in the house · 007" \
 		"$(fmt $SOMSRI)" "นางสมศรี ใจดี" "resident" "เด็กชายสมศักดิ์ ใจดี" "years" &&
 		grep -E "^ +$(fmt $SOMCHAI) +นายสมชาย ใจดี" "$dir/screen.main" | grep -qE " $AGE years *$"'
+# The columns as wide as their headers: none cut, the ages under "Age".
+household_header() {
+	local h a
+	grep -qE "^ +Citizen ID +Name +In the house as +Age *$" "$dir/screen.main" || return 1
+	h=$(column_of main " Age") a=$(column_of main " $AGE years")
+	note "Age at column $h, the age at $a"
+	[ "$h" = "$a" ]
+}
+check "household: the members' header whole at 80 columns, the ages under it" household_header
 keys main Down
 keys main Enter
 check "Enter on a member: their own record, marked as opened from the household, no card column" \
