@@ -96,7 +96,7 @@ name_en="$e_title $e_first${e_middle:+ $e_middle} $e_last"
 request_no=$(value malee request_no) photo_no=$(value malee photo_no)
 INSERT="Insert the citizen's ID card"
 
-echo "1..27"
+echo "1..29"
 
 # --- no pcscd yet -------------------------------------------------------------------
 SESSION=nopcscd
@@ -240,6 +240,16 @@ check "120x40: the card read at login, tab line to the right edge, status bar on
 	eval 'wait_text large "$fmt_cid" "$name_th" "Card read" &&
 		[ "$(column_of large "F1 Help")" = 112 ] && line large 40 | grep -qF "● card" &&
 		same_column large "$fmt_cid" "$name_th" "$request_no" && alive large'
+large_cells=$(grep -o '▀' "$dir/screen.large" | wc -l)
+check "120x40: the photo grows with the pane ($large_cells half-block cells against $photo_cells at 80x24)" \
+	eval '[ "$large_cells" -ge $((photo_cells * 2)) ] && grep -qE "│ +Photo no\. +$photo_no" "$dir/screen.large"'
+tm resize-window -t large -x 200 -y 50
+huge() { capture large; huge_cells=$(grep -o '▀' "$dir/screen.large" | wc -l); [ "$huge_cells" -gt "$large_cells" ]; }
+huge_cells=0
+check "200x50: larger still, the text beside it" \
+	eval 'wait_cmd huge && same_column large "$fmt_cid" "$name_th" "$request_no" && note "$huge_cells cells"'
+tm resize-window -t large -x 120 -y 40
+wait_cmd eval '! huge'
 # At 80 columns the status bar has no room left for "Theme: high-contrast".
 keys large t
 check "theme: t cycles default → high-contrast → low-bandwidth → mono → default, named in the status bar" \

@@ -43,7 +43,7 @@ tui_officer_terminal
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
-echo "1..44"
+echo "1..45"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -220,6 +220,12 @@ check "G: the end of the pane, the last address whole, and the way back up" \
 		[ "$(grep -cF "จังหวัดขอนแก่น" "$dir/screen.main")" -ge 2 ] && wait_gone main "$(fmt $SOMCHAI)"'
 keys main g
 check "g: the top again" eval 'wait_text main "$(fmt $SOMCHAI)" "↓" && wait_gone main "↑ the top"'
+tm resize-window -t main -x 200 -y 50
+check "200x50: the pane uses the width, each value on its own line, nothing left to scroll" \
+	eval 'wait_re main "In the house as +householder, moved in 1 Feb 2556 BE *$" && wait_gone main "↓" &&
+		grep -qF "Moved house" "$dir/screen.main" && [ "$(column_of main "In the registry")" -gt 100 ]'
+tm resize-window -t main -x 80 -y 24
+wait_text main "↓"
 pull
 
 # --- the card pulled in the middle of a lookup ---------------------------------------------------
