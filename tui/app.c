@@ -80,15 +80,20 @@ void app_message(struct app *a, bool is_error, const char *fmt, ...)
 	a->dirty |= DIRTY_STATUS;
 }
 
-void app_error(struct app *a, const char *reader, const tb_err *e)
+void app_error_keep(struct app *a, const char *reader, const tb_err *e)
 {
-	char text[512];
-
 	memmove(&a->errors[1], &a->errors[0], sizeof a->errors[0] * (APP_MAX_ERRORS - 1));
 	a->errors[0] = (struct app_error){ .when = time(NULL), .err = *e };
 	str_copy(a->errors[0].reader, sizeof a->errors[0].reader, reader ? reader : "");
 	if (a->nerrors < APP_MAX_ERRORS)
 		a->nerrors++;
+}
+
+void app_error(struct app *a, const char *reader, const tb_err *e)
+{
+	char text[512];
+
+	app_error_keep(a, reader, e);
 	err_format(e, i18n_lang(), text, sizeof text);
 	app_message(a, true, "%s", text);
 	a->dirty |= DIRTY_MAIN;
@@ -279,7 +284,7 @@ static void on_action(struct app *a, enum action act)
 		break;
 	case ACT_REPORT: {
 		tb_err err = { 0 };
-		if (app_report(a, &err))
+		if (app_report(a, NULL, &err))
 			app_error(a, NULL, &err);
 		else
 			app_message(a, false, _("Support report written: %s"), a->report_path);
@@ -488,6 +493,17 @@ static void app_config_problems(struct app *a)
 	}
 }
 
+void app_config_check(struct app *a)
+{
+	gateway_settings_check(a);
+	if (a->cfg.warn.id)
+		app_error(a, NULL, &a->cfg.warn);
+	if (a->cfg_err.id)
+		app_error(a, NULL, &a->cfg_err);
+	config_check_unknown(&a->cfg);
+	app_config_problems(a);
+}
+
 int app_run(void)
 {
 	static struct app app;
@@ -525,6 +541,11 @@ int app_run(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTSTP, &sa, NULL);
 
+	/* Frames in Unicode's line-drawing letters: the locale is UTF-8 (checked
+	 * above), and terminals in UTF-8 mode (tmux, many emulators) ignore the
+	 * SO/SI switch that terminfo's vt100 entry draws lines with, which then
+	 * shows as "lqqqk".  An officer's own setting is kept. */
+	setenv("NCURSES_NO_UTF8_ACS", "1", 0);
 	if (!initscr()) {
 		db_close(&a->db);
 		return 1;
@@ -550,13 +571,7 @@ int app_run(void)
 			app_error(a, NULL, &err);
 	}
 	theme_apply(&a->theme);
-	gateway_settings_check(a);
-	if (a->cfg.warn.id)
-		app_error(a, NULL, &a->cfg.warn);
-	if (a->cfg_err.id)
-		app_error(a, NULL, &a->cfg_err);
-	config_check_unknown(&a->cfg);
-	app_config_problems(a);
+	app_config_check(a);
 	pane_login_mode(a, LOGIN_SIGN_IN);
 	a->dirty = DIRTY_ALL | DIRTY_LAYOUT;
 

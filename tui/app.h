@@ -136,13 +136,23 @@ void app_message(struct app *a, bool is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Remember an error for the diagnostics pane and show it in the status bar. */
 void app_error(struct app *a, const char *reader, const tb_err *e);
+/* Only remember it (for the diagnostics pane and the support report): a
+ * pane that shows the error in place, as the registry panes do. */
+void app_error_keep(struct app *a, const char *reader, const tb_err *e);
 /* The reader shown, or NULL. */
 struct reader_state *app_reader(struct app *a);
 /* The folder for files the program writes for people (support reports,
  * audit exports): $XDG_STATE_HOME/tabien, made 0700. */
 int app_state_dir(char *out, size_t size);
-/* Writes the support report; returns 0 and its path in a->report_path. */
-int app_report(struct app *a, tb_err *err);
+/* After the language, the keys and the theme have read theirs: the
+ * gateway's settings read, and into the errors the file's own problem, a
+ * folder others may write, unknown settings and every bad line. */
+void app_config_check(struct app *a);
+/* Writes the support report; returns 0 and its path in a->report_path.
+ * out: that file (through privfile), else support-STAMP.txt in the state
+ * folder.  The command line's report (tui/cmd_support.c) fills an app of
+ * its own: no screen, no pane, nobody logged in. */
+int app_report(struct app *a, const char *out, tb_err *err);
 
 /* After a successful login (or unlock by the same user). */
 void app_logged_in(struct app *a, const struct user *u);

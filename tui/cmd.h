@@ -37,6 +37,8 @@ int cmd_copy(int argc, char **argv);
 /* tabien doctor; tabien --version (cmd_doctor.c) */
 int cmd_doctor(int argc, char **argv);
 int cmd_version(void);
+/* tabien support-report [--out FILE] (cmd_support.c) */
+int cmd_support_report(int argc, char **argv);
 /* tabien audit verify|export (cmd_admin.c) */
 int cmd_audit(int argc, char **argv);
 int cmd_audit_seal(int argc, char **argv);   /* verify, seal-init, seal: cmd_audit.c */

@@ -123,6 +123,9 @@ static void print_text(const struct card_record *r, const struct card_read_stats
 	if (r->photo)
 		snprintf(buf, sizeof buf, "JPEG %zu bytes%s%s", r->photo_len,
 			 photo_file ? " → " : "", photo_file ? photo_file : "");
+	else if ((r->have & CARD_HAVE_PHOTO) && photo_file)
+		snprintf(buf, sizeof buf, "damaged, %s not written / เสียหาย ไม่ได้เขียน %s", photo_file,
+			 photo_file);
 	else if (r->have & CARD_HAVE_PHOTO)
 		snprintf(buf, sizeof buf, "damaged / เสียหาย");
 	else
@@ -343,7 +346,9 @@ static int card_read_cmd(int argc, char **argv)
 		goto fail;
 	}
 	audit_cli_read(r, NULL);
-	if (o.photo_file && write_photo(o.photo_file, r, &err))
+	/* A damaged photo is a warning like the others: the text read is still
+	 * printed (exit 3) and the file is not written. */
+	if (o.photo_file && !(r->flags & CARD_FLAG_PHOTO_BAD) && write_photo(o.photo_file, r, &err))
 		goto fail;
 	if (o.json)
 		json_emit(json_record(r, &st), 1);

@@ -131,9 +131,21 @@ static int date_field(struct copy_doc *d, const char *label, int32_t be, tb_err 
 	return field(d, label, buf, err);
 }
 
+/* The age on the day of the copy, as the panes compute it. */
+static const char *age_text(int32_t birth, char *out, size_t size)
+{
+	int age = format_age(birth);
+
+	if (age < 0)
+		snprintf(out, size, "-");
+	else
+		snprintf(out, size, "%d ปี / %d years", age, age);
+	return out;
+}
+
 static int person_doc(struct copy_doc *d, const struct linkage_person *p, tb_err *err)
 {
-	char buf[4 * LK_TEXT + 32], id[32];
+	char buf[4 * LK_TEXT + 32], id[32], age[48];
 
 	cmd_linkage_cid(p->cid, buf, sizeof buf);
 	if (field(d, "เลขประจำตัวประชาชน / Citizen ID", buf, err))
@@ -147,6 +159,7 @@ static int person_doc(struct copy_doc *d, const struct linkage_person *p, tb_err
 	    field(d, "เพศ / Gender", p->gender_code == 1 ? "ชาย / male" : p->gender_code == 2
 		  ? "หญิง / female" : p->gender, err) ||
 	    date_field(d, "เกิดวันที่ / Born", p->birth, err) ||
+	    field(d, "อายุ / Age", age_text(p->birth, age, sizeof age), err) ||
 	    field(d, "สัญชาติ / Nationality", p->nationality, err) ||
 	    field(d, "สถานภาพบุคคล / Status", p->status, err) ||
 	    field(d, "สถานภาพในบ้าน / In the house as", p->owner_status, err) ||
@@ -181,7 +194,7 @@ static int address_doc(struct copy_doc *d, const struct linkage_address *a, tb_e
 /* One line a member: the name as the label, the rest beside it. */
 static int members_doc(struct copy_doc *d, const struct linkage_result *r, tb_err *err)
 {
-	char label[5 * LK_TEXT], buf[6 * LK_TEXT], id[32], born[160];
+	char label[5 * LK_TEXT], buf[6 * LK_TEXT], id[32], born[160], age[48];
 
 	snprintf(buf, sizeof buf, "%zu", r->n_members);
 	if (field(d, "รหัสประจำบ้าน / House ID", r->house_id, err) ||
@@ -195,8 +208,9 @@ static int members_doc(struct copy_doc *d, const struct linkage_result *r, tb_er
 		snprintf(label, sizeof label, "%zu. %s", i + 1, name);
 		cmd_linkage_cid(m->cid, id, sizeof id);
 		cmd_date_text(m->birth, born, sizeof born);
-		snprintf(buf, sizeof buf, "%s; %s; เกิด / born %s; %s", id, m->gender[0] ? m->gender : "-",
-			 born, m->relation[0] ? m->relation : "-");
+		snprintf(buf, sizeof buf, "%s; %s; เกิด / born %s; อายุ / age %s; %s", id,
+			 m->gender[0] ? m->gender : "-", born, age_text(m->birth, age, sizeof age),
+			 m->relation[0] ? m->relation : "-");
 		if (field(d, label, buf, err))
 			return -1;
 	}

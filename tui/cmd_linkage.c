@@ -82,8 +82,8 @@ static void person_print(const struct linkage_person *p)
 	    p->gender_code == 2 ? "หญิง / female" : p->gender);
 	cmd_date_text(p->birth, date, sizeof date);
 	row("Born / เกิดวันที่", date);
-	if (p->age >= 0)
-		snprintf(buf, sizeof buf, "%d", p->age);
+	if (format_age(p->birth) >= 0)
+		snprintf(buf, sizeof buf, "%d", format_age(p->birth));
 	else
 		snprintf(buf, sizeof buf, "-");
 	row("Age / อายุ", buf);

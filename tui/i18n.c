@@ -61,3 +61,27 @@ void i18n_init(const char *setting)
 		i18n_set(locale_thai ? TB_LANG_TH : TB_LANG_EN);
 	}
 }
+
+/* The English words are msgids whose Thai is the registry's own word, so
+ * the catalogue keeps the pairs. */
+static const struct {
+	const char *th, *en;
+} registry_words[] = {
+	{ "ชาย", N_("male") },
+	{ "หญิง", N_("female") },
+	{ "ไทย", N_("Thai") },
+	{ "เจ้าบ้าน", N_("householder") },
+	{ "ผู้อาศัย", N_("resident") },
+	{ "บ้าน", N_("house") },
+	{ "บุคคลนี้มีภูมิลำเนาอยู่ในบ้านนี้", N_("domiciled in this house") },
+};
+
+const char *i18n_registry(const char *value)
+{
+	if (!value || i18n_lang() == TB_LANG_TH)
+		return value;
+	for (size_t i = 0; i < sizeof registry_words / sizeof registry_words[0]; i++)
+		if (strcmp(value, registry_words[i].th) == 0)
+			return registry_words[i].en;
+	return value;
+}

@@ -16,5 +16,11 @@
 void i18n_init(const char *setting);
 void i18n_set(enum tb_lang lang);
 enum tb_lang i18n_lang(void);
+/* A value the registry gives in Thai (sex, nationality, the person's status,
+ * the place in the house, the house's type) in the screen's language: in
+ * English the known ones in English, others as the registry wrote them.
+ * The card's "male" then never sits beside the registry's "ชาย" as if the
+ * two differed. */
+const char *i18n_registry(const char *value);
 
 #endif

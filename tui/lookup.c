@@ -169,6 +169,7 @@ static void person_reset(struct lookup_person *p)
 	p->err = (tb_err){ 0 };
 	p->waiting = 0;
 	p->lk2 = p->kept = p->pending = false;
+	p->kept_errs = 0;
 }
 
 void lookup_person_send(struct app *a, struct lookups *l, struct lookup_person *p)
@@ -654,13 +655,47 @@ int lookup_fds(struct app *a, struct pollfd *p, int max, int *timeout_ms)
 	return n;
 }
 
+/* A service that failed (refused by the Linkage Center, the gateway not
+ * reached ...) goes into the diagnostics' list once, for the support report:
+ * the pane shows it in place.  The error names the service, never the
+ * person; a cancel is the officer's own doing; one failure of the whole
+ * request is kept once, not once a service. */
+static void keep_errors(struct app *a, struct lookups *l)
+{
+	for (int i = 0; i < l->depth; i++) {
+		struct lookup_person *p = &l->p[i];
+		tb_err last = { 0 };
+
+		for (int k = 0; k < LOOKUP_SERVICES; k++) {
+			tb_err e = { 0 };
+
+			/* Not asked yet (the purpose awaited) fails with no error. */
+			if (p->kept_errs & 1u << k ||
+			    lookup_person_get(p, lookup_wanted[k], NULL, &e) != LINKAGE_FAILED ||
+			    e.id == TB_OK)
+				continue;
+			p->kept_errs |= 1u << k;
+			if (e.id == TB_E_NET_CANCELLED ||
+			    (e.id == last.id && e.detail == last.detail))
+				continue;
+			last = e;
+			if (!e.field)
+				e.field = linkage_service_code(lookup_wanted[k]);
+			app_error_keep(a, NULL, &e);
+		}
+	}
+}
+
 unsigned lookup_io(struct app *a)
 {
 	struct lookups *l = a->lookups;
 	unsigned dirty = 0;
 	struct timespec now;
 
-	if (!l || !busy(l))
+	if (!l)
+		return 0;
+	keep_errors(a, l);
+	if (!busy(l))
 		return 0;
 	if (l->lk2)
 		dirty |= lk2_io(a, l);
@@ -689,5 +724,6 @@ unsigned lookup_io(struct app *a)
 		if (pane_shows_lookups(a) && busy(l))
 			dirty |= DIRTY_MAIN;
 	}
+	keep_errors(a, l);
 	return pane_shows_lookups(a) ? dirty : 0;
 }

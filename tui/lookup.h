@@ -56,6 +56,7 @@ struct lookup_person {
 	struct linkage_result *res[LOOKUP_SERVICES];
 	tb_err errs[LOOKUP_SERVICES];
 	bool ended[LOOKUP_SERVICES];
+	unsigned kept_errs;          /* services whose failure is in the diagnostics' list */
 };
 
 /* Acting for someone (ผู้รับมอบอำนาจ, lookup_acting.c): the grantor (a card,

@@ -169,17 +169,16 @@ int lookup_draw_presence(struct app *a, WINDOW *w, int y)
 	if (l->presence_err.id != TB_OK) {
 		snprintf(line, sizeof line, "%s: %s %s", _("Officer's agent"),
 			 err_code(l->presence_err.id), err_message(l->presence_err.id, lang));
-		text_draw(w, y++, 1, cols, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-		return y;
+		return y + text_draw_wrapped(w, y, 1, cols, 3, line, theme_attr(ROLE_MUTED),
+					     theme_pair(ROLE_MUTED));
 	}
 	snprintf(line, sizeof line, "%s: %s", _("Officer's agent"),
 		 linkage_session_name(l->presence.state, lang));
 	if (l->presence.state == LINKAGE_AGENT_AVAILABLE ||
-	    l->presence.state == LINKAGE_CITIZEN_AVAILABLE) {
-		text_draw(w, y++, 1, cols, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-		return y;
-	}
-	text_draw(w, y++, 1, cols, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	    l->presence.state == LINKAGE_CITIZEN_AVAILABLE)
+		return y + text_draw_wrapped(w, y, 1, cols, 3, line, theme_attr(ROLE_MUTED),
+					     theme_pair(ROLE_MUTED));
+	y += text_draw_wrapped(w, y, 1, cols, 3, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
 	y += text_draw_wrapped(w, y, 3, cols - 2, 2, linkage_session_hint(l->presence.state, lang),
 			       theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
 	return y;

@@ -97,6 +97,9 @@ static void usage(FILE *f)
 	      "  doctor [--json] [--db PATH] [--agent CID] [--timeout SECONDS]\n"
 	      "             check this terminal and its gateway, the fix for each failure\n"
 	      "             ตรวจเครื่องนี้และเครื่องแม่ข่าย พร้อมวิธีแก้แต่ละปัญหา\n"
+	      "  support-report [--out FILE]\n"
+	      "             the report branch support asks for (as F9 then s writes it)\n"
+	      "             รายงานที่ฝ่ายสนับสนุนของสาขาขอ (เหมือนกด F9 แล้ว s)\n"
 	      "\n"
 	      "  --db PATH  the database (default $TABIEN_DB, else ~/.local/share/tabien/tabien.db)\n"
 	      "  --batch    read every answer, passwords too, from standard input, one per line\n"
@@ -179,6 +182,8 @@ int main(int argc, char **argv)
 		return cmd_version();
 	if (strcmp(argv[1], "doctor") == 0)
 		return cmd_doctor(argc - 1, argv + 1);
+	if (strcmp(argv[1], "support-report") == 0)
+		return cmd_support_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "card") == 0)
 		return cmd_card(argc - 1, argv + 1);
 	if (strcmp(argv[1], "admin") == 0)

@@ -100,10 +100,31 @@ static void audit_close(struct app *a)
 	form_wipe(&filter_form);
 }
 
+/* The filter in force, in words ("" when none): whoever reads the rows
+ * must know they are not all of them. */
+static bool filter_text(char *out, size_t size)
+{
+	static const char *const names[] = { N_("user"), N_("citizen ID"), N_("from"), N_("until") };
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 4 && o < size; i++) {
+		char v[32];
+		if (!ffields[i].value[0])
+			continue;
+		if (i == 1)
+			format_cid(ffields[i].value, v, sizeof v);
+		else
+			str_copy(v, sizeof v, ffields[i].value);
+		o += (size_t)snprintf(out + o, size - o, "%s%s %s", o ? " · " : "", _(names[i]), v);
+	}
+	return out[0] != '\0';
+}
+
 static void audit_draw(struct app *a, WINDOW *w)
 {
-	int height = getmaxy(w) - 5, first = sel >= height ? sel - height + 1 : 0, y = 1, cols = getmaxx(w);
-	char line[1024];
+	int y = 1, cols = getmaxx(w), height, first;
+	char line[1024], filter[256], when[64];
 
 	text_draw(w, y++, 1, cols - 2, _("Audit trail — newest first"), theme_attr(ROLE_TITLE),
 		  theme_pair(ROLE_TITLE));
@@ -117,17 +138,26 @@ static void audit_draw(struct app *a, WINDOW *w)
 		a->cursor = true;
 		return;
 	}
+	if (filter_text(filter, sizeof filter)) {
+		snprintf(line, sizeof line, _("Filter: %s (/: change)"), filter);
+		text_draw(w, y++, 3, cols - 4, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	}
+	height = getmaxy(w) - 3 - y;
+	first = sel >= height ? sel - height + 1 : 0;
 	if (nrows == 0)
 		text_draw(w, y, 3, cols - 4, _("none"), theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-	for (int i = first; i < nrows && y < height + 2; i++, y++) {
+	for (int i = first; i < nrows && i < first + height; i++, y++) {
 		const struct row *r = &rows[i];
 		enum theme_role role = strcmp(r->result, "OK") == 0 ? ROLE_VALUE : ROLE_WARNING;
-		/* "2026-11-21T07:05:41Z" shown as "2026-11-21 07:05" (UTC). */
-		snprintf(line, sizeof line, "%.10s %.5s  %-12s %-16s %-13s %s  %s", r->time, r->time + 11,
-			 r->username, r->action, r->subject, r->result, r->purpose);
+		/* Stored in UTC, shown in local time and the Buddhist era as
+		 * every other date ("22 Nov 2569 BE 00:05"). */
+		format_stamp(r->time, i18n_lang(), when, sizeof when);
+		snprintf(line, sizeof line, "%-10s %-16s %-13s %s  %s", r->username, r->action, r->subject,
+			 r->result, r->purpose);
 		if (i == sel)
 			text_draw(w, y, 1, 1, "›", theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
-		text_draw(w, y, 3, cols - 4, line, theme_attr(role), theme_pair(role));
+		text_draw(w, y, 3, 20, when, theme_attr(role), theme_pair(role));
+		text_draw(w, y, 24, cols - 25, line, theme_attr(role), theme_pair(role));
 	}
 	if (verdict[0])
 		text_draw(w, getmaxy(w) - 3, 3, cols - 4, verdict, theme_attr(ROLE_OK), theme_pair(ROLE_OK));

@@ -14,8 +14,23 @@
 #include "tui/photo.h"
 #include "tui/text.h"
 
+/* The photo's frame at 80x24; a larger terminal gives it more, in the same
+ * proportions, as long as the text keeps 56 columns beside it. */
 #define PHOTO_COLS 24
 #define PHOTO_ROWS 14
+#define TEXT_COLS_MIN 56
+
+static void photo_size(WINDOW *w, int top, int *cols, int *rows)
+{
+	int by_rows = (getmaxy(w) - top - 4) * PHOTO_COLS / PHOTO_ROWS;
+	int by_cols = getmaxx(w) - TEXT_COLS_MIN - 4;
+	int c = by_rows < by_cols ? by_rows : by_cols;
+
+	if (c < PHOTO_COLS)
+		c = PHOTO_COLS;
+	*cols = c;
+	*rows = c * PHOTO_ROWS / PHOTO_COLS;
+}
 
 static void draw_center(WINDOW *w, int y, const char *s, enum theme_role role)
 {
@@ -80,11 +95,14 @@ static void draw_record(struct app *a, WINDOW *w, struct reader_state *r, int to
 	static const char *labels[] = {
 		N_("Citizen ID"), N_("Name"), N_("Name (English)"), N_("Born"), N_("Gender"),
 		N_("Address"), N_("Issued"), N_("Expires"), N_("Issued at"), N_("Request no."),
+		N_("Photo no."),
 	};
-	struct field_ctx f = { .w = w, .y = top + 1, .x = PHOTO_COLS + 4, .max_y = getmaxy(w) - 1 };
+	int px = 1, py = top + 1, pc, pr, fc, fr;
 	char buf[CARD_ADDR_MAX * 2], date[96];
 	struct card_date today;
-	int px = 1, py = top + 1, pc, pr;
+
+	photo_size(w, top, &fc, &fr);
+	struct field_ctx f = { .w = w, .y = top + 1, .x = fc + 4, .max_y = getmaxy(w) - 1 };
 
 	f.cols = getmaxx(w) - f.x - 1;
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
@@ -129,6 +147,9 @@ static void draw_record(struct app *a, WINDOW *w, struct reader_state *r, int to
 	}
 	field(&f, _(labels[8]), rec->issuer, ROLE_VALUE);
 	field(&f, _(labels[9]), rec->request_no, ROLE_VALUE);
+	/* The number printed under the photo on the card, which the command
+	 * line prints too: staff compare it with the card in hand. */
+	field(&f, _(labels[10]), rec->photo_no, ROLE_VALUE);
 
 	/* What the card holds that is wrong: shown, never hidden. */
 	for (int i = 0; i < rec->nwarn && f.y < f.max_y; i++) {
@@ -140,26 +161,26 @@ static void draw_record(struct app *a, WINDOW *w, struct reader_state *r, int to
 
 	/* The photo, framed, or its place while it is read. */
 	wattr_set(w, theme_attr(ROLE_PHOTO_FRAME), theme_pair(ROLE_PHOTO_FRAME), NULL);
-	mvwhline(w, py, px, ACS_HLINE, PHOTO_COLS + 2);
-	mvwhline(w, py + PHOTO_ROWS + 1, px, ACS_HLINE, PHOTO_COLS + 2);
-	mvwvline(w, py, px, ACS_VLINE, PHOTO_ROWS + 2);
-	mvwvline(w, py, px + PHOTO_COLS + 1, ACS_VLINE, PHOTO_ROWS + 2);
+	mvwhline(w, py, px, ACS_HLINE, fc + 2);
+	mvwhline(w, py + fr + 1, px, ACS_HLINE, fc + 2);
+	mvwvline(w, py, px, ACS_VLINE, fr + 2);
+	mvwvline(w, py, px + fc + 1, ACS_VLINE, fr + 2);
 	mvwaddch(w, py, px, ACS_ULCORNER);
-	mvwaddch(w, py, px + PHOTO_COLS + 1, ACS_URCORNER);
-	mvwaddch(w, py + PHOTO_ROWS + 1, px, ACS_LLCORNER);
-	mvwaddch(w, py + PHOTO_ROWS + 1, px + PHOTO_COLS + 1, ACS_LRCORNER);
+	mvwaddch(w, py, px + fc + 1, ACS_URCORNER);
+	mvwaddch(w, py + fr + 1, px, ACS_LLCORNER);
+	mvwaddch(w, py + fr + 1, px + fc + 1, ACS_LRCORNER);
 	wattr_set(w, A_NORMAL, 0, NULL);
 	if (r->photo) {
-		photo_fit(r->photo, PHOTO_COLS, PHOTO_ROWS, &pc, &pr);
-		photo_draw(r->photo, w, py + 1 + (PHOTO_ROWS - pr) / 2, px + 1 + (PHOTO_COLS - pc) / 2,
+		photo_fit(r->photo, fc, fr, &pc, &pr);
+		photo_draw(r->photo, w, py + 1 + (fr - pr) / 2, px + 1 + (fc - pc) / 2,
 			   pc, pr, a->theme.photo == THEME_PHOTO_SHADE ? PHOTO_SHADE
 				   : photo_style_for(a->theme.photo == THEME_PHOTO_GREY));
 	} else if (r->reading) {
-		text_draw(w, py + PHOTO_ROWS / 2 - 1, px + 2, PHOTO_COLS - 2, _("Reading the photo…"),
+		text_draw(w, py + fr / 2 - 1, px + 2, fc - 2, _("Reading the photo…"),
 			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-		draw_progress(w, py + PHOTO_ROWS / 2 + 1, px + 2, PHOTO_COLS - 2, r->done, r->total);
+		draw_progress(w, py + fr / 2 + 1, px + 2, fc - 2, r->done, r->total);
 	} else {
-		text_draw(w, py + PHOTO_ROWS / 2, px + 2, PHOTO_COLS - 2,
+		text_draw(w, py + fr / 2, px + 2, fc - 2,
 			  rec->flags & CARD_FLAG_PHOTO_BAD ? _("Photo damaged") : _("No photo"),
 			  theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
 	}

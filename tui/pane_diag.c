@@ -71,8 +71,12 @@ static void diag_facts(struct app *a, fact_fn fact, void *ud)
 			 r->stats.ms_total);
 		fact(ud, "", v);
 	}
-	snprintf(v, sizeof v, "%s, %dx%d, %s", term ? term : "?", COLS, LINES,
-		 has_colors() ? (COLORS >= 256 ? _("256 colours") : _("8 colours")) : _("no colours"));
+	if (!stdscr)
+		snprintf(v, sizeof v, "%s, %s", term ? term : "?", _("no screen (the command line)"));
+	else
+		snprintf(v, sizeof v, "%s, %dx%d, %s", term ? term : "?", COLS, LINES,
+			 has_colors() ? (COLORS >= 256 ? _("256 colours") : _("8 colours"))
+				      : _("no colours"));
 	fact(ud, N_("Terminal"), v);
 	snprintf(v, sizeof v, "tabien %s · %s · SQLite %s", PACKAGE_VERSION, curses_version(),
 		 sqlite3_libversion());
@@ -207,7 +211,7 @@ int app_state_dir(char *out, size_t size)
 	return mkdir(out, 0700) && errno != EEXIST ? -1 : 0;
 }
 
-int app_report(struct app *a, tb_err *err)
+int app_report(struct app *a, const char *out, tb_err *err)
 {
 	char dir[sizeof a->report_path - 40], stamp[32];
 	time_t now = time(NULL);
@@ -215,12 +219,18 @@ int app_report(struct app *a, tb_err *err)
 	struct privfile *pf;
 	FILE *f;
 
-	if (app_state_dir(dir, sizeof dir))
-		return err_set(err, TB_E_FILE, errno, "support report folder");
-	format_clock(now, "%Y%m%d-%H%M%S", stamp, sizeof stamp);
-	if ((size_t)snprintf(a->report_path, sizeof a->report_path, "%s/support-%s.txt", dir, stamp) >=
-	    sizeof a->report_path)
-		return err_set(err, TB_E_FILE, ENAMETOOLONG, "support report");
+	if (out) {
+		if ((size_t)snprintf(a->report_path, sizeof a->report_path, "%s", out) >=
+		    sizeof a->report_path)
+			return err_set(err, TB_E_FILE, ENAMETOOLONG, "support report");
+	} else {
+		if (app_state_dir(dir, sizeof dir))
+			return err_set(err, TB_E_FILE, errno, "support report folder");
+		format_clock(now, "%Y%m%d-%H%M%S", stamp, sizeof stamp);
+		if ((size_t)snprintf(a->report_path, sizeof a->report_path, "%s/support-%s.txt", dir,
+				     stamp) >= sizeof a->report_path)
+			return err_set(err, TB_E_FILE, ENAMETOOLONG, "support report");
+	}
 	pf = privfile_begin(a->report_path, err);
 	if (!pf) {
 		err->field = "support report";
@@ -237,7 +247,7 @@ int app_report(struct app *a, tb_err *err)
 	fprintf(f, "%-14s %s\n", "Agency", a->branch.agency);
 	fprintf(f, "%-14s %s (%s)\n", "Branch", a->branch.name, a->branch.code);
 	fprintf(f, "%-14s %s\n", "User", a->logged_in ? a->user.username : "(not logged in)");
-	fprintf(f, "%-14s %s\n", "Pane", a->pane->id);
+	fprintf(f, "%-14s %s\n", "Pane", a->pane ? a->pane->id : "(the command line: tabien support-report)");
 	fprintf(f, "%-14s %s\n", "Last action", action_name(a->last_act));
 	{
 		const char *t = config_get(&a->cfg, "linkage.transport"), *u = config_get(&a->cfg, "gdx.url");

@@ -64,13 +64,14 @@ static void household_draw(struct app *a, WINDOW *w)
 		const struct linkage_address *h = &r008->addresses[0];
 		house_id_text(h->house_id, id, sizeof id);
 		linkage_address_text(h, text, sizeof text);
-		snprintf(line, sizeof line, "%s %s  %s", _("House ID"), id, h->house_type);
+		snprintf(line, sizeof line, "%s %s  %s", _("House ID"), id, i18n_registry(h->house_type));
 		text_draw(w, y++, 3, cols - 4, line, theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
-		text_draw(w, y++, 3, cols - 4, text, theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
+		y += text_draw_wrapped(w, y, 3, cols - 4, 3, text, theme_attr(ROLE_VALUE),
+				       theme_pair(ROLE_VALUE));
 		if (h->rcode[0] && y < max_y) {
 			snprintf(line, sizeof line, "%s: %s", _("Registry office"), h->rcode);
-			text_draw(w, y++, 3, cols - 4, line, theme_attr(ROLE_MUTED),
-				  theme_pair(ROLE_MUTED));
+			y += text_draw_wrapped(w, y, 3, cols - 4, 2, line, theme_attr(ROLE_MUTED),
+					       theme_pair(ROLE_MUTED));
 		}
 	}
 	if (y < max_y)
@@ -96,13 +97,27 @@ static void household_draw(struct app *a, WINDOW *w)
 			top = sel;
 		if (sel >= top + rows)
 			top = sel - rows + 1;
-		/* ID 17, name, place in the house 14, age 8. */
-		int name_w = cols - 3 - 18 - 15 - 9 - 1;
+		/* ID 17, the name, then the place in the house and the age as
+		 * wide as their headers or their widest value, whichever is
+		 * wider: a header is never cut. */
+		int rel_w = text_width(_("In the house as")), age_w = text_width(_("Age"));
+		char probe[32];
+		for (size_t i = 0; i < r007->n_members; i++) {
+			int wd = text_width(i18n_registry(r007->members[i].relation));
+			rel_w = wd > rel_w ? wd : rel_w;
+		}
+		snprintf(probe, sizeof probe, _("%d years"), 100);
+		age_w = text_width(probe) > age_w ? text_width(probe) : age_w;
+		int name_w = cols - 21 - 1 - rel_w - 1 - age_w - 2, rel_x, age_x;
+		if (name_w < 12)
+			name_w = 12;
+		rel_x = 21 + name_w + 1;
+		age_x = rel_x + rel_w + 1;
 		text_draw(w, y, 3, 18, _("Citizen ID"), theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 		text_draw(w, y, 21, name_w, _("Name"), theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
-		text_draw(w, y, 22 + name_w, 14, _("In the house as"), theme_attr(ROLE_MUTED),
+		text_draw(w, y, rel_x, rel_w, _("In the house as"), theme_attr(ROLE_MUTED),
 			  theme_pair(ROLE_MUTED));
-		text_draw(w, y, 37 + name_w, 8, _("Age"), theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+		text_draw(w, y, age_x, age_w, _("Age"), theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 		y++;
 		for (int i = top; i < (int)r007->n_members && i < top + rows; i++, y++) {
 			const struct linkage_member *m = &r007->members[i];
@@ -122,8 +137,9 @@ static void household_draw(struct app *a, WINDOW *w)
 				snprintf(agetext, sizeof agetext, "-");
 			text_draw(w, y, 3, 18, id, theme_attr(role), theme_pair(role));
 			text_draw(w, y, 21, name_w, text, theme_attr(role), theme_pair(role));
-			text_draw(w, y, 22 + name_w, 14, m->relation, theme_attr(role), theme_pair(role));
-			text_draw(w, y, 37 + name_w, 8, agetext, theme_attr(role), theme_pair(role));
+			text_draw(w, y, rel_x, rel_w, i18n_registry(m->relation), theme_attr(role),
+				  theme_pair(role));
+			text_draw(w, y, age_x, age_w, agetext, theme_attr(role), theme_pair(role));
 		}
 		actions_keys(ACT_SELECT, keys, sizeof keys);
 		snprintf(hint, sizeof hint, _("%s: open the selected person's record"), keys);

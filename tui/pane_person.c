@@ -10,12 +10,14 @@
 #include "services/card/card_record.h"
 #include "services/base/format.h"
 #include "services/registry/linkage.h"
+#include "services/base/util.h"
 #include "tui/app.h"
 #include "tui/form.h"
 #include "tui/i18n.h"
 #include "tui/lookup.h"
 #include "tui/pane.h"
 #include "tui/purpose.h"
+#include "tui/scroll.h"
 #include "tui/text.h"
 
 /* The officer's card PIN for the Linkage Center 2 sign-in: typed here,
@@ -192,22 +194,32 @@ static const struct card_record *card_of(struct app *a)
 	return NULL;
 }
 
+/* A value too long for its column goes on in the lines below it (the pane
+ * scrolls), never cut. */
+#define ROW_MAX_LINES 6
+
 static void row(struct cols *c, const char *label, const char *card, const char *reg, bool differs)
 {
+	int lines = 1, n;
+
 	if (c->y >= c->max_y)
 		return;
 	text_draw(c->w, c->y, c->label_x, c->label_w, label, theme_attr(ROLE_LABEL),
 		  theme_pair(ROLE_LABEL));
-	if (c->card_x && card)
-		text_draw(c->w, c->y, c->card_x, c->card_w, card[0] ? card : "-",
-			  theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
+	if (c->card_x && card) {
+		n = text_draw_wrapped(c->w, c->y, c->card_x, c->card_w, ROW_MAX_LINES, card[0] ? card : "-",
+				      theme_attr(ROLE_VALUE), theme_pair(ROLE_VALUE));
+		lines = n > lines ? n : lines;
+	}
 	if (reg) {
 		enum theme_role role = differs ? ROLE_WARNING : ROLE_VALUE;
 		char buf[1024];
 		snprintf(buf, sizeof buf, "%s%s", differs ? "≠ " : "", reg[0] ? reg : "-");
-		text_draw(c->w, c->y, c->reg_x, c->reg_w, buf, theme_attr(role), theme_pair(role));
+		n = text_draw_wrapped(c->w, c->y, c->reg_x, c->reg_w, ROW_MAX_LINES, buf, theme_attr(role),
+				      theme_pair(role));
+		lines = n > lines ? n : lines;
 	}
-	c->y++;
+	c->y += lines;
 }
 
 /* Names compare by their words, whatever the spacing. */
@@ -267,17 +279,19 @@ static void draw_person(struct app *a, struct cols *c, const struct card_record 
 	format_date_int(p->birth, lang, d2, sizeof d2);
 	differs = rec && p->birth && !same_words(d1, d2);
 	row(c, _("Born"), rec ? d1 : NULL, d2, differs);
-	if (p->age >= 0 && c->y < c->max_y) {
-		snprintf(reg, sizeof reg, _("%d years"), p->age);
+	/* From the birth date as of today, as every pane and the copy compute
+	 * it: the registry's own age field is as old as its record. */
+	if (format_age(p->birth) >= 0 && c->y < c->max_y) {
+		snprintf(reg, sizeof reg, _("%d years"), format_age(p->birth));
 		row(c, _("Age"), NULL, reg, false);
 	}
 	row(c, _("Gender"), rec ? (rec->gender == CARD_GENDER_MALE ? _("male")
 				   : rec->gender == CARD_GENDER_FEMALE ? _("female")
-				   : _("not stated")) : NULL, p->gender, false);
-	row(c, _("Nationality"), NULL, p->nationality, false);
-	row(c, _("Status"), NULL, p->status, false);
+				   : _("not stated")) : NULL, i18n_registry(p->gender), false);
+	row(c, _("Nationality"), NULL, i18n_registry(p->nationality), false);
+	row(c, _("Status"), NULL, i18n_registry(p->status), false);
 	format_date_int(p->move_in, lang, d2, sizeof d2);
-	snprintf(reg, sizeof reg, "%s%s%s", p->owner_status, p->move_in ? _(", moved in ") : "",
+	snprintf(reg, sizeof reg, "%s%s%s", i18n_registry(p->owner_status), p->move_in ? _(", moved in ") : "",
 		 p->move_in ? d2 : "");
 	row(c, _("In the house as"), NULL, reg, false);
 	if (p->father_name[0]) {
@@ -316,13 +330,34 @@ static void draw_addresses(struct app *a, WINDOW *w, int *y, const struct linkag
 			} else {
 				snprintf(line, sizeof line, "%s", text);
 			}
-			text_draw(w, (*y)++, 3, cols, line, theme_attr(ended ? ROLE_MUTED : ROLE_VALUE),
-				  theme_pair(ended ? ROLE_MUTED : ROLE_VALUE));
+			*y += text_draw_wrapped(w, *y, 3, cols, ROW_MAX_LINES, line,
+						theme_attr(ended ? ROLE_MUTED : ROLE_VALUE),
+						theme_pair(ended ? ROLE_MUTED : ROLE_VALUE));
 		}
 	(void)a;
 }
 
-static void person_draw(struct app *a, WINDOW *w)
+/* The pane scrolls; a new person starts at the top. */
+static struct scroll view;
+static char view_cid[LK_CID];
+
+static void person_draw_all(struct app *a, WINDOW *w, int *used);
+
+static void person_draw(struct app *a, WINDOW *win)
+{
+	const struct lookup_person *p = lookup_top(a);
+	WINDOW *pad = p ? scroll_begin(win) : NULL;
+	int used = 0;
+
+	if (!p || strcmp(p->cid, view_cid)) {
+		view.top = 0;
+		str_copy(view_cid, sizeof view_cid, p ? p->cid : "");
+	}
+	person_draw_all(a, pad ? pad : win, &used);
+	scroll_end(&view, pad, win, used, &a->cursor);
+}
+
+static void person_draw_all(struct app *a, WINDOW *w, int *used)
 {
 	const struct card_record *rec = card_of(a);
 	const struct linkage_result *r001 = NULL, *r027 = NULL;
@@ -331,8 +366,9 @@ static void person_draw(struct app *a, WINDOW *w)
 
 	y = draw_signin(a, w, y);
 	y = draw_cid(a, w, y);
+	*used = y;
 	if (!lookup_top(a) && lookup_acting(a)) {
-		lookup_draw_header(a, w, y);
+		*used = lookup_draw_header(a, w, y);
 		return;
 	}
 	if (!lookup_top(a)) {
@@ -349,16 +385,43 @@ static void person_draw(struct app *a, WINDOW *w)
 	/* The card's own data is on the card pane at once; the registry waits
 	 * for the officer's purpose and the owner's consent. */
 	if (lookup_awaiting(a)) {
-		purpose_draw(a, w, y + 1);
+		*used = purpose_draw(a, w, y + 1);
 		return;
 	}
 	/* The gateway down: one error, not one per section (nor the agent's). */
-	if (lookup_draw_failure(a, w, y + 1) >= 0)
-		return;
-	y = lookup_draw_presence(a, w, y) + 1;
+	{
+		int f = lookup_draw_failure(a, w, y + 1);
+
+		if (f >= 0) {
+			*used = f;
+			return;
+		}
+	}
+	y = lookup_draw_presence(a, w, y);
+	/* What the officer must see, above everything that may scroll: the
+	 * card no longer tells the truth. */
+	if (rec && lookup_get(a, LINKAGE_PERSON, &r001, NULL) == LINKAGE_DONE && r001) {
+		char card[1024], reg[1024];
+		format_name(&rec->th, 1, card, sizeof card);
+		linkage_name_text(r001->person.title, r001->person.first, r001->person.middle,
+				  r001->person.last, reg, sizeof reg);
+		notes |= same_words(card, reg) ? 0 : 1;
+	}
+	if (rec && lookup_get(a, LINKAGE_ADDRESSES, &r027, NULL) == LINKAGE_DONE && r027 &&
+	    !card_address_on_file(rec, r027))
+		notes |= 2;
+	if (notes & 1)
+		y += text_draw_wrapped(w, y, 1, cols - 2, 2,
+				       _("⚠ Name changed since the card was made: the card is not the latest"),
+				       theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	if (notes & 2)
+		y += text_draw_wrapped(w, y, 1, cols - 2, 2,
+				       _("⚠ Moved house: the card's address is no longer in use on file"),
+				       theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	y++;
 	y = lookup_draw_section(a, w, y, LINKAGE_PERSON, _("Registry record"), &r001, &done);
 	if (done && r001) {
-		struct cols c = { .w = w, .y = y, .max_y = max_y - 5, .label_x = 3, .label_w = 16 };
+		struct cols c = { .w = w, .y = y, .max_y = max_y, .label_x = 3, .label_w = 16 };
 		int rest = cols - c.label_x - c.label_w - 2;
 
 		if (rec) {
@@ -381,20 +444,9 @@ static void person_draw(struct app *a, WINDOW *w)
 		y = c.y;
 	}
 	y = lookup_draw_section(a, w, y, LINKAGE_ADDRESSES, _("Addresses on file"), &r027, &done);
-	if (done && r027) {
-		if (rec && !card_address_on_file(rec, r027))
-			notes |= 2;
+	if (done && r027)
 		draw_addresses(a, w, &y, r027);
-	}
-	/* What the officer must see: the card no longer tells the truth. */
-	if (notes & 1 && y < max_y)
-		text_draw(w, y++, 1, cols - 2,
-			  _("⚠ Name changed since the card was made: the card is not the latest"),
-			  theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
-	if (notes & 2 && y < max_y)
-		text_draw(w, y++, 1, cols - 2,
-			  _("⚠ Moved house: the card's address is no longer in use on file"),
-			  theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	*used = y;
 }
 
 static unsigned person_key(struct app *a, enum action act)
@@ -407,7 +459,7 @@ static unsigned person_key(struct app *a, enum action act)
 	case ACT_READ_AGAIN:
 		return lookup_again(a);
 	default:
-		return 0;
+		return scroll_key(&view, act);
 	}
 }
 

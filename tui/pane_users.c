@@ -123,10 +123,12 @@ static void users_draw(struct app *a, WINDOW *w)
 	}
 	if (nlist > 0) {
 		const struct user *u = &list[sel];
-		char cid[32];
+		char cid[32], when[64];
 		format_cid(u->cid, cid, sizeof cid);
-		snprintf(line, sizeof line, "%s · %s %s · %s %s", u->position, _("Citizen ID"), cid,
-			 _("registered"), u->created);
+		format_stamp(u->created, i18n_lang(), when, sizeof when);
+		/* The ID needs no label: its grouping says what it is, and the
+		 * line keeps room for the whole registration time at 80 columns. */
+		snprintf(line, sizeof line, "%s · %s · %s %s", u->position, cid, _("registered"), when);
 		text_draw(w, getmaxy(w) - 4, 3, getmaxx(w) - 4, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 	}
 	if (pending != ACT_NONE && nlist > 0) {

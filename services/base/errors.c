@@ -57,14 +57,18 @@ const char *err_hint(enum tb_err_id id, enum tb_lang lang)
 }
 
 /* PC/SC codes are shown in hex, as support tools and pcscd logs print them;
- * status words as four hex digits; other details in decimal. */
-static void err_detail(const tb_err *e, char *buf, size_t size)
+ * status words as four hex digits; other details in decimal.  A damaged
+ * photo's detail is the bytes read, named so: in hex it passed for a status
+ * word ("SW 13EC" for 5100 bytes). */
+static void err_detail(const tb_err *e, enum tb_lang lang, char *buf, size_t size)
 {
 	const char *dom = err_domain(e->id);
 	buf[0] = '\0';
 	if (e->detail == 0)
 		return;
-	if ((unsigned long)e->detail >= 0x80100000UL && (unsigned long)e->detail <= 0x801000FFUL)
+	if (e->id == TB_E_CARD_PHOTO)
+		snprintf(buf, size, lang == TB_LANG_TH ? "ความยาว %ld" : "length %ld", e->detail);
+	else if ((unsigned long)e->detail >= 0x80100000UL && (unsigned long)e->detail <= 0x801000FFUL)
 		snprintf(buf, size, "0x%08lX", (unsigned long)e->detail);
 	else if (strcmp(dom, "card") == 0 && e->detail > 0xFF && e->detail <= 0xFFFF)
 		snprintf(buf, size, "SW %04lX", (unsigned long)e->detail);
@@ -74,10 +78,10 @@ static void err_detail(const tb_err *e, char *buf, size_t size)
 
 int err_format(const tb_err *e, enum tb_lang lang, char *buf, size_t size)
 {
-	char detail[32];
+	char detail[48];
 	const char *hint;
 
-	err_detail(e, detail, sizeof detail);
+	err_detail(e, lang, detail, sizeof detail);
 	hint = err_hint(e->id, lang);
 	return snprintf(buf, size, "%s%s%s%s%s%s: %s%s%s",
 			err_code(e->id),

@@ -172,6 +172,37 @@ void format_clock(time_t t, const char *fmt, char *out, size_t size)
 #pragma GCC diagnostic pop
 }
 
+int format_stamp(const char *utc, enum tb_lang lang, char *out, size_t size)
+{
+	struct tm tm = { 0 };
+	struct card_date d;
+	char date[64], buf[96];
+	int n = 0;
+	time_t t;
+
+	if (!out || !size)
+		return -1;
+	if (!utc || strlen(utc) != 20 ||
+	    sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		   &tm.tm_min, &tm.tm_sec, &n) != 6 || n != 20 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) {
+		text_put(out, size, utc ? utc : "");
+		return -1;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	t = timegm(&tm);
+	if (t == (time_t)-1 || !localtime_r(&t, &tm)) {
+		text_put(out, size, utc);
+		return -1;
+	}
+	d = (struct card_date){ tm.tm_year + 1900 + 543, tm.tm_mon + 1, tm.tm_mday, false };
+	format_date(&d, lang, date, sizeof date);
+	snprintf(buf, sizeof buf, "%s %02d:%02d", date, tm.tm_hour, tm.tm_min);
+	text_put(out, size, buf);
+	return 0;
+}
+
 void format_today(struct card_date *out)
 {
 	time_t now = time(NULL);
@@ -249,18 +280,24 @@ void format_date_int(int32_t be, enum tb_lang lang, char *out, size_t size)
 	format_date(&d, lang, out, size);
 }
 
+int format_age_on(int32_t birth_be, const struct card_date *today)
+{
+	int y = birth_be / 10000, m = birth_be / 100 % 100, d = birth_be % 100, age;
+
+	if (birth_be <= 0 || y == 0 || !today || today->year == 0)
+		return -1;
+	age = today->year - y;
+	/* An unknown month or day counts as the year's start, as the
+	 * registry does. */
+	if (today->month < m || (today->month == m && today->day < d))
+		age--;
+	return age < 0 ? -1 : age;
+}
+
 int format_age(int32_t birth_be)
 {
 	struct card_date today;
-	int y = birth_be / 10000, m = birth_be / 100 % 100, d = birth_be % 100, age;
 
-	if (birth_be <= 0 || y == 0)
-		return -1;
 	format_today(&today);
-	age = today.year - y;
-	/* An unknown month or day counts as the year's start, as the
-	 * registry does. */
-	if (today.month < m || (today.month == m && today.day < d))
-		age--;
-	return age < 0 ? -1 : age;
+	return format_age_on(birth_be, &today);
 }

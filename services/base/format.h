@@ -35,8 +35,13 @@ void format_date(const struct card_date *d, enum tb_lang lang, char *out, size_t
 /* The same from a registry integer YYYYMMDD (Buddhist era; 0 absent,
  * MMDD or DD may be 0). */
 void format_date_int(int32_t be, enum tb_lang lang, char *out, size_t size);
-/* Whole years from a B.E. YYYYMMDD birth date to today; -1 unknown. */
+/* A person's age in whole years from a B.E. YYYYMMDD birth date, as of
+ * today (local time): the one computation every pane, command and copy
+ * shows, never the registry's own age field, which is as old as its record.
+ * An unknown month or day counts as the year's start; -1 unknown or not
+ * born yet.  format_age_on: the same as of a given day. */
 int format_age(int32_t birth_be);
+int format_age_on(int32_t birth_be, const struct card_date *today);
 /* ISO-like for machines, still Buddhist era: "2536-07-19", "2536-07-00",
  * "99999999" for lifelong, "" for absent. */
 void format_date_be(const struct card_date *d, char *out, size_t size);
@@ -46,6 +51,12 @@ void format_date_be(const struct card_date *d, char *out, size_t size);
  * dates go through format_date. */
 void format_clock(time_t t, const char *fmt, char *out, size_t size)
 	__attribute__((format(strftime, 2, 0)));
+
+/* A stored UTC time ("2026-11-21T17:05:41Z", as the database writes them)
+ * for people: local time, the date as format_date has it, then hours and
+ * minutes ("22 พ.ย. 2569 00:05", "22 Nov 2569 BE 00:05").  Anything else
+ * is copied as it is and -1 returned. */
+int format_stamp(const char *utc, enum tb_lang lang, char *out, size_t size);
 
 /* Today's date in the Buddhist era (local time). */
 void format_today(struct card_date *out);

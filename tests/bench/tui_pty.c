@@ -347,6 +347,6 @@ size_t key_bytes(struct term *t, const char *key, const char *expect, struct byt
 void print_bytes_line(const char *what, const struct bytes *b, long target)
 {
 	printf("  %-52s %7zu B   target <= %ld B%s\n", what, b->total, target,
-	       (long)b->total > target ? "   (missed)" : "");
+	       (long)b->total > target ? HARNESS_OVER : "");
 	bytes_print(b);
 }

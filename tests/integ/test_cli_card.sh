@@ -33,7 +33,7 @@ stop_pcscd() { kill "$pcscd_pid"; wait "$pcscd_pid" 2>/dev/null; pcscd_pid=; rm 
 # reader empty.
 VCARD_DELAY_MS=0
 
-echo "1..22"
+echo "1..23"
 
 # No pcscd at all.
 "$TABIEN" card read >"$dir/out" 2>"$dir/err"; rc=$?
@@ -86,6 +86,16 @@ insert somchai --odd bad-checksum
 "$TABIEN" card read --wait 10 --no-photo >"$dir/out" 2>"$dir/err"; rc=$?
 SHOW="$dir/out $dir/err" check "bad check digit: exit 3, flagged on screen and as a warning" \
 	bash -c "[ $rc = 3 ] && grep -q 'CHECK DIGIT WRONG' '$dir/out' && grep -q 'CID-CHECKSUM' '$dir/err' && grep -q 'หลักตรวจสอบ' '$dir/err'"
+pull --wait
+
+# A damaged photo with --photo: the text read is printed all the same, exit 3,
+# the warning names the bytes read (not a status word), no file is written.
+insert somchai --odd truncated-photo
+"$TABIEN" card read --wait 10 --photo "$dir/damaged.jpg" >"$dir/out" 2>"$dir/err"; rc=$?
+SHOW="$dir/out $dir/err" check "damaged photo with --photo: the text printed, exit 3, 'length 5100' in both languages, no file" \
+	bash -c "[ $rc = 3 ] && grep -q '$(fmt "$cid")' '$dir/out' && grep -q 'damaged, .*not written' '$dir/out' \
+		&& grep -q 'CARD-PHOTO (length 5100, photo)' '$dir/err' && grep -q 'ความยาว 5100' '$dir/err' \
+		&& ! grep -q 'SW ' '$dir/err' && [ ! -e '$dir/damaged.jpg' ]"
 pull --wait
 
 insert somchai --odd no-applet

@@ -32,7 +32,7 @@ PW='officer-password-1'
 PURPOSE='สมัครงานราชการ'
 CID=$(value somchai cid)
 
-echo "1..59"
+echo "1..60"
 
 # --- the agency's keys, made here ------------------------------------------------------------
 k="$dir/keys"
@@ -260,6 +260,9 @@ SHOW="$dir/text $dir/err" check "copy person --sections record,names: 001, 013 a
 	bash -c "[ $rc = 0 ] && grep -qF 'บริการ 00023/001' '$dir/text' && grep -qF 'บริการ 00023/013' '$dir/text' \
 		&& grep -qF 'บริการ 00023/017' '$dir/text' && grep -qF '3-4001-00123-40-7' '$dir/text' \
 		&& ! grep -qF '00023/007' '$dir/text' && ! grep -qF 'เด็กชายสมศักดิ์' '$dir/text'"
+AGE=$(age_of 25280315)
+SHOW="$dir/text" check "copy person: the age from the birth date as of the copy's day ($AGE), as the panes show it" \
+	grep -qF "อายุ / Age $AGE ปี / $AGE years" "$dir/text"
 SIAM=0105536012346
 cq juristic "$SIAM" --sections certificate,directors --purpose "$PURPOSE" --out "$dir/company.pdf" --json
 pdf_text "$dir/company.pdf"

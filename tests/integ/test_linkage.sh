@@ -306,9 +306,10 @@ check "six services from the command line are all sent at once (six waiting toge
 check "  and printed in the order asked, each once" \
 	bash -c "grep -o '^\[00023/0[0-9][0-9]\]' '$dir/out' | tr -d '\n' | \
 		grep -qxF '[00023/001][00023/027][00023/007][00023/008][00023/013][00023/017]'"
+before=$(sim_count link)
 q query --service 001,001,013 --cid "$SOMCHAI"
-check "a service named twice is asked once" \
-	bash -c "[ $rc = 0 ] && [ \$(grep -c '^\[00023/001\]' '$dir/out') = 1 ]"
+check "a service named twice is asked once: printed once, two requests sent for 001,001,013" \
+	bash -c "[ $rc = 0 ] && [ \$(grep -c '^\[00023/001\]' '$dir/out') = 1 ] && [ $(( $(sim_count link) - before )) = 2 ]"
 
 # --- the consent beside the purpose ----------------------------------------------------------------
 q query --service 001,027 --cid "$SOMCHAI" --consent mission

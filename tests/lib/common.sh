@@ -66,6 +66,13 @@ cid_of() {
 value() { sed -n "s/^$2: *//p" "$S/sim/fixtures/$1.card"; }
 # A citizen ID as people write it: 1-2345-67890-12-1.
 fmt() { echo "${1:0:1}-${1:1:4}-${1:5:5}-${1:10:2}-${1:12:1}"; }
+# age_of YYYYMMDD: whole years from a Buddhist-era birth date to today, as
+# tabien computes them (services/base/format's format_age).
+age_of() {
+	local y m
+	y=$(( $(date +%Y) + 543 )) m=$(date +%m%d)
+	echo $(( y - ${1:0:4} - (10#$m < 10#${1:4:4} ? 1 : 0) ))
+}
 
 # --- pcscd and the card --------------------------------------------------------------------
 

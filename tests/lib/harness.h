@@ -48,6 +48,9 @@ int harness_gateway_config(const char *config_dir, int port);
 /* For the benchmarks: a monotonic clock in milliseconds, and the median of
  * n (at most HARNESS_MAX_SAMPLES) samples, which are left as they are. */
 #define HARNESS_MAX_SAMPLES 64
+/* After a figure over its target: a note for whoever reads the figures (a
+ * newcomer running tools/check among them), never a failure. */
+#define HARNESS_OVER "   (over the target: a figure to look into, not a failed test)"
 double harness_now_ms(void);
 double harness_median(const double *v, int n);
 

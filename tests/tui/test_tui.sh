@@ -93,10 +93,10 @@ IFS='#' read -r t_title t_first t_middle t_last <<<"$(value malee name_th)"
 IFS='#' read -r e_title e_first e_middle e_last <<<"$(value malee name_en)"
 name_th="$t_title$t_first${t_middle:+ $t_middle} $t_last"
 name_en="$e_title $e_first${e_middle:+ $e_middle} $e_last"
-request_no=$(value malee request_no)
+request_no=$(value malee request_no) photo_no=$(value malee photo_no)
 INSERT="Insert the citizen's ID card"
 
-echo "1..25"
+echo "1..29"
 
 # --- no pcscd yet -------------------------------------------------------------------
 SESSION=nopcscd
@@ -158,7 +158,9 @@ check "card inserted: the formatted ID and the Thai name, title run into the fir
 	eval 'wait_text main "$fmt_cid" "$name_th" "$name_en" "Card read" "● card" && alive main'
 check "card: the Thai name's value starts at the same column as the other values" \
 	same_column main "$fmt_cid" "$name_th" "$name_en" "$request_no"
-photo_cells=$(grep -E '^ *[x│]▀' "$dir/screen.main" | grep -o '▀' | wc -l)
+check "card: the photo number (เลขใต้รูป) as the command line prints it" \
+	eval 'grep -qE "^.{26,}Photo no\. +$photo_no" "$dir/screen.main"'
+photo_cells=$(grep -E '^ *│▀' "$dir/screen.main" | grep -o '▀' | wc -l)
 check "card: the photo is drawn in half blocks inside its frame ($photo_cells cells)" \
 	[ "$photo_cells" -ge 100 ]
 
@@ -239,6 +241,16 @@ check "120x40: the card read at login, tab line to the right edge, status bar on
 	eval 'wait_text large "$fmt_cid" "$name_th" "Card read" &&
 		[ "$(column_of large "F1 Help")" = 112 ] && line large 40 | grep -qF "● card" &&
 		same_column large "$fmt_cid" "$name_th" "$request_no" && alive large'
+large_cells=$(grep -o '▀' "$dir/screen.large" | wc -l)
+check "120x40: the photo grows with the pane ($large_cells half-block cells against $photo_cells at 80x24)" \
+	eval '[ "$large_cells" -ge $((photo_cells * 2)) ] && grep -qE "│ +Photo no\. +$photo_no" "$dir/screen.large"'
+tm resize-window -t large -x 200 -y 50
+huge() { capture large; huge_cells=$(grep -o '▀' "$dir/screen.large" | wc -l); [ "$huge_cells" -gt "$large_cells" ]; }
+huge_cells=0
+check "200x50: larger still, the text beside it" \
+	eval 'wait_cmd huge && same_column large "$fmt_cid" "$name_th" "$request_no" && note "$huge_cells cells"'
+tm resize-window -t large -x 120 -y 40
+wait_cmd eval '! huge'
 # At 80 columns the status bar has no room left for "Theme: high-contrast".
 keys large t
 check "theme: t cycles default → high-contrast → low-bandwidth → mono → default, named in the status bar" \
@@ -258,6 +270,13 @@ check "mono theme on TERM=vt100: the card's text and a photo in shades" \
 		grep -qF "$name_th" "$dir/screen.vt100" &&
 		[ "$(grep -o "[█▓▒░]" "$dir/screen.vt100" | wc -l)" -ge 100 ] &&
 		keys vt100 d && wait_text vt100 "vt100, 80x24, no colours" && alive vt100'
+# vt100's terminfo draws lines by SO/SI, which a terminal in UTF-8 mode
+# ignores ("lqqqk"): frames come in Unicode's line-drawing letters instead.
+keys vt100 F1
+check "TERM=vt100: the help's frame in line-drawing letters, not 'lqqqk'" \
+	eval 'wait_text vt100 "Keys — press Esc" && grep -qE "^┌─ Keys — press Esc or F1 to close ─+┐$" "$dir/screen.vt100" &&
+		grep -qE "^│ F1 \?" "$dir/screen.vt100" && ! grep -qE "^lq|qqqk$|^x " "$dir/screen.vt100"'
+keys vt100 Escape
 
 # --- quitting ------------------------------------------------------------------------------
 SESSION=main

@@ -26,6 +26,9 @@ sock="$dir/pcscd.comm"
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db" TABIEN_TERMINAL=counter-cli
 export HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state"
 export PCSCLITE_CSOCK_NAME="$sock"
+# Thailand's clock (POSIX form: no tzdata needed), so that local times differ
+# from the stored UTC ones.
+export TZ=ICT-7
 mkdir -p "$HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME/tabien" "$dir/config-th"
 # A Thai-speaking terminal: the language from its configuration file.
 printf 'language = th\n' >"$dir/config-th/tabien.conf"
@@ -48,7 +51,7 @@ trap tui_cleanup EXIT
 cat >"$dir/run-tabien" <<EOF
 #!/usr/bin/env bash
 tty="\$1"
-export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=$TZ
 unset LANGUAGE LC_MESSAGES TABIEN_CONFIG TABIEN_IDLE_SECONDS
 export HOME=$(printf '%q' "$HOME") XDG_CONFIG_HOME=$(printf '%q' "$XDG_CONFIG_HOME")
 export XDG_STATE_HOME=$(printf '%q' "$XDG_STATE_HOME")
@@ -128,6 +131,10 @@ status_bar() { line "$1" 24; }
 # before left it ended.
 ensure_started() { alive "$1" || { note "$1: the program started again"; start "$@"; }; }
 # ensure_admin: the admin logged in on the terminal counter-2, on Users.
+# "22 Nov 2569 BE 00:05": a stored time as the panes show it.
+STAMP_RE="[0-9]{1,2} [A-Z][a-z]{2} 25[0-9]{2} BE [0-9]{2}:[0-9]{2}"
+# local_stamp TIME: a stored UTC time as they should show it here.
+local_stamp() { echo "$(date -d "$1" +%-d\ %b) $(( $(date -d "$1" +%Y) + 543 )) BE $(date -d "$1" +%H:%M)"; }
 ensure_admin() {
 	alive adm || {
 		note "adm: the program started again"
@@ -172,7 +179,7 @@ MALEE_CID=$(value malee cid)
 SOMCHAI_CID=$(value somchai cid)
 IFS='#' read -r _ somchai_first _ somchai_last <<<"$(value somchai name_th)"
 
-echo "1..39"
+echo "1..43"
 
 # === 1. a terminal nobody set up =========================================================
 SESSION=nodb
@@ -305,6 +312,9 @@ keys adm F3
 check "admin: F3 opens Users, the pending account first with 'waiting for approval'" \
 	eval 'wait_text adm "Accounts — waiting for approval first" &&
 		line adm 4 | grep -qE "^ › $OFFICER +$OFFICER_NAME +waiting for approval" && alive adm'
+registered_at=$(sqlite3 -cmd '.timeout 5000' "$TABIEN_DB" "SELECT created FROM users WHERE username = '$OFFICER'")
+check "admin: the selected account's registration in local time and the Buddhist era ($registered_at)" \
+	eval 'wait_text adm "registered $(local_stamp "$registered_at")"'
 keys adm a
 wait_text adm "Approve the account of $OFFICER_NAME ($OFFICER)?" "Enter: yes · Esc: no"
 keys adm Enter
@@ -554,12 +564,32 @@ newest_first() {
 	local newest
 	wait_text adm "Audit trail — newest first" || return 1
 	newest=$(sqlite3 -cmd '.timeout 5000' "$TABIEN_DB" "SELECT username || ' ' || action FROM audit ORDER BY seq DESC LIMIT 1")
-	line adm 4 | grep -qE "^ › [0-9-]+ [0-9:]+  ${newest% *} +${newest#* }" ||
+	line adm 4 | grep -qE "^ › $STAMP_RE +${newest% *} +${newest#* }" ||
 		{ note "the newest row in the database: $newest"; return 1; }
-	grep -qE "^ (›| ) [0-9-]+ [0-9:]+  $OFFICER +card.read +$SOMCHAI_CID +OK  ตรวจสอบ" "$dir/screen.adm"
+	grep -qE "^ (›| ) $STAMP_RE +$OFFICER +card.read +$SOMCHAI_CID +OK  ตรวจสอบ" "$dir/screen.adm"
 }
 check "audit pane: F4 shows the rows newest first, the officer's card read among them" \
 	eval 'newest_first && alive adm'
+# The card read's time as stored (UTC), in Thailand's time and the Buddhist era.
+read_at=$(sqlite3 -cmd '.timeout 5000' "$TABIEN_DB" \
+	"SELECT time FROM audit WHERE action = 'card.read' AND username = '$OFFICER' ORDER BY seq DESC LIMIT 1")
+check "audit pane: times in local time and the Buddhist era ($read_at shown as $(local_stamp "$read_at"))" \
+	eval 'grep -qE "^ (›| ) $(local_stamp "$read_at") +$OFFICER +card.read +$SOMCHAI_CID" "$dir/screen.adm"'
+keys adm /
+wait_text adm "Enter: apply the filter"
+keys adm -l "$OFFICER"
+keys adm Enter Enter Enter Enter
+only_officer() {
+	wait_text adm "Filter: user $OFFICER (/: change)" &&
+		! grep -E "^ (›| ) $STAMP_RE " "$dir/screen.adm" | grep -vqE "^ (›| ) $STAMP_RE +$OFFICER "
+}
+check "audit pane: the filter in force is shown above the rows, which are all the officer's" \
+	eval 'wait_cmd eval "capture adm; only_officer"'
+keys adm /
+wait_text adm "Enter: apply the filter"
+keys adm Up Up Up C-u Enter Enter Enter Enter
+check "audit pane: the filter cleared, its line is gone" \
+	eval 'wait_gone adm "Filter:" && wait_text adm "Audit trail — newest first"'
 keys adm V
 check "audit pane: V says the chain is intact" \
 	eval 'wait_text adm "The chain is intact" && alive adm'

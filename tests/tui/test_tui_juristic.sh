@@ -79,6 +79,14 @@ col_of() {
 }
 # The cursor line's number in the footer ("20/42").
 cursor_at() { grep -oE '[0-9]+/[0-9]+( ↓)?$' "$dir/screen.$1" | tail -1 | cut -d/ -f1; }
+# move TTY KEY: sends KEY and waits until the footer's line number has
+# moved, so that what is checked next is the screen after KEY, not before.
+move() {
+	local at
+	capture "$1"
+	at=$(cursor_at "$1")
+	keys "$1" "$2" && wait_cmd eval 'capture "$1"; [ "$(cursor_at "$1")" != "$at" ]'
+}
 # wait_stat NAME N: the simulator has counted N requests of a kind.
 wait_stat() { wait_cmd eval "[ \"\$(sim_count $1)\" = $2 ]"; }
 
@@ -135,12 +143,12 @@ check "Thai text wrapped at a space and aligned in the value column, within 80 c
 once() { [ "$(sim_count dbd_gdx)" = 1 ] && [ "$(sim_count dbd_parts)" = 2 ]; }
 check "the lookup went to DBD once, with its two parts" once
 
-keys t1 PgDn
-keys t1 PgDn
+move t1 PgDn
+move t1 PgDn
 check "scrolled: directors in order, the signing authority wrapped and aligned" \
 	wait_re t1 "^ +2\. นางสมศรี ใจดี — กรรมการ"
 # The screen is captured anew until it holds the three lines aligned: one
-# capture can catch the second PgDn half drawn.
+# capture can catch the second PgDn's lines half drawn.
 signing_cols() {
 	capture t1
 	c0=$(col_of t1 "  Signing authority +" "นายสมชาย ใจดี ลงลายมือชื่อ")
@@ -159,7 +167,7 @@ check "the signing authority: each line wrapped in the value column" signing_ali
 check "shareholders: in order, what they hold under each, shares grouped" \
 	wait_re t1 "^  Shareholders +1\. นายสมชาย ใจดี — ไทย$"
 check "shareholders: the shares and their value" wait_text t1 "25,000 shares · 2,500,000.00 baht"
-keys t1 G
+move t1 G
 check "at the end: financial-statement years newest first, figures aligned, the source named" \
 	wait_re t1 "^  Financial statements +2566  revenue +24,100,500.25 baht"
 years_in_order() {

@@ -43,7 +43,7 @@ tui_officer_terminal
 
 SOMCHAI=$(value somchai cid) SOMSRI=3400100123466
 
-echo "1..34"
+echo "1..45"
 
 # --- card in: the person pane fills ----------------------------------------------------------
 # A gateway slow enough to see the sections wait, and one service the
@@ -61,20 +61,50 @@ insert somchai
 check "card in: the sections wait for the registry, each with its own spinner" \
 	eval 'wait_text main "Registry record · 001" "asking the registry…" "Addresses on file · 027" "$(fmt $SOMCHAI)"'
 check "the record fills: card and registry side by side, the same name on both" \
-	eval 'wait_text main "On the card" "In the registry" "Mr. Somchai Jaidee" "เจ้าบ้าน" "สมบัติ ใจดี" \
+	eval 'wait_text main "On the card" "In the registry" "Mr. Somchai Jaidee" "householder" "สมบัติ ใจดี" \
 			"Officer'"'"'s agent: The officer'"'"'s agent is running" &&
 		[ "$(grep -F " Name  " "$dir/screen.main" | grep -oF "นายสมชาย ใจดี" | wc -l)" = 2 ] &&
 		! grep -qF "≠" "$dir/screen.main"'
-check "addresses: the one in use, then the ended one with its date" \
+# Nothing cut at 80x24: long values go on in the line below, addresses too.
+check "addresses: the one in use, then the ended one with its date, each whole (wrapped, nothing cut)" \
 	eval 'wait_text main "99/1 หมู่ที่ 4 ซอยสุขใจ ถนนมิตรภาพ" "12 หมู่ที่ 7 ถนนศรีจันทร์" "(ended 10 Jun 2555 BE)" &&
 		[ "$(grep -nF "99/1 หมู่ที่ 4" "$dir/screen.main" | cut -d: -f1)" -lt \
-		  "$(grep -nF "12 หมู่ที่ 7" "$dir/screen.main" | cut -d: -f1)" ]'
+		  "$(grep -nF "12 หมู่ที่ 7" "$dir/screen.main" | cut -d: -f1)" ] &&
+		[ "$(grep -cF "จังหวัดขอนแก่น" "$dir/screen.main")" -ge 2 ] && ! grep -qF "…" "$dir/screen.main"'
+check "the place in the house and the officer's agent whole, on the lines below theirs" \
+	eval 'wait_text main "householder, moved in" "2556 BE" "Linkage queries can be sent"'
+
+# The age as of today from the birth date (the simulator's own age field,
+# 40, is as old as its record): the same in the person and household panes.
+AGE=$(age_of 25280315)
+check "person pane: the age from the birth date as of today ($AGE), not the registry's age field" \
+	eval 'wait_re main "^ +Age +$AGE years *$"'
+check "English: the registry's sex, nationality, status and place in the house in English, beside the card's" \
+	eval 'wait_re main "^ +Gender +male +male *$" && grep -qE "^ +Nationality +Thai *$" "$dir/screen.main" &&
+		grep -qE "^ +Status +domiciled in this house *$" "$dir/screen.main" &&
+		grep -qE "^ +In the house as +householder, moved in" "$dir/screen.main"'
+keys main l
+check "Thai: the same values as the registry wrote them" \
+	eval 'wait_re main "^ +เพศ +ชาย +ชาย *$" && grep -qE "^ +สัญชาติ +ไทย *$" "$dir/screen.main" &&
+		grep -qF "เจ้าบ้าน" "$dir/screen.main"'
+keys main l
+wait_text main "On the card"
 
 # --- household, a member, back --------------------------------------------------------------
 keys main h
-check "household: the house with its ID, the members with ID, place in the house and age" \
+check "household: the house with its ID, the members with ID, place in the house and the same age" \
 	eval 'wait_text main "House · 008" "House ID 4001-001234-5" "People in the house · 007" \
-		"$(fmt $SOMSRI)" "นางสมศรี ใจดี" "ผู้อาศัย" "เด็กชายสมศักดิ์ ใจดี" "years"'
+		"$(fmt $SOMSRI)" "นางสมศรี ใจดี" "resident" "เด็กชายสมศักดิ์ ใจดี" "years" &&
+		grep -E "^ +$(fmt $SOMCHAI) +นายสมชาย ใจดี" "$dir/screen.main" | grep -qE " $AGE years *$"'
+# The columns as wide as their headers: none cut, the ages under "Age".
+household_header() {
+	local h a
+	grep -qE "^ +Citizen ID +Name +In the house as +Age *$" "$dir/screen.main" || return 1
+	h=$(column_of main " Age") a=$(column_of main " $AGE years")
+	note "Age at column $h, the age at $a"
+	[ "$h" = "$a" ]
+}
+check "household: the members' header whole at 80 columns, the ages under it" household_header
 keys main Down
 keys main Enter
 check "Enter on a member: their own record, marked as opened from the household, no card column" \
@@ -89,6 +119,20 @@ check "names: a refused service says so in both languages with the fix, the othe
 	eval 'wait_text main "First-name changes · 013" "LINKAGE-NO-SERVICE-RIGHT 95011" \
 		"has no right to" "ไม่มีสิทธิ์ใช้บริการนี้" "must request this service from DOPA" \
 		"Surname changes · 017" "→"'
+# The refusal is kept for branch support too: the diagnostics' list and
+# the support report name the service and the code, never the person.
+keys main F9
+report=
+refusal_reported() {
+	wait_text main "LINKAGE-NO-SERVICE-RIGHT" && keys main s && wait_text main "Support report written" &&
+		report=$(ls "$dir/state/tabien/"support-*.txt 2>/dev/null | head -1) && [ -f "$report" ] &&
+		grep -qE "LINKAGE-NO-SERVICE-RIGHT \(95011, 013\): .*has no right to" "$report" &&
+		! grep -qF -e "$SOMCHAI" -e "$SOMSRI" -e "$(fmt $SOMCHAI)" -e "$(fmt $SOMSRI)" -e "สมศรี" "$report"
+}
+check "a Linkage refusal in the diagnostics' list and the support report: the service and code, no ID" \
+	eval 'refusal_reported'
+keys main n
+wait_text main "First-name changes · 013"
 keys main Escape
 check "Esc: back to the card holder, with the card beside the registry again" \
 	eval 'wait_text main "from the card in the reader" && keys main i && wait_text main "On the card" "Mr. Somchai Jaidee"'
@@ -165,6 +209,23 @@ insert "$dir/old-somchai.card"
 check "differences: the registry's name marked against the card's, and the house move said plainly" \
 	eval 'wait_text main "นายสมชาย ใจเย็น" "≠ นายสมชาย ใจดี" "Name changed since the card was made: the card is not the latest" \
 		"Moved house: the card'"'"'s address is no longer in use on file" && alive main'
+# The two warnings come first; the record is then taller than the pane.
+check "taller than the pane: the warnings above it all, the last line says how many lines more and PgDn" \
+	eval 'wait_re main "↓ [0-9]+ more lines: PgDn *$" &&
+		[ "$(grep -nF "Moved house" "$dir/screen.main" | cut -d: -f1)" -lt \
+		  "$(grep -nF "Registry record" "$dir/screen.main" | cut -d: -f1)" ]'
+keys main G
+check "G: the end of the pane, the last address whole, and the way back up" \
+	eval 'wait_text main "↑ the top: PgUp, Home" "(ended 10 Jun 2555 BE)" &&
+		[ "$(grep -cF "จังหวัดขอนแก่น" "$dir/screen.main")" -ge 2 ] && wait_gone main "$(fmt $SOMCHAI)"'
+keys main g
+check "g: the top again" eval 'wait_text main "$(fmt $SOMCHAI)" "↓" && wait_gone main "↑ the top"'
+tm resize-window -t main -x 200 -y 50
+check "200x50: the pane uses the width, each value on its own line, nothing left to scroll" \
+	eval 'wait_re main "In the house as +householder, moved in 1 Feb 2556 BE *$" && wait_gone main "↓" &&
+		grep -qF "Moved house" "$dir/screen.main" && [ "$(column_of main "In the registry")" -gt 100 ]'
+tm resize-window -t main -x 80 -y 24
+wait_text main "↓"
 pull
 
 # --- the card pulled in the middle of a lookup ---------------------------------------------------
@@ -246,6 +307,15 @@ check "LK2: the citizen's card fills the pane from one request for all six servi
 		[ "$(sim_count lk2_request)" = 1 ] && [ "$(sim_count link)" = 0 ]'
 check "LK2: every service of the request audited" \
 	eval '[ "$(audit_rows "subject = '"'$SOMCHAI'"' AND username = '"'$OFFICER'"' AND time > (SELECT max(time) FROM audit WHERE result = '"'CANCELLED'"')")" -ge 6 ]'
+# A name history longer than its line goes on below it, nothing cut (one
+# more LK2 request: the typed ID's).
+keys lk2 -l "$MALEE"
+keys lk2 Enter
+wait_text lk2 "$(fmt $MALEE)"
+keys lk2 n
+SESSION=lk2 check "names: a first-name change whole, where it was registered and the document wrapped below it" \
+	eval 'wait_text lk2 "มะลิ ชื่นชูสุวรรณ์ → มาลี" "สำนักงานเขตวังทองหลาง" "ช.3/2558" &&
+		! grep -qF "…" "$dir/screen.lk2"'
 pull
 keys lk2 q
 
@@ -263,7 +333,7 @@ wait_text two "type its PIN" && keys two -l "$SIM_PIN" && keys two Enter
 wait_text two "Signed in to the Linkage Center"
 insert somchai
 check "two readers: the citizen's card in the first fills the pane while the officer's stays in the second" \
-	eval 'wait_text two "In the registry" "Mr. Somchai Jaidee" && [ "$(sim_count lk2_request)" = 2 ] &&
+	eval 'wait_text two "In the registry" "Mr. Somchai Jaidee" && [ "$(sim_count lk2_request)" = 3 ] &&
 		[ "$(audit_rows "subject = '"'$OFFICER_CID'"'")" = 0 ]'
 pull
 check "two readers: the citizen's card out clears the pane; the officer stays signed in" \

@@ -46,7 +46,7 @@ login() {
 	keys "$1" -l "$ADMIN" && keys "$1" Enter && keys "$1" -l "$ADMIN_PASSWORD" && keys "$1" Enter
 }
 
-echo "1..5"
+echo "1..9"
 
 # --- the config file --------------------------------------------------------------
 conf="$dir/bad.conf"
@@ -92,3 +92,30 @@ keys folder q
 SHOW="$dir/cmd.err" check "config: a command names the bad line on stderr" \
 	eval 'TABIEN_CONFIG="$conf" "$TABIEN" linkage permission --as "$ADMIN" --batch </dev/null 2>"$dir/cmd.err";
 		grep -qF "line 5: not key = value" "$dir/cmd.err"'
+
+# --- the report from the command line -------------------------------------------------
+# No pcscd behind the socket: the report says so, and is written all the same.
+out="$dir/report.txt"
+TABIEN_CONFIG="$conf" "$TABIEN" support-report --out "$out" >"$dir/sr.out" 2>"$dir/sr.err"; rc=$?
+SHOW="$dir/sr.out $dir/sr.err $out" check "support-report --out FILE: exit 0, says where, the file 600 with the header and the config's bad lines" \
+	eval '[ $rc = 0 ] && grep -qF "Support report written / เขียนรายงานสำหรับฝ่ายสนับสนุนแล้ว: $out" "$dir/sr.out" &&
+		[ "$(stat -c %a "$out")" = 600 ] && grep -qx "Agency  *กรมทดสอบ" "$out" &&
+		grep -qx "Branch  *สาขา 1 (BR-01)" "$out" && grep -qx "User  *(not logged in)" "$out" &&
+		grep -q "^Pane  *(the command line" "$out" && grep -qF "02-612-6060, contact@dga.or.th" "$out" &&
+		grep -qF "line 4: language = de: th or en" "$out" && grep -q "^Card service  *not running (PCSCD-DOWN)" "$out" &&
+		grep -q "^Terminal .*no screen" "$out" && ! grep -qF -e "$admin_cid" -e "สมชาย" -e abc "$out"'
+"$TABIEN" support-report >"$dir/sr.out" 2>"$dir/sr.err"; rc=$?
+SHOW="$dir/sr.out $dir/sr.err" check "support-report without --out: into \$XDG_STATE_HOME/tabien, named in the output" \
+	eval '[ $rc = 0 ] && f=$(sed -n "s/^Support report written .*: //p" "$dir/sr.out") &&
+		case $f in "$dir/state/tabien/support-"*.txt) true ;; *) false ;; esac && [ -f "$f" ] &&
+		[ "$(stat -c %a "$f")" = 600 ]'
+# Written through privfile: never through a link, nor over another's file.
+ln -s "$dir/victim" "$dir/link.txt"
+"$TABIEN" support-report --out "$dir/link.txt" >"$dir/sr.out" 2>"$dir/sr.err"; rc=$?
+SHOW="$dir/sr.out $dir/sr.err" check "support-report --out a link: refused in both languages, nothing written through it" \
+	eval '[ $rc = 1 ] && grep -q "FILE" "$dir/sr.err" && [ "$(wc -l <"$dir/sr.err")" -ge 2 ] && [ ! -e "$dir/victim" ] &&
+		! grep -q "Support report written" "$dir/sr.out"'
+"$TABIEN" support-report --frobnicate >/dev/null 2>"$dir/sr.err"; rc=$?
+SHOW="$dir/sr.err" check "support-report with an unknown option: exit 2 and the usage" \
+	eval '[ $rc = 2 ] && grep -qF "usage: tabien support-report [--out FILE]" "$dir/sr.err"'
+[ "$failed" = 0 ]

@@ -276,6 +276,58 @@ static void test_clock(void **state)
 	assert_string_equal(out, "");
 }
 
+/* The age as of a given day: the birthday not yet come this year, on the
+ * day itself, an unknown month or day (the year's start), not born yet. */
+static void test_age_on(void **state UNUSED)
+{
+	struct card_date today = { 2569, 12, 4, false };
+
+	assert_int_equal(format_age_on(25280315, &today), 41);
+	assert_int_equal(format_age_on(25281204, &today), 41);
+	assert_int_equal(format_age_on(25281205, &today), 40);
+	assert_int_equal(format_age_on(25281231, &today), 40);
+	assert_int_equal(format_age_on(25280000, &today), 41);
+	assert_int_equal(format_age_on(25281200, &today), 41);
+	assert_int_equal(format_age_on(25691204, &today), 0);
+	assert_int_equal(format_age_on(25691205, &today), -1);
+	assert_int_equal(format_age_on(25700101, &today), -1);
+	assert_int_equal(format_age_on(0, &today), -1);
+	assert_int_equal(format_age_on(-5, &today), -1);
+	assert_int_equal(format_age_on(25280315, NULL), -1);
+	/* Today's: the same function as of format_today. */
+	format_today(&today);
+	assert_int_equal(format_age(25280315), format_age_on(25280315, &today));
+}
+
+/* Stored UTC times in local time (here UTC+7 without tzdata), the
+ * Buddhist era, the day turning over; anything else copied. */
+static void test_stamp(void **state UNUSED)
+{
+	char out[96];
+
+	setenv("TZ", "ICT-7", 1);
+	tzset();
+	assert_int_equal(format_stamp("2026-11-21T17:05:41Z", TB_LANG_TH, out, sizeof out), 0);
+	assert_string_equal(out, "22 พ.ย. 2569 00:05");
+	assert_int_equal(format_stamp("2026-11-21T17:05:41Z", TB_LANG_EN, out, sizeof out), 0);
+	assert_string_equal(out, "22 Nov 2569 BE 00:05");
+	assert_int_equal(format_stamp("2026-12-31T16:59:00Z", TB_LANG_EN, out, sizeof out), 0);
+	assert_string_equal(out, "31 Dec 2569 BE 23:59");
+	assert_int_equal(format_stamp("2026-12-31T17:00:00Z", TB_LANG_EN, out, sizeof out), 0);
+	assert_string_equal(out, "1 Jan 2570 BE 00:00");
+	assert_int_equal(format_stamp("2026-13-01T00:00:00Z", TB_LANG_EN, out, sizeof out), -1);
+	assert_string_equal(out, "2026-13-01T00:00:00Z");
+	assert_int_equal(format_stamp("2026-11-21 17:05", TB_LANG_EN, out, sizeof out), -1);
+	assert_int_equal(format_stamp("2026-11-21T17:05:41Zx", TB_LANG_EN, out, sizeof out), -1);
+	assert_int_equal(format_stamp(NULL, TB_LANG_EN, out, sizeof out), -1);
+	assert_string_equal(out, "");
+	/* Cut whole: never half a Thai letter. */
+	assert_int_equal(format_stamp("2026-11-21T17:05:41Z", TB_LANG_TH, out, 8), 0);
+	assert_string_equal(out, "22 พ.");
+	unsetenv("TZ");
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +345,8 @@ int main(void)
 		cmocka_unit_test(test_expired_against_now),
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_age_on),
+		cmocka_unit_test(test_stamp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

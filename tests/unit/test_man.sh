@@ -36,11 +36,29 @@ done
 [ ! -s "$tmp/out" ]
 report $? "every full-screen action and its key is in tabien(1)"
 : >"$tmp/out"
-grep -oE '^[[:space:]]*"  [a-z]+ [a-z|-]+' "$S/tui/main.c" | sed -E 's/^[[:space:]]*"  //' | while read -r c; do
+grep -oE '^[[:space:]]*"  [a-z][a-z-]*( [a-z|-]+)?' "$S/tui/main.c" | sed -E 's/^[[:space:]]*"  //' | while read -r c; do
 	grep -qF "$c" "$tmp/man1" || echo "missing command: $c" >>"$tmp/out"
 done
 [ ! -s "$tmp/out" ]
 report $? "every command of the usage is in tabien(1)"
+
+# Bash completion: every command and subcommand of the usage, and every
+# option the usage names.
+comp=$(tr '\n\t' '  ' <"$S/completion/tabien")
+: >"$tmp/out"
+grep -oE '^[[:space:]]*"  [a-z][a-z-]*( [a-z|-]+)?' "$S/tui/main.c" | sed -E 's/^[[:space:]]*"  //' | sort -u |
+	while read -r group subs; do
+		case $comp in *"compgen -W '"*[\ \']"$group "*) ;; *) echo "missing command: $group" >>"$tmp/out" ;; esac
+		for sub in ${subs//|/ }; do
+			echo "$comp" | grep -qE "[ (]$group\) opts='([^']* )?$sub[ ']" ||
+				echo "missing: $group $sub" >>"$tmp/out"
+		done
+	done
+for o in $(grep -oE -- '--[a-z][a-z-]+' "$S/tui/main.c" | sort -u); do
+	case $comp in *"$o"*) ;; *) echo "missing option: $o" >>"$tmp/out" ;; esac
+done
+[ ! -s "$tmp/out" ]
+report $? "every command, subcommand and option of the usage is in the bash completion"
 
 for m in tabien.1 tabien.conf.5; do
 	groff -ww -man -Tutf8 "$S/man/$m" >/dev/null 2>"$tmp/out"
