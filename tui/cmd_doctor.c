@@ -111,6 +111,11 @@ int cmd_doctor(int argc, char **argv)
 		load = (tb_err){ 0 };
 	config_get(&cfg, "theme");
 	config_get(&cfg, "language");
+	/* and tabien copy's (tui/cmd_copy.c), read only when a copy is made */
+	static const char *const copy_keys[] = { "copy.key", "copy.cert", "copy.chain", "copy.dir",
+						 "copy.command", "copy.command_timeout_s" };
+	for (size_t k = 0; k < sizeof copy_keys / sizeof *copy_keys; k++)
+		config_get(&cfg, copy_keys[k]);
 	if (actions_init(&cfg, &keys) && !load.id)
 		load = keys;
 
