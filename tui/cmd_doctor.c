@@ -33,6 +33,11 @@ int cmd_version(void)
 	       "  libcurl       loaded on the first lookup / โหลดเมื่อสอบถามข้อมูลครั้งแรก\n",
 	       PACKAGE_VERSION, curses_version(), PCSCLITE_VERSION_NUMBER, sqlite3_libversion(),
 	       sodium_version_string(), cJSON_Version(), XSTR(LIBJPEG_TURBO_VERSION));
+	/* The licence with the version, as GNU programs print it: whoever runs a
+	 * copy learns that they may change and share it. */
+	printf("Licence GPL-3.0-or-later <https://gnu.org/licenses/gpl.html>: free software,\n"
+	       "you may change and share it; there is NO WARRANTY.\n"
+	       "สัญญาอนุญาต GPL รุ่น 3 ขึ้นไป: ซอฟต์แวร์เสรี แก้ไขและเผยแพร่ต่อได้ โดยไม่มีการรับประกันใด ๆ\n");
 	return EXIT_OK;
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "services/accounts/audit.h"
+#include "services/accounts/audit_seal.h"
 #include "services/accounts/settings.h"
 #include "services/accounts/users.h"
 #include "services/base/util.h"
@@ -181,6 +182,66 @@ static void check_config(struct doctor_ctx *x)
 			      secret ? ", holds the secret" : "");
 }
 
+/* --- the key files ----------------------------------------------------------------------------- */
+
+/* A key file as the programs that read it demand (audit_seal.c, copy_sign.c):
+ * a plain file of this account, no link, readable by nobody else.  -1: not
+ * there; 1: not so. */
+static int key_file(const char *path, unsigned *mode, int *link)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return -1;
+	*mode = st.st_mode & 0777;
+	*link = S_ISLNK(st.st_mode);
+	return S_ISREG(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & 077) ? 0 : 1;
+}
+
+/* The audit trail's sealing key beside the database d (NULL: none opened)
+ * and the copies' signing key (copy.key), where there are any.  Their
+ * paths are not secret, their contents are never read here. */
+static void check_secrets(struct doctor_ctx *x, const struct db *d)
+{
+	const char *copy_key = config_get(x->o->cfg, "copy.key");
+	char seal[600];
+	unsigned mode = 0;
+	int link = 0, n = 0, r;
+
+	if (d) {
+		audit_seal_path(d, seal, sizeof seal);
+		r = key_file(seal, &mode, &link);
+		if (r > 0) {
+			doctor_report(x, DOCTOR_secrets, DOCTOR_FAIL, &(tb_err){ .id = TB_E_AUDIT_SEAL_KEY },
+				      "the sealing key (%s): %s %03o", basename(seal),
+				      link ? "a link," : "mode", mode);
+			return;
+		}
+		n += r == 0;
+	}
+	if (copy_key && *copy_key) {
+		r = key_file(copy_key, &mode, &link);
+		if (r < 0) {
+			doctor_report(x, DOCTOR_secrets, DOCTOR_FAIL,
+				      &(tb_err){ .id = TB_E_COPY_KEY, .field = "copy.key" },
+				      "copy.key: not there");
+			return;
+		}
+		if (r > 0) {
+			doctor_report(x, DOCTOR_secrets, DOCTOR_FAIL,
+				      &(tb_err){ .id = TB_E_COPY_KEY_MODE, .field = "copy.key" },
+				      "copy.key: %s %03o", link ? "a link," : "mode", mode);
+			return;
+		}
+		n++;
+	}
+	if (!n)
+		doctor_report(x, DOCTOR_secrets, DOCTOR_SKIP, NULL, "no sealing or signing key here");
+	else
+		doctor_report(x, DOCTOR_secrets, DOCTOR_OK, NULL, "%d key file%s: mode 600, this account's",
+			      n, n == 1 ? "" : "s");
+}
+
 /* --- the database ------------------------------------------------------------------------------ */
 
 static int first_admin(const struct user *u, void *arg)
@@ -217,6 +278,7 @@ static void check_db(struct doctor_ctx *x, char *path, size_t size)
 		doctor_report(x, DOCTOR_db_mode, DOCTOR_FAIL, &e, "%s: missing", path);
 		doctor_report(x, DOCTOR_db, DOCTOR_SKIP, NULL, "no database");
 		doctor_report(x, DOCTOR_audit, DOCTOR_SKIP, NULL, "no database");
+		check_secrets(x, NULL);
 		return;
 	} else if (S_ISLNK(st.st_mode))
 		doctor_report(x, DOCTOR_db_mode, DOCTOR_FAIL, &(tb_err){ .id = TB_E_STORE_LINK },
@@ -239,6 +301,7 @@ static void check_db(struct doctor_ctx *x, char *path, size_t size)
 	if (!d) {
 		doctor_report(x, DOCTOR_db, DOCTOR_FAIL, &e, "cannot be opened");
 		doctor_report(x, DOCTOR_audit, DOCTOR_SKIP, NULL, "no database");
+		check_secrets(x, NULL);
 		return;
 	}
 	branch = config_get(x->o->cfg, "branch");
@@ -257,6 +320,7 @@ static void check_db(struct doctor_ctx *x, char *path, size_t size)
 		str_copy(x->agent, sizeof x->agent, x->o->agent);
 	else
 		(void)users_list(d, USER_ACTIVE, first_admin, x->agent, &e);
+	check_secrets(x, d);
 	db_close(&d);
 }
 

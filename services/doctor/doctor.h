@@ -21,6 +21,7 @@ enum doctor_status { DOCTOR_OK, DOCTOR_WARN, DOCTOR_FAIL, DOCTOR_SKIP };
 	X(db_mode, "database's permissions", "สิทธิ์ของฐานข้อมูล") \
 	X(db, "database integrity and schema", "ความสมบูรณ์และรุ่นของฐานข้อมูล") \
 	X(audit, "audit chain", "สายบันทึกการใช้งาน") \
+	X(secrets, "key files' permissions", "สิทธิ์ของไฟล์กุญแจ") \
 	X(disk, "free space", "พื้นที่ว่างบนดิสก์") \
 	X(copies, "copies folder", "โฟลเดอร์สำเนา") \
 	X(locale, "locale", "ภาษาและชุดอักขระ") \

@@ -5,7 +5,8 @@
 # officer's ID in the output); the copies folder (copy.dir) private, open
 # to look in, writable by others, a link, another account's, missing; then
 # pcscd stopped, the gateway down, its certificate expired or near its end,
-# the configuration 0644: each the right check failing with its fix.
+# the configuration or the audit trail's sealing key 0644: each the right
+# check failing with its fix.
 # Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
@@ -99,6 +100,7 @@ check "  the gateway: name, port, certificate verified with its days left, clock
 	gateway_ok
 check "  one token was asked for, with the agent check" [ "$(sim_count token)" = 1 ]
 check "  labels in Thai too" grep -qF 'ใบรับรองของเครื่องแม่ข่าย' "$dir/out"
+check "  no sealing or signing key yet: their check skipped" line SKIP "key files'"
 check "  no secret, no officer's ID, no card holder in the output" nothing_private
 check "  the default copies folder, not there yet: made at the first copy" \
 	grep -qE '^OK +copies folder.*made 0700 at the first copy' "$dir/out"
@@ -143,8 +145,24 @@ doctor
 fails "copies folder" COPY-FOLDER "copy.dir or --out" "copy.dir missing"
 copydir=
 config
+"$TABIEN" audit seal-init >"$dir/out" 2>"$dir/err"
+doctor
+check "the audit trail sealed (seal-init): its key file private, all pass" \
+	eval '[ $rc = 0 ] && line OK "key files.*1 key file: mode 600" && nothing_private'
 
 # --- each failure with its fix -----------------------------------------------------------------
+chmod 644 "$TABIEN_DB.seal"
+doctor
+fails "key files' permissions" AUDIT-SEAL-KEY "0600 file of this account" "the sealing key 0644"
+chmod 600 "$TABIEN_DB.seal"
+echo "copy.key = $dir/copy-key.pem" >>"$TABIEN_CONFIG"
+echo "not a key, never read" >"$dir/copy-key.pem"
+chmod 644 "$dir/copy-key.pem"
+doctor
+fails "key files' permissions" COPY-KEY-NOT-PRIVATE "chmod 600" "the copies' signing key 0644"
+check "  (copy.key a setting the configuration's check knows)" line OK "configuration /"
+config
+
 chmod 644 "$TABIEN_CONFIG"
 doctor
 fails "configuration's permissions" CONFIG-NOT-PRIVATE "chmod 600" "the configuration 0644"

@@ -5,7 +5,9 @@
 # tests/lib/tui.sh, which sources this one.
 # shellcheck shell=bash
 
-TABIEN="$B/tabien"
+# TABIEN_BIN: another tabien than the build tree's (tools/package-test runs
+# the tests on the installed one).
+TABIEN="${TABIEN_BIN:-$B/tabien}"
 DEADLINE_MS=${DEADLINE_MS:-10000}
 n=0 failed=0 pcscd_pid= card_pid= sim_pid=
 
