@@ -260,6 +260,10 @@ static void on_action(struct app *a, enum action act)
 		if (a->logged_in && !a->locked)
 			app_copy_open(a);
 		break;
+	case ACT_READ_AGAIN:
+		if (a->logged_in && !a->locked)
+			app_card_reread(a);
+		break;
 	case ACT_REPORT: {
 		tb_err err = { 0 };
 		if (app_report(a, &err))
@@ -274,6 +278,12 @@ static void on_action(struct app *a, enum action act)
 				app_show(a, panes[i]);
 		break;
 	}
+}
+
+void app_cursor_here(struct app *a, WINDOW *w)
+{
+	a->cursor = true;
+	getyx(w, a->cursor_y, a->cursor_x);
 }
 
 void app_timeout(int *timeout_ms, int ms)

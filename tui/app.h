@@ -107,6 +107,7 @@ struct app {
 
 	WINDOW *tabw, *mainw, *statusw;
 	bool cursor;                    /* a pane drew a text field: show the cursor there */
+	int cursor_y, cursor_x;         /* where, in the pane's window (app_cursor_here) */
 	bool too_small;
 	unsigned dirty;
 	bool quit;
@@ -160,6 +161,9 @@ void app_timeout(int *timeout_ms, int ms);
  * question (opened: a->key_read then) and not inside a paste, so that
  * neither a paste nor keys sent with the question can answer it. */
 bool app_key_deliberate(const struct app *a, unsigned opened);
+/* For panes drawing a text field: the terminal's cursor goes where w's is
+ * now (call it right after form_draw), whatever the pane draws after. */
+void app_cursor_here(struct app *a, WINDOW *w);
 /* Switches to a pane (by its ops), saving the session's state. */
 void app_show(struct app *a, const struct pane_ops *p);
 

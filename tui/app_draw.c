@@ -263,6 +263,8 @@ void app_draw(struct app *a)
 			draw_status(a);
 		/* The pane's window last: the terminal's cursor is left where the
 		 * last window refreshed put it, and a form wants it in its field. */
+		if (a->cursor)
+			wmove(a->mainw, a->cursor_y, a->cursor_x);
 		if ((a->dirty & DIRTY_MAIN) || a->cursor)
 			wnoutrefresh(a->mainw);
 		if (a->help)

@@ -29,6 +29,9 @@ void app_windows_free(struct app *a);
 /* app_card.c */
 /* A card monitor's event: the readers' state, the record, the lookups. */
 void app_card_event(struct app *a, struct card_event *ev);
+/* F5: the card in the reader shown read again, or why there is nothing
+ * to read (in the status bar). */
+void app_card_reread(struct app *a);
 /* Wipes every reader's record and photo. */
 void app_readers_wipe(struct app *a);
 

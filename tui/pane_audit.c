@@ -107,7 +107,7 @@ static void audit_draw(struct app *a, WINDOW *w)
 		text_draw(w, getmaxy(w) - 2, 3, cols - 4, _("Enter: apply the filter · Esc: close"),
 			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 		wmove(w, cy, cx);
-		a->cursor = true;
+		app_cursor_here(a, w);
 		return;
 	}
 	if (nrows == 0)
@@ -232,6 +232,13 @@ static bool audit_field(struct app *a)
 	return filtering;
 }
 
+static const char *audit_unfinished(struct app *a)
+{
+	if (a->pane == &pane_audit && filtering && form_has_text(&filter_form, -1))
+		return _("A filter is typed but not applied.");
+	return NULL;
+}
+
 const struct pane_ops pane_audit = {
 	.id = "audit",
 	.title = N_("Audit"),
@@ -241,6 +248,7 @@ const struct pane_ops pane_audit = {
 	.key = audit_key,
 	.input = audit_input,
 	.field = audit_field,
+	.unfinished = audit_unfinished,
 	.close = audit_close,
 	.admin_only = true,
 };

@@ -243,19 +243,12 @@ static void card_draw(struct app *a, WINDOW *w)
 
 static unsigned card_key(struct app *a, enum action act)
 {
-	struct reader_state *r = app_reader(a);
-
 	switch (act) {
 	case ACT_NEXT_READER:
 		if (a->nreaders < 2)
 			return 0;
 		a->active = (a->active + 1) % a->nreaders;
 		return DIRTY_MAIN | DIRTY_STATUS;
-	case ACT_READ_AGAIN:
-		if (!r || !r->present || !a->mon)
-			return 0;
-		card_monitor_reread(a->mon, r->name);
-		return DIRTY_MAIN;
 	default:
 		return 0;
 	}

@@ -23,7 +23,7 @@ static struct form_field sign_in[] = {
 static struct form_field reg[] = {
 	{ .label = N_("User name"), .max_chars = 32 },
 	{ .label = N_("Full name"), .max_chars = 100 },
-	{ .label = N_("Citizen ID"), .flags = FIELD_DIGITS, .max_chars = 13 },
+	{ .label = N_("Citizen ID"), .flags = FIELD_DIGITS | FIELD_CID, .max_chars = 13 },
 	{ .label = N_("Position"), .max_chars = 100 },
 	{ .label = N_("Password"), .flags = FIELD_SECRET },
 	{ .label = N_("Password again"), .flags = FIELD_SECRET },
@@ -228,7 +228,7 @@ static void login_draw(struct app *a, WINDOW *w)
 			  theme_pair(ROLE_MUTED));
 	/* The terminal's cursor rests in the focused field. */
 	wmove(w, cy, cx);
-	a->cursor = true;
+	app_cursor_here(a, w);
 }
 
 static void login_close(struct app *a)
@@ -243,6 +243,16 @@ static bool login_field(struct app *a)
 	return true;
 }
 
+/* Text typed and not sent (the user name an unlock fills in aside). */
+static const char *login_unfinished(struct app *a)
+{
+	(void)a;
+	if (!form_has_text(&forms[mode], mode == LOGIN_UNLOCK ? 0 : -1))
+		return NULL;
+	return mode == LOGIN_REGISTER ? _("A registration is typed but not sent.")
+				      : _("A password or user name is typed but not sent.");
+}
+
 const struct pane_ops pane_login = {
 	.id = "login",
 	.title = N_("Log in"),
@@ -250,6 +260,7 @@ const struct pane_ops pane_login = {
 	.draw = login_draw,
 	.input = login_input,
 	.field = login_field,
+	.unfinished = login_unfinished,
 	.card = login_card,
 	.close = login_close,
 	.logged_out = true,
