@@ -44,6 +44,11 @@ struct pane_ops {
 	/* What quitting now would lose (a lookup running, an ID typed and not
 	 * looked up), a translated sentence, or NULL: quitting then asks. */
 	const char *(*unfinished)(struct app *a);
+	/* F1 shows these and the keys that work everywhere: the pane's own
+	 * actions (ending in ACT_NONE), and keys that are not actions (a
+	 * form's) as English key, text pairs ending in NULL. */
+	const enum action *keys;
+	const char *const *help_extra;
 	bool admin_only;
 	bool logged_out;           /* shown only when nobody is logged in */
 };

@@ -240,6 +240,7 @@ static const char *audit_unfinished(struct app *a)
 }
 
 const struct pane_ops pane_audit = {
+	.keys = (const enum action[]){ ACT_FILTER, ACT_VERIFY, ACT_EXPORT, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_NONE },
 	.id = "audit",
 	.title = N_("Audit"),
 	.open_act = ACT_PANE_AUDIT,

@@ -255,6 +255,7 @@ static unsigned card_key(struct app *a, enum action act)
 }
 
 const struct pane_ops pane_card = {
+	.keys = (const enum action[]){ ACT_NEXT_READER, ACT_COPY, ACT_NONE },
 	.id = "card",
 	.title = N_("Card"),
 	.open_act = ACT_PANE_CARD,

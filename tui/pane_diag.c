@@ -269,6 +269,7 @@ int app_report(struct app *a, tb_err *err)
 }
 
 const struct pane_ops pane_diag = {
+	.keys = (const enum action[]){ ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_NONE },
 	.id = "diagnostics",
 	.title = N_("Diagnostics"),
 	.open_act = ACT_PANE_DIAG,

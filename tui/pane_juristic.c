@@ -676,6 +676,8 @@ static const char *jr_unfinished(struct app *a)
 }
 
 const struct pane_ops pane_juristic = {
+	.keys = (const enum action[]){ ACT_REFRESH, ACT_HISTORY, ACT_COPY, ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_TOP, ACT_BOTTOM, ACT_SELECT, ACT_BACK, ACT_NONE },
+	.help_extra = (const char *const[]){ "0-9", N_("Type a 13-digit juristic ID, then Enter"), NULL },
 	.id = "companies",
 	.title = N_("Companies"),
 	.open_act = ACT_PANE_JURISTIC,

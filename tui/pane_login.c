@@ -243,17 +243,20 @@ static bool login_field(struct app *a)
 	return true;
 }
 
-/* Text typed and not sent (the user name an unlock fills in aside). */
+/* Text typed and not sent: a registration, or a password (a user name
+ * alone, left by a refused attempt or an unlock, is nothing to lose). */
 static const char *login_unfinished(struct app *a)
 {
 	(void)a;
-	if (!form_has_text(&forms[mode], mode == LOGIN_UNLOCK ? 0 : -1))
+	if (mode == LOGIN_REGISTER)
+		return form_has_text(&forms[mode], -1) ? _("A registration is typed but not sent.") : NULL;
+	if (!form_has_text(&forms[mode], mode == LOGIN_CHANGE_PASSWORD ? -1 : 0))
 		return NULL;
-	return mode == LOGIN_REGISTER ? _("A registration is typed but not sent.")
-				      : _("A password or user name is typed but not sent.");
+	return _("A password is typed but not sent.");
 }
 
 const struct pane_ops pane_login = {
+	.help_extra = (const char *const[]){ "F3", N_("Register a new account, or back to log in"), "Tab Down", N_("Next field"), "Up", N_("Previous field"), "Enter", N_("Next field; on the last one, log in or send"), "Esc", N_("Back to log in"), NULL },
 	.id = "login",
 	.title = N_("Log in"),
 	.open_act = ACT_NONE,

@@ -401,6 +401,8 @@ static unsigned person_key(struct app *a, enum action act)
 }
 
 const struct pane_ops pane_person = {
+	.keys = (const enum action[]){ ACT_PURPOSE, ACT_REPEAT_PURPOSE, ACT_BACK, ACT_COPY, ACT_NONE },
+	.help_extra = (const char *const[]){ "0-9", N_("Type a citizen ID instead of a card, then Enter"), NULL },
 	.id = "person",
 	.title = N_("Person"),
 	.open_act = ACT_PANE_PERSON,

@@ -266,6 +266,7 @@ static bool settings_field(struct app *a)
 }
 
 const struct pane_ops pane_settings = {
+	.help_extra = (const char *const[]){ "Tab Down", N_("Next field"), "Up", N_("Previous field"), "Enter", N_("Next field; on the last one, save"), "Esc", N_("Undo the changes not saved"), NULL },
 	.id = "settings",
 	.title = N_("Settings"),
 	.open_act = ACT_PANE_SETTINGS,

@@ -60,7 +60,7 @@ type_id() { keys f -l "$1" && wait_text f "$1"; }
 # The certificate's marker line: the screen line (1-based) starting with ›.
 marker_line() { grep -n '^›' "$dir/screen.f" | head -1 | cut -d: -f1; }
 
-echo "1..18"
+echo "1..20"
 
 # --- the cursor, and quitting with text typed ------------------------------------------------
 wait_text f "Log in" "User name" "Password"
@@ -69,8 +69,9 @@ check "log in: the terminal's cursor is in the user name field, not the last fie
 keys f -l "$OFFICER"
 keys f Enter
 check "Enter: the cursor moves to the password field" wait_cmd cursor_on f "Password"
+keys f -l x
 keys f F10
-check "F10 with a user name typed asks first" \
+check "F10 with a password typed asks first" \
 	eval 'wait_text f "Quit anyway?" "typed but not sent" && alive f'
 keys f Escape
 wait_gone f "Quit anyway?"
@@ -124,9 +125,12 @@ check "F9: the idle lock's own hint, not the user name's" \
 	eval 'wait_text f "IDLE-RANGE (10, idle_timeout)" "Type a number of seconds from 30" && shows_none f "username 3 to 32"'
 
 # --- the companies ID field ------------------------------------------------------------------------
-keys f F2
-wait_text f "Insert the citizen's ID card"
-keys f b
+# Alt and a letter: the letter's action even where a field takes letters.
+keys f F11
+wait_text f "Your settings"
+keys f M-b
+check "Alt+b on the settings form opens the companies pane, no b typed" \
+	eval 'wait_text f "Companies — juristic persons (DBD)" && shows_none f "Your settings"'
 check "companies: the cursor in the ID field" \
 	eval 'wait_text f "Juristic ID" && wait_cmd cursor_on f "Juristic ID"'
 type_id 0105
@@ -137,6 +141,11 @@ not_acted() {
 		! ls "$dir/state/tabien/"support-*.txt >/dev/null 2>&1 && shows_re f "Juristic ID +0105 *$"
 }
 check "q, l, t, s, p typed into the ID field act on nothing, and say why" not_acted
+keys f M-i
+check "Alt+i from the ID field opens the person pane" \
+	wait_text f "Insert the citizen's ID card: the registry record shows here"
+keys f b
+wait_text f "Juristic ID"
 keys f Escape
 
 # --- the companies pane's lists --------------------------------------------------------------------
