@@ -91,6 +91,11 @@ static int key_parse(const char *s, int *key, int *fkey)
 
 static void key_label(int key, int fkey, char *out, size_t size)
 {
+	/* Said as people read it on the keyboard; BTab stays the config's name. */
+	if (fkey && key == KEY_BTAB) {
+		snprintf(out, size, "Shift+Tab");
+		return;
+	}
 	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
 		if (named[i].key == key && named[i].fkey == fkey) {
 			snprintf(out, size, "%s", named[i].name);

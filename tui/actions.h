@@ -11,6 +11,7 @@
 
 #define ACTIONS(X) \
 	X(ACT_HELP, "help", "F1 ?", N_("Show or hide the keys"), 0) \
+	X(ACT_MESSAGES, "messages", "L ^P", N_("Messages: the status line's in full, newest first"), 0) \
 	X(ACT_QUIT, "quit", "F10 q", N_("Quit"), 0) \
 	X(ACT_PANE_CARD, "pane-card", "F2", N_("Card: the citizen's ID card"), 0) \
 	X(ACT_PANE_PERSON, "pane-person", "i", N_("Person: the registry record next to the card"), 0) \

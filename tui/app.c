@@ -78,6 +78,22 @@ void app_message(struct app *a, bool is_error, const char *fmt, ...)
 	va_end(ap);
 	a->message_is_error = is_error;
 	a->dirty |= DIRTY_STATUS;
+	/* Kept in full for L: an 80-column status line cuts long ones. */
+	memmove(&a->log[1], &a->log[0], sizeof a->log[0] * (APP_LOG_MAX - 1));
+	a->log[0].when = time(NULL);
+	a->log[0].error = is_error;
+	str_copy(a->log[0].text, sizeof a->log[0].text, a->message);
+	if (a->nlog < APP_LOG_MAX)
+		a->nlog++;
+	if (a->help && a->help_log)
+		a->dirty |= DIRTY_MAIN;
+}
+
+void app_log_wipe(struct app *a)
+{
+	explicit_bzero(a->log, sizeof a->log);
+	a->nlog = 0;
+	explicit_bzero(a->message, sizeof a->message);
 }
 
 void app_error_keep(struct app *a, const char *reader, const tb_err *e)
@@ -133,6 +149,26 @@ void app_show(struct app *a, const struct pane_ops *p)
 		p->open(a);
 	app_session_save(a);
 	a->dirty |= DIRTY_TABS | DIRTY_MAIN | DIRTY_STATUS;
+}
+
+/* F7 and F8 are the user's choice: kept in their settings, so the next
+ * login (after a log-out, or at another terminal) has them again. */
+static void remember_look(struct app *a)
+{
+	struct user_settings us = { 0 };
+	tb_err err = { 0 };
+
+	if (!a->logged_in || a->locked)
+		return;
+	if (settings_user_get(a->db, a->user.id, &us, &err) == 0) {
+		str_copy(us.theme, sizeof us.theme, a->theme.name);
+		str_copy(us.language, sizeof us.language, i18n_lang() == TB_LANG_TH ? "th" : "en");
+		if (!us.default_pane[0])
+			str_copy(us.default_pane, sizeof us.default_pane, "card");
+		settings_user_set(a->db, a->user.id, &us, &err);
+	}
+	if (err.id)
+		app_error(a, NULL, &err);
 }
 
 static void theme_next(struct app *a)
@@ -195,9 +231,18 @@ static void on_action(struct app *a, enum action act)
 		return;
 	}
 	if (a->help) {
-		int n = ACT_COUNT - 1;
+		int n = a->help_log ? a->nlog : 2 * ACT_COUNT;
 		switch (act) {
-		case ACT_HELP: case ACT_BACK: case ACT_QUIT:
+		case ACT_HELP: case ACT_MESSAGES:
+			/* The other overlay's key switches to it. */
+			if ((act == ACT_MESSAGES) != a->help_log) {
+				a->help_log = act == ACT_MESSAGES;
+				a->help_top = 0;
+				a->dirty |= DIRTY_MAIN;
+				return;
+			}
+			/* fall through */
+		case ACT_BACK: case ACT_QUIT:
 			a->help = false;
 			a->dirty |= DIRTY_ALL;
 			return;
@@ -223,7 +268,9 @@ static void on_action(struct app *a, enum action act)
 	}
 	switch (act) {
 	case ACT_HELP:
+	case ACT_MESSAGES:
 		a->help = true;
+		a->help_log = act == ACT_MESSAGES;
 		a->help_top = 0;
 		a->dirty |= DIRTY_MAIN;
 		break;
@@ -257,11 +304,13 @@ static void on_action(struct app *a, enum action act)
 		break;
 	case ACT_THEME:
 		theme_next(a);
+		remember_look(a);
 		break;
 	case ACT_LANGUAGE:
 		i18n_set(i18n_lang() == TB_LANG_TH ? TB_LANG_EN : TB_LANG_TH);
 		app_message(a, false, "%s", _("Language: English"));
 		a->dirty |= DIRTY_ALL;
+		remember_look(a);
 		break;
 	case ACT_REDRAW:
 		a->dirty |= DIRTY_ALL | DIRTY_CLEAR;
@@ -307,6 +356,12 @@ static void on_action(struct app *a, enum action act)
 	}
 }
 
+void app_cursor_here(struct app *a, WINDOW *w)
+{
+	a->cursor = true;
+	getyx(w, a->cursor_y, a->cursor_x);
+}
+
 void app_timeout(int *timeout_ms, int ms)
 {
 	if (ms >= 0 && (*timeout_ms < 0 || ms < *timeout_ms))
@@ -334,6 +389,23 @@ static void on_keys(struct app *a)
 			a->refusal = false;
 			a->dirty |= DIRTY_ALL;
 			continue;
+		}
+		/* Alt and a letter (the terminal sends Esc and the letter at
+		 * once): the letter's action even where a field takes letters,
+		 * so i, h, n, b and the rest reach every screen. */
+		if (r == OK && ch == 27 && !a->pasting && !app_copy_shown(a)) {
+			wint_t next;
+			int r2 = get_wch(&next);
+			if (r2 == OK && next > 0x20 && next < 0x7F) {
+				on_action(a, actions_for_key((int)next, 0));
+				if (a->quit)
+					return;
+				continue;
+			}
+			if (r2 == KEY_CODE_YES)
+				ungetch((int)next);
+			else if (r2 == OK)
+				unget_wch((wchar_t)next);
 		}
 		/* The copy's dialog takes every key while it is up. */
 		if (!a->help && !a->too_small && !a->confirm_quit && app_copy_shown(a)) {

@@ -24,6 +24,8 @@
 #define APP_MIN_COLS 80
 #define APP_MIN_LINES 24
 #define APP_MAX_WAIT_FDS 32       /* sockets of background lookups */
+#define APP_LOG_MAX 48            /* status-line messages kept for L */
+#define APP_KEYBAR_LINES 26       /* from this many lines, a key bar above the status bar */
 
 struct photo;
 struct lookups;
@@ -43,6 +45,13 @@ struct reader_state {
 	tb_err err;                     /* why the last read failed */
 	struct card_read_stats stats;   /* the last read's figures */
 	bool have_stats;
+};
+
+/* A status-line message as it was said, in full (the line may cut it). */
+struct app_note {
+	time_t when;
+	bool error;
+	char text[1024];
 };
 
 struct app_error {
@@ -101,18 +110,22 @@ struct app {
 
 	struct app_error errors[APP_MAX_ERRORS]; /* newest at [0] */
 	int nerrors;
-	char message[256];              /* the status bar's last message */
+	char message[1024];             /* the status bar's last message */
 	bool message_is_error;
+	struct app_note log[APP_LOG_MAX]; /* newest first; wiped at log-out and lock */
+	int nlog;
 
 	const struct pane_ops *pane;
 	const struct pane_ops *before_lock; /* where an unlock goes back to */
 	bool help;
+	bool help_log;                  /* the overlay shows the messages, not the keys */
 	int help_top;
 	int diag_sel;                   /* selected error in diagnostics */
 	char report_path[1024];
 
-	WINDOW *tabw, *mainw, *statusw;
+	WINDOW *tabw, *mainw, *statusw, *keyw;
 	bool cursor;                    /* a pane drew a text field: show the cursor there */
+	int cursor_y, cursor_x;         /* where, in the pane's window (app_cursor_here) */
 	bool too_small;
 	unsigned dirty;
 	bool quit;
@@ -131,9 +144,15 @@ struct app {
 /* Runs the full-screen program; returns the exit status. */
 int app_run(void);
 
+/* F5: the card in the reader shown read again, or why there is nothing
+ * to read (in the status bar). */
+void app_card_reread(struct app *a);
+
 /* For panes: say something in the status bar (a translated string). */
 void app_message(struct app *a, bool is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The message log gone (it may name what was looked up): log-out, lock. */
+void app_log_wipe(struct app *a);
 /* Remember an error for the diagnostics pane and show it in the status bar. */
 void app_error(struct app *a, const char *reader, const tb_err *e);
 /* Only remember it (for the diagnostics pane and the support report): a
@@ -186,6 +205,9 @@ void app_timeout(int *timeout_ms, int ms);
  * question (opened: a->key_read then) and not inside a paste, so that
  * neither a paste nor keys sent with the question can answer it. */
 bool app_key_deliberate(const struct app *a, unsigned opened);
+/* For panes drawing a text field: the terminal's cursor goes where w's is
+ * now (call it right after form_draw), whatever the pane draws after. */
+void app_cursor_here(struct app *a, WINDOW *w);
 /* Switches to a pane (by its ops), saving the session's state. */
 void app_show(struct app *a, const struct pane_ops *p);
 

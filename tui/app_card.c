@@ -204,6 +204,23 @@ void app_card_event(struct app *a, struct card_event *ev)
 	a->dirty |= DIRTY_MAIN | DIRTY_STATUS;
 }
 
+void app_card_reread(struct app *a)
+{
+	struct reader_state *r = app_reader(a);
+
+	/* Nothing to read: said, with what to do, rather than nothing at all. */
+	if (a->service == 0)
+		app_message(a, true, "%s", _("No card to read: pcscd is not running"));
+	else if (!r || !a->mon)
+		app_message(a, true, "%s", _("No card to read: no reader"));
+	else if (!r->present)
+		app_message(a, true, "%s", _("No card in the reader"));
+	else {
+		card_monitor_reread(a->mon, r->name);
+		a->dirty |= DIRTY_MAIN;
+	}
+}
+
 void app_cards(struct app *a, bool on, bool photo, bool leave_present)
 {
 	struct card_monitor_opts mo = { .read_photo = photo, .leave_present = leave_present };

@@ -272,7 +272,7 @@ unsigned app_copy_input(struct app *a, bool is_fkey, wint_t ch)
 
 void app_copy_draw(struct app *a)
 {
-	int rows = cp.nsec + 7, cols = COLS > 72 ? 72 : COLS - 2;
+	int rows = cp.nsec + 7, cols = COLS > 72 ? 72 : COLS - 2, cy, cx;
 	WINDOW *w;
 
 	/* Never over the lock or the login (app_copy_io closes it next). */
@@ -296,10 +296,12 @@ void app_copy_draw(struct app *a)
 		text_draw(w, 2 + i, 4, cols - 6, line, theme_attr(role), theme_pair(role));
 	}
 	form_draw(&cp.purpose, w, 3 + cp.nsec, 2, 14, cols - 18);
+	getyx(w, cy, cx);
 	text_draw(w, rows - 2, 2, cols - 4, _("Enter: make the copy · Up/Down: move · Esc: cancel"),
 		  theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
 	/* The terminal's cursor goes to the purpose while it has the keys. */
 	a->cursor = cp.focus == cp.nsec;
+	wmove(w, cy, cx);
 	wnoutrefresh(w);
 	delwin(w);
 }

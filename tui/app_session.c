@@ -239,6 +239,7 @@ void app_logout(struct app *a, const char *reason)
 		a->pane->close(a);
 	a->pane = &pane_login;
 	a->before_lock = NULL;
+	app_log_wipe(a);
 	app_terminal_defaults(a);
 	pane_login_mode(a, LOGIN_SIGN_IN);
 }
@@ -258,6 +259,7 @@ static void app_lock(struct app *a)
 	a->before_lock = a->pane;
 	a->pane = &pane_login;
 	pane_login_mode(a, LOGIN_UNLOCK);
+	app_log_wipe(a);
 	app_message(a, false, "%s", _("Locked after a while without use: the card data was cleared"));
 }
 

@@ -115,10 +115,17 @@ cJSON *cmd_error_json(const char *service, const tb_err *e)
 	cJSON_AddStringToObject(o, "error", err_code(e->id));
 	if (e->detail)
 		cJSON_AddNumberToObject(o, "detail", (double)e->detail);
-	cJSON_AddStringToObject(o, "message", err_message(e->id, TB_LANG_EN));
-	cJSON_AddStringToObject(o, "message_th", err_message(e->id, TB_LANG_TH));
-	cJSON_AddStringToObject(o, "hint", err_hint(e->id, TB_LANG_EN));
-	cJSON_AddStringToObject(o, "hint_th", err_hint(e->id, TB_LANG_TH));
+	{
+		char t[4][512];
+		err_text(e, TB_LANG_EN, t[0], sizeof t[0]);
+		err_text(e, TB_LANG_TH, t[1], sizeof t[1]);
+		err_hint_text(e, TB_LANG_EN, t[2], sizeof t[2]);
+		err_hint_text(e, TB_LANG_TH, t[3], sizeof t[3]);
+		cJSON_AddStringToObject(o, "message", t[0]);
+		cJSON_AddStringToObject(o, "message_th", t[1]);
+		cJSON_AddStringToObject(o, "hint", t[2]);
+		cJSON_AddStringToObject(o, "hint_th", t[3]);
+	}
 	return o;
 }
 

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "services/base/format.h"
 #include "tui/i18n.h"
 #include "tui/text.h"
 #include "tui/theme.h"
@@ -171,7 +172,7 @@ static size_t count_chars_n(const char *s, size_t bytes)
 
 int form_draw(const struct form *f, WINDOW *w, int y, int x, int label_cols, int value_cols)
 {
-	int rows = 0, vx = x + label_cols + 1;
+	int rows = 0, vx = x + label_cols + 1, cy = -1, cx = 0;
 
 	for (int i = 0; i < f->n; i++) {
 		const struct form_field *fd = &f->fields[i];
@@ -203,16 +204,41 @@ int form_draw(const struct form *f, WINDOW *w, int y, int x, int label_cols, int
 		mvwhline(w, y + rows, vx, ' ', value_cols);
 		wattr_set(w, A_NORMAL, 0, NULL);
 		text_draw(w, y + rows, vx, value_cols, start, theme_attr(role), theme_pair(role));
-		if (i == f->focus)
-			wmove(w, y + rows, vx + text_width(head + (start - shown)));
+		if (i == f->focus) {
+			cy = y + rows;
+			cx = vx + text_width(head + (start - shown));
+		}
 		explicit_bzero(shown, sizeof shown);
 		explicit_bzero(head, sizeof head);
 		rows++;
-		if (fd->err.id != TB_OK)
-			text_draw(w, y + rows++, vx, value_cols, err_message(fd->err.id, i18n_lang()),
-				  theme_attr(ROLE_ERROR), theme_pair(ROLE_ERROR));
+		if ((fd->flags & FIELD_CID) && fd->err.id == TB_OK && strlen(fd->value) == 13 &&
+		    !cid_valid(fd->value))
+			rows += text_draw_wrapped(w, y + rows, vx, value_cols, 2,
+						  _("Check digit wrong: compare the 13 digits with the card"),
+						  theme_attr(ROLE_ERROR), theme_pair(ROLE_ERROR));
+		if (fd->err.id != TB_OK) {
+			/* What is wrong and what the field takes, beside it. */
+			char msg[512], text[1024];
+			err_text(&fd->err, i18n_lang(), msg, sizeof msg);
+			snprintf(text, sizeof text, "%s%s%.500s", msg, fd->choices ? ": " : "",
+				 fd->choices ? fd->choices : "");
+			rows += text_draw_wrapped(w, y + rows, vx, value_cols, 2, text, theme_attr(ROLE_ERROR),
+						  theme_pair(ROLE_ERROR));
+		}
 	}
+	/* Last, after every field is drawn: the terminal's cursor is where
+	 * the typing goes (screen readers and Thai input methods follow it). */
+	if (cy >= 0)
+		wmove(w, cy, cx);
 	return rows;
+}
+
+bool form_has_text(const struct form *f, int skip)
+{
+	for (int i = 0; i < f->n; i++)
+		if (i != skip && f->fields[i].value[0])
+			return true;
+	return false;
 }
 
 void form_wipe(struct form *f)

@@ -18,6 +18,7 @@
 enum {
 	FIELD_SECRET = 1u << 0,  /* shown as bullets */
 	FIELD_DIGITS = 1u << 1,  /* only 0-9 (citizen IDs, codes) */
+	FIELD_CID = 1u << 2,     /* a citizen ID: a wrong check digit is said as it is typed */
 };
 
 struct form_field {
@@ -27,6 +28,7 @@ struct form_field {
 	char value[FORM_VALUE_MAX];
 	size_t cursor;           /* byte offset into value */
 	tb_err err;              /* shown under the field when set */
+	const char *choices;     /* what the field takes, shown with its error ("th, en") */
 };
 
 struct form {
@@ -49,6 +51,9 @@ enum form_result form_key(struct form *f, bool is_fkey, wint_t ch);
 /* Draws the fields from (y, x), labels in label_cols columns, values in
  * value_cols; the focused field shows the cursor. Returns rows used. */
 int form_draw(const struct form *f, WINDOW *w, int y, int x, int label_cols, int value_cols);
+
+/* True when a field other than `skip` (-1: none) holds text. */
+bool form_has_text(const struct form *f, int skip);
 
 /* Clears every value (explicit_bzero) and error; focus back to the first. */
 void form_wipe(struct form *f);

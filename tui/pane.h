@@ -49,6 +49,11 @@ struct pane_ops {
 	/* PANE_RIGHT(RIGHT_*): shown to who holds it (rights.h); 0 to anyone
 	 * logged in. */
 	int right;
+	/* F1 shows these and the keys that work everywhere: the pane's own
+	 * actions (ending in ACT_NONE), and keys that are not actions (a
+	 * form's) as English key, text pairs ending in NULL. */
+	const enum action *keys;
+	const char *const *help_extra;
 	bool logged_out;           /* shown only when nobody is logged in */
 };
 

@@ -135,7 +135,7 @@ static void audit_draw(struct app *a, WINDOW *w)
 		text_draw(w, getmaxy(w) - 2, 3, cols - 4, _("Enter: apply the filter · Esc: close"),
 			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 		wmove(w, cy, cx);
-		a->cursor = true;
+		app_cursor_here(a, w);
 		return;
 	}
 	if (filter_text(filter, sizeof filter)) {
@@ -273,7 +273,15 @@ static bool audit_field(struct app *a)
 	return filtering;
 }
 
+static const char *audit_unfinished(struct app *a)
+{
+	if (a->pane == &pane_audit && filtering && form_has_text(&filter_form, -1))
+		return _("A filter is typed but not applied.");
+	return NULL;
+}
+
 const struct pane_ops pane_audit = {
+	.keys = (const enum action[]){ ACT_FILTER, ACT_VERIFY, ACT_EXPORT, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_NONE },
 	.id = "audit",
 	.title = N_("Audit"),
 	.open_act = ACT_PANE_AUDIT,
@@ -282,6 +290,7 @@ const struct pane_ops pane_audit = {
 	.key = audit_key,
 	.input = audit_input,
 	.field = audit_field,
+	.unfinished = audit_unfinished,
 	.close = audit_close,
 	.right = PANE_RIGHT(RIGHT_AUDIT),
 };

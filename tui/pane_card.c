@@ -345,8 +345,6 @@ static void card_draw(struct app *a, WINDOW *w)
 
 static unsigned card_key(struct app *a, enum action act)
 {
-	struct reader_state *r = app_reader(a);
-
 	switch (act) {
 	case ACT_NEXT_READER:
 		if (a->nreaders < 2)
@@ -354,18 +352,15 @@ static unsigned card_key(struct app *a, enum action act)
 		a->active = (a->active + 1) % a->nreaders;
 		return DIRTY_MAIN | DIRTY_STATUS;
 	case ACT_READ_AGAIN:
-		if (!r || !r->present || !a->mon) {
-			app_message(a, true, "%s", _("No card in the reader to read again"));
-			return DIRTY_STATUS;
-		}
-		card_monitor_reread(a->mon, r->name);
-		return DIRTY_MAIN;
+		app_card_reread(a);
+		return DIRTY_STATUS | DIRTY_MAIN;
 	default:
 		return 0;
 	}
 }
 
 const struct pane_ops pane_card = {
+	.keys = (const enum action[]){ ACT_NEXT_READER, ACT_COPY, ACT_NONE },
 	.id = "card",
 	.title = N_("Card"),
 	.open_act = ACT_PANE_CARD,

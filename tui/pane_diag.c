@@ -141,22 +141,24 @@ static void diag_draw(struct app *a, WINDOW *w)
 	for (int i = 0, first = a->diag_sel >= rows ? a->diag_sel - rows + 1 : 0;
 	     i < rows && first + i < a->nerrors; i++) {
 		const struct app_error *e = &a->errors[first + i];
-		char when[16], text[512];
+		char when[16], text[512], msg[512], hint[512];
 
 		format_clock(e->when, "%H:%M:%S", when, sizeof when);
 		err_format(&e->err, i18n_lang(), text, sizeof text);
+		err_text(&e->err, i18n_lang(), msg, sizeof msg);
+		err_hint_text(&e->err, i18n_lang(), hint, sizeof hint);
 		/* The code and detail only (a detail may hold ": " itself). */
 		{
-			const char *m = strstr(text, err_message(e->err.id, i18n_lang()));
+			const char *m = strstr(text, msg);
 			if (m && m - text >= 2)
 				text[m - text - 2] = '\0';
 		}
-		snprintf(line, sizeof line, "%s %s%s%s: %s", when, text, e->reader[0] ? " · " : "",
-			 e->reader, err_message(e->err.id, i18n_lang()));
+		snprintf(line, sizeof line, "%s %s%s%s: %.400s", when, text, e->reader[0] ? " · " : "",
+			 e->reader, msg);
 		if (first + i == a->diag_sel)
 			text_draw(w, c.y, 1, 1, "›", theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
 		text_draw(w, c.y++, 3, getmaxx(w) - 4, line, theme_attr(ROLE_ERROR), theme_pair(ROLE_ERROR));
-		text_draw(w, c.y++, 12, getmaxx(w) - 13, err_hint(e->err.id, i18n_lang()),
+		text_draw(w, c.y++, 12, getmaxx(w) - 13, hint,
 			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 	}
 }
@@ -277,6 +279,7 @@ int app_report(struct app *a, const char *out, tb_err *err)
 }
 
 const struct pane_ops pane_diag = {
+	.keys = (const enum action[]){ ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_NONE },
 	.id = "diagnostics",
 	.title = N_("Diagnostics"),
 	.open_act = ACT_PANE_DIAG,

@@ -201,6 +201,7 @@ static void household_close(struct app *a)
 }
 
 const struct pane_ops pane_household = {
+	.keys = (const enum action[]){ ACT_UP, ACT_DOWN, ACT_SELECT, ACT_BACK, ACT_PURPOSE, ACT_REPEAT_PURPOSE, ACT_COPY, ACT_NONE },
 	.id = "household",
 	.title = N_("Household"),
 	.open_act = ACT_PANE_HOUSEHOLD,

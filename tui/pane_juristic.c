@@ -464,7 +464,7 @@ static void jr_draw(struct app *a, WINDOW *w)
 	/* The cursor in the ID field, unless a list has the keys. */
 	if (!S.history && S.director < 0) {
 		wmove(w, cy, cx);
-		a->cursor = true;
+		app_cursor_here(a, w);
 	}
 }
 
@@ -474,7 +474,6 @@ static unsigned jr_input(struct app *a, bool is_fkey, wint_t ch)
 {
 	bool typing = idf[0].value[0] != '\0';
 
-	(void)a;
 	if (!is_fkey && ch >= '0' && ch <= '9') {
 		S.id_refused = false;
 		S.history = false;
@@ -482,11 +481,22 @@ static unsigned jr_input(struct app *a, bool is_fkey, wint_t ch)
 		form_key(&id_form, false, ch);
 		return DIRTY_MAIN;
 	}
-	if (!typing)
+	/* The history or a director has the keys: Enter picks from the list. */
+	if (!typing || S.history || S.director >= 0)
 		return 0;
 	/* Pasted "0-1055-36012-34-6": the dashes are the format, not the ID. */
 	if (!is_fkey && (ch == '-' || ch == ' '))
 		return DIRTY_MAIN;
+	/* A letter while an ID is typed is the field's, never a shortcut (q,
+	 * l, t, s, p acting on the whole program); it has no place in an ID. */
+	if (!is_fkey && ch > 0x20 && ch != 0x7F) {
+		enum action own = actions_for_key((int)ch, 0);
+		/* The pane's own keys still act: the history, DBD asked again. */
+		if (own == ACT_HISTORY || own == ACT_REFRESH)
+			return 0;
+		app_message(a, true, "%s", _("Digits only in the ID (Esc clears it)"));
+		return DIRTY_STATUS;
+	}
 	if ((!is_fkey && (ch == '\r' || ch == '\n')) || (is_fkey && ch == KEY_ENTER)) {
 		char id[JR_ID];
 
@@ -537,6 +547,10 @@ static unsigned jr_key(struct app *a, enum action act)
 		} else if (idf[0].value[0] || S.id_refused) {
 			form_wipe(&id_form);
 			S.id_refused = false;
+		} else if (S.err.id) {
+			/* An old failure read: Esc puts it away. */
+			S.err = (tb_err){ 0 };
+			S.err_id[0] = '\0';
 		} else {
 			return 0;
 		}
@@ -580,8 +594,20 @@ static unsigned jr_key(struct app *a, enum action act)
 		return 0;
 	case ACT_UP: move_sel(-1, S.lines.n); return DIRTY_MAIN;
 	case ACT_DOWN: move_sel(1, S.lines.n); return DIRTY_MAIN;
-	case ACT_PAGE_UP: move_sel(-page, S.lines.n); return DIRTY_MAIN;
-	case ACT_PAGE_DOWN: move_sel(page, S.lines.n); return DIRTY_MAIN;
+	/* As in a list box: the marker goes to the page's edge first, and
+	 * only from there does the page turn. */
+	case ACT_PAGE_UP:
+		if (!S.history && S.sel > S.top)
+			S.sel = S.top;
+		else
+			move_sel(-page, S.lines.n);
+		return DIRTY_MAIN;
+	case ACT_PAGE_DOWN:
+		if (!S.history && S.sel < S.top + S.rows - 1 && S.top + S.rows - 1 < S.lines.n)
+			S.sel = S.top + S.rows - 1;
+		else
+			move_sel(page, S.lines.n);
+		return DIRTY_MAIN;
 	case ACT_TOP: move_sel(-S.lines.n - HISTORY_MAX, S.lines.n); return DIRTY_MAIN;
 	case ACT_BOTTOM: move_sel(S.lines.n + HISTORY_MAX, S.lines.n); return DIRTY_MAIN;
 	default:
@@ -651,6 +677,8 @@ static const char *jr_unfinished(struct app *a)
 }
 
 const struct pane_ops pane_juristic = {
+	.keys = (const enum action[]){ ACT_REFRESH, ACT_HISTORY, ACT_COPY, ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_TOP, ACT_BOTTOM, ACT_SELECT, ACT_BACK, ACT_NONE },
+	.help_extra = (const char *const[]){ "0-9", N_("Type a 13-digit juristic ID, then Enter"), NULL },
 	.id = "companies",
 	.title = N_("Companies"),
 	.open_act = ACT_PANE_JURISTIC,

@@ -23,7 +23,7 @@ static struct form_field sign_in[] = {
 static struct form_field reg[] = {
 	{ .label = N_("User name"), .max_chars = 32 },
 	{ .label = N_("Full name"), .max_chars = 100 },
-	{ .label = N_("Citizen ID"), .flags = FIELD_DIGITS, .max_chars = 13 },
+	{ .label = N_("Citizen ID"), .flags = FIELD_DIGITS | FIELD_CID, .max_chars = 13 },
 	{ .label = N_("Position"), .max_chars = 100 },
 	{ .label = N_("Password"), .flags = FIELD_SECRET },
 	{ .label = N_("Password again"), .flags = FIELD_SECRET },
@@ -235,7 +235,7 @@ static void login_draw(struct app *a, WINDOW *w)
 			  theme_pair(ROLE_MUTED));
 	/* The terminal's cursor rests in the focused field. */
 	wmove(w, cy, cx);
-	a->cursor = true;
+	app_cursor_here(a, w);
 }
 
 static void login_close(struct app *a)
@@ -250,13 +250,27 @@ static bool login_field(struct app *a)
 	return true;
 }
 
+/* Text typed and not sent: a registration, or a password (a user name
+ * alone, left by a refused attempt or an unlock, is nothing to lose). */
+static const char *login_unfinished(struct app *a)
+{
+	(void)a;
+	if (mode == LOGIN_REGISTER)
+		return form_has_text(&forms[mode], -1) ? _("A registration is typed but not sent.") : NULL;
+	if (!form_has_text(&forms[mode], mode == LOGIN_CHANGE_PASSWORD ? -1 : 0))
+		return NULL;
+	return _("A password is typed but not sent.");
+}
+
 const struct pane_ops pane_login = {
+	.help_extra = (const char *const[]){ "F3", N_("Register a new account, or back to log in"), "Tab Down", N_("Next field"), "Up", N_("Previous field"), "Enter", N_("Next field; on the last one, log in or send"), "Esc", N_("Back to log in"), NULL },
 	.id = "login",
 	.title = N_("Log in"),
 	.open_act = ACT_NONE,
 	.draw = login_draw,
 	.input = login_input,
 	.field = login_field,
+	.unfinished = login_unfinished,
 	.card = login_card,
 	.close = login_close,
 	.logged_out = true,

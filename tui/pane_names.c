@@ -142,6 +142,7 @@ static unsigned names_key(struct app *a, enum action act)
 }
 
 const struct pane_ops pane_names = {
+	.keys = (const enum action[]){ ACT_PURPOSE, ACT_REPEAT_PURPOSE, ACT_COPY, ACT_NONE },
 	.id = "names",
 	.title = N_("Names"),
 	.open_act = ACT_PANE_NAMES,

@@ -29,7 +29,7 @@ static struct form pin_form = { pin_field, 1, 0 };
 
 /* A citizen ID typed instead of a card: a digit opens the field. */
 static struct form_field cid_field[] = {
-	{ .label = N_("Citizen ID"), .flags = FIELD_DIGITS, .max_chars = 13 },
+	{ .label = N_("Citizen ID"), .flags = FIELD_DIGITS | FIELD_CID, .max_chars = 13 },
 };
 static struct form cid_form = { cid_field, 1, 0 };
 static bool cid_open;
@@ -63,7 +63,7 @@ static int draw_signin(struct app *a, WINDOW *w, int y)
 		text_draw(w, y++, 1, cols, _("Your card was read: type its PIN, then Enter"),
 			  theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
 		y += form_draw(&pin_form, w, y, 3, 8, 20);
-		a->cursor = true;
+		app_cursor_here(a, w);
 		break;
 	}
 	if (e.id != TB_OK) {
@@ -159,13 +159,13 @@ static int draw_cid(struct app *a, WINDOW *w, int y)
 {
 	if (cid_open) {
 		y += form_draw(&cid_form, w, y, 1, 16, 24);
+		app_cursor_here(a, w);
 		if (cid_field[0].err.id != TB_OK) {
 			char text[512];
 			err_format(&cid_field[0].err, i18n_lang(), text, sizeof text);
 			y += text_draw_wrapped(w, y, 3, getmaxx(w) - 4, 2, text, theme_attr(ROLE_ERROR),
 					       theme_pair(ROLE_ERROR));
 		}
-		a->cursor = true;
 		return y + 1;
 	}
 	return y;
@@ -464,6 +464,8 @@ static unsigned person_key(struct app *a, enum action act)
 }
 
 const struct pane_ops pane_person = {
+	.keys = (const enum action[]){ ACT_PURPOSE, ACT_REPEAT_PURPOSE, ACT_BACK, ACT_COPY, ACT_NONE },
+	.help_extra = (const char *const[]){ "0-9", N_("Type a citizen ID instead of a card, then Enter"), NULL },
 	.id = "person",
 	.title = N_("Person"),
 	.open_act = ACT_PANE_PERSON,

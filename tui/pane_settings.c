@@ -28,6 +28,7 @@ static struct form_field fields[F_COUNT] = {
 	[F_PURPOSES] = { .label = N_("Purposes (separated by |)") },
 };
 static struct form form = { fields, F_COUNT, 0 };
+static char saved[F_COUNT][FORM_VALUE_MAX];   /* the values as opened: a change is unsaved */
 
 static void put(int i, const char *v)
 {
@@ -37,6 +38,76 @@ static void put(int i, const char *v)
 	fields[i].err = (tb_err){ 0 };
 }
 
+/* What the choice fields take, for their errors: filled at open. */
+static char theme_choices[APP_MAX_THEMES * 66], pane_choices[256];
+
+static void choices_fill(struct app *a)
+{
+	size_t o = 0;
+
+	theme_choices[0] = pane_choices[0] = '\0';
+	for (int i = 0; i < a->nthemes; i++)
+		o += (size_t)snprintf(theme_choices + o, sizeof theme_choices - o, "%s%s", i ? ", " : "",
+				      a->themes[i]);
+	o = 0;
+	for (int i = 0; i < npanes; i++)
+		if (!panes[i]->logged_out && o < sizeof pane_choices)
+			o += (size_t)snprintf(pane_choices + o, sizeof pane_choices - o, "%s%s", o ? ", " : "",
+					      panes[i]->id);
+	fields[F_THEME].choices = theme_choices;
+	fields[F_LANGUAGE].choices = "th, en";
+	fields[F_PANE].choices = pane_choices;
+}
+
+/* Marks the field an error names (the service's field names) and goes to
+ * it; returns -1. */
+static int field_error(struct app *a, const tb_err *err)
+{
+	static const struct { const char *name; int field; } names[] = {
+		{ "theme", F_THEME }, { "language", F_LANGUAGE }, { "default_pane", F_PANE },
+		{ "agency", F_AGENCY }, { "name", F_BRANCH }, { "idle_timeout", F_IDLE },
+		{ "gateway_profile", F_PROFILE }, { "purposes", F_PURPOSES }, { "purpose", F_PURPOSES },
+	};
+	int f = -1;
+
+	for (size_t i = 0; err->field && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(err->field, names[i].name) == 0)
+			f = names[i].field;
+	if (f >= 0 && f < form.n) {
+		fields[f].err = *err;
+		form.focus = f;
+	}
+	app_error(a, NULL, err);
+	return -1;
+}
+
+/* A choice field holding something it does not take. */
+static bool not_a_choice(const char *value, const char *choices)
+{
+	size_t n = strlen(value);
+
+	for (const char *c = choices; *c; c += strcspn(c, ","), c += *c ? 2 : 0)
+		if (strncmp(c, value, n) == 0 && (c[n] == ',' || c[n] == '\0'))
+			return false;
+	return true;
+}
+
+static int choices_check(struct app *a)
+{
+	static const int choice[] = { F_THEME, F_LANGUAGE, F_PANE };
+
+	for (size_t i = 0; i < sizeof choice / sizeof choice[0]; i++) {
+		struct form_field *fd = &fields[choice[i]];
+		/* Empty: the terminal's own (theme, language). */
+		if ((fd->value[0] || choice[i] == F_PANE) && not_a_choice(fd->value, fd->choices)) {
+			tb_err e = { .id = TB_E_CHOICE };
+			e.field = choice[i] == F_THEME ? "theme" : choice[i] == F_LANGUAGE ? "language" : "default_pane";
+			return field_error(a, &e);
+		}
+	}
+	return 0;
+}
+
 static void settings_open(struct app *a)
 {
 	struct user_settings us = { 0 };
@@ -44,6 +115,7 @@ static void settings_open(struct app *a)
 	char buf[FORM_VALUE_MAX] = "";
 	size_t o = 0;
 
+	choices_fill(a);
 	if (settings_user_get(a->db, a->user.id, &us, &err))
 		app_error(a, NULL, &err);
 	/* Empty: the terminal's own theme. */
@@ -64,6 +136,8 @@ static void settings_open(struct app *a)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? "|" : "", a->branch.purposes[i]);
 	}
 	put(F_PURPOSES, buf);
+	for (int i = 0; i < F_COUNT; i++)
+		memcpy(saved[i], fields[i].value, sizeof saved[i]);
 	/* Only admins change the branch's settings. */
 	form.n = app_may(a, RIGHT_SETTINGS) ? F_COUNT : F_AGENCY;
 	form.focus = 0;
@@ -76,12 +150,15 @@ static void settings_save(struct app *a)
 	tb_err err = { 0 };
 	char *tok, *save = NULL, list[FORM_VALUE_MAX];
 
+	for (int i = 0; i < F_COUNT; i++)
+		fields[i].err = (tb_err){ 0 };
+	if (choices_check(a))
+		return;
 	str_copy(us.theme, sizeof us.theme, fields[F_THEME].value);
 	str_copy(us.language, sizeof us.language, fields[F_LANGUAGE].value);
 	str_copy(us.default_pane, sizeof us.default_pane, fields[F_PANE].value);
 	if (settings_user_set(a->db, a->user.id, &us, &err)) {
-		fields[F_THEME].err = err;
-		app_error(a, NULL, &err);
+		field_error(a, &err);
 		return;
 	}
 	if (app_may(a, RIGHT_SETTINGS)) {
@@ -101,14 +178,13 @@ static void settings_save(struct app *a)
 			/* Too long: refused, never cut and never dropped. */
 			if (strlen(tok) >= sizeof b.purposes[0]) {
 				err_set(&err, TB_E_AUTH_INVALID, 0, "purposes");
-				fields[F_PURPOSES].err = err;
-				app_error(a, NULL, &err);
+				field_error(a, &err);
 				return;
 			}
 			str_copy(b.purposes[b.npurposes++], sizeof b.purposes[0], tok);
 		}
 		if (settings_branch_set(a->db, a->user.username, &b, &err)) {
-			app_error(a, NULL, &err);
+			field_error(a, &err);
 			return;
 		}
 		a->branch = b;
@@ -124,6 +200,8 @@ static void settings_save(struct app *a)
 	}
 	if (us.language[0])
 		i18n_set(strcmp(us.language, "th") == 0 ? TB_LANG_TH : TB_LANG_EN);
+	for (int i = 0; i < F_COUNT; i++)
+		memcpy(saved[i], fields[i].value, sizeof saved[i]);
 	app_message(a, false, "%s", _("Settings saved"));
 	a->dirty |= DIRTY_ALL;
 }
@@ -145,7 +223,7 @@ static void settings_draw(struct app *a, WINDOW *w)
 	text_draw(w, getmaxy(w) - 2, 3, getmaxx(w) - 4, _("Enter on the last field: save · Esc: undo changes"),
 		  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 	wmove(w, cy, cx);
-	a->cursor = true;
+	app_cursor_here(a, w);
 }
 
 static unsigned settings_input(struct app *a, bool is_fkey, wint_t ch)
@@ -170,6 +248,16 @@ static void settings_close(struct app *a)
 	form_wipe(&form);
 }
 
+static const char *settings_unfinished(struct app *a)
+{
+	if (a->pane != &pane_settings)
+		return NULL;
+	for (int i = 0; i < form.n; i++)
+		if (strcmp(fields[i].value, saved[i]) != 0)
+			return _("A setting is changed but not saved.");
+	return NULL;
+}
+
 /* The pane is its form. */
 static bool settings_field(struct app *a)
 {
@@ -178,6 +266,7 @@ static bool settings_field(struct app *a)
 }
 
 const struct pane_ops pane_settings = {
+	.help_extra = (const char *const[]){ "Tab Down", N_("Next field"), "Up", N_("Previous field"), "Enter", N_("Next field; on the last one, save"), "Esc", N_("Undo the changes not saved"), NULL },
 	.id = "settings",
 	.title = N_("Settings"),
 	.open_act = ACT_PANE_SETTINGS,
@@ -185,5 +274,6 @@ const struct pane_ops pane_settings = {
 	.draw = settings_draw,
 	.input = settings_input,
 	.field = settings_field,
+	.unfinished = settings_unfinished,
 	.close = settings_close,
 };

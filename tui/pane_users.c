@@ -222,6 +222,7 @@ static unsigned users_key(struct app *a, enum action act)
 }
 
 const struct pane_ops pane_users = {
+	.keys = (const enum action[]){ ACT_APPROVE, ACT_REJECT, ACT_SUSPEND, ACT_REINSTATE, ACT_MAKE_ADMIN, ACT_REMOVE_ADMIN, ACT_RESET_PASSWORD, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_NONE },
 	.id = "users",
 	.title = N_("Users"),
 	.open_act = ACT_PANE_USERS,

@@ -193,7 +193,7 @@ int purpose_draw(struct app *a, WINDOW *w, int y)
 		return y;
 	}
 	y += form_draw(&filter_form, w, y, 3, 12, cols - 16 > 20 ? cols - 16 : 20);
-	a->cursor = true;
+	app_cursor_here(a, w);
 	n = count_matches(a);
 	if (n == 0 && y < max_y)
 		text_draw(w, y++, 5, cols - 4, _("No purpose matches what is typed: Backspace"),

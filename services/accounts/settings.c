@@ -44,7 +44,7 @@ int settings_branch_validate(const struct branch_settings *b, tb_err *err)
 	if (!users_text_valid(b->name, SETTINGS_NAME_CHARS))
 		return err_set(err, TB_E_AUTH_INVALID, 0, "name");
 	if (b->idle_timeout_s < SETTINGS_IDLE_MIN_S || b->idle_timeout_s > SETTINGS_IDLE_MAX_S)
-		return err_set(err, TB_E_AUTH_INVALID, b->idle_timeout_s, "idle_timeout");
+		return err_set(err, TB_E_IDLE_RANGE, b->idle_timeout_s, "idle_timeout");
 	if (!token_ok(b->gateway_profile, 0, SETTINGS_PROFILE_MAX, CODE_CHARS))
 		return err_set(err, TB_E_AUTH_INVALID, 0, "gateway_profile");
 	if (b->npurposes < 1 || b->npurposes > SETTINGS_PURPOSES_MAX)

@@ -76,21 +76,41 @@ static void err_detail(const tb_err *e, enum tb_lang lang, char *buf, size_t siz
 		snprintf(buf, size, "%ld", e->detail);
 }
 
+/* text with its "{n}" (if any) replaced by the detail. */
+static void with_number(const char *text, long n, char *buf, size_t size)
+{
+	const char *at = strstr(text, "{n}");
+
+	if (!at)
+		snprintf(buf, size, "%s", text);
+	else
+		snprintf(buf, size, "%.*s%ld%s", (int)(at - text), text, n, at + 3);
+}
+
+void err_text(const tb_err *e, enum tb_lang lang, char *buf, size_t size)
+{
+	with_number(err_message(e->id, lang), e->detail, buf, size);
+}
+
+void err_hint_text(const tb_err *e, enum tb_lang lang, char *buf, size_t size)
+{
+	with_number(err_hint(e->id, lang), e->detail, buf, size);
+}
+
 int err_format(const tb_err *e, enum tb_lang lang, char *buf, size_t size)
 {
-	char detail[48];
-	const char *hint;
+	char detail[48], msg[512], hint[512];
 
 	err_detail(e, lang, detail, sizeof detail);
-	hint = err_hint(e->id, lang);
+	err_text(e, lang, msg, sizeof msg);
+	err_hint_text(e, lang, hint, sizeof hint);
 	return snprintf(buf, size, "%s%s%s%s%s%s: %s%s%s",
 			err_code(e->id),
 			detail[0] || e->field ? " (" : "", detail,
 			detail[0] && e->field ? ", " : "",
 			e->field ? e->field : "",
 			detail[0] || e->field ? ")" : "",
-			err_message(e->id, lang),
-			hint[0] ? " — " : "", hint);
+			msg, hint[0] ? " — " : "", hint);
 }
 
 enum tb_err_id err_from_pcsc(long rv)

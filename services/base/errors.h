@@ -191,8 +191,8 @@
 	  "Contact your agency's admin", \
 	  "ติดต่อผู้ดูแลระบบของหน่วยงาน") \
 	X(TB_E_AUTH_LOCKED, "auth", "AUTH-LOCKED", \
-	  "Too many failed logins: the account is locked for the number of seconds shown", \
-	  "เข้าสู่ระบบผิดหลายครั้ง บัญชีถูกล็อกชั่วคราวตามจำนวนวินาทีที่แสดง", \
+	  "Too many failed logins: the account is locked for {n} seconds", \
+	  "เข้าสู่ระบบผิดหลายครั้ง บัญชีถูกล็อกชั่วคราว {n} วินาที", \
 	  "Try again after that time; if the password is forgotten, an admin can reset it", \
 	  "ลองใหม่หลังพ้นเวลาดังกล่าว หากลืมรหัสผ่าน ให้ผู้ดูแลระบบตั้งรหัสผ่านใหม่ให้") \
 	X(TB_E_AUTH_MUST_CHANGE, "auth", "PASSWORD-EXPIRED", \
@@ -213,8 +213,18 @@
 	X(TB_E_AUTH_PASSWORD_SHORT, "auth", "PASSWORD-SHORT", \
 	  "The password is too short", \
 	  "รหัสผ่านสั้นเกินไป", \
-	  "Use a password of at least the number of characters shown", \
-	  "ใช้รหัสผ่านที่มีความยาวอย่างน้อยตามจำนวนตัวอักษรที่แสดง") \
+	  "Use a password of at least {n} characters", \
+	  "ใช้รหัสผ่านที่มีความยาวอย่างน้อย {n} ตัวอักษร") \
+	X(TB_E_IDLE_RANGE, "input", "IDLE-RANGE", \
+	  "The idle lock is {n} seconds: it must be from 30 to 86400 seconds", \
+	  "เวลาล็อกหน้าจอเมื่อไม่มีการใช้งานคือ {n} วินาที ต้องอยู่ระหว่าง 30 ถึง 86400 วินาที", \
+	  "Type a number of seconds from 30 (half a minute) to 86400 (a day)", \
+	  "พิมพ์จำนวนวินาทีตั้งแต่ 30 (ครึ่งนาที) ถึง 86400 (หนึ่งวัน)") \
+	X(TB_E_CHOICE, "input", "NOT-A-CHOICE", \
+	  "The value typed is not one this field takes", \
+	  "ค่าที่พิมพ์ไม่ใช่ค่าที่ช่องนี้รับ", \
+	  "Type one of the values listed next to the field", \
+	  "พิมพ์ค่าใดค่าหนึ่งตามที่แสดงข้างช่อง") \
 	X(TB_E_AUTH_PASSWORD_MISMATCH, "auth", "PASSWORD-MISMATCH", \
 	  "The two passwords typed are not the same", \
 	  "รหัสผ่านที่พิมพ์ทั้งสองครั้งไม่ตรงกัน", \
@@ -803,6 +813,12 @@ const char *err_domain(enum tb_err_id id);
 const char *err_code(enum tb_err_id id);   /* stable, e.g. "CARD-REMOVED" */
 const char *err_message(enum tb_err_id id, enum tb_lang lang);
 const char *err_hint(enum tb_err_id id, enum tb_lang lang);
+
+/* The message and the hint with the detail in the sentence: an entry may
+ * say "{n}" where its number goes ("locked for {n} seconds"); use these, not
+ * the two above, wherever e's detail is known. */
+void err_text(const tb_err *e, enum tb_lang lang, char *buf, size_t size);
+void err_hint_text(const tb_err *e, enum tb_lang lang, char *buf, size_t size);
 
 /* "CARD-REMOVED (0x80100069, photo): The card was removed ... — Leave the card ..."
  * Always NUL-terminated; returns the length it wanted, like snprintf. */

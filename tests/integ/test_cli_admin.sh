@@ -82,7 +82,7 @@ SHOW="$dir/err" check "register with a wrong check digit: exit 1, the cid field 
 	bash -c "[ $rc = 1 ] && grep -q 'INVALID-FIELD (cid)' '$dir/err'"
 run "$(register_input staff.c short)" admin register --batch
 SHOW="$dir/err" check "register with a short password: exit 1, the minimum shown" \
-	bash -c "[ $rc = 1 ] && grep -q 'PASSWORD-SHORT (10' '$dir/err'"
+	bash -c "[ $rc = 1 ] && grep -q 'PASSWORD-SHORT (10' '$dir/err' && grep -q 'at least 10 characters' '$dir/err'"
 run "$(register_input staff.d "$STAFF_PW" "'); DROP TABLE users;--")" admin register --batch
 run "" admin users --json
 printf '"full_name":\t"%s"\n' "'); DROP TABLE users;--" >"$dir/expect"
@@ -177,7 +177,7 @@ another-pass-33
 " admin passwd staff.a --batch
 done
 SHOW="$dir/err" check "five wrong passwords: locked, with the seconds to wait" \
-	bash -c "[ $rc = 1 ] && grep -q 'AUTH-LOCKED (30)' '$dir/err' && grep -q 'ล็อก' '$dir/err'"
+	bash -c "[ $rc = 1 ] && grep -q 'AUTH-LOCKED (30)' '$dir/err' && grep -q 'locked for 30 seconds' '$dir/err' && grep -q 'ล็อก' '$dir/err'"
 run "new-password-22
 another-pass-33
 another-pass-33
@@ -193,7 +193,7 @@ check "settings changes without --as: exit 2" [ "$rc" = 2 ]
 run "$ADMIN_PW
 " admin settings --as admin1 --batch --idle-timeout 10
 SHOW="$dir/err" check "settings: an idle timeout under 30 s is refused, the field named" \
-	bash -c "[ $rc = 1 ] && grep -q 'INVALID-FIELD (10, idle_timeout)' '$dir/err'"
+	bash -c "[ $rc = 1 ] && grep -q 'IDLE-RANGE (10, idle_timeout): The idle lock is 10 seconds: it must be from 30 to 86400 seconds' '$dir/err'"
 run "$ADMIN_PW
 " admin settings --as admin1 --batch --idle-timeout 600 --purpose 'ตรวจสอบคำขอ' --purpose '=1+1'
 SHOW="$dir/out $dir/err" check "settings: an admin sets the timeout and replaces the purposes" \

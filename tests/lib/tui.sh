@@ -49,6 +49,16 @@ wait_text() { wait_cmd shows_all "$@"; }
 wait_gone() { wait_cmd shows_none "$@"; }
 # wait_re SESSION REGEX: polls until a line of the screen matches.
 wait_re() { wait_cmd shows_re "$1" "$2"; }
+# cursor_on SESSION TEXT: a new capture shows the terminal's cursor, and on
+# the row of the first line holding TEXT (a field's label), right of it.
+cursor_on() {
+	local row col c
+	capture "$1"
+	row=$(grep -nF -m1 -- "$2" "$dir/screen.$1" | cut -d: -f1)
+	col=$(column_of "$1" "$2")
+	c=$(tm display -p -t "$1" '#{cursor_flag} #{cursor_y} #{cursor_x}')
+	[ -n "$row" ] && [ "${c% *}" = "1 $((row - 1))" ] && [ "${c##* }" -gt "$col" ]
+}
 # The program in the session's pane is still running.
 alive() {
 	[ ! -e "$dir/status.$1" ] && [ "$(tm list-panes -t "$1" -F '#{pane_dead}' 2>/dev/null)" = 0 ]

@@ -143,11 +143,11 @@ check "login: the tab line, the card prompt and the status bar with officer, bra
 		alive main'
 
 keys main F1
-check "help: F1 opens the keys (Quit near the top, no admin keys for an officer), G goes to the end" \
-	eval 'wait_text main "Keys — press Esc or F1 to close" "F1 ?" "Show or hide the keys" "F10 q" "Quit" \
-			"Card: the citizen" "F9 d" "F6 s" "Write a support report" "F7 t" "F8 l" &&
+check "help: F1 opens the card pane's keys, then Quit and the others, no admin keys for an officer; G goes to the end" \
+	eval 'wait_text main "Keys — press Esc or F1 to close" "Use the next card reader" "F1 ?" "Show or hide the keys" \
+			"F10 q" "Quit" "F6 s" "Write a support report" "F7 t" "F8 l" &&
 		! grep -qF "approve the selected account" "$dir/screen.main" &&
-		keys main G && wait_text main "^L" "Redraw the screen" && alive main'
+		keys main G && wait_text main "F9 d" "Diagnostics" "F11" && alive main'
 keys main Escape
 check "help: Esc closes it and the card prompt is back" \
 	eval 'wait_gone main "Keys — press Esc" && wait_text main "$INSERT" && alive main'

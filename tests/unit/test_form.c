@@ -118,6 +118,34 @@ static void password_is_never_drawn(void **state)
 	fclose(in);
 }
 
+/* The cursor rests in the focused field, not in the last one drawn. */
+static void cursor_rests_in_the_focused_field(void **state)
+{
+	struct form_field fields[3] = { { .label = "User name" }, { .label = "Password", .flags = FIELD_SECRET },
+					{ .label = "Position" } };
+	struct form f = { fields, 3, 0 };
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr = newterm("xterm-256color", out, in);
+	struct theme t;
+
+	assert_non_null(scr);
+	theme_builtin(&t);
+	theme_apply(&t);
+	type(&f, L"ab");
+	fields[2].err.id = TB_E_AUTH_INVALID;   /* an error line under the last field */
+	form_draw(&f, stdscr, 2, 0, 12, 30);
+	assert_int_equal(getcury(stdscr), 2);
+	assert_int_equal(getcurx(stdscr), 13 + 2);
+	f.focus = 1;
+	form_draw(&f, stdscr, 2, 0, 12, 30);
+	assert_int_equal(getcury(stdscr), 3);
+	assert_int_equal(getcurx(stdscr), 13);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +154,7 @@ int main(void)
 		cmocka_unit_test(digits_only_and_limits),
 		cmocka_unit_test(focus_submit_cancel),
 		cmocka_unit_test(password_is_never_drawn),
+		cmocka_unit_test(cursor_rests_in_the_focused_field),
 	};
 	text_locale_init();
 	return cmocka_run_group_tests_name("forms", tests, NULL, NULL);
