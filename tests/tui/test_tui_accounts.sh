@@ -368,10 +368,12 @@ SHOW="$dir/audit.csv" check "card read: 'tabien audit export' has a card.read ro
 		alive t1'
 
 # === 9. the idle lock ======================================================================================
-# A terminal of its own with a 2 s lock; the card is still in the reader,
-# so it is read at login.
+# A terminal of its own with a 4 s lock (IDLE_LOCK_S); the card is still in
+# the reader, so it is read at login.  With 2 s, on two busy cores the lock
+# came back between the unlock's checks and the next key.
+IDLE_LOCK_S=4
 SESSION=idle
-start idle counter-3 2
+start idle counter-3 $IDLE_LOCK_S
 login idle "$OFFICER" "$PW"
 wait_text idle "$(fmt "$SOMCHAI_CID")"
 cp "$dir/screen.idle" "$dir/shown"
@@ -661,7 +663,7 @@ quit sus
 
 # === 19. a hang-up while the screen is locked ========================================================
 SESSION=hl
-start hl counter-8 2
+start hl counter-8 $IDLE_LOCK_S
 login hl "$NEW" "$NEW_PW"
 wait_text hl "F2 Card"
 keys hl F9
