@@ -392,11 +392,13 @@ static void on_keys(struct app *a)
 		}
 		/* Alt and a letter (the terminal sends Esc and the letter at
 		 * once): the letter's action even where a field takes letters,
-		 * so i, h, n, b and the rest reach every screen. */
+		 * so i, h, n, b and the rest reach every screen.  Letters only:
+		 * an Esc read together with the digits typed after it (keys
+		 * bunched by a slow link) still clears the field. */
 		if (r == OK && ch == 27 && !a->pasting && !app_copy_shown(a)) {
 			wint_t next;
 			int r2 = get_wch(&next);
-			if (r2 == OK && next > 0x20 && next < 0x7F) {
+			if (r2 == OK && ((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z'))) {
 				on_action(a, actions_for_key((int)next, 0));
 				if (a->quit)
 					return;

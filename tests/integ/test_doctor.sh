@@ -106,7 +106,7 @@ check "  the default copies folder, not there yet: made at the first copy" \
 	grep -qE '^OK +copies folder.*made 0700 at the first copy' "$dir/out"
 doctor --json
 check "--json: the same checks, status OK, exit 0" \
-	bash -c "[ $rc = 0 ] && jq -e '.status == \"OK\" and (.checks | length) == 17 and
+	bash -c "[ $rc = 0 ] && jq -e '.status == \"OK\" and (.checks | length) == 18 and
 		([.checks[] | select(.status == \"FAIL\")] | length) == 0' '$dir/out' >/dev/null"
 
 

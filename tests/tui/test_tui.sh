@@ -275,7 +275,7 @@ check "mono theme on TERM=vt100: the card's text and a photo in shades" \
 keys vt100 F1
 check "TERM=vt100: the help's frame in line-drawing letters, not 'lqqqk'" \
 	eval 'wait_text vt100 "Keys — press Esc" && grep -qE "^┌─ Keys — press Esc or F1 to close ─+┐$" "$dir/screen.vt100" &&
-		grep -qE "^│ F1 \?" "$dir/screen.vt100" && ! grep -qE "^lq|qqqk$|^x " "$dir/screen.vt100"'
+		grep -qE "^│ +F1 \?" "$dir/screen.vt100" && ! grep -qE "^lq|qqqk$|^x " "$dir/screen.vt100"'
 keys vt100 Escape
 
 # --- quitting ------------------------------------------------------------------------------

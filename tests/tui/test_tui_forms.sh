@@ -147,6 +147,7 @@ check "Alt+i from the ID field opens the person pane" \
 keys f b
 wait_text f "Juristic ID"
 keys f Escape
+wait_re f "Juristic ID *$"
 
 # --- the companies pane's lists --------------------------------------------------------------------
 type_id "$SIAM"

@@ -74,6 +74,7 @@ check "F1 on the card pane: the reader key, Shift+Tab and the admin's * said; no
 	eval 'wait_text m "Use the next card reader" "Shift+Tab" "After your name in the status bar: you are an admin" &&
 		shows_none m "Audit: export" "Companies: ask DBD again"'
 keys m Escape
+wait_gone m "Keys — press Esc"
 keys m b
 wait_text m "Companies — juristic persons (DBD)"
 keys m F1
