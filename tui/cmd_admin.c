@@ -22,6 +22,8 @@
 #include "services/base/privfile.h"
 #include "services/accounts/settings.h"
 #include "services/accounts/users.h"
+#include "services/accounts/audit_seal.h"
+#include "storage/copy_db.h"
 #include "storage/db.h"
 #include "tui/cmd.h"
 #include "tui/text.h"
@@ -33,7 +35,7 @@ struct admin_opts {
 	const char *db;
 	const char *as;
 	const char *status;
-	const char *user, *since, *until, *subject, *csv;
+	const char *user, *since, *until, *subject, *csv, *to;
 	int batch;
 	int json;
 	int npos;
@@ -67,7 +69,7 @@ static int ask_new_password(const struct admin_opts *o, const char *prompt, char
 /* --- options -------------------------------------------------------------------------- */
 
 enum { OPT_DB = 1, OPT_BATCH, OPT_AS, OPT_STATUS, OPT_JSON, OPT_USER, OPT_SINCE, OPT_UNTIL,
-       OPT_SUBJECT, OPT_CSV };
+       OPT_SUBJECT, OPT_CSV, OPT_TO };
 
 /* Parses argv (argv[0] is the command's name) allowing the options whose
  * codes are in `allowed` and up to `max_pos` operands. */
@@ -85,6 +87,7 @@ static int parse_opts(int argc, char **argv, struct admin_opts *o, const char *a
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "subject", required_argument, NULL, OPT_SUBJECT },
 		{ "csv", required_argument, NULL, OPT_CSV },
+		{ "to", required_argument, NULL, OPT_TO },
 		{ 0 },
 	};
 	int c;
@@ -110,6 +113,11 @@ static int parse_opts(int argc, char **argv, struct admin_opts *o, const char *a
 		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_SUBJECT: o->subject = optarg; break;
 		case OPT_CSV: o->csv = optarg; break;
+		case OPT_TO:
+			if (!cmd_arg_fits("to", optarg, PATH_MAX))
+				goto usage;
+			o->to = optarg;
+			break;
 		}
 	}
 	for (; optind < argc; optind++) {
@@ -133,6 +141,7 @@ usage:
 #define A(x) (char)(x)
 static const char OPTS_DB_BATCH[] = { A(OPT_DB), A(OPT_BATCH), 0 };
 static const char OPTS_ACT[] = { A(OPT_DB), A(OPT_BATCH), A(OPT_AS), 0 };
+static const char OPTS_MIGRATE[] = { A(OPT_DB), A(OPT_BATCH), A(OPT_AS), A(OPT_TO), 0 };
 static const char OPTS_USERS[] = { A(OPT_DB), A(OPT_STATUS), A(OPT_JSON), 0 };
 static const char OPTS_EXPORT[] = { A(OPT_DB), A(OPT_BATCH), A(OPT_AS), A(OPT_USER),
 				    A(OPT_SINCE), A(OPT_UNTIL), A(OPT_SUBJECT), A(OPT_CSV), 0 };
@@ -143,18 +152,13 @@ static int fail(const tb_err *e)
 	return EXIT_FAIL;
 }
 
-struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err)
+/* fail(), who can grant a refused right to actor, and the database closed. */
+static int fail_closing(struct db **d, const char *actor, const tb_err *e)
 {
-	struct db *d = db_open(path, flags, err);
-
-	if (d && cmd_terminal_branch(d, err))
-		db_close(&d);
-	if (d && db_fixed_mode(d))
-		fprintf(stderr, "tabien: warning: other accounts could read the database (mode %03o); "
-			"it is private now (600) / คำเตือน: บัญชีอื่นเคยอ่านฐานข้อมูลได้ "
-			"(สิทธิ์ %03o) ขณะนี้เปลี่ยนเป็นส่วนตัว (600) แล้ว\n",
-			db_fixed_mode(d), db_fixed_mode(d));
-	return d;
+	fail(e);
+	cmd_refusal(stderr, *d, actor, e);
+	db_close(d);
+	return EXIT_FAIL;
 }
 
 /* The admin named by --as types their password; 0 and *who when it is
@@ -431,14 +435,9 @@ static int admin_act(enum users_action a, int argc, char **argv)
 		 users_action_name(a));
 	if ((r = admin_begin(argc, argv, usage, &o, &who, &d, &err)) >= 0)
 		return r;
-	r = users_admin(d, o.as, a, o.pos[0], &err);
-	if (r) {
-		fail(&err);
-		cmd_refusal(stderr, d, o.as, &err);
-	}
+	if (users_admin(d, o.as, a, o.pos[0], &err))
+		return fail_closing(&d, o.as, &err);
 	db_close(&d);
-	if (r)
-		return EXIT_FAIL;
 	printf("%s %s\n", o.pos[0], done_text[a]);
 	return EXIT_OK;
 }
@@ -455,14 +454,9 @@ static int admin_reset_password(int argc, char **argv)
 
 	if ((r = admin_begin(argc, argv, usage, &o, &who, &d, &err)) >= 0)
 		return r;
-	r = users_reset_password(d, o.as, o.pos[0], NULL, temp, sizeof temp, &err);
-	if (r) {
-		fail(&err);
-		cmd_refusal(stderr, d, o.as, &err);
-	}
+	if (users_reset_password(d, o.as, o.pos[0], NULL, temp, sizeof temp, &err))
+		return fail_closing(&d, o.as, &err);
 	db_close(&d);
-	if (r)
-		return EXIT_FAIL;
 	/* Shown this once, to be handed over in person. */
 	printf("temporary password for %s / รหัสผ่านชั่วคราวของ %s: %s\n", o.pos[0], o.pos[0], temp);
 	printf("%s must choose a new one at the next login / "
@@ -627,13 +621,68 @@ static int admin_settings(int argc, char **argv)
 	}
 	if (!r)
 		settings_print(b);
-	else {
-		fail(&err);
-		cmd_refusal(stderr, d, o.as, &err);
-	}
 	free(b);
+	if (r)
+		return fail_closing(&d, o.as, &err);
 	db_close(&d);
-	return r ? EXIT_FAIL : EXIT_OK;
+	return EXIT_OK;
+}
+
+/* --- admin migrate ------------------------------------------------------------------ */
+
+/* The terminal's database, every table, into another (a branch's server),
+ * checked row by row; the seal key goes along, so sealing carries on. */
+static int admin_migrate(int argc, char **argv)
+{
+	static const char usage[] = "tabien admin migrate --to DATABASE --as ADMIN [--batch] [--db PATH]";
+	struct db_copy_count n[DB_COPY_TABLES];
+	char from_key[PATH_MAX + 8], to_key[PATH_MAX + 8];
+	struct admin_opts o;
+	struct user who;
+	struct db *d = NULL, *to = NULL;
+	tb_err err = { 0 };
+	int r = -1;
+
+	if (parse_opts(argc, argv, &o, OPTS_MIGRATE, 0, usage))
+		return EXIT_USAGE;
+	if (!o.to || !o.as) {
+		fprintf(stderr, "tabien: --to DATABASE and --as ADMIN are needed / ต้องระบุ --to และ "
+			"--as ผู้ดูแลระบบ\nusage: %s\n", usage);
+		return EXIT_USAGE;
+	}
+	d = cmd_db_open(o.db, 0, &err);
+	if (!d || settings_initialised(d, &err) <= 0 || authenticate_admin(d, &o, &who, &err))
+		goto out;
+	if (who.role != USER_AGENCY_ADMIN) {
+		err_set(&err, TB_E_AUTH_NOT_ADMIN, 0, NULL);
+		goto out;
+	}
+	to = db_open(o.to, DB_OPEN_CREATE, &err);
+	if (!to || db_copy(d, to, n, &err))
+		goto out;
+	printf("moved to / ย้ายไปที่ %s (%s), checked row by row / ตรวจทีละแถวแล้ว:\n",
+	       db_engine_name(to), db_path(to));
+	for (int i = 0; i < DB_COPY_TABLES; i++)
+		printf("  %-16s %ld\n", n[i].table, n[i].rows);
+	audit_seal_path(d, from_key, sizeof from_key);
+	audit_seal_path(to, to_key, sizeof to_key);
+	r = 0;
+	if (access(from_key, F_OK) == 0 && access(to_key, F_OK) != 0) {
+		char key[4096];
+		FILE *f = fopen(from_key, "re");
+		size_t len = f ? fread(key, 1, sizeof key, f) : 0;
+
+		if (f)
+			fclose(f);
+		r = len ? privfile_write(to_key, key, len, &err) : err_set(&err, TB_E_FILE, 0, from_key);
+		sodium_memzero(key, sizeof key);
+		if (r == 0)
+			printf("  seal key / กุญแจผนึก: %s\n", to_key);
+	}
+out:
+	db_close(&to);
+	db_close(&d);
+	return r ? fail(&err) : EXIT_OK;
 }
 
 int cmd_setup_check(const char *db_path)
@@ -662,12 +711,14 @@ int cmd_admin(int argc, char **argv)
 		return admin_passwd(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "settings") == 0)
 		return admin_settings(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "migrate") == 0)
+		return admin_migrate(argc - 1, argv + 1);
 	if (argc >= 2 && (a = users_action_parse(argv[1])) >= 0)
 		return admin_act((enum users_action)a, argc - 1, argv + 1);
 	if (argc >= 2 && (a = cmd_admin_rights(argc, argv)) >= 0)
 		return a;
 	fprintf(stderr, "usage: tabien admin init|register|users|approve|reject|suspend|reinstate|"
-		"make-admin|remove-admin|reset-password|passwd|settings|branches|grant|revoke|role|rights "
+		"make-admin|remove-admin|reset-password|passwd|settings|branches|grant|revoke|role|rights|migrate "
 		"... (tabien --help)\n");
 	return EXIT_USAGE;
 }
@@ -721,13 +772,9 @@ static int audit_export_cmd(int argc, char **argv)
 	else if (pf && privfile_commit(&pf, &err))
 		rows = -1;
 out:
-	if (rows < 0) {
-		fail(&err);
-		cmd_refusal(stderr, d, o.as, &err);
-	}
-	db_close(&d);
 	if (rows < 0)
-		return EXIT_FAIL;
+		return fail_closing(&d, o.as, &err);
+	db_close(&d);
 	if (o.csv)
 		fprintf(stderr, "%ld rows written to %s / เขียน %ld รายการลงใน %s\n", rows, o.csv,
 			rows, o.csv);

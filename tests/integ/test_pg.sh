@@ -27,9 +27,10 @@ DB=$(pg_conn tabien)
 # on A|B STDIN COMMAND...: tabien as terminal A or B (each its own HOME and
 # terminal name, the same server); out, err and rc kept.
 on() {
-	local t=$1 input=$2; shift 2
+	local t=$1 input=$2 db=$DB; shift 2
+	[ "$t" = c ] && db=$(pg_conn moved)
 	mkdir -p "$dir/home-$t"
-	printf '%s' "$input" | HOME="$dir/home-$t" TABIEN_TERMINAL="counter-$t" TABIEN_DB="$DB" \
+	printf '%s' "$input" | HOME="$dir/home-$t" TABIEN_TERMINAL="counter-$t" TABIEN_DB="$db" \
 		"$TABIEN" "$@" >"$dir/out" 2>"$dir/err"
 	rc=$?
 }
@@ -145,6 +146,82 @@ psql_as "$PG_SUPER" tabien -c "UPDATE audit_seal SET sig = 'x'" >"$dir/refused" 
 SHOW="$dir/refused" check "even the owner's UPDATE of a seal is refused (insert-only)" \
 	bash -c "[ $? != 0 ] && grep -q 'insert-only' '$dir/refused'"
 
+# --- a terminal's SQLite file moved to the server -----------------------------------------
+lite="$dir/home-c/lite.db"
+mkdir -p "$dir/home-c"
+on c "กรมทดสอบระบบ
+BR-02
+สาขาย่อยสอง
+admin2
+สมหญิง ใจงาม
+$CID_ADMIN
+หัวหน้างาน
+$ADMIN_PW
+$ADMIN_PW
+" admin init --batch --db "$lite"
+for u in off1 off2; do
+	on c "$u
+ทองดี มีสุข
+$CID_STAFF
+เจ้าหน้าที่
+$STAFF_PW
+$STAFF_PW
+" admin register --batch --db "$lite"
+done
+on c "$ADMIN_PW
+" admin approve off1 --as admin2 --batch --db "$lite"
+on c "$STAFF_PW
+new-password-33
+new-password-33
+" admin passwd off1 --batch --db "$lite"
+on c "$ADMIN_PW
+" admin settings --as admin2 --batch --idle-timeout 420 --purpose 'ตรวจสอบสิทธิ' --db "$lite"
+HOME="$dir/home-c" TABIEN_TERMINAL=counter-c "$WRITER" "$lite" 150 lite >/dev/null 2>&1
+on c "" audit seal-init --db "$lite"
+litekey=$(grep -o 'tbseal1-[0-9a-f]*' "$dir/out" | head -n 1)
+HOME="$dir/home-c" TABIEN_TERMINAL=counter-c "$WRITER" "$lite" 70 more >/dev/null 2>&1
+on c "" audit seal --db "$lite"
+pg_createdb moved
+on c "" admin migrate --to "$(pg_conn moved)" --db "$lite"
+check "migrate without --as: exit 2" [ "$rc" = 2 ]
+on c "$ADMIN_PW
+" admin migrate --to "$(pg_conn moved)" --as admin2 --batch --db "$lite"
+SHOW="$dir/out $dir/err" check "admin migrate: exit 0, says what it moved, table by table" \
+	bash -c "[ $rc = 0 ] && grep -q 'checked row by row' '$dir/out' && grep -qE '^  audit +22[0-9]\$' '$dir/out' && grep -qE '^  users +3\$' '$dir/out' && grep -qE '^  audit_seal +[1-9]' '$dir/out' && grep -q 'seal key' '$dir/out'"
+cp "$dir/out" "$dir/migrate.out"
+same=0 tables=0
+for t in "branch_settings:key" "branches:code" "branch_config:branch, key" "branch_purposes:branch, pos" \
+	"users:id" "grants:user_id, right_name" "user_settings:user_id, key" "sessions:id" \
+	"audit:seq" "audit_head:id" "audit_seal:key_id, epoch" "juristic_cache:id, source"; do
+	tables=$((tables + 1))
+	sqlite3 -separator '|' "$lite" "SELECT * FROM ${t%%:*} ORDER BY ${t#*:}" >"$dir/from.$tables"
+	psql_as "$PG_SUPER" moved -At -F '|' -c "SELECT * FROM ${t%%:*} ORDER BY ${t#*:}" >"$dir/to.$tables"
+	cmp -s "$dir/from.$tables" "$dir/to.$tables" && same=$((same + 1))
+done
+check "every row of every table the same on both sides ($same of $tables tables)" [ "$same" = "$tables" ]
+check "... and the rows are there (audit: $(wc -l <"$dir/to.9"))" [ "$(wc -l <"$dir/to.9")" -ge 220 ]
+on c "" audit verify --key "$litekey"
+SHOW="$dir/out $dir/err" check "audit verify --key on the server: the moved chain and seals check" \
+	bash -c "[ $rc = 0 ] && grep -q intact '$dir/out'"
+on c "new-password-33
+new-password-44
+new-password-44
+" admin passwd off1 --batch
+SHOW="$dir/err" check "the moved officer logs in on the server" [ "$rc" = 0 ]
+on c "off3
+ทองดี มีสุข
+$CID_STAFF
+เจ้าหน้าที่
+$STAFF_PW
+$STAFF_PW
+" admin register --batch
+newid=$(psql_as "$PG_SUPER" moved -At -c "SELECT id FROM users WHERE username = 'off3'")
+SHOW="$dir/err" check "a new registration on the server takes the next id ($newid)" \
+	bash -c "[ $rc = 0 ] && [ '$newid' = 4 ]"
+on c "$ADMIN_PW
+" admin migrate --to "$(pg_conn moved)" --as admin2 --batch --db "$lite"
+expect_error "a second migrate into a database in use" ALREADY-INITIALISED "ตั้งค่าบนเครื่องนี้ไว้แล้ว"
+
 # --- the server going away ---------------------------------------------------------------
 pg_stop
 on a "" admin users
@@ -183,6 +260,50 @@ check "... and no row a writer was told was committed is missing" \
 note "appends refused while the server restarted: $(cat "$dir"/restart-err.* | grep -c 'PG-')"
 on a "" audit verify
 SHOW="$dir/out $dir/err" check "audit verify after all of it: intact" bash -c "[ $rc = 0 ] && grep -q intact '$dir/out'"
+
+# --- TLS to the server, with a certificate made here ------------------------------------
+mkdir -p "$dir/tls"
+(
+	cd "$dir/tls" &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key \
+		-out ca.crt -days 2 -subj "/CN=tabien test CA" &&
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout server.key -out server.csr -subj "/CN=localhost" &&
+	echo "subjectAltName = DNS:localhost" >server.ext &&
+	openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+		-extfile server.ext -out server.crt &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout other.key \
+		-out other.crt -days 2 -subj "/CN=another CA"
+) >"$dir/tls.log" 2>&1
+[ "$(id -u)" -eq 0 ] && chown nobody "$dir/tls/server.key"
+chmod 600 "$dir/tls/server.key"
+chmod o+rx "$dir/tls"
+psql_as "$PG_SUPER" postgres -c "ALTER ROLE $PG_SUPER PASSWORD 'tls-password-1'"
+pg_stop
+# Over TCP only with TLS, and with the password.
+sed -i '/^host /d' "$pg_dir/data/pg_hba.conf"
+echo "hostssl all all 127.0.0.1/32 scram-sha-256" >>"$pg_dir/data/pg_hba.conf"
+PG_TCP=1 pg_ctl_start -c ssl=on -c ssl_cert_file="$dir/tls/server.crt" -c ssl_key_file="$dir/tls/server.key"
+SHOW="$pg_dir/server.log" check "the server restarted with TLS on TCP" pg_ready
+mkdir -p "$dir/home-t"
+echo "localhost:$pg_port:*:$PG_SUPER:tls-password-1" >"$dir/home-t/.pgpass"
+chmod 600 "$dir/home-t/.pgpass"
+tls_db="host=localhost port=$pg_port dbname=tabien user=$PG_SUPER sslrootcert=$dir/tls/ca.crt"
+tls() { HOME="$dir/home-t" TABIEN_TERMINAL=counter-t "$TABIEN" "$@" >"$dir/out" 2>"$dir/err"; rc=$?; }
+tls admin users --db "$tls_db sslmode=verify-full"
+SHOW="$dir/out $dir/err" check "sslmode=verify-full with the test's CA: the users listed, the password from ~/.pgpass" \
+	bash -c "[ $rc = 0 ] && grep -q admin1 '$dir/out'"
+tls audit verify --db "$tls_db sslmode=verify-full"
+SHOW="$dir/out $dir/err" check "... and the audit trail verified over TLS" bash -c "[ $rc = 0 ] && grep -q intact '$dir/out'"
+tls admin users --db "host=localhost port=$pg_port dbname=tabien user=$PG_SUPER sslrootcert=$dir/tls/other.crt sslmode=verify-full"
+expect_error "a certificate of another CA" PG-TLS "ไม่ยอมรับใบรับรอง"
+tls admin users --db "host=127.0.0.1 port=$pg_port dbname=tabien user=$PG_SUPER sslrootcert=$dir/tls/ca.crt sslmode=verify-full"
+expect_error "the server named by an address its certificate does not hold" PG-TLS "ไม่ยอมรับใบรับรอง"
+tls admin users --db "$tls_db sslmode=disable"
+expect_error "without TLS the server refuses" PG-AUTH "ปฏิเสธการเข้าใช้"
+chmod 644 "$dir/home-t/.pgpass"
+tls admin users --db "$tls_db sslmode=verify-full"
+expect_error "~/.pgpass others can read" PG-PASSFILE-OPEN "บัญชีอื่นอ่านได้"
 
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -26,6 +26,10 @@ pg_start() {
 	fi
 	chmod 700 "$pg_dir"
 	pg_port=${PG_PORT:-$((20000 + RANDOM % 20000))}
+	# On TCP too: a port nothing answers on.
+	while [ -n "${PG_TCP:-}" ] && (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; do
+		pg_port=$((20000 + RANDOM % 20000))
+	done
 	pg_as "$PG_BIN/initdb" -D "$pg_dir/data" -U "$PG_SUPER" -E UTF8 --locale=C.UTF-8 \
 		--auth-local=trust --auth-host=scram-sha-256 >"$pg_dir/initdb.log" 2>&1 || return 1
 	pg_ctl_start "$@"

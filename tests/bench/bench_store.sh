@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The audit trail with many writers: audited lookups per second with 1, 8
+# and 32 terminals appending at once (tests/lib/audit_writer, one process
+# each) on a private PostgreSQL server and on one SQLite file, the chain
+# verified after each run; and an officer's sign-in, p50 and p99, on both.
+# Figures, never a pass or a fail on a time.
+#   bench_store.sh BUILD-DIR SOURCE-DIR [ROWS]   (ROWS per run, 2000 by default)
+set -u
+B=${1:?build dir} S=${2:?source dir} rows=${3:-2000}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-bench-store.XXXXXX")
+. "$S/tests/lib/common.sh"
+. "$S/tests/lib/pg.sh"
+trap 'pg_cleanup; test_cleanup' EXIT
+WRITER="$B/tests/lib/audit_writer"
+unset TABIEN_PWHASH XDG_DATA_HOME
+export TABIEN_TERMINAL=bench HOME="$dir"
+
+pg_available || { echo "bench_store: the postgresql package is not installed"; exit 0; }
+pg_start || { echo "bench_store: the private server did not start"; exit 1; }
+pg_createdb tabien
+PGDB=$(pg_conn tabien)
+LITE="$dir/lite/tabien.db"
+CID=$(cid_of 110170020345)
+for db in "$PGDB" "$LITE"; do
+	printf 'กรมทดสอบระบบ\nBR-01\nสาขาทดสอบ\nadmin1\nสมชาย ใจดี\n%s\nหัวหน้างาน\n%s\n%s\n' \
+		"$CID" bench-password-1 bench-password-1 | "$TABIEN" admin init --batch --db "$db" >/dev/null
+done
+
+ms() { echo $(($(date +%s%N) / 1000000)); }
+# run ENGINE DB WRITERS: ROWS appends shared among WRITERS processes.
+run() {
+	local engine=$1 db=$2 w=$3 each=$(( (rows + $3 - 1) / $3 )) start end fails=0 pids=() p
+	local before after
+	before=$("$TABIEN" audit verify --db "$db" 2>/dev/null | sed -n 's/.*intact: \([0-9]*\) rows.*/\1/p')
+	start=$(ms)
+	for i in $(seq 1 "$w"); do
+		"$WRITER" "$db" "$each" "b$w-$i" >"$dir/w.$i" 2>"$dir/w-err.$i" &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+	end=$(ms)
+	after=$("$TABIEN" audit verify --db "$db" 2>/dev/null | sed -n 's/.*intact: \([0-9]*\) rows.*/\1/p')
+	cat "$dir"/w.* | sed -n 's/^us //p' | sort -n >"$dir/lat"
+	awk -v e="$engine" -v w="$w" -v n="$((after - before))" -v ms="$((end - start))" -v f="$fails" \
+		-v chain="${after:+intact}" '
+		{ a[NR] = $1 }
+		END {
+			printf "%-10s %2d writers  %5d rows in %6d ms  %7.0f lookups/s  append p50 %6.2f ms  p99 %7.2f ms  chain %s%s\n",
+				e, w, n, ms, n * 1000 / (ms ? ms : 1), a[int(NR * 0.5) + 1] / 1000,
+				a[int(NR * 0.99) + 1] / 1000, chain ? chain : "NOT INTACT",
+				f ? sprintf("  (%d writers refused some appends)", f) : ""
+		}' "$dir/lat"
+	rm -f "$dir"/w.* "$dir"/w-err.*
+}
+
+echo "== the audit trail with many writers: $rows audited lookups a run, one process per writer =="
+for w in 1 8 32; do run postgresql "$PGDB" "$w"; done
+for w in 1 8 32; do run sqlite "$LITE" "$w"; done
+echo "== an officer's sign-in (the password hashing included), 50 in a row =="
+for e in postgresql sqlite; do
+	db=$PGDB
+	[ $e = sqlite ] && db=$LITE
+	"$WRITER" --login "$db" 50 admin1 bench-password-1 | sed -n 's/^us //p' | sort -n >"$dir/lat"
+	awk -v e=$e '{ a[NR] = $1 } END { printf "%-10s sign-in p50 %7.1f ms  p99 %7.1f ms\n", e,
+		a[int(NR * 0.5) + 1] / 1000, a[int(NR * 0.99) + 1] / 1000 }' "$dir/lat"
+done
