@@ -55,8 +55,9 @@ void cmd_error(FILE *f, const char *prefix, const tb_err *e);
 bool cmd_arg_fits(const char *name, const char *value, size_t size);
 
 struct db;
-/* db_open, and on standard error the warning when the file was readable by
- * others and has been made private (cmd_admin.c). */
+/* db_open, the terminal's branch checked (cmd_terminal_branch), and on
+ * standard error the warning when the file was readable by others and has
+ * been made private (cmd_rights.c). */
 struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err);
 /* The config file's `branch = CODE` checked against the database and made
  * the terminal's (db_set_branch): -1 when it names no branch, said on

@@ -152,18 +152,13 @@ static int fail(const tb_err *e)
 	return EXIT_FAIL;
 }
 
-struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err)
+/* fail(), who can grant a refused right to actor, and the database closed. */
+static int fail_closing(struct db **d, const char *actor, const tb_err *e)
 {
-	struct db *d = db_open(path, flags, err);
-
-	if (d && cmd_terminal_branch(d, err))
-		db_close(&d);
-	if (d && db_fixed_mode(d))
-		fprintf(stderr, "tabien: warning: other accounts could read the database (mode %03o); "
-			"it is private now (600) / คำเตือน: บัญชีอื่นเคยอ่านฐานข้อมูลได้ "
-			"(สิทธิ์ %03o) ขณะนี้เปลี่ยนเป็นส่วนตัว (600) แล้ว\n",
-			db_fixed_mode(d), db_fixed_mode(d));
-	return d;
+	fail(e);
+	cmd_refusal(stderr, *d, actor, e);
+	db_close(d);
+	return EXIT_FAIL;
 }
 
 /* The admin named by --as types their password; 0 and *who when it is
@@ -440,14 +435,9 @@ static int admin_act(enum users_action a, int argc, char **argv)
 		 users_action_name(a));
 	if ((r = admin_begin(argc, argv, usage, &o, &who, &d, &err)) >= 0)
 		return r;
-	r = users_admin(d, o.as, a, o.pos[0], &err);
-	if (r) {
-		fail(&err);
-		cmd_refusal(stderr, d, o.as, &err);
-	}
+	if (users_admin(d, o.as, a, o.pos[0], &err))
+		return fail_closing(&d, o.as, &err);
 	db_close(&d);
-	if (r)
-		return EXIT_FAIL;
 	printf("%s %s\n", o.pos[0], done_text[a]);
 	return EXIT_OK;
 }
@@ -464,14 +454,9 @@ static int admin_reset_password(int argc, char **argv)
 
 	if ((r = admin_begin(argc, argv, usage, &o, &who, &d, &err)) >= 0)
 		return r;
-	r = users_reset_password(d, o.as, o.pos[0], NULL, temp, sizeof temp, &err);
-	if (r) {
-		fail(&err);
-		cmd_refusal(stderr, d, o.as, &err);
-	}
+	if (users_reset_password(d, o.as, o.pos[0], NULL, temp, sizeof temp, &err))
+		return fail_closing(&d, o.as, &err);
 	db_close(&d);
-	if (r)
-		return EXIT_FAIL;
 	/* Shown this once, to be handed over in person. */
 	printf("temporary password for %s / รหัสผ่านชั่วคราวของ %s: %s\n", o.pos[0], o.pos[0], temp);
 	printf("%s must choose a new one at the next login / "
@@ -636,13 +621,11 @@ static int admin_settings(int argc, char **argv)
 	}
 	if (!r)
 		settings_print(b);
-	else {
-		fail(&err);
-		cmd_refusal(stderr, d, o.as, &err);
-	}
 	free(b);
+	if (r)
+		return fail_closing(&d, o.as, &err);
 	db_close(&d);
-	return r ? EXIT_FAIL : EXIT_OK;
+	return EXIT_OK;
 }
 
 /* --- admin migrate ------------------------------------------------------------------ */
@@ -789,13 +772,9 @@ static int audit_export_cmd(int argc, char **argv)
 	else if (pf && privfile_commit(&pf, &err))
 		rows = -1;
 out:
-	if (rows < 0) {
-		fail(&err);
-		cmd_refusal(stderr, d, o.as, &err);
-	}
-	db_close(&d);
 	if (rows < 0)
-		return EXIT_FAIL;
+		return fail_closing(&d, o.as, &err);
+	db_close(&d);
 	if (o.csv)
 		fprintf(stderr, "%ld rows written to %s / เขียน %ld รายการลงใน %s\n", rows, o.csv,
 			rows, o.csv);

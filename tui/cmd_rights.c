@@ -1,7 +1,8 @@
 /* `tabien admin branches|grant|revoke|role|rights`: the agency's branches,
- * each user's role and rights; the terminal's own branch (`branch = CODE`
- * in the config file) checked against the database whenever a command
- * opens it; and, under a refusal, who can grant the right. */
+ * each user's role and rights; the database as every command opens it
+ * (cmd_db_open), with the terminal's own branch (`branch = CODE` in the
+ * config file) checked against it; and, under a refusal, who can grant the
+ * right. */
 #include "config.h"
 
 #include <getopt.h>
@@ -51,6 +52,20 @@ int cmd_terminal_branch(struct db *d, tb_err *err)
 		return -1;
 	}
 	return 0;
+}
+
+struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err)
+{
+	struct db *d = db_open(path, flags, err);
+
+	if (d && cmd_terminal_branch(d, err))
+		db_close(&d);
+	if (d && db_fixed_mode(d))
+		fprintf(stderr, "tabien: warning: other accounts could read the database (mode %03o); "
+			"it is private now (600) / คำเตือน: บัญชีอื่นเคยอ่านฐานข้อมูลได้ "
+			"(สิทธิ์ %03o) ขณะนี้เปลี่ยนเป็นส่วนตัว (600) แล้ว\n",
+			db_fixed_mode(d), db_fixed_mode(d));
+	return d;
 }
 
 void cmd_refusal(FILE *f, struct db *d, const char *username, const tb_err *e)
