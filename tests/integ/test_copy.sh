@@ -32,7 +32,7 @@ PW='officer-password-1'
 PURPOSE='สมัครงานราชการ'
 CID=$(value somchai cid)
 
-echo "1..60"
+echo "1..61"
 
 # --- the agency's keys, made here ------------------------------------------------------------
 k="$dir/keys"
@@ -339,6 +339,26 @@ rm "$default"
 mv "$dir/default-copies" "$default"
 check "the refused copies folders: nothing written in any" \
 	bash -c "[ \$(ls -A '$box' | wc -l) = 3 ]"
+
+# --- a full copies folder: a 16 KB tmpfs of its own, in a mount namespace of
+# this command's own (the copy with its photo is some 57 KB) --------------------------------------
+full=$dir/full
+mkdir -m 700 "$full"
+if [ "$(id -u)" = 0 ] && unshare -m sh -c "mount -t tmpfs -o size=16k,mode=700 tabien-full '$full'" 2>/dev/null; then
+	copydir=$full config
+	printf '%s\n' "$PW" | FULL="$full" LEFT="$dir/full.left" unshare -m sh -c '
+		mount -t tmpfs -o size=16k,mode=700 tabien-full "$1" || exit 99
+		shift
+		"$@"; rc=$?
+		ls -A "$FULL" >"$LEFT"
+		exit $rc' sh "$full" "$TABIEN" copy card --as officer1 --batch --purpose "$PURPOSE" \
+		>"$dir/out" 2>"$dir/err"
+	rc=$?
+	SHOW="$dir/err $dir/full.left" check "a full copies folder: exit 1, COPY-FOLDER in both languages, nothing partial left" \
+		bash -c "[ $rc = 1 ] && grep -qF COPY-FOLDER '$dir/err' && grep -qF 'เต็ม' '$dir/err' && [ ! -s '$dir/full.left' ]"
+else
+	skip "a full copies folder" "needs root and a mount namespace for a small tmpfs"
+fi
 
 # --- a read-only copies folder: as nobody, since root writes anything --------------------------
 if [ "$(id -u)" = 0 ]; then
