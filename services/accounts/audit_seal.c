@@ -298,6 +298,15 @@ static int seal_pending(struct db *d, const struct keyfile *k, tb_err *err)
 	return audit_db_seal_add(d, &r, err);
 }
 
+/* The head a seal covers: this terminal's chain's, or while it has no row
+ * yet, the one chain of the rows written before step 8. */
+static int seal_head(struct db *d, int64_t *seq, char head[AUDIT_HASH_HEX + 1], tb_err *err)
+{
+	int have = audit_db_head(d, db_terminal(d), seq, head, err);
+
+	return have == 0 && db_terminal(d)[0] ? audit_db_head(d, "", seq, head, err) : have;
+}
+
 int audit_seal(struct db *d, int force, tb_err *err)
 {
 	char path[4200], head[AUDIT_HASH_HEX + 1];
@@ -328,7 +337,7 @@ int audit_seal(struct db *d, int force, tb_err *err)
 	if (db_tx_begin(d, err))
 		return -1;
 	ok = (have = keyfile_read(path, &k, err)) > 0 && seal_pending(d, &k, err) == 0 &&
-	     audit_db_head(d, db_terminal(d), &seq, head, err) >= 0 &&
+	     seal_head(d, &seq, head, err) >= 0 &&
 	     (n = k.has_last ? audit_db_count_after(d, db_terminal(d), k.last.seq, err) : 1) >= 0;
 	if (ok && (!k.has_last || n >= (force ? 1 : AUDIT_SEAL_EVERY))) {
 		ok = seal_make(d, path, &k, seq, head, err) == 0;
@@ -368,8 +377,7 @@ int audit_seal_init(struct db *d, char vkey[AUDIT_SEAL_KEY_TEXT], tb_err *err)
 		keyfile_wipe(&k);
 		return -1;
 	}
-	ok = audit_db_head(d, db_terminal(d), &seq, head, err) >= 0 &&
-	     seal_make(d, path, &k, seq, head, err) == 0;
+	ok = seal_head(d, &seq, head, err) >= 0 && seal_make(d, path, &k, seq, head, err) == 0;
 	keyfile_wipe(&k);
 	return db_tx_end(d, ok, err);
 }

@@ -649,6 +649,7 @@ static void removed_seals_found(void **state)
 static void older_database_unsealed(void **state)
 {
 	struct fixture *f = *state;
+	char vkey[AUDIT_SEAL_KEY_TEXT];
 	struct audit_seal_check s;
 	tb_err err = { 0 };
 
@@ -662,6 +663,22 @@ static void older_database_unsealed(void **state)
 	assert_int_equal(s.seals, 0);
 	assert_int_equal(s.unsealed, 2);
 	assert_int_equal(s.key_epoch, -1);
+	/* Sealed before this terminal wrote a row: the chain of before is. */
+	f->d = open_ok(f, 0);
+	assert_int_equal(audit_seal_init(f->d, vkey, &err), 0);
+	db_close(&f->d);
+	assert_int_equal(seal_check(f, vkey, &s, &err), 0);
+	assert_int_equal(s.seals, 1);
+	assert_int_equal(s.sealed_seq, 2);
+	assert_int_equal(s.unsealed, 0);
+	f->d = open_ok(f, 0);
+	append(f, ADMIN, AUDIT_CARD_READ, "1101700203450", "ยืนยันตัวตน");
+	assert_int_equal(audit_seal(f->d, 1, &err), 1);
+	db_close(&f->d);
+	assert_int_equal(seal_check(f, vkey, &s, &err), 0);
+	assert_int_equal(s.seals, 2);
+	assert_int_equal(s.sealed_seq, 3);
+	assert_int_equal(s.unsealed, 0);
 }
 
 int main(void)
