@@ -5,7 +5,8 @@
 -- neither edit nor remove a row or a seal (the tables' triggers refuse it
 -- to the owner too).  Everything else tabien keeps: read and write.
 GRANT SELECT ON tabien_schema TO :"role";
-GRANT SELECT, INSERT, UPDATE ON branch_settings, users, user_settings, sessions, audit_head,
+GRANT SELECT, INSERT, UPDATE ON branch_settings, users, user_settings, sessions, audit_heads,
 	branches, grants TO :"role";
 GRANT SELECT, INSERT, UPDATE, DELETE ON branch_config, branch_purposes, juristic_cache TO :"role";
 GRANT SELECT, INSERT ON audit, audit_seal TO :"role";
+GRANT USAGE ON SEQUENCE audit_seq TO :"role";

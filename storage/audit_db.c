@@ -6,18 +6,19 @@
 
 #include <stdint.h>
 
-int audit_db_head(struct db *d, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], tb_err *err)
+int audit_db_head(struct db *d, const char *chain, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
+		  tb_err *err)
 {
 	struct db_stmt *st;
 	int rc;
 
 	*seq = 0;
 	hash[0] = '\0';
-	/* Whoever reads the head in a transaction may be about to append:
-	 * no other writer reads it until this one has committed. */
-	if (db_lock_chain(d, err) ||
-	    db_stmt_prepare(d, "SELECT seq, hash FROM audit_head WHERE id = 1", &st, err))
+	/* In a transaction (a seal) no writer of the chain moves it meanwhile. */
+	if (db_lock_chain(d, chain, err) ||
+	    db_stmt_prepare(d, "SELECT seq, hash FROM audit_heads WHERE chain = ?", &st, err))
 		return -1;
+	db_bind_text(st, 1, chain);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		*seq = db_col_int64(st, 0);
@@ -25,6 +26,64 @@ int audit_db_head(struct db *d, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], tb_
 	}
 	db_stmt_finish(&st);
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int audit_db_next(struct db *d, const char *chain, int64_t *seq,
+		  char hash[AUDIT_HASH_HEX + 1], tb_err *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*seq = 0;
+	hash[0] = '\0';
+	/* The head is read only under the chain's lock: no other writer of
+	 * this chain reads it until this one has committed. */
+	if (db_lock_chain(d, chain, err) ||
+	    db_stmt_prepare(d, db_audit_next_sql(d), &st, err))
+		return -1;
+	db_bind_text(st, 1, chain);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*seq = db_col_int64(st, 0);
+		db_col_copy(st, 1, hash, AUDIT_HASH_HEX + 1);
+	}
+	db_stmt_finish(&st);
+	if (rc == DB_ROW && *seq > 0)
+		return 0;
+	return rc == DB_ROW ? err_set(err, TB_E_STORE, 0, "audit seq") : -1;
+}
+
+int audit_db_heads(struct db *d,
+		   int (*fn)(const char *chain, int64_t seq, const char *hash, void *arg),
+		   void *arg, tb_err *err)
+{
+	struct db_stmt *st;
+	int rc, stop = 0;
+
+	if (db_stmt_prepare(d, "SELECT chain, seq, hash FROM audit_heads", &st, err))
+		return -1;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((stop = fn(db_col_text(st, 0), db_col_int64(st, 1), db_col_text(st, 2), arg)))
+			break;
+	db_stmt_finish(&st);
+	if (stop)
+		return stop;
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int64_t audit_db_count_after(struct db *d, const char *chain, int64_t seq, tb_err *err)
+{
+	struct db_stmt *st;
+	int64_t n = -1;
+
+	if (db_stmt_prepare(d, "SELECT count(*) FROM audit WHERE chain = ? AND seq > ?", &st, err))
+		return -1;
+	db_bind_text(st, 1, chain);
+	db_bind_int64(st, 2, seq);
+	if (db_step(st, err) == DB_ROW)
+		n = db_col_int64(st, 0);
+	db_stmt_finish(&st);
+	return n;
 }
 
 int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
@@ -36,14 +95,14 @@ int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
 	 * them had; a row naming both citizens writes its consent, '' or not. */
 	static const char *const sql[3] = {
 		"INSERT INTO audit (seq, time, terminal, branch, username, action, "
-		"service, subject, purpose, result, hash) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		"INSERT INTO audit (seq, time, terminal, branch, username, action, "
-		"service, subject, purpose, result, hash, consent) "
+		"service, subject, purpose, result, hash, chain) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		"INSERT INTO audit (seq, time, terminal, branch, username, action, "
-		"service, subject, purpose, result, hash, consent, acting) "
+		"service, subject, purpose, result, hash, chain, consent) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"INSERT INTO audit (seq, time, terminal, branch, username, action, "
+		"service, subject, purpose, result, hash, chain, consent, acting) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	};
 	bool consent = r->consent && r->consent[0], acting = r->acting && r->acting[0];
 
@@ -60,17 +119,19 @@ int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err)
 	db_bind_text(st, 9, r->purpose);
 	db_bind_text(st, 10, r->result);
 	db_bind_text(st, 11, r->hash);
+	db_bind_text(st, 12, r->chain);
 	if (consent || acting)
-		db_bind_text(st, 12, consent ? r->consent : "");
+		db_bind_text(st, 13, consent ? r->consent : "");
 	if (acting)
-		db_bind_text(st, 13, r->acting);
+		db_bind_text(st, 14, r->acting);
 	if (db_exec_stmt(st, err))
 		return -1;
-	if (db_stmt_prepare(d, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2) "
-		       "ON CONFLICT (id) DO UPDATE SET seq = ?1, hash = ?2", &st, err))
+	if (db_stmt_prepare(d, "INSERT INTO audit_heads (chain, seq, hash) VALUES (?3, ?1, ?2) "
+		       "ON CONFLICT (chain) DO UPDATE SET seq = ?1, hash = ?2", &st, err))
 		return -1;
 	db_bind_int64(st, 1, r->seq);
 	db_bind_text(st, 2, r->hash);
+	db_bind_text(st, 3, r->chain);
 	return db_exec_stmt(st, err) ? -1 : 0;
 }
 
@@ -89,12 +150,12 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 	/* Two constant statements rather than an ORDER BY built from input. */
 	static const char *const sql[2] = {
 		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
-		"result, hash, consent, acting FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
+		"result, hash, consent, acting, chain FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
 		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
 		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) AND "
 		"(?7 IS NULL OR branch = ?7) ORDER BY seq LIMIT ?6",
 		"SELECT seq, time, terminal, branch, username, action, service, subject, purpose, "
-		"result, hash, consent, acting FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
+		"result, hash, consent, acting, chain FROM audit WHERE (?1 IS NULL OR username = ?1) AND "
 		"(?2 IS NULL OR subject = ?2) AND (?3 IS NULL OR action = ?3) AND "
 		"(?4 IS NULL OR time >= ?4) AND (?5 IS NULL OR time < ?5) AND "
 		"(?7 IS NULL OR branch = ?7) ORDER BY seq DESC LIMIT ?6",
@@ -129,6 +190,7 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 			.hash = db_col_text(st, 10),
 			.consent = db_col_text(st, 11),
 			.acting = db_col_text(st, 12),
+			.chain = db_col_text(st, 13),
 		};
 		stop = fn(&r, arg);
 		if (stop)

@@ -26,6 +26,7 @@ struct audit_row {
 	const char *purpose;
 	const char *consent;    /* "" but on registry lookups: yes, no, mission, auto */
 	const char *acting;     /* "" but when acting for someone: "grantor=ID grantee=ID" */
+	const char *chain;      /* the writer's chain: its terminal ('' the rows before step 8) */
 	const char *result;
 	const char *hash;       /* hex SHA-256 */
 };
@@ -42,10 +43,26 @@ struct audit_db_filter {
 	const char *branch;     /* the rows written at that branch's terminals */
 };
 
-/* The head: 1 with seq and hash, 0 when the trail is empty, -1 on error. */
-int audit_db_head(struct db *d, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], tb_err *err);
+/* A chain's head: 1 with seq and hash, 0 when the chain is empty, -1 on
+ * error. */
+int audit_db_head(struct db *d, const char *chain, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
+		  tb_err *err);
 
-/* Inserts the row and moves the head to it (call inside a transaction). */
+/* Inside a write transaction: takes the chain's lock, then gives the next
+ * row's seq and the chain's head hash ("" when the chain is empty). */
+int audit_db_next(struct db *d, const char *chain, int64_t *seq,
+		  char hash[AUDIT_HASH_HEX + 1], tb_err *err);
+
+/* Calls fn for each chain's head; nonzero from fn stops and is returned. */
+int audit_db_heads(struct db *d,
+		   int (*fn)(const char *chain, int64_t seq, const char *hash, void *arg),
+		   void *arg, tb_err *err);
+
+/* How many rows of the chain come after seq (-1 on error). */
+int64_t audit_db_count_after(struct db *d, const char *chain, int64_t seq, tb_err *err);
+
+/* Inserts the row and moves its chain's head to it (call inside a
+ * transaction, after audit_db_next). */
 int audit_db_append(struct db *d, const struct audit_row *r, tb_err *err);
 
 /* Calls fn for each row matching f (NULL: all), by sequence number; fn

@@ -28,8 +28,8 @@ static const struct table {
 	{ "sessions", "id, user_id, terminal, started, last_seen, ended, end_reason, state",
 	  "iitttttt", "id" },
 	{ "audit", "seq, time, terminal, branch, username, action, service, subject, purpose, "
-	  "result, hash, consent, acting", "itttttttttttt", "seq" },
-	{ "audit_head", "id, seq, hash", "iit", "id" },
+	  "result, hash, consent, acting, chain", "ittttttttttttt", "seq" },
+	{ "audit_heads", "chain, seq, hash", "tit", "chain%s" },
 	{ "audit_seal", "key_id, epoch, seq, head, time, terminal, next_key, sig", "tiittttt",
 	  "key_id%s, epoch" },
 	{ "juristic_cache", "id, source, fetched_at, body", "ttit", "id%s, source%s" },
@@ -137,12 +137,14 @@ static int compare_table(struct db *a, struct db *b, const struct table *t, tb_e
 	return same ? 0 : err_set(err, TB_E_STORE, 0, t->name);
 }
 
-/* PostgreSQL's identity columns go on from the highest id moved. */
+/* PostgreSQL's identity columns and the audit's sequence go on from the
+ * highest id moved. */
 static int identities_reset(struct db *to, tb_err *err)
 {
 	static const char *const sql[] = {
 		"SELECT setval(pg_get_serial_sequence('users', 'id'), max(id)) FROM users",
 		"SELECT setval(pg_get_serial_sequence('sessions', 'id'), max(id)) FROM sessions",
+		"SELECT setval('audit_seq', max(seq)) FROM audit",
 	};
 	struct db_stmt *st;
 

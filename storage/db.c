@@ -137,6 +137,18 @@ int db_tx_begin(struct db *d, tb_err *err)
 	return 0;
 }
 
+int db_tx_begin_snapshot(struct db *d, tb_err *err)
+{
+	if (d->depth == 0 && d->eng->snapshot) {
+		if (d->eng->exec(d, d->eng->snapshot, err))
+			return -1;
+		d->failed = 0;
+		d->depth++;
+		return 0;
+	}
+	return db_tx_begin(d, err);
+}
+
 int db_tx_end(struct db *d, int ok, tb_err *err)
 {
 	if (d->depth == 0)
@@ -161,9 +173,14 @@ int db_tx_depth(const struct db *d)
 	return d->depth;
 }
 
-int db_lock_chain(struct db *d, tb_err *err)
+int db_lock_chain(struct db *d, const char *chain, tb_err *err)
 {
-	return d->depth > 0 ? d->eng->lock_chain(d, err) : 0;
+	return d->depth > 0 ? d->eng->lock_chain(d, chain, err) : 0;
+}
+
+const char *db_audit_next_sql(const struct db *d)
+{
+	return d->eng->audit_next;
 }
 
 /* Statements: the engine does the work, these keep its bookkeeping. */

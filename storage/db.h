@@ -18,7 +18,7 @@
  * 3: the juristic (DBD) cache; 4: the consent of a registry lookup on its
  * audit rows; 5: the audit trail's seals; 6: branches, roles and grants;
  * 7: both citizens on the audit rows of someone acting for another. */
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 /* "2024-05-01T03:04:05Z" plus the NUL. */
 #define DB_TIME_MAX 21
@@ -69,6 +69,11 @@ unsigned db_fixed_mode(const struct db *d);
  * IMMEDIATE), the outermost end commits, or rolls back when any level ended
  * with ok == 0.  db_tx_end returns -1 when the commit failed (or ok was 0). */
 int db_tx_begin(struct db *d, tb_err *err);
+/* A transaction that only reads, all of it one snapshot of the database
+ * (PostgreSQL's REPEATABLE READ; SQLite's write lock is one already): what
+ * verifies the audit trail sees each chain's rows and head as committed
+ * together.  Ended by db_tx_end. */
+int db_tx_begin_snapshot(struct db *d, tb_err *err);
 int db_tx_end(struct db *d, int ok, tb_err *err);
 /* 0 outside any transaction. */
 int db_tx_depth(const struct db *d);

@@ -28,9 +28,13 @@ struct db_engine {
 	/* Schema step v (from v - 1), in its own transaction. */
 	int (*migrate)(struct db *d, int v, tb_err *err);
 	int (*check)(struct db *d, tb_err *err);
-	/* Serialises the writers of the audit chain until the transaction ends. */
-	int (*lock_chain)(struct db *d, tb_err *err);
+	/* Serialises the writers of one audit chain until the transaction ends. */
+	int (*lock_chain)(struct db *d, const char *chain, tb_err *err);
 	const char *begin;
+	const char *snapshot;   /* a read-only one-snapshot BEGIN; NULL: begin is one */
+	/* The next row's seq (the global order, not gap-free) and the chain's
+	 * head hash (?1, NULL when none), in one statement. */
+	const char *audit_next;
 	int (*prepare)(struct db_stmt *st, const char *sql, tb_err *err);
 	/* kind: 't' text (s, n), 'i' integer (v), 'n' NULL. */
 	void (*bind)(struct db_stmt *st, int i, int kind, const char *s, size_t n, int64_t v);

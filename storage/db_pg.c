@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "storage/db_engine.h"
+#include "storage/db_private.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -93,9 +94,11 @@ static int lib_load(void)
 #define OID_INT8 20
 #define OID_TEXT 25
 
-/* Advisory locks: "TBN0" the schema's steps, "TBN1" the audit chain's head. */
+/* Advisory locks: "TBN0" the schema's steps, "TBN1" with the chain key's
+ * hash one audit chain's head (a terminal's appends wait for each other,
+ * other terminals' do not; two keys sharing a hash only wait needlessly). */
 #define LOCK_SCHEMA "SELECT pg_advisory_xact_lock(1413631536)"
-#define LOCK_CHAIN "SELECT pg_advisory_xact_lock(1413631537)"
+#define LOCK_CHAIN "SELECT pg_advisory_xact_lock(1413631537, hashtext(?))"
 
 static int has(const char *s, const char *what)
 {
@@ -246,7 +249,7 @@ static int exec_raw(struct db *d, const char *sql, tb_err *err)
 
 static int pg_exec(struct db *d, const char *sql, tb_err *err)
 {
-	int begin = strcmp(sql, "BEGIN") == 0;
+	int begin = strncmp(sql, "BEGIN", 5) == 0;
 
 	if (strcmp(sql, "ROLLBACK") == 0 && (!d->pg || PQstatus(d->pg) != CONNECTION_OK))
 		return 0;               /* the server rolled back when the link broke */
@@ -364,9 +367,17 @@ static int pg_check(struct db *d, tb_err *err)
 	return v == d->version ? 0 : err_set(err, TB_E_STORE_CORRUPT, (long)v, "tabien_schema");
 }
 
-static int pg_lock_chain(struct db *d, tb_err *err)
+static int pg_lock_chain(struct db *d, const char *chain, tb_err *err)
 {
-	return exec_raw(d, LOCK_CHAIN, err);
+	struct db_stmt *st;
+	int rc;
+
+	if (db_stmt_prepare(d, LOCK_CHAIN, &st, err))
+		return -1;
+	db_bind_text(st, 1, chain);
+	rc = db_step(st, err);
+	db_stmt_finish(&st);
+	return rc == DB_ROW ? 0 : -1;
 }
 
 /* `?` becomes $1, $2…; `?N` becomes $N.  Quoted text is left alone. */
@@ -493,6 +504,10 @@ const struct db_engine db_pg_engine = {
 	.check = pg_check,
 	.lock_chain = pg_lock_chain,
 	.begin = "BEGIN",
+	.snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	/* Under the chain's lock only: the sequence gives every terminal's
+	 * rows one order (with gaps where a transaction rolled back). */
+	.audit_next = "SELECT nextval('audit_seq'), (SELECT hash FROM audit_heads WHERE chain = ?1)",
 	.prepare = pg_prepare,
 	.bind = pg_bind,
 	.step = pg_step,

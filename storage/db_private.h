@@ -22,7 +22,8 @@ enum {
 /* Inside a transaction: waits until no other writer holds the audit
  * chain's head, and holds it until the transaction ends (SQLite's write
  * lock does so already; on PostgreSQL an advisory lock). */
-int db_lock_chain(struct db *d, tb_err *err);
+int db_lock_chain(struct db *d, const char *chain, tb_err *err);
+const char *db_audit_next_sql(const struct db *d);
 
 /* Prepares one statement; -1 with err set on failure. */
 int db_stmt_prepare(struct db *d, const char *sql, struct db_stmt **st, tb_err *err);

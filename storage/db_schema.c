@@ -176,6 +176,27 @@
  * grantee's part once their card was read); '' otherwise. */
 #define STEP7 "ALTER TABLE audit ADD COLUMN acting TEXT NOT NULL DEFAULT '';"
 
+/* 8: one chain per writer, so that terminals do not wait for each other:
+ * each row names its chain (its terminal; '' the one chain of the rows
+ * before), each chain its head (the old head stays chain ''s).  seq
+ * stays the one order of all rows, no longer gap-free on a server. */
+#define STEP8(INT) \
+	"ALTER TABLE audit ADD COLUMN chain TEXT NOT NULL DEFAULT '';" \
+	"CREATE INDEX audit_chain ON audit(chain, seq);" \
+	"CREATE TABLE audit_heads (" \
+	"  chain TEXT PRIMARY KEY," \
+	"  seq " INT " NOT NULL," \
+	"  hash TEXT NOT NULL" \
+	");" \
+	"INSERT INTO audit_heads (chain, seq, hash) SELECT '', seq, hash FROM audit_head;" \
+	"DROP TABLE audit_head;"
+
+/* The server's rows take their seq from a sequence, beyond every row moved
+ * or written before. */
+#define PG_STEP8_EXTRA \
+	"CREATE SEQUENCE audit_seq;" \
+	"SELECT setval('audit_seq', COALESCE((SELECT max(seq) FROM audit), 0) + 1, false);"
+
 /* On a shared server the audit rows and the seals are insert-only for
  * everyone, the owner included, until someone with the right to drop the
  * trigger does so on purpose; the terminals' role is also granted no more
@@ -207,6 +228,7 @@ const char *const db_schema_sqlite[DB_SCHEMA_VERSION] = {
 	STEP5(LITE_INT, LITE_NOROW),
 	STEP6(LITE_INT),
 	STEP7,
+	STEP8(LITE_INT),
 };
 
 const char *const db_schema_pg[DB_SCHEMA_VERSION] = {
@@ -217,4 +239,5 @@ const char *const db_schema_pg[DB_SCHEMA_VERSION] = {
 	STEP5(PG_INT, "") PG_STEP5_EXTRA,
 	STEP6(PG_INT),
 	STEP7,
+	STEP8(PG_INT) PG_STEP8_EXTRA,
 };

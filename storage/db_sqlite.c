@@ -397,9 +397,10 @@ static int lite_check(struct db *d, tb_err *err)
 }
 
 /* BEGIN IMMEDIATE has taken the file's write lock already. */
-static int lite_lock_chain(struct db *d, tb_err *err)
+static int lite_lock_chain(struct db *d, const char *chain, tb_err *err)
 {
 	(void)d;
+	(void)chain;
 	(void)err;
 	return 0;
 }
@@ -413,6 +414,9 @@ const struct db_engine db_sqlite_engine = {
 	.check = lite_check,
 	.lock_chain = lite_lock_chain,
 	.begin = "BEGIN IMMEDIATE",
+	/* One writer at a time: the highest seq plus one is unique. */
+	.audit_next = "SELECT (SELECT COALESCE(max(seq), 0) + 1 FROM audit), "
+		      "(SELECT hash FROM audit_heads WHERE chain = ?1)",
 	.prepare = lite_prepare,
 	.bind = lite_bind,
 	.step = lite_step,

@@ -62,6 +62,10 @@ static void row_hash(const uint8_t prev[HASH_BYTES], const struct audit_row *r,
 	 * moved from one column to the other still shows. */
 	if (r->acting && r->acting[0])
 		hash_field(&s, r->acting);
+	/* The chain too, when not the rows' one chain of before: a row moved
+	 * to another chain no longer hashes as it did. */
+	if (r->chain && r->chain[0])
+		hash_field(&s, r->chain);
 	crypto_hash_sha256_final(&s, out);
 }
 
@@ -101,7 +105,7 @@ int audit_append(struct db *d, const struct audit_entry *e, tb_err *err)
 	uint8_t prev[HASH_BYTES], h[HASH_BYTES];
 	int64_t seq;
 	struct audit_row r;
-	int ok, have = 0;
+	int ok;
 
 	if (sodium_init() < 0)
 		return err_set(err, TB_E_SYSTEM, 0, "sodium_init");
@@ -110,15 +114,15 @@ int audit_append(struct db *d, const struct audit_entry *e, tb_err *err)
 	/* The terminal's branch, else the database's default one. */
 	snprintf(branch, sizeof branch, "%s", db_branch(d));
 	ok = (branch[0] || settings_db_get(d, "branch_code", branch, sizeof branch, err) >= 0) &&
-	     (have = audit_db_head(d, &seq, head, err)) >= 0;
+	     audit_db_next(d, db_terminal(d), &seq, head, err) == 0;
 	if (ok) {
-		if (have)
+		if (head[0])
 			hash_decode(head, prev);
 		else
 			genesis(prev);
 		db_time_iso(db_now(d), when);
 		r = (struct audit_row){
-			.seq = seq + 1, .time = when, .terminal = db_terminal(d), .branch = branch,
+			.seq = seq, .time = when, .chain = db_terminal(d), .terminal = db_terminal(d), .branch = branch,
 			.username = nz(e->username), .action = nz(e->action),
 			.service = nz(e->service), .subject = nz(e->subject),
 			.purpose = nz(e->purpose), .consent = nz(e->consent), .acting = nz(e->acting),
@@ -265,70 +269,165 @@ long audit_export_csv(struct db *d, const char *actor, const struct audit_filter
 	return c.rows;
 }
 
-struct verify_state {
+/* Each chain met so far: its previous hash, its last good row, its head
+ * as stored, and the first seq missing since its last good row (a row
+ * removed there is named by the gap, not by the next row that breaks). */
+struct chain_state {
+	char *key;
 	uint8_t prev[HASH_BYTES];
-	int64_t expect;
+	int64_t last;
+	int64_t gap;
+	int64_t head_seq;
+	int64_t after_head;          /* its first row past the stored head */
+	char head[AUDIT_HASH_HEX + 1];
+	int has_head;
+};
+
+struct verify_state {
+	struct chain_state *c;
+	size_t n, cap;
+	int64_t seen;                /* the highest seq met */
+	int64_t first_gap;           /* the first seq missing anywhere */
 	int64_t rows;
 	int64_t first_bad;
-	char last[AUDIT_HASH_HEX + 1];
+	int fail;
 };
+
+static struct chain_state *chain_of(struct verify_state *v, const char *key)
+{
+	struct chain_state *c;
+
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->c[i].key, key) == 0)
+			return &v->c[i];
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		c = realloc(v->c, cap * sizeof *c);
+		if (!c)
+			return NULL;
+		v->c = c;
+		v->cap = cap;
+	}
+	c = &v->c[v->n];
+	*c = (struct chain_state){ .key = strdup(key), .gap = v->first_gap };
+	if (!c->key)
+		return NULL;
+	genesis(c->prev);
+	v->n++;
+	return c;
+}
+
+static int verify_head(const char *chain, int64_t seq, const char *hash, void *arg)
+{
+	struct verify_state *v = arg;
+	struct chain_state *c = chain_of(v, chain);
+
+	if (!c) {
+		v->fail = 1;
+		return 1;
+	}
+	c->has_head = 1;
+	c->head_seq = seq;
+	snprintf(c->head, sizeof c->head, "%s", hash);
+	return 0;
+}
 
 static int verify_row(const struct audit_row *r, void *arg)
 {
 	struct verify_state *v = arg;
+	struct chain_state *c;
 	uint8_t h[HASH_BYTES];
 	char hex[AUDIT_HASH_HEX + 1];
 
-	if (r->seq != v->expect) {
-		/* A row is missing here, or one was moved in from elsewhere. */
-		v->first_bad = r->seq > v->expect ? v->expect : r->seq;
+	if (r->seq > v->seen + 1) {
+		if (!v->first_gap)
+			v->first_gap = v->seen + 1;
+		for (size_t i = 0; i < v->n; i++)
+			if (!v->c[i].gap)
+				v->c[i].gap = v->seen + 1;
+	}
+	if (r->seq > v->seen)
+		v->seen = r->seq;
+	c = chain_of(v, r->chain);
+	if (!c) {
+		v->fail = 1;
 		return 1;
 	}
-	row_hash(v->prev, r, h);
+	row_hash(c->prev, r, h);
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-	if (strcmp(hex, r->hash) != 0) {
-		v->first_bad = r->seq;
+	if (r->seq <= 0 || strcmp(hex, r->hash) != 0) {
+		/* Edited, moved from another chain or place, or a row before it
+		 * removed: then the first seq missing since the chain's last
+		 * good row names it. */
+		v->first_bad = c->gap && c->gap < r->seq ? c->gap : r->seq;
 		return 1;
 	}
-	memcpy(v->prev, h, HASH_BYTES);
-	memcpy(v->last, hex, sizeof hex);
+	memcpy(c->prev, h, HASH_BYTES);
+	c->last = r->seq;
+	c->gap = 0;
+	if (c->has_head && r->seq > c->head_seq && !c->after_head)
+		c->after_head = r->seq;
 	v->rows++;
-	v->expect++;
 	return 0;
+}
+
+/* What a chain's head says of its rows: 0, or the first bad seq. */
+static int64_t chain_bad(const struct verify_state *v, const struct chain_state *c)
+{
+	char last[AUDIT_HASH_HEX + 1];
+
+	if (!c->has_head)
+		return c->last;                         /* the head was removed */
+	if (!c->last)                                   /* every row removed */
+		return v->first_gap ? v->first_gap : v->seen + 1;
+	if (c->head_seq < c->last)                      /* rows added past it */
+		return c->after_head;
+	if (c->head_seq > c->last)                      /* the newest cut off */
+		return c->gap ? c->gap : v->seen + 1;
+	sodium_bin2hex(last, sizeof last, c->prev, HASH_BYTES);
+	return strcmp(last, c->head) != 0 ? c->last : 0; /* the newest rewritten */
 }
 
 int audit_verify(struct db *d, struct audit_check *out, tb_err *err)
 {
-	struct verify_state v = { .expect = 1 };
-	char head[AUDIT_HASH_HEX + 1];
-	int64_t head_seq;
-	int have = 0;
+	struct verify_state v = { 0 };
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (sodium_init() < 0)
 		return err_set(err, TB_E_SYSTEM, 0, "sodium_init");
-	genesis(v.prev);
-	/* One read transaction, so a row appended meanwhile cannot look like a
-	 * head that moved. */
-	if (db_tx_begin(d, err))
+	/* One snapshot, so a row appended meanwhile cannot look like a head
+	 * that moved.  Rows by seq, each chain from its own previous hash. */
+	if (db_tx_begin_snapshot(d, err))
 		return -1;
-	if (audit_db_scan(d, NULL, verify_row, &v, err) < 0 ||
-	    (have = audit_db_head(d, &head_seq, head, err)) < 0) {
-		db_tx_end(d, 0, NULL);
-		return -1;
-	}
+	rc = audit_db_heads(d, verify_head, &v, err);
+	if (rc == 0)
+		rc = audit_db_scan(d, NULL, verify_row, &v, err);
 	db_tx_end(d, 1, NULL);
-	out->rows = v.rows;
-	if (!v.first_bad) {
-		int64_t last = v.expect - 1;
-		if (!have && last > 0)
-			v.first_bad = last;                     /* the head was removed */
-		else if (have && head_seq != last)
-			v.first_bad = (head_seq < last ? head_seq : last) + 1; /* rows cut off or added */
-		else if (have && last > 0 && strcmp(head, v.last) != 0)
-			v.first_bad = last;                     /* the newest row rewritten */
+	if (rc < 0 || v.fail) {
+		if (v.fail)
+			err_set(err, TB_E_NOMEM, 0, NULL);
+		rc = -1;
+	} else {
+		out->rows = v.rows;
+		for (size_t i = 0; i < v.n && !v.first_bad; i++) {
+			int64_t bad = chain_bad(&v, &v.c[i]);
+			if (bad && (!v.first_bad || bad < v.first_bad))
+				v.first_bad = bad;
+		}
+		/* The head shown is this terminal's chain's, else the old one's. */
+		for (int pass = 0; pass < 2 && !out->head[0]; pass++)
+			for (size_t i = 0; i < v.n; i++)
+				if (strcmp(v.c[i].key, pass ? "" : db_terminal(d)) == 0 &&
+				    v.c[i].has_head)
+					snprintf(out->head, sizeof out->head, "%s", v.c[i].head);
+		rc = 0;
 	}
-	snprintf(out->head, sizeof out->head, "%s", have ? head : "");
+	for (size_t i = 0; i < v.n; i++)
+		free(v.c[i].key);
+	free(v.c);
+	if (rc < 0)
+		return -1;
 	if (v.first_bad) {
 		out->first_bad = v.first_bad;
 		return err_set(err, TB_E_AUDIT_BROKEN, (long)v.first_bad, NULL);

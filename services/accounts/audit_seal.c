@@ -298,11 +298,20 @@ static int seal_pending(struct db *d, const struct keyfile *k, tb_err *err)
 	return audit_db_seal_add(d, &r, err);
 }
 
+/* The head a seal covers: this terminal's chain's, or while it has no row
+ * yet, the one chain of the rows written before step 8. */
+static int seal_head(struct db *d, int64_t *seq, char head[AUDIT_HASH_HEX + 1], tb_err *err)
+{
+	int have = audit_db_head(d, db_terminal(d), seq, head, err);
+
+	return have == 0 && db_terminal(d)[0] ? audit_db_head(d, "", seq, head, err) : have;
+}
+
 int audit_seal(struct db *d, int force, tb_err *err)
 {
 	char path[4200], head[AUDIT_HASH_HEX + 1];
 	struct keyfile k;
-	int64_t seq;
+	int64_t seq, n;
 	int have, ok, sealed = 0;
 
 	if (db_tx_depth(d) > 0)
@@ -311,12 +320,13 @@ int audit_seal(struct db *d, int force, tb_err *err)
 	have = keyfile_read(path, &k, err);
 	if (have <= 0)
 		return have;
-	/* Most rows need no seal: decided before taking the write lock. */
-	if (audit_db_head(d, &seq, head, err) < 0) {
+	/* Most rows need no seal: decided before taking the write lock, by the
+	 * rows of this terminal's chain since its last seal. */
+	if ((n = k.has_last ? audit_db_count_after(d, db_terminal(d), k.last.seq, err) : 1) < 0) {
 		keyfile_wipe(&k);
 		return -1;
 	}
-	if (k.has_last && seq - k.last.seq < (force ? 1 : AUDIT_SEAL_EVERY)) {
+	if (k.has_last && n < (force ? 1 : AUDIT_SEAL_EVERY)) {
 		keyfile_wipe(&k);
 		return 0;
 	}
@@ -327,8 +337,9 @@ int audit_seal(struct db *d, int force, tb_err *err)
 	if (db_tx_begin(d, err))
 		return -1;
 	ok = (have = keyfile_read(path, &k, err)) > 0 && seal_pending(d, &k, err) == 0 &&
-	     audit_db_head(d, &seq, head, err) >= 0;
-	if (ok && (!k.has_last || seq - k.last.seq >= (force ? 1 : AUDIT_SEAL_EVERY))) {
+	     seal_head(d, &seq, head, err) >= 0 &&
+	     (n = k.has_last ? audit_db_count_after(d, db_terminal(d), k.last.seq, err) : 1) >= 0;
+	if (ok && (!k.has_last || n >= (force ? 1 : AUDIT_SEAL_EVERY))) {
 		ok = seal_make(d, path, &k, seq, head, err) == 0;
 		sealed = ok;
 	}
@@ -366,7 +377,7 @@ int audit_seal_init(struct db *d, char vkey[AUDIT_SEAL_KEY_TEXT], tb_err *err)
 		keyfile_wipe(&k);
 		return -1;
 	}
-	ok = audit_db_head(d, &seq, head, err) >= 0 && seal_make(d, path, &k, seq, head, err) == 0;
+	ok = seal_head(d, &seq, head, err) >= 0 && seal_make(d, path, &k, seq, head, err) == 0;
 	keyfile_wipe(&k);
 	return db_tx_end(d, ok, err);
 }
@@ -419,7 +430,7 @@ static int verify_seal(const struct audit_seal_row *r, void *arg)
 		v->fail = -1;
 		return 1;
 	}
-	if (!found || r->seq > v->rows || strcmp(stored, r->head) != 0) {
+	if (!found || strcmp(stored, r->head) != 0) {
 		o->bad_from = v->prev_seq + 1;
 		o->bad_to = r->seq;
 		v->fail = TB_E_AUDIT_REWRITTEN;
@@ -475,7 +486,7 @@ int audit_seal_verify(struct db *d, const char *vkey, struct audit_seal_check *o
 	}
 	if (db_tx_begin(d, err))
 		return -1;
-	rc = audit_db_head(d, &v.rows, head, err) < 0 ? -1
+	rc = audit_db_head(d, db_terminal(d), &v.rows, head, err) < 0 ? -1
 		: audit_db_seal_scan(d, v.key_id ? v.key_id : (out->key_id[0] ? out->key_id : NULL),
 				     verify_seal, &v, err);
 	if (rc >= 0 && !v.fail && out->key_id[0])
@@ -492,6 +503,12 @@ int audit_seal_verify(struct db *d, const char *vkey, struct audit_seal_check *o
 		out->bad_epoch = out->seals;
 		return err_set(err, TB_E_AUDIT_SEAL_MISSING, (long)out->seals, NULL);
 	}
-	out->unsealed = v.rows > out->sealed_seq ? v.rows - out->sealed_seq : 0;
-	return 0;
+	/* This terminal's rows since its newest seal, and those of the one
+	 * chain of before step 8, which no seal covers any more. */
+	out->unsealed = audit_db_count_after(d, db_terminal(d), out->sealed_seq, err);
+	if (out->unsealed >= 0 && db_terminal(d)[0]) {
+		int64_t old = audit_db_count_after(d, "", out->sealed_seq, err);
+		out->unsealed = old < 0 ? -1 : out->unsealed + old;
+	}
+	return out->unsealed < 0 ? -1 : 0;
 }

@@ -38,7 +38,8 @@ void audit_seal_path(const struct db *d, char *out, size_t size);
  * one), seals the head as epoch 0 and gives the verification key. */
 int audit_seal_init(struct db *d, char vkey[AUDIT_SEAL_KEY_TEXT], tb_err *err);
 
-/* Seals the head when AUDIT_SEAL_EVERY rows have come since the last seal,
+/* Seals this terminal's chain's head (while it has no row, the chain of
+ * before step 8) when AUDIT_SEAL_EVERY rows have come since the last seal,
  * or when `force` and any row has.  1 sealed, 0 nothing to do (or no key
  * file: sealing not set up), -1 on error.  Not inside a transaction of the
  * caller's: a seal must never cover rows a rollback takes away. */

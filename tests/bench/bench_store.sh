@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The audit trail with many writers: audited lookups per second with 1, 8
 # and 32 terminals appending at once (tests/lib/audit_writer, one process
-# each) on a private PostgreSQL server and on one SQLite file, the chain
+# each, each terminal its own chain; and 32 processes on one terminal) on a private PostgreSQL server and on one SQLite file, the chain
 # verified after each run; and an officer's sign-in, p50 and p99, on both.
 # Figures, never a pass or a fail on a time.
 #   bench_store.sh BUILD-DIR SOURCE-DIR [ROWS]   (ROWS per run, 2000 by default)
@@ -27,25 +27,29 @@ for db in "$PGDB" "$LITE"; do
 done
 
 ms() { echo $(($(date +%s%N) / 1000000)); }
-# run ENGINE DB WRITERS: ROWS appends shared among WRITERS processes.
+# run ENGINE DB WRITERS [one]: ROWS appends shared among WRITERS processes,
+# each its own terminal (its own audit chain), or with "one" all on one
+# terminal, one chain, taking turns.
 run() {
 	local engine=$1 db=$2 w=$3 each=$(( (rows + $3 - 1) / $3 )) start end fails=0 pids=() p
+	local one=${4:-}
 	local before after
 	before=$("$TABIEN" audit verify --db "$db" 2>/dev/null | sed -n 's/.*intact: \([0-9]*\) rows.*/\1/p')
 	start=$(ms)
 	for i in $(seq 1 "$w"); do
-		"$WRITER" "$db" "$each" "b$w-$i" >"$dir/w.$i" 2>"$dir/w-err.$i" &
+		TABIEN_TERMINAL="bench-${one:-$i}" "$WRITER" "$db" "$each" "b$w-$i" \
+			>"$dir/w.$i" 2>"$dir/w-err.$i" &
 		pids+=($!)
 	done
 	for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
 	end=$(ms)
 	after=$("$TABIEN" audit verify --db "$db" 2>/dev/null | sed -n 's/.*intact: \([0-9]*\) rows.*/\1/p')
 	cat "$dir"/w.* | sed -n 's/^us //p' | sort -n >"$dir/lat"
-	awk -v e="$engine" -v w="$w" -v n="$((after - before))" -v ms="$((end - start))" -v f="$fails" \
+	awk -v e="$engine${one:+ 1 term}" -v w="$w" -v n="$((after - before))" -v ms="$((end - start))" -v f="$fails" \
 		-v chain="${after:+intact}" '
 		{ a[NR] = $1 }
 		END {
-			printf "%-10s %2d writers  %5d rows in %6d ms  %7.0f lookups/s  append p50 %6.2f ms  p99 %7.2f ms  chain %s%s\n",
+			printf "%-17s %2d writers  %5d rows in %6d ms  %7.0f lookups/s  append p50 %6.2f ms  p99 %7.2f ms  chain %s%s\n",
 				e, w, n, ms, n * 1000 / (ms ? ms : 1), a[int(NR * 0.5) + 1] / 1000,
 				a[int(NR * 0.99) + 1] / 1000, chain ? chain : "NOT INTACT",
 				f ? sprintf("  (%d writers refused some appends)", f) : ""
@@ -55,6 +59,7 @@ run() {
 
 echo "== the audit trail with many writers: $rows audited lookups a run, one process per writer =="
 for w in 1 8 32; do run postgresql "$PGDB" "$w"; done
+run postgresql "$PGDB" 32 one
 for w in 1 8 32; do run sqlite "$LITE" "$w"; done
 echo "== an officer's sign-in (the password hashing included), 50 in a row =="
 for e in postgresql sqlite; do

@@ -4,6 +4,9 @@
 
 #include <libpq-fe.h>
 
+#include "storage/audit_db.h"
+#include "storage/db_private.h"
+
 int on_server(void)
 {
 	const char *pg = getenv("TABIEN_TEST_PG");
@@ -250,6 +253,52 @@ void append(struct fixture *f, const char *user, const char *action, const char 
 	assert_int_equal(audit_append(f->d, &(struct audit_entry){ .username = user, .action = action,
 				       .service = "00023/001", .subject = subject, .purpose = purpose,
 				       .result = "OK" }, &err), 0);
+}
+
+void append_old(struct fixture *f, const char *user, const char *action, const char *subject)
+{
+	char prev[AUDIT_HASH_HEX + 1] = "", hash[AUDIT_HASH_HEX + 1], when[DB_TIME_MAX];
+	struct db_stmt *st;
+	struct audit_row r;
+	int64_t seq = 0;
+	tb_err err = { 0 };
+
+	/* One chain, its head in audit_head, seq the highest plus one: as a
+	 * program of schema 7 or before wrote its rows. */
+	assert_int_equal(db_tx_begin(f->d, &err), 0);
+	assert_int_equal(db_stmt_prepare(f->d, "SELECT seq, hash FROM audit_head", &st, &err), 0);
+	if (db_step(st, &err) == DB_ROW) {
+		seq = db_col_int64(st, 0);
+		db_col_copy(st, 1, prev, sizeof prev);
+	}
+	db_stmt_finish(&st);
+	db_time_iso(db_now(f->d), when);
+	r = (struct audit_row){ .seq = seq + 1, .time = when, .terminal = db_terminal(f->d),
+				.branch = "BR-01", .username = user, .action = action, .service = "",
+				.subject = subject, .purpose = "", .consent = "", .acting = "",
+				.result = "OK", .chain = "" };
+	audit_row_hash(prev, &r, hash);
+	assert_int_equal(db_stmt_prepare(f->d, "INSERT INTO audit (seq, time, terminal, branch, "
+					 "username, action, service, subject, purpose, result, hash) "
+					 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, &err), 0);
+	db_bind_int64(st, 1, r.seq);
+	db_bind_text(st, 2, r.time);
+	db_bind_text(st, 3, r.terminal);
+	db_bind_text(st, 4, r.branch);
+	db_bind_text(st, 5, r.username);
+	db_bind_text(st, 6, r.action);
+	db_bind_text(st, 7, r.service);
+	db_bind_text(st, 8, r.subject);
+	db_bind_text(st, 9, r.purpose);
+	db_bind_text(st, 10, r.result);
+	db_bind_text(st, 11, hash);
+	assert_int_equal(db_exec_stmt(st, &err), 0);
+	assert_int_equal(db_stmt_prepare(f->d, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2) "
+					 "ON CONFLICT (id) DO UPDATE SET seq = ?1, hash = ?2", &st, &err), 0);
+	db_bind_int64(st, 1, r.seq);
+	db_bind_text(st, 2, hash);
+	assert_int_equal(db_exec_stmt(st, &err), 0);
+	assert_int_equal(db_tx_end(f->d, 1, &err), 0);
 }
 
 int64_t verify_bad(struct fixture *f)

@@ -90,6 +90,9 @@ long long raw_int(const char *path, const char *sql);
 void append(struct fixture *f, const char *user, const char *action, const char *subject,
 		   const char *purpose);
 
+/* A row as a program of schema 7 or before wrote it, on a database opened
+ * at such a version: the one chain, its head in audit_head. */
+void append_old(struct fixture *f, const char *user, const char *action, const char *subject);
 int64_t verify_bad(struct fixture *f);
 
 /* Before the tests: fast password hashing, a fixed terminal name, no

@@ -126,15 +126,68 @@ static void chain_detects_every_kind_of_tampering(void **state)
 		/* Boundaries cannot move: "ab"+"c" is not "a"+"bc". */
 		{ "UPDATE audit SET service = service || substr(subject, 1, 1), "
 		  "subject = substr(subject, 2) WHERE seq = 2", 2 },
-		{ "DELETE FROM audit_head", 6 },
-		{ "UPDATE audit_head SET seq = 5", 6 },
+		{ "DELETE FROM audit_heads", 6 },
+		{ "UPDATE audit_heads SET seq = 5", 6 },
 		{ "INSERT INTO audit SELECT 7, time, terminal, branch, username, action, service, "
-		  "subject, purpose, result, hash, consent, acting FROM audit WHERE seq = 6", 7 },
+		  "subject, purpose, result, hash, consent, acting, chain FROM audit WHERE seq = 6", 7 },
+		/* Moved to the chain of before, or to another terminal's. */
+		{ "UPDATE audit SET chain = '' WHERE seq = 4", 4 },
+		{ "UPDATE audit SET chain = 'counter-2' WHERE seq = 5", 5 },
 	};
 	char copy[300];
 
 	SKIP_ON_SERVER();
 	fill_trail(f, 6);
+	snprintf(copy, sizeof copy, "%s.orig", f->path);
+	assert_int_equal(rename(f->path, copy), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char cmd[700];
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", copy, f->path);
+		assert_int_equal(system(cmd), 0);
+		raw_sql(f->path, cases[i].sql);
+		f->d = open_ok(f, 0);
+		if (verify_bad(f) != cases[i].bad)
+			fail_msg("%s: first bad row %lld, expected %lld", cases[i].sql,
+				 (long long)verify_bad(f), (long long)cases[i].bad);
+		db_close(&f->d);
+	}
+}
+
+/* Two terminals' chains interleaved in one table: each verifies on its
+ * own, and a row edited, removed or moved in one is named. */
+static void chains_interleaved(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *sql;
+		int64_t bad;
+	} cases[] = {
+		{ "UPDATE audit SET subject = '3100500123458' WHERE seq = 4", 4 },
+		{ "UPDATE audit SET chain = 'test-terminal' WHERE seq = 4", 4 }, /* moved */
+		{ "UPDATE audit SET chain = 'counter-b', terminal = 'counter-b' WHERE seq = 5", 5 },
+		{ "DELETE FROM audit WHERE seq = 4", 4 },                     /* removed */
+		{ "DELETE FROM audit WHERE seq = 7", 7 },       /* one chain's newest */
+		{ "DELETE FROM audit_heads WHERE chain = 'counter-b'", 8 },
+		{ "UPDATE audit SET seq = -seq WHERE seq IN (4, 6);"   /* one chain's swapped */
+		  "UPDATE audit SET seq = 6 WHERE seq = -4; UPDATE audit SET seq = 4 WHERE seq = -6", 4 },
+	};
+	struct audit_check chk;
+	tb_err err = { 0 };
+	char copy[300];
+
+	SKIP_ON_SERVER();
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	init_branch(f);                              /* 1 on test-terminal */
+	for (int i = 2; i <= 8; i++) {               /* even on counter-b */
+		db_set_terminal(f->d, i % 2 ? "test-terminal" : "counter-b");
+		append(f, ADMIN, AUDIT_CARD_READ, "1101700203450", "ยืนยันตัวตน");
+	}
+	assert_int_equal(audit_verify(f->d, &chk, &err), 0);
+	assert_int_equal(chk.rows, 8);
+	db_close(&f->d);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit_heads"), 2);
+	assert_int_equal(raw_int(f->path, "SELECT seq FROM audit_heads WHERE chain = 'counter-b'"), 8);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE chain = terminal"), 8);
 	snprintf(copy, sizeof copy, "%s.orig", f->path);
 	assert_int_equal(rename(f->path, copy), 0);
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -596,19 +649,36 @@ static void removed_seals_found(void **state)
 static void older_database_unsealed(void **state)
 {
 	struct fixture *f = *state;
+	char vkey[AUDIT_SEAL_KEY_TEXT];
 	struct audit_seal_check s;
 	tb_err err = { 0 };
 
 	f->d = db_open_at(f->path, DB_OPEN_CREATE, 3, &err);
 	assert_non_null(f->d);
 	init_branch_old(f, 3);
-	append(f, ADMIN, AUDIT_CARD_READ, "1101700203450", "ยืนยันตัวตน");
-	append(f, ADMIN, AUDIT_USER_LOGIN, "", "");
+	append_old(f, ADMIN, AUDIT_CARD_READ, "1101700203450");
+	append_old(f, ADMIN, AUDIT_USER_LOGIN, "");
 	db_close(&f->d);
 	assert_int_equal(seal_check(f, NULL, &s, &err), 0);
 	assert_int_equal(s.seals, 0);
 	assert_int_equal(s.unsealed, 2);
 	assert_int_equal(s.key_epoch, -1);
+	/* Sealed before this terminal wrote a row: the chain of before is. */
+	f->d = open_ok(f, 0);
+	assert_int_equal(audit_seal_init(f->d, vkey, &err), 0);
+	db_close(&f->d);
+	assert_int_equal(seal_check(f, vkey, &s, &err), 0);
+	assert_int_equal(s.seals, 1);
+	assert_int_equal(s.sealed_seq, 2);
+	assert_int_equal(s.unsealed, 0);
+	f->d = open_ok(f, 0);
+	append(f, ADMIN, AUDIT_CARD_READ, "1101700203450", "ยืนยันตัวตน");
+	assert_int_equal(audit_seal(f->d, 1, &err), 1);
+	db_close(&f->d);
+	assert_int_equal(seal_check(f, vkey, &s, &err), 0);
+	assert_int_equal(s.seals, 2);
+	assert_int_equal(s.sealed_seq, 3);
+	assert_int_equal(s.unsealed, 0);
 }
 
 int main(void)
@@ -619,6 +689,7 @@ int main(void)
 		T(chain_covers_consent),
 		T(chain_covers_acting),
 		T(chain_detects_every_kind_of_tampering),
+		T(chains_interleaved),
 		T(chain_continues_across_restarts),
 		T(query_filters),
 		T(csv_quotes_and_neutralises_formulas),

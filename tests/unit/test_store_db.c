@@ -131,8 +131,7 @@ static void migration_from_v5_makes_branches_and_roles(void **state)
 	f->d = db_open_at(f->path, DB_OPEN_CREATE, 5, &err);
 	assert_non_null(f->d);
 	init_branch_old(f, 5);
-	assert_int_equal(audit_append(f->d, &(struct audit_entry){ .username = "staff.a",
-			 .action = AUDIT_CARD_READ, .subject = "1101700203450", .result = "OK" }, &err), 0);
+	append_old(f, "staff.a", AUDIT_CARD_READ, "1101700203450");
 	db_close(&f->d);
 	if (!on_server())
 		assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 5);
