@@ -176,7 +176,9 @@ keys main Escape
 wait_gone main "Keys — press Esc"
 # The help overlay's removal can be caught half redrawn: poll for the
 # screen as it was (a key that changed something never gets there).
-same_as_before() { capture main && cmp -s <(head -n -1 "$dir/before") <(head -n -1 "$dir/screen.main"); }
+# (No process substitution: a minimal root may have no /dev/fd.)
+head -n -1 "$dir/before" >"$dir/before.top"
+same_as_before() { capture main && head -n -1 "$dir/screen.main" | cmp -s "$dir/before.top" -; }
 SHOW="$dir/before" check "unknown keys (z, ~, Insert) and the admins' F3 F4 change nothing for an officer but the status bar's refusal" \
 	eval 'wait_cmd same_as_before && tail -n 1 "$dir/screen.main" | grep -q "No right to users" && alive main'
 
