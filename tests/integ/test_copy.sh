@@ -89,7 +89,7 @@ printf '%s\n' "กรมทดสอบระบบ" BR-01 "สาขาทด�
 	"$PW" "$PW" | "$TABIEN" admin init --batch >"$dir/out" 2>"$dir/err"
 start_pcscd
 insert somchai
-wait_reader "$TABIEN" card
+wait_cmd reader_holds_card
 
 # --- a copy with the photo ------------------------------------------------------------------
 cp_card --purpose "$PURPOSE" --json

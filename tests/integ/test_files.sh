@@ -95,6 +95,9 @@ check "the -wal link's target is untouched" \
 # --- the photo -----------------------------------------------------------------------------
 start_pcscd
 insert somchai
+# The card read waits for a card, not for a reader: poll until pcscd lists
+# the reader holding the card.
+wait_cmd reader_holds_card
 photo="$S/sim/fixtures/$(value somchai photo)"
 echo "old" >"$dir/photo.jpg"
 chmod 644 "$dir/photo.jpg"
