@@ -21,6 +21,19 @@ int grants_db_set(struct db *d, int64_t user_id, const struct grant *g, tb_err *
 	return db_exec_stmt(st, err) ? -1 : 0;
 }
 
+int grants_db_clear(struct db *d, int64_t user_id, const char *right, tb_err *err)
+{
+	struct db_stmt *st;
+	long n;
+
+	if (db_stmt_prepare(d, "DELETE FROM grants WHERE user_id = ? AND right_name = ?", &st, err))
+		return -1;
+	db_bind_int64(st, 1, user_id);
+	db_bind_text(st, 2, right);
+	n = db_exec_changes(st, err);
+	return n < 0 ? -1 : n > 0;
+}
+
 int grants_db_get(struct db *d, int64_t user_id, const char *right, int *allow, tb_err *err)
 {
 	struct db_stmt *st;

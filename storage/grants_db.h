@@ -22,6 +22,10 @@ struct grant {
 /* Sets (or replaces) the user's grant for the right. */
 int grants_db_set(struct db *d, int64_t user_id, const struct grant *g, tb_err *err);
 
+/* Drops the user's grant for the right (back to the role's default): 1
+ * when there was one, 0 when not, -1. */
+int grants_db_clear(struct db *d, int64_t user_id, const char *right, tb_err *err);
+
 /* 1 and *allow when the user has a grant for the right, 0 when not, -1. */
 int grants_db_get(struct db *d, int64_t user_id, const char *right, int *allow, tb_err *err);
 

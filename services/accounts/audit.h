@@ -18,6 +18,7 @@
 #define AUDIT_RIGHT_REFUSED     "right.refused" /* service: the right; subject: what was asked */
 #define AUDIT_ADMIN_GRANT       "admin.grant"   /* service: the right; subject: the user */
 #define AUDIT_ADMIN_REVOKE      "admin.revoke"
+#define AUDIT_ADMIN_RESET_RIGHT "admin.reset_right" /* service: the right; subject: the user */
 #define AUDIT_ADMIN_ROLE        "admin.role"    /* service: the new role */
 #define AUDIT_ADMIN_BRANCH      "admin.branch"  /* subject: the branch added */
 #define AUDIT_CARD_READ         "card.read"

@@ -205,13 +205,15 @@ static void refused(struct db *d, const char *actor, const char *action, const c
 			     &ignored);
 }
 
-int rights_grant(struct db *d, const char *actor, const char *target, enum right r, int allow,
-		 tb_err *err)
+/* Gives (allow 1), takes (0) or resets (-1: the grant dropped) r. */
+static int grant_change(struct db *d, const char *actor, const char *target, enum right r,
+			int allow, tb_err *err)
 {
-	const char *action = allow ? AUDIT_ADMIN_GRANT : AUDIT_ADMIN_REVOKE;
-	struct grant g = { .allow = allow != 0 };
+	const char *action = allow > 0 ? AUDIT_ADMIN_GRANT : allow == 0 ? AUDIT_ADMIN_REVOKE
+			   : AUDIT_ADMIN_RESET_RIGHT;
+	struct grant g = { .allow = allow > 0 };
 	struct user a, t;
-	int ok, held = 0;
+	int ok, held = 0, changed = 1;
 
 	if ((unsigned)r >= RIGHT_COUNT)
 		return err_set(err, TB_E_USAGE, r, "right");
@@ -224,19 +226,34 @@ int rights_grant(struct db *d, const char *actor, const char *target, enum right
 	/* Nobody hands on more than they hold. */
 	if (ok && !held)
 		ok = err_set(err, TB_E_RIGHT_REFUSED, 0, table[r].name) == 0;
-	if (ok) {
+	if (ok && allow < 0) {
+		ok = (changed = grants_db_clear(d, t.id, g.right, err)) >= 0;
+	} else if (ok) {
 		snprintf(g.by, sizeof g.by, "%s", a.username);
 		db_time_iso(db_now(d), g.at);
-		ok = grants_db_set(d, t.id, &g, err) == 0 &&
-		     audit_append(d, &(struct audit_entry){ .username = actor, .action = action,
+		ok = grants_db_set(d, t.id, &g, err) == 0;
+	}
+	/* A reset with no grant to drop changed nothing: no row. */
+	if (ok && changed)
+		ok = audit_append(d, &(struct audit_entry){ .username = actor, .action = action,
 				  .service = table[r].name, .subject = t.username, .result = "OK" },
 				  err) == 0;
-	}
 	if (db_tx_end(d, ok, err)) {
 		refused(d, actor, action, table[r].name, target, err);
 		return -1;
 	}
 	return 0;
+}
+
+int rights_grant(struct db *d, const char *actor, const char *target, enum right r, int allow,
+		 tb_err *err)
+{
+	return grant_change(d, actor, target, r, allow != 0, err);
+}
+
+int rights_reset(struct db *d, const char *actor, const char *target, enum right r, tb_err *err)
+{
+	return grant_change(d, actor, target, r, -1, err);
 }
 
 int rights_set_role(struct db *d, const char *actor, const char *target, enum user_role role,

@@ -85,6 +85,11 @@ int rights_audit_scope(struct db *d, const char *actor, struct audit_filter *f,
 int rights_grant(struct db *d, const char *actor, const char *target, enum right r, int allow,
 		 tb_err *err);
 
+/* The same rules as rights_grant, but the target's grant for r is dropped:
+ * back to its role's default.  Audited when there was a grant; 0 either
+ * way. */
+int rights_reset(struct db *d, const char *actor, const char *target, enum right r, tb_err *err);
+
 /* `actor` sets target's role: the users right over its branch, a role no
  * higher than the actor's own (and the target's no higher), never leaving
  * the agency without an active agency admin.  Audited. */

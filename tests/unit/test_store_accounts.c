@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "tests/unit/store_fixture.h"
+#include "storage/grants_db.h"
 
 static const char *const hostile[] = {
 	"'); DROP TABLE users;--",
@@ -249,6 +250,50 @@ static void only_admins_act(void **state)
 	assert_int_equal(login_err(f, "staff.b", STAFF_PW, NULL), TB_E_AUTH_PENDING);
 }
 
+/* arg: the resets done and refused. */
+static int count_resets(const struct audit_row *r, void *arg)
+{
+	int *n = arg;
+
+	if (strcmp(r->action, AUDIT_ADMIN_RESET_RIGHT) == 0 && strcmp(r->subject, "staff.a") == 0)
+		n[strcmp(r->result, "OK") != 0]++;
+	return 0;
+}
+
+/* A grant or a revocation reset: back to the role's default, audited once,
+ * by who may grant the right only (a refusal on record too). */
+static void grant_reset_to_role(void **state)
+{
+	struct fixture *f = *state;
+	struct user u;
+	tb_err err = { 0 };
+	int allow, resets[2] = { 0 };   /* done, refused */
+
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	init_branch(f);
+	add_active(f, "staff.a");
+	assert_int_equal(users_get(f->d, "staff.a", &u, &err), 0);
+	assert_int_equal(rights_grant(f->d, ADMIN, "staff.a", RIGHT_AUDIT, 1, &err), 0);
+	assert_int_equal(rights_grant(f->d, ADMIN, "staff.a", RIGHT_HOUSEHOLD, 0, &err), 0);
+	assert_int_equal(rights_has(f->d, &u, RIGHT_AUDIT, &err), 1);
+	assert_int_equal(rights_has(f->d, &u, RIGHT_HOUSEHOLD, &err), 0);
+	/* An officer may not reset anyone's rights, nor their own. */
+	assert_int_equal(rights_reset(f->d, "staff.a", "staff.a", RIGHT_HOUSEHOLD, &err), -1);
+	assert_int_equal(err.id, TB_E_RIGHT_REFUSED);
+	assert_int_equal(rights_has(f->d, &u, RIGHT_HOUSEHOLD, &err), 0);
+
+	assert_int_equal(rights_reset(f->d, ADMIN, "staff.a", RIGHT_AUDIT, &err), 0);
+	assert_int_equal(rights_reset(f->d, ADMIN, "staff.a", RIGHT_HOUSEHOLD, &err), 0);
+	assert_int_equal(rights_has(f->d, &u, RIGHT_AUDIT, &err), 0);
+	assert_int_equal(rights_has(f->d, &u, RIGHT_HOUSEHOLD, &err), 1);
+	assert_int_equal(grants_db_get(f->d, u.id, "audit", &allow, &err), 0);
+	/* Nothing left to reset: no change, no row. */
+	assert_int_equal(rights_reset(f->d, ADMIN, "staff.a", RIGHT_AUDIT, &err), 0);
+	assert_int_equal(audit_query(f->d, NULL, count_resets, resets, &err), 0);
+	assert_int_equal(resets[0], 2);
+	assert_int_equal(resets[1], 1);
+}
+
 static void fields_are_validated(void **state)
 {
 	char cid[14], bad_cid[14];
@@ -436,6 +481,7 @@ int main(void)
 		T(admin_reset_unlocks_and_forces_a_change),
 		T(last_admin_is_protected),
 		T(only_admins_act),
+		T(grant_reset_to_role),
 		T(fields_are_validated),
 		T(injection_is_stored_verbatim),
 #undef T
