@@ -1,6 +1,8 @@
 /* The users pane (admins): the queue of registrations waiting for approval
- * first, then everyone else.  Each action asks for confirmation and is
- * written to the audit trail by the users service. */
+ * first, then everyone else, each with their role and branch.  Each action
+ * asks for confirmation and is written to the audit trail by the users
+ * service; a user's rights and role open over the list
+ * (pane_users_rights.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "tui/app.h"
 #include "tui/i18n.h"
 #include "tui/pane.h"
+#include "tui/pane_users.h"
 #include "tui/text.h"
 
 #define MAX_USERS 256
@@ -41,17 +44,25 @@ static void users_reload(struct app *a)
 	static const int order[] = { USER_PENDING, USER_ACTIVE, USER_SUSPENDED, USER_REJECTED };
 	tb_err err = { 0 };
 	char selected[sizeof list[0].username] = "";
+	struct user viewer;
 
 	/* The selection stays on the same person when the list re-sorts. */
 	if (sel < nlist)
 		memcpy(selected, list[sel].username, sizeof selected);
 	explicit_bzero(list, sizeof list);
 	nlist = 0;
+	/* The viewer read afresh: a role lowered at another terminal narrows
+	 * the list at the next reading. */
+	if (users_get(a->db, a->user.username, &viewer, &err)) {
+		app_error(a, NULL, &err);
+		return;
+	}
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-		if (users_list(a->db, order[i], collect, &a->user, &err)) {
+		if (users_list(a->db, order[i], collect, &viewer, &err)) {
 			app_error(a, NULL, &err);
 			break;
 		}
+	explicit_bzero(&viewer, sizeof viewer);
 	for (int i = 0; selected[0] && i < nlist; i++)
 		if (strcmp(list[i].username, selected) == 0)
 			sel = i;
@@ -61,12 +72,14 @@ static void users_reload(struct app *a)
 
 static void users_open(struct app *a)
 {
+	users_rights_close();
 	pending = ACT_NONE;
 	users_reload(a);
 }
 
 static void users_close(struct app *a)
 {
+	users_rights_close();
 	explicit_bzero(list, sizeof list);
 	explicit_bzero(temp_password, sizeof temp_password);
 	nlist = 0;
@@ -99,11 +112,52 @@ static const char *action_question(enum action act)
 	}
 }
 
+/* The list's columns in the language shown, measured over what is listed:
+ * the full name takes what the status, role and branch leave it. */
+struct columns {
+	int user, name, status, role, branch;
+};
+
+static int widest(int w, const char *s)
+{
+	int n = text_width(s);
+	return n > w ? n : w;
+}
+
+static struct columns columns_measure(int width)
+{
+	struct columns c = { 0 };
+	int room = width - 4 - 4;    /* the margins, four gaps */
+
+	for (int i = 0; i < nlist; i++) {
+		c.user = widest(c.user, list[i].username);
+		c.status = widest(c.status, status_text(list[i].status));
+		c.role = widest(c.role, users_role_text(list[i].role));
+		c.branch = widest(c.branch, list[i].branch);
+	}
+	c.user = c.user > 16 ? 16 : c.user;
+	c.branch = c.branch > 10 ? 10 : c.branch;
+	c.name = room - c.user - c.status - c.role - c.branch;
+	/* Too narrow: the status gives way first (cut with "…"), then names. */
+	if (c.name < 12) {
+		c.status -= 12 - c.name;
+		c.status = c.status < 6 ? 6 : c.status;
+		c.name = room - c.user - c.status - c.role - c.branch;
+	}
+	c.name = c.name < 4 ? 4 : c.name;
+	return c;
+}
+
 static void users_draw(struct app *a, WINDOW *w)
 {
 	int rows = getmaxy(w) - 6, first = sel >= rows ? sel - rows + 1 : 0, y = 1;
+	struct columns c = columns_measure(getmaxx(w));
 	char line[1024];
 
+	if (users_rights_shown()) {
+		users_rights_draw(a, w);
+		return;
+	}
 	text_draw(w, y++, 1, getmaxx(w) - 2, _("Accounts — waiting for approval first"),
 		  theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
 	if (nlist == 0)
@@ -112,14 +166,18 @@ static void users_draw(struct app *a, WINDOW *w)
 		const struct user *u = &list[i];
 		enum theme_role role = u->status == USER_PENDING ? ROLE_WARNING
 				     : u->status == USER_ACTIVE ? ROLE_VALUE : ROLE_MUTED;
+		attr_t at = theme_attr(role);
+		short pair = theme_pair(role);
+		int x = 3;
+
 		/* The selection is a marker: moving it costs two cells. */
 		if (i == sel)
 			text_draw(w, y, 1, 1, "›", theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
-		text_draw(w, y, 3, 16, u->username, theme_attr(role), theme_pair(role));
-		text_draw(w, y, 20, 26, u->full_name, theme_attr(role), theme_pair(role));
-		snprintf(line, sizeof line, "%s%s · %s", status_text(u->status),
-			 u->role >= USER_BRANCH_ADMIN ? _(", admin") : "", u->branch);
-		text_draw(w, y, 47, getmaxx(w) - 48, line, theme_attr(role), theme_pair(role));
+		text_draw(w, y, x, c.user, u->username, at, pair);
+		text_draw(w, y, x += c.user + 1, c.name, u->full_name, at, pair);
+		text_draw(w, y, x += c.name + 1, c.status, status_text(u->status), at, pair);
+		text_draw(w, y, x += c.status + 1, c.role, users_role_text(u->role), at, pair);
+		text_draw(w, y, x += c.role + 1, c.branch, u->branch, at, pair);
 	}
 	if (nlist > 0) {
 		const struct user *u = &list[sel];
@@ -145,7 +203,7 @@ static void users_draw(struct app *a, WINDOW *w)
 		text_draw(w, getmaxy(w) - 3, 3, getmaxx(w) - 4, line, theme_attr(ROLE_OK), theme_pair(ROLE_OK));
 	} else {
 		text_draw(w, getmaxy(w) - 2, 3, getmaxx(w) - 4,
-			  _("a: approve · x: reject · u: suspend · e: reinstate · m / M: admin · w: reset password"),
+			  _("a: approve · x: reject · u: suspend · e: reinstate · v: rights · O: role"),
 			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 	}
 }
@@ -178,6 +236,15 @@ static void users_do(struct app *a, enum action act)
 
 static unsigned users_key(struct app *a, enum action act)
 {
+	unsigned d;
+
+	if (users_rights_shown()) {
+		d = users_rights_key(a, act);
+		/* Back from a change: the list shows the role as it is now. */
+		if (d && !users_rights_shown())
+			users_reload(a);
+		return d;
+	}
 	/* Moving the selection drops a question about another user. */
 	if (act == ACT_UP || act == ACT_DOWN || act == ACT_TOP || act == ACT_BOTTOM)
 		pending = ACT_NONE;
@@ -203,6 +270,17 @@ static unsigned users_key(struct app *a, enum action act)
 		users_do(a, pending);
 		pending = ACT_NONE;
 		return DIRTY_MAIN | DIRTY_STATUS;
+	case ACT_RIGHTS:
+	case ACT_ROLE:
+		if (nlist == 0)
+			return 0;
+		pending = ACT_NONE;
+		explicit_bzero(temp_password, sizeof temp_password);
+		if (act == ACT_RIGHTS)
+			users_rights_open(a, list[sel].username);
+		else
+			users_role_open(a, list[sel].username);
+		return DIRTY_ALL;
 	case ACT_BACK:
 		if (pending == ACT_NONE && !temp_password[0])
 			return 0;
@@ -222,7 +300,8 @@ static unsigned users_key(struct app *a, enum action act)
 }
 
 const struct pane_ops pane_users = {
-	.keys = (const enum action[]){ ACT_APPROVE, ACT_REJECT, ACT_SUSPEND, ACT_REINSTATE, ACT_MAKE_ADMIN, ACT_REMOVE_ADMIN, ACT_RESET_PASSWORD, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_NONE },
+	.keys = (const enum action[]){ ACT_APPROVE, ACT_REJECT, ACT_SUSPEND, ACT_REINSTATE, ACT_MAKE_ADMIN, ACT_REMOVE_ADMIN, ACT_RESET_PASSWORD, ACT_RIGHTS, ACT_ROLE, ACT_RIGHT_DEFAULT, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_NONE },
+	.help_extra = (const char *const[]){ "Space", N_("Rights: give or take the selected right (as Enter)"), NULL },
 	.id = "users",
 	.title = N_("Users"),
 	.open_act = ACT_PANE_USERS,
@@ -230,5 +309,6 @@ const struct pane_ops pane_users = {
 	.draw = users_draw,
 	.key = users_key,
 	.close = users_close,
+	.input = users_rights_input,
 	.right = PANE_RIGHT(RIGHT_USERS),
 };

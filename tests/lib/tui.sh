@@ -49,6 +49,21 @@ wait_text() { wait_cmd shows_all "$@"; }
 wait_gone() { wait_cmd shows_none "$@"; }
 # wait_re SESSION REGEX: polls until a line of the screen matches.
 wait_re() { wait_cmd shows_re "$1" "$2"; }
+# shows_line SESSION N REGEX: the screen's line N matches (captured anew).
+shows_line() { capture "$1"; line "$1" "$2" | grep -qE -- "$3"; }
+# wait_line SESSION N REGEX: polls until it does.
+wait_line() { wait_cmd shows_line "$@"; }
+# select_user SESSION USER: moves the users pane's marker (›) to USER's
+# row; the rows start on the screen's 4th line.
+select_user() {
+	local i k
+	capture "$1"
+	k=$(grep -nE "^ (›| ) $2 " "$dir/screen.$1" | head -1 | cut -d: -f1)
+	[ -n "$k" ] && [ "$k" -ge 4 ] || return 1
+	keys "$1" g
+	for i in $(seq 5 "$k"); do keys "$1" j; done
+	wait_line "$1" "$k" "^ › $2 "
+}
 # cursor_on SESSION TEXT: a new capture shows the terminal's cursor, and on
 # the row of the first line holding TEXT (a field's label), right of it.
 cursor_on() {
