@@ -9,7 +9,8 @@
 # (Enter): it opens; resets it to the role's default (D).  `tabien admin
 # rights` agrees with the screen after each step and the audit trail has a
 # row for each.  A role above the admin's own (O), a right the admin no
-# longer holds: refused in both languages, nothing changed.  The real
+# longer holds, the last agency admin's own role: refused in both
+# languages, nothing changed.  The real
 # `tabien` in a private tmux server; no card reader is needed.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
@@ -48,11 +49,11 @@ register() {
 cli_says() { "$TABIEN" admin rights "$1" 2>>"$dir/cli.log" | grep -qE "^$2 +$3 [^ ]+ +$4 "; }
 role_of() { sqlite3 -cmd '.timeout 5000' "$TABIEN_DB" "SELECT role FROM users WHERE username = '$1'"; }
 rows() { sqlite3 -cmd '.timeout 5000' "$TABIEN_DB" "SELECT count(*) FROM audit WHERE $1"; }
-# as SESSION USER: the login form filled in (every account has $PASSWORD
-# but the agency admin's).
+# as SESSION USER [PASSWORD]: the login form filled in ($PASSWORD unless
+# told).
 as() {
 	wait_text "$1" "User name" "Password" || return 1
-	keys "$1" -l "$2" && keys "$1" Enter && keys "$1" -l "$PASSWORD" && keys "$1" Enter &&
+	keys "$1" -l "$2" && keys "$1" Enter && keys "$1" -l "${3:-$PASSWORD}" && keys "$1" Enter &&
 		wait_text "$1" "F2 Card"
 }
 # said SESSION TEXT...: the message log (L) holds every TEXT; closed again.
@@ -222,7 +223,23 @@ check "Enter again: $OFFICER is a supervisor, on screen, in the database and on 
 		[ "$(rows "username = '"'$BADMIN'"' AND action = '"'admin.role'"' AND service = '"'supervisor'"' AND result = '"'OK'"'")" = 1 ]'
 keys adm Escape
 check "Esc: the list shows the new role" wait_re adm "^ (›| ) $OFFICER +มาลัย ใจงาม +active +supervisor +BR-01 *$"
-check "both programs still run" eval 'alive adm && alive off'
+# --- the last agency admin ------------------------------------------------------------------------------
+SESSION=agc
+start agc
+as agc "$ADMIN" "$ADMIN_PASSWORD"
+keys agc F3
+wait_text agc "Accounts — waiting for approval first"
+select_user agc "$ADMIN"
+keys agc O
+wait_text agc "Role of สมชาย ใจดี ($ADMIN)"
+keys agc k
+wait_re agc "^ › branch admin "
+keys agc Enter
+check "the last agency admin making themselves branch admin: LAST-ADMIN, still agency admin" \
+	eval 'wait_text agc "LAST-ADMIN" && said agc "the last active admin" &&
+		wait_re agc "^ (›| ) $ADMIN +สมชาย ใจดี +active +agency admin +BR-01 *$" &&
+		[ "$(role_of "$ADMIN")" = agency_admin ]'
+check "the three programs still run" eval 'alive adm && alive off && alive agc'
 
 echo "1..$n"
 [ "$failed" = 0 ]
