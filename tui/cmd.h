@@ -66,7 +66,7 @@ int cmd_terminal_branch(struct db *d, tb_err *err);
 /* Under a refused right (TB_E_RIGHT_REFUSED, _BRANCH): who can grant it to
  * `username` (their branch's admins, else the agency's), on f. */
 void cmd_refusal(FILE *f, struct db *d, const char *username, const tb_err *e);
-/* tabien admin branches|grant|revoke|role|rights (cmd_rights.c); -1 when
+/* tabien admin branches|grant|revoke|reset-right|role|rights (cmd_rights.c); -1 when
  * argv[1] is none of them. */
 int cmd_admin_rights(int argc, char **argv);
 /* An ID as people write it ("1-2345-67890-12-1", "0105536012346") to its

@@ -718,7 +718,7 @@ int cmd_admin(int argc, char **argv)
 	if (argc >= 2 && (a = cmd_admin_rights(argc, argv)) >= 0)
 		return a;
 	fprintf(stderr, "usage: tabien admin init|register|users|approve|reject|suspend|reinstate|"
-		"make-admin|remove-admin|reset-password|passwd|settings|migrate|branches|grant|revoke|role|rights "
+		"make-admin|remove-admin|reset-password|passwd|settings|migrate|branches|grant|revoke|reset-right|role|rights "
 		"... (tabien --help)\n");
 	return EXIT_USAGE;
 }

@@ -1,8 +1,8 @@
-/* `tabien admin branches|grant|revoke|role|rights`: the agency's branches,
- * each user's role and rights; the database as every command opens it
- * (cmd_db_open), with the terminal's own branch (`branch = CODE` in the
- * config file) checked against it; and, under a refusal, who can grant the
- * right. */
+/* `tabien admin branches|grant|revoke|reset-right|role|rights`: the
+ * agency's branches, each user's role and rights; the database as every
+ * command opens it (cmd_db_open), with the terminal's own branch (`branch =
+ * CODE` in the config file) checked against it; and, under a refusal, who
+ * can grant the right. */
 #include "config.h"
 
 #include <getopt.h>
@@ -123,7 +123,7 @@ static int ropts_parse(int argc, char **argv, struct ropts *o, int npos, int bra
 	}
 	while (optind < argc && o->npos < 2)
 		o->pos[o->npos++] = argv[optind++];
-	/* grant, revoke and role act (--as); rights only reads. */
+	/* grant, revoke, reset-right and role act (--as); rights only reads. */
 	if (optind < argc || o->npos != npos || (o->add && (!o->name || !o->as)) ||
 	    (!o->add && o->name) || (npos == 2 && !o->as))
 		goto usage;
@@ -225,8 +225,11 @@ static int admin_branches(int argc, char **argv)
 
 /* --- admin grant / revoke / role / rights --------------------------------------------- */
 
+/* grant (allow 1), revoke (0), reset-right (-1: back to the role's
+ * default). */
 static int admin_grant(int argc, char **argv, int allow)
 {
+	static const char *const verb[] = { "reset-right", "revoke", "grant" };
 	char usage[128];
 	struct ropts o;
 	struct user who;
@@ -235,7 +238,7 @@ static int admin_grant(int argc, char **argv, int allow)
 	int r;
 
 	snprintf(usage, sizeof usage, "tabien admin %s USERNAME RIGHT --as ADMIN [--batch] [--db PATH]",
-		 allow ? "grant" : "revoke");
+		 verb[allow + 1]);
 	if (ropts_parse(argc, argv, &o, 2, 0, usage))
 		return EXIT_USAGE;
 	if ((r = rights_parse(o.pos[1])) < 0) {
@@ -247,10 +250,14 @@ static int admin_grant(int argc, char **argv, int allow)
 	}
 	if (!(d = ropen(&o, &who, &err)))
 		return EXIT_FAIL;
-	if (rights_grant(d, o.as, o.pos[0], (enum right)r, allow, &err))
+	if (allow < 0 ? rights_reset(d, o.as, o.pos[0], (enum right)r, &err)
+		      : rights_grant(d, o.as, o.pos[0], (enum right)r, allow, &err))
 		return rfail(&d, o.as, &err);
 	db_close(&d);
-	if (allow)
+	if (allow < 0)
+		printf("%s: %s is the role's default again / สิทธิ์ %s ของ %s กลับเป็นค่าตามบทบาทแล้ว\n",
+		       o.pos[0], o.pos[1], o.pos[1], o.pos[0]);
+	else if (allow)
 		printf("%s may use %s now / %s ได้รับสิทธิ์ %s แล้ว\n", o.pos[0], o.pos[1], o.pos[0], o.pos[1]);
 	else
 		printf("%s may no longer use %s / เพิกถอนสิทธิ์ %s ของ %s แล้ว\n", o.pos[0], o.pos[1],
@@ -342,6 +349,8 @@ int cmd_admin_rights(int argc, char **argv)
 		return admin_branches(argc - 1, argv + 1);
 	if (strcmp(argv[1], "grant") == 0 || strcmp(argv[1], "revoke") == 0)
 		return admin_grant(argc - 1, argv + 1, strcmp(argv[1], "grant") == 0);
+	if (strcmp(argv[1], "reset-right") == 0)
+		return admin_grant(argc - 1, argv + 1, -1);
 	if (strcmp(argv[1], "role") == 0)
 		return admin_role(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rights") == 0)

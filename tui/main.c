@@ -56,6 +56,8 @@ static void usage(FILE *f)
 	      "  admin grant|revoke USER RIGHT --as ADMIN [--batch]\n"
 	      "             give or take a right: card registry household names companies copies\n"
 	      "             audit users settings / ให้หรือเพิกถอนสิทธิ์รายบุคคล\n"
+	      "  admin reset-right USER RIGHT --as ADMIN [--batch]\n"
+	      "             the right back to the role's default / คืนสิทธิ์เป็นค่าตามบทบาท\n"
 	      "  admin role USER officer|supervisor|branch-admin|agency-admin --as ADMIN [--batch]\n"
 	      "             set a user's role / กำหนดบทบาทของผู้ใช้\n"
 	      "  admin rights USER [--json]\n"

@@ -2,7 +2,7 @@
 # Branches, roles and rights on the command line: two terminals (two HOMEs,
 # two terminal names, each its `branch =`) on one database file.  One
 # registers, an admin elsewhere approves, the first logs in; an agency admin
-# adds a branch and makes its admin; grants, revocations and roles; refusals
+# adds a branch and makes its admin; grants, revocations, resets and roles; refusals
 # with their audit rows and who can grant them; the supervisor's trail of
 # their own branch only; each branch its own settings.  Speaks TAP.
 set -u
@@ -116,6 +116,19 @@ SHOW="$dir/out" check "rights off.b: audit granted, card revoked, registry from 
 	       (.[] | select(.right == \"registry\") | .held and .from == \"role\")' '$dir/out' >/dev/null"
 at 2 "$(pw)" admin revoke off.b card --as admin1 --batch
 SHOW="$dir/err" check "an agency admin acts on any branch's user" [ "$rc" = 0 ]
+at 2 "$(pw)" admin reset-right off.a card --as adm.b --batch
+expect_error "BR-02's admin resetting a right of a BR-01 user" OTHER-BRANCH "ผู้ใช้นี้อยู่สาขาอื่น"
+at 2 "$(pw)" admin reset-right off.b card --as adm.b --batch
+SHOW="$dir/out $dir/err" check "reset-right off.b card: exit 0, said in both languages" \
+	bash -c "[ $rc = 0 ] && grep -q \"off.b: card is the role's default again / สิทธิ์ card ของ off.b กลับเป็นค่าตามบทบาทแล้ว\" '$dir/out'"
+at 2 "" admin rights off.b
+SHOW="$dir/out" check "rights off.b: card held again, from the role; audit still granted" \
+	bash -c "grep -qE '^card +yes มี +role บทบาท\$' '$dir/out' && grep -qE '^audit +yes มี +granted ' '$dir/out'"
+at 2 "$(pw)" admin reset-right off.b card --as adm.b --batch
+SHOW="$dir/err" check "reset-right again, nothing left to drop: exit 0" [ "$rc" = 0 ]
+at 2 "$(pw)" admin reset-right off.b nothing --as adm.b --batch
+SHOW="$dir/err" check "reset-right of an unknown right: a usage error naming the rights" \
+	bash -c "[ $rc = 2 ] && grep -q 'usage: tabien admin reset-right USERNAME RIGHT' '$dir/err' && grep -q 'card registry' '$dir/err'"
 
 # --- the supervisor ---------------------------------------------------------------------------
 register 2 sup.b
@@ -130,6 +143,9 @@ SHOW="$dir/csv" check "the agency admin reads both branches" \
 	bash -c "grep -q ',BR-01,' '$dir/csv' && grep -q ',BR-02,' '$dir/csv'"
 SHOW="$dir/csv" check "the trail: the grant and the role, what and to whom" \
 	bash -c "grep -q ',adm.b,admin.grant,audit,off.b,,OK,' '$dir/csv' && grep -q ',adm.b,admin.role,supervisor,sup.b,,OK,' '$dir/csv'"
+SHOW="$dir/csv" check "the trail: one reset of off.b's card, and the one refused for off.a" \
+	bash -c "[ \"\$(grep -c ',adm.b,admin.reset_right,card,off.b,,OK,' '$dir/csv')\" = 1 ] &&
+		grep -q ',adm.b,admin.reset_right,card,off.a,,OTHER-BRANCH,' '$dir/csv'"
 at 2 "$(pw)" admin approve off.a --as sup.b --batch
 expect_error "a supervisor approving" RIGHT-REFUSED "คุณไม่มีสิทธิ์" "users"
 
