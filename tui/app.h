@@ -86,9 +86,11 @@ struct app {
 	struct branch_settings branch;
 	struct user user;
 	bool rights[RIGHT_COUNT];       /* as read at login and at each ask (app_may) */
-	/* The last refusal, in a box over the pane until the next key. */
+	/* The last refusal, in a box over the pane until the next key: a
+	 * right (refused_err RIGHT-REFUSED) or another of the rights' refusals. */
 	bool refusal;
 	enum right refused;
+	tb_err refused_err;
 	char refused_by[RIGHTS_GRANTERS_MAX];
 	enum action last_act;           /* for the support report */
 	struct session sess;
@@ -183,6 +185,12 @@ void app_logged_in(struct app *a, const struct user *u);
 void app_rights_load(struct app *a);
 bool app_may(const struct app *a, enum right r);
 bool app_ask_right(struct app *a, enum right r, const char *subject);
+/* A change the logged-in user tried on `target` refused (role: the role
+ * given, or -1): the catalogue's error in the status bar and, when it is
+ * one of the rights' refusals (a right they lack, another branch's user, a
+ * role above their own), the same box as app_ask_right's with who can
+ * grant it or do it. */
+void app_refused(struct app *a, const char *target, int role, const tb_err *e);
 /* What a right lets its holder use, translated ("the audit trail"). */
 const char *app_right_label(enum right r);
 /* Ends the session (reason: SESSION_END_*) and goes back to the login pane. */

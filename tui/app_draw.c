@@ -401,27 +401,48 @@ static void draw_quit(struct app *a)
 	delwin(w);
 }
 
-/* A refused right, over the pane until the next key: what was refused, that
- * it is on record, and who can grant it. */
+/* text_wrap's lines counted, to size the box before drawing. */
+static void count_line(void *ud, const char *start, size_t len)
+{
+	(void)start;
+	(void)len;
+	++*(int *)ud;
+}
+
+/* A refusal, over the pane until the next key: what was refused (a right,
+ * or the catalogue's words for another branch's user or a role above one's
+ * own, wrapped), that it is on record, and who can grant it or do it. */
 static void draw_refusal(struct app *a)
 {
-	int cols = COLS > 74 ? 74 : COLS - 2, x = (COLS - cols) / 2, y = (LINES - 7) / 2;
-	WINDOW *w = newwin(6, cols, y, x);
-	char line[512];
+	int cols = COLS > 74 ? 74 : COLS - 2, x = (COLS - cols) / 2, n = 1, y;
+	bool right = a->refused < RIGHT_COUNT;
+	char line[512], msg[400];
+	WINDOW *w;
 
-	if (!w)
+	if (right) {
+		snprintf(line, sizeof line, _("Refused: you have no right to %s (%s)."),
+			 app_right_label(a->refused), rights_name(a->refused));
+	} else {
+		err_text(&a->refused_err, i18n_lang(), msg, sizeof msg);
+		snprintf(line, sizeof line, "%s%s%s%s: %s", err_code(a->refused_err.id),
+			 a->refused_err.field ? " (" : "", a->refused_err.field ? a->refused_err.field : "",
+			 a->refused_err.field ? ")" : "", msg);
+		n = 0;
+		text_wrap(line, cols - 4, count_line, &n);
+		n = n < 1 ? 1 : n > 3 ? 3 : n;
+	}
+	y = (LINES - 6 - n) / 2;
+	if (!(w = newwin(5 + n, cols, y, x)))
 		return;
 	wattr_set(w, theme_attr(ROLE_BORDER), theme_pair(ROLE_BORDER), NULL);
 	box(w, 0, 0);
 	wattr_set(w, A_NORMAL, 0, NULL);
-	snprintf(line, sizeof line, _("Refused: you have no right to %s (%s)."),
-		 app_right_label(a->refused), rights_name(a->refused));
-	text_draw(w, 1, 2, cols - 4, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
-	text_draw(w, 2, 2, cols - 4, _("The refusal is recorded in the audit trail."),
+	text_draw_wrapped(w, 1, 2, cols - 4, n, line, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	text_draw(w, n + 1, 2, cols - 4, _("The refusal is recorded in the audit trail."),
 		  theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
-	snprintf(line, sizeof line, _("Who can grant it: %s"), a->refused_by);
-	text_draw(w, 3, 2, cols - 4, line, theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
-	text_draw(w, 4, 2, cols - 4, _("Any key: close"), theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+	snprintf(line, sizeof line, right ? _("Who can grant it: %s") : _("Who can do it: %s"), a->refused_by);
+	text_draw(w, n + 2, 2, cols - 4, line, theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
+	text_draw(w, n + 3, 2, cols - 4, _("Any key: close"), theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
 	wnoutrefresh(w);
 	delwin(w);
 }

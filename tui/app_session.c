@@ -143,6 +143,25 @@ bool app_may(const struct app *a, enum right r)
 	return a->logged_in && !a->locked && (unsigned)r < RIGHT_COUNT && a->rights[r];
 }
 
+/* The refusal's box and the status bar's line: what was refused (a right
+ * by its name in e->field), and whom to ask. */
+static void refusal_box(struct app *a, const tb_err *e, const char *names)
+{
+	int r = e->id == TB_E_RIGHT_REFUSED ? rights_parse(e->field) : -1;
+	const char *who = names[0] ? names : r >= 0 ? _("your branch's admin") : _("an agency admin");
+
+	if (r >= 0)
+		app_message(a, true, _("No right to %s (refused and recorded): ask %s to grant it"),
+			    rights_name((enum right)r), who);
+	else
+		app_message(a, true, _("%s (refused and recorded): ask %s"), err_code(e->id), who);
+	a->refusal = true;
+	a->refused = r >= 0 ? (enum right)r : RIGHT_COUNT;
+	a->refused_err = *e;
+	str_copy(a->refused_by, sizeof a->refused_by, who);
+	a->dirty |= DIRTY_MAIN;
+}
+
 bool app_ask_right(struct app *a, enum right r, const char *subject)
 {
 	char granters[RIGHTS_GRANTERS_MAX];
@@ -158,15 +177,22 @@ bool app_ask_right(struct app *a, enum right r, const char *subject)
 	if (held)
 		return true;
 	app_error(a, NULL, &err);
-	if (err.id == TB_E_RIGHT_REFUSED) {
-		app_message(a, true, _("No right to %s (refused and recorded): ask %s to grant it"),
-			    rights_name(r), granters[0] ? granters : _("your branch's admin"));
-		a->refusal = true;
-		a->refused = r;
-		str_copy(a->refused_by, sizeof a->refused_by, granters[0] ? granters : _("your branch's admin"));
-		a->dirty |= DIRTY_MAIN;
-	}
+	if (err.id == TB_E_RIGHT_REFUSED)
+		refusal_box(a, &err, granters);
 	return false;
+}
+
+void app_refused(struct app *a, const char *target, int role, const tb_err *e)
+{
+	char names[RIGHTS_GRANTERS_MAX];
+	tb_err ignored;
+
+	app_error(a, NULL, e);
+	if (e->id != TB_E_RIGHT_REFUSED && e->id != TB_E_RIGHT_BRANCH && e->id != TB_E_ROLE_ABOVE_OWN)
+		return;
+	if (rights_who_can(a->db, a->user.username, target, role, e, names, &ignored))
+		names[0] = '\0';
+	refusal_box(a, e, names);
 }
 
 void app_logged_in(struct app *a, const struct user *u)

@@ -63,8 +63,9 @@ struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err);
  * the terminal's (db_set_branch): -1 when it names no branch, said on
  * standard error with the file (err->id then TB_OK).  Run by cmd_db_open. */
 int cmd_terminal_branch(struct db *d, tb_err *err);
-/* Under a refused right (TB_E_RIGHT_REFUSED, _BRANCH): who can grant it to
- * `username` (their branch's admins, else the agency's), on f. */
+/* Under a refusal of `username` (TB_E_RIGHT_REFUSED: who can grant them the
+ * right, their branch's admins else the agency's; _BRANCH: the agency
+ * admins, who can do it), on f; never themselves (rights_who_can). */
 void cmd_refusal(FILE *f, struct db *d, const char *username, const tb_err *e);
 /* tabien admin branches|grant|revoke|reset-right|role|rights (cmd_rights.c); -1 when
  * argv[1] is none of them. */

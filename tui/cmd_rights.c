@@ -2,7 +2,7 @@
  * agency's branches, each user's role and rights; the database as every
  * command opens it (cmd_db_open), with the terminal's own branch (`branch =
  * CODE` in the config file) checked against it; and, under a refusal, who
- * can grant the right. */
+ * can grant the right or do it. */
 #include "config.h"
 
 #include <getopt.h>
@@ -68,18 +68,25 @@ struct db *cmd_db_open(const char *path, unsigned flags, tb_err *err)
 	return d;
 }
 
-void cmd_refusal(FILE *f, struct db *d, const char *username, const tb_err *e)
+/* Under a refusal of what actor tried on target (NULL: nobody; role: the
+ * role given, or -1): who can grant the right or do it instead. */
+static void refusal_names(FILE *f, struct db *d, const char *actor, const char *target, int role,
+			  const tb_err *e)
 {
 	char names[RIGHTS_GRANTERS_MAX] = "";
-	struct user u;
 	tb_err ignored;
 
-	if (e->id != TB_E_RIGHT_REFUSED && e->id != TB_E_RIGHT_BRANCH)
+	if (!d || rights_who_can(d, actor, target, role, e, names, &ignored) || !names[0])
 		return;
-	if (!d || users_get(d, username, &u, &ignored) ||
-	    rights_granters(d, u.branch, names, &ignored) || !names[0])
-		return;
-	fprintf(f, "        who can grant it / ผู้ที่ให้สิทธิ์ได้: %s\n", names);
+	if (e->id == TB_E_RIGHT_REFUSED)
+		fprintf(f, "        who can grant it / ผู้ที่ให้สิทธิ์ได้: %s\n", names);
+	else
+		fprintf(f, "        who can do it / ผู้ที่ทำรายการนี้ได้: %s\n", names);
+}
+
+void cmd_refusal(FILE *f, struct db *d, const char *username, const tb_err *e)
+{
+	refusal_names(f, d, username, NULL, -1, e);
 }
 
 /* --- options ------------------------------------------------------------------------- */
@@ -148,12 +155,20 @@ static struct db *ropen(const struct ropts *o, struct user *who, tb_err *err)
 	return d;
 }
 
-static int rfail(struct db **d, const char *actor, const tb_err *err)
+/* A refused change of target's rights or role (role: the one given, or
+ * -1), who can do it, the database closed. */
+static int rfail_on(struct db **d, const char *actor, const char *target, int role,
+		    const tb_err *err)
 {
 	cmd_error(stderr, "tabien: ", err);
-	cmd_refusal(stderr, *d, actor, err);
+	refusal_names(stderr, *d, actor, target, role, err);
 	db_close(d);
 	return err->id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;
+}
+
+static int rfail(struct db **d, const char *actor, const tb_err *err)
+{
+	return rfail_on(d, actor, NULL, -1, err);
 }
 
 /* --- admin branches ---------------------------------------------------------------------- */
@@ -252,7 +267,7 @@ static int admin_grant(int argc, char **argv, int allow)
 		return EXIT_FAIL;
 	if (allow < 0 ? rights_reset(d, o.as, o.pos[0], (enum right)r, &err)
 		      : rights_grant(d, o.as, o.pos[0], (enum right)r, allow, &err))
-		return rfail(&d, o.as, &err);
+		return rfail_on(&d, o.as, o.pos[0], -1, &err);
 	db_close(&d);
 	if (allow < 0)
 		printf("%s: %s is the role's default again / สิทธิ์ %s ของ %s กลับเป็นค่าตามบทบาทแล้ว\n",
@@ -284,7 +299,7 @@ static int admin_role(int argc, char **argv)
 	if (!(d = ropen(&o, &who, &err)))
 		return EXIT_FAIL;
 	if (rights_set_role(d, o.as, o.pos[0], (enum user_role)role, &err))
-		return rfail(&d, o.as, &err);
+		return rfail_on(&d, o.as, o.pos[0], role, &err);
 	db_close(&d);
 	printf("%s is now %s / %s มีบทบาท %s แล้ว\n", o.pos[0], o.pos[1], o.pos[0], o.pos[1]);
 	return EXIT_OK;

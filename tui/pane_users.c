@@ -228,7 +228,7 @@ static void users_do(struct app *a, enum action act)
 				rc = users_admin(a->db, a->user.username, map[i].ua, target, &err);
 	}
 	if (rc)
-		app_error(a, NULL, &err);
+		app_refused(a, target, -1, &err);
 	else
 		app_message(a, false, _("Done: %s"), target);
 	users_reload(a);

@@ -3,7 +3,7 @@
  * place; and the choice of their role.  Every change goes through
  * services/accounts/rights.c, which reads both users afresh, checks the
  * admin's scope and records it; a refusal changes nothing and is shown with
- * its catalogue message. */
+ * its catalogue message and who can do it (app_refused). */
 #include "config.h"
 
 #include <stdio.h>
@@ -224,7 +224,7 @@ static void right_change(struct app *a, int allow)
 	if (!reload(a, target))
 		return;
 	if (rc)
-		app_error(a, NULL, &err);
+		app_refused(a, target, -1, &err);
 	else if (allow < 0)
 		app_message(a, false, _("%s: back to the role's default for %s"), rights_name(r), target);
 	else if (allow)
@@ -255,7 +255,7 @@ static void role_change(struct app *a)
 		v.sel = back_sel;
 	}
 	if (rc)
-		app_error(a, NULL, &err);
+		app_refused(a, target, (int)role, &err);
 	else
 		app_message(a, false, _("%s is now %s"), target, users_role_text(role));
 	if (strcmp(target, a->user.username) == 0)

@@ -74,6 +74,7 @@ int rights_has(struct db *d, const struct user *u, enum right r, tb_err *err)
 struct names {
 	char *out;
 	size_t len;
+	const char *skip;  /* the one asking: never told to ask themselves */
 };
 
 static int name_add(const char *username, void *arg)
@@ -81,6 +82,8 @@ static int name_add(const char *username, void *arg)
 	struct names *n = arg;
 	size_t k = strlen(username);
 
+	if (n->skip && strcmp(username, n->skip) == 0)
+		return 0;
 	/* Whole names only; the list says "..." when it is full. */
 	if (n->len + k + 6 >= RIGHTS_GRANTERS_MAX) {
 		snprintf(n->out + n->len, RIGHTS_GRANTERS_MAX - n->len, "%s...", n->len ? ", " : "");
@@ -91,19 +94,28 @@ static int name_add(const char *username, void *arg)
 	return 0;
 }
 
-int rights_granters(struct db *d, const char *branch, char out[RIGHTS_GRANTERS_MAX],
-		    tb_err *err)
+/* branch's admins (when `least` is no higher than branch admin), else the
+ * agency admins; skip left out. */
+static int granters(struct db *d, const char *branch, enum user_role least, const char *skip,
+		    char out[RIGHTS_GRANTERS_MAX], tb_err *err)
 {
-	struct names n = { out, 0 };
+	struct names n = { out, 0, skip };
 
 	out[0] = '\0';
-	if (branches_db_users_in_role(d, branch, users_db_role_name(USER_BRANCH_ADMIN), name_add,
+	if (least <= USER_BRANCH_ADMIN &&
+	    branches_db_users_in_role(d, branch, users_db_role_name(USER_BRANCH_ADMIN), name_add,
 				      &n, err))
 		return -1;
 	if (n.len)
 		return 0;
 	return branches_db_users_in_role(d, NULL, users_db_role_name(USER_AGENCY_ADMIN), name_add,
 					 &n, err);
+}
+
+int rights_granters(struct db *d, const char *branch, char out[RIGHTS_GRANTERS_MAX],
+		    tb_err *err)
+{
+	return granters(d, branch, USER_BRANCH_ADMIN, NULL, out, err);
 }
 
 static int user_find(struct db *d, const char *username, struct user *u, tb_err *err)
@@ -139,7 +151,8 @@ int rights_check(struct db *d, const char *username, enum right r, const char *s
 		     .service = table[r].name, .subject = subject,
 		     .result = err_code(TB_E_RIGHT_REFUSED) }, &ignored);
 	if (granters)
-		rights_granters(d, u.branch, granters, &ignored);
+		rights_who_can(d, u.username, NULL, -1,
+			       &(tb_err){ .id = TB_E_RIGHT_REFUSED }, granters, &ignored);
 	return err_set(err, TB_E_RIGHT_REFUSED, 0, table[r].name);
 }
 
@@ -269,7 +282,7 @@ int rights_set_role(struct db *d, const char *actor, const char *target, enum us
 	ok = user_find(d, target, &t, err) == 0 &&
 	     rights_require(d, actor, RIGHT_USERS, t.branch, &a, err) == 0;
 	if (ok && (role > a.role || t.role > a.role))
-		ok = err_set(err, TB_E_AUTH_NOT_ADMIN, 0, NULL) == 0;
+		ok = err_set(err, TB_E_ROLE_ABOVE_OWN, 0, rights_role_label(a.role)) == 0;
 	if (ok && t.status != USER_ACTIVE)
 		ok = err_set(err, TB_E_AUTH_STATE, 0, users_db_status_name(t.status)) == 0;
 	if (ok && t.role == USER_AGENCY_ADMIN && role != USER_AGENCY_ADMIN)
@@ -285,6 +298,33 @@ int rights_set_role(struct db *d, const char *actor, const char *target, enum us
 		return -1;
 	}
 	return 0;
+}
+
+int rights_who_can(struct db *d, const char *actor, const char *target, int role,
+		   const tb_err *e, char out[RIGHTS_GRANTERS_MAX], tb_err *err)
+{
+	struct user a, t;
+	enum user_role least = USER_BRANCH_ADMIN;
+	const char *branch;
+
+	out[0] = '\0';
+	if (e->id != TB_E_RIGHT_REFUSED && e->id != TB_E_RIGHT_BRANCH && e->id != TB_E_ROLE_ABOVE_OWN)
+		return 0;
+	if (user_find(d, actor, &a, err))
+		return -1;
+	branch = a.branch;
+	/* Another branch's user, unnamed: the agency admins can. */
+	if (e->id == TB_E_RIGHT_BRANCH && !target)
+		least = USER_AGENCY_ADMIN;
+	if (e->id != TB_E_RIGHT_REFUSED && target) {
+		if (user_find(d, target, &t, err))
+			return -1;
+		branch = t.branch;
+		/* Whoever gives the role must stand at or above it and the user. */
+		if (e->id == TB_E_ROLE_ABOVE_OWN)
+			least = role > (int)t.role ? (enum user_role)role : t.role;
+	}
+	return granters(d, branch, least, a.username, out, err);
 }
 
 int rights_list(struct db *d, const struct user *u,

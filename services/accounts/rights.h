@@ -91,10 +91,21 @@ int rights_grant(struct db *d, const char *actor, const char *target, enum right
 int rights_reset(struct db *d, const char *actor, const char *target, enum right r, tb_err *err);
 
 /* `actor` sets target's role: the users right over its branch, a role no
- * higher than the actor's own (and the target's no higher), never leaving
- * the agency without an active agency admin.  Audited. */
+ * higher than the actor's own (and the target's no higher: else
+ * TB_E_ROLE_ABOVE_OWN, the actor's role in its field), never leaving the
+ * agency without an active agency admin.  Audited. */
 int rights_set_role(struct db *d, const char *actor, const char *target, enum user_role role,
 		    tb_err *err);
+
+/* Under a refusal e of what `actor` tried on `target` (NULL: nobody; role:
+ * the role given, or -1): who can do it, the actor left out.
+ * RIGHT-REFUSED: who can grant the actor the right (rights_granters of
+ * their branch); OTHER-BRANCH: the admins of the target's branch (the
+ * agency admins when target is NULL);
+ * ROLE-ABOVE-OWN: who may give that role to that user (the target's branch
+ * admins up to branch admin, else the agency admins).  "" otherwise. */
+int rights_who_can(struct db *d, const char *actor, const char *target, int role,
+		   const tb_err *e, char out[RIGHTS_GRANTERS_MAX], tb_err *err);
 
 /* What `username` holds, each right with where it comes from: fn(right,
  * held, granted: 1 given, 0 taken, -1 the role's default). */

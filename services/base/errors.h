@@ -259,6 +259,11 @@
 	  "คุณไม่มีสิทธิ์ใช้งานส่วนนี้ (ตามชื่อสิทธิ์ที่แสดง) และระบบได้บันทึกการปฏิเสธไว้แล้ว", \
 	  "Ask an admin of your branch (named below) to grant it: tabien admin grant USERNAME RIGHT", \
 	  "ขอให้ผู้ดูแลระบบของสาขา (ตามรายชื่อด้านล่าง) ให้สิทธิ์ด้วยคำสั่ง tabien admin grant ชื่อผู้ใช้ สิทธิ์") \
+	X(TB_E_ROLE_ABOVE_OWN, "auth", "ROLE-ABOVE-OWN", \
+	  "You can give roles only up to your own (named), and only to users not above it; the refusal is recorded", \
+	  "คุณกำหนดบทบาทได้ไม่เกินบทบาทของตนเอง (ตามที่แสดง) และเฉพาะกับผู้ใช้ที่บทบาทไม่สูงกว่าคุณ ระบบได้บันทึกการปฏิเสธไว้แล้ว", \
+	  "Ask someone whose role is high enough (named below) to give it: tabien admin role USERNAME ROLE", \
+	  "ขอให้ผู้ที่มีบทบาทสูงพอ (ตามรายชื่อด้านล่าง) กำหนดบทบาทให้ด้วยคำสั่ง tabien admin role ชื่อผู้ใช้ บทบาท") \
 	X(TB_E_RIGHT_BRANCH, "auth", "OTHER-BRANCH", \
 	  "This user belongs to another branch: only its admins or an agency admin can do this", \
 	  "ผู้ใช้นี้อยู่สาขาอื่น เฉพาะผู้ดูแลระบบของสาขานั้นหรือผู้ดูแลระบบระดับหน่วยงานเท่านั้นที่ทำรายการนี้ได้", \

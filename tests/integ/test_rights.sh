@@ -83,8 +83,13 @@ SHOW="$dir/err" check "BR-02's admin approves off.b at terminal 2" [ "$rc" = 0 ]
 register 1 off.a
 at 2 "$(pw)" admin approve off.a --as adm.b --batch
 expect_error "BR-02's admin approving a BR-01 user" OTHER-BRANCH "ผู้ใช้นี้อยู่สาขาอื่น"
+SHOW="$dir/err" check "and is told who can: the agency admin, not adm.b" \
+	grep -q 'who can do it / ผู้ที่ทำรายการนี้ได้: admin1$' "$dir/err"
 at 2 "$(pw)" admin role adm.b agency-admin --as adm.b --batch
-expect_error "a branch admin making themselves agency admin" NOT-ADMIN "ผู้ดูแลระบบ"
+expect_error "a branch admin making themselves agency admin" ROLE-ABOVE-OWN "กำหนดบทบาทได้ไม่เกินบทบาทของตนเอง" \
+	"(branch-admin): You can give roles only up to your own"
+SHOW="$dir/err" check "and is told who can: the agency admin" \
+	grep -q 'who can do it / ผู้ที่ทำรายการนี้ได้: admin1$' "$dir/err"
 at 2 "$(pw)" audit export --as off.b --batch --csv "$dir/refused.csv"
 SHOW="$dir/err" check "off.b logs in at terminal 2 (the password checked) and is refused the trail" \
 	bash -c "[ $rc = 1 ] && grep -q 'RIGHT-REFUSED (audit)' '$dir/err' && grep -q 'คุณไม่มีสิทธิ์' '$dir/err'"
@@ -118,6 +123,8 @@ at 2 "$(pw)" admin revoke off.b card --as admin1 --batch
 SHOW="$dir/err" check "an agency admin acts on any branch's user" [ "$rc" = 0 ]
 at 2 "$(pw)" admin reset-right off.a card --as adm.b --batch
 expect_error "BR-02's admin resetting a right of a BR-01 user" OTHER-BRANCH "ผู้ใช้นี้อยู่สาขาอื่น"
+SHOW="$dir/err" check "and is told who can: BR-01 has no branch admin, so the agency admin" \
+	grep -q 'who can do it / ผู้ที่ทำรายการนี้ได้: admin1$' "$dir/err"
 at 2 "$(pw)" admin reset-right off.b card --as adm.b --batch
 SHOW="$dir/out $dir/err" check "reset-right off.b card: exit 0, said in both languages" \
 	bash -c "[ $rc = 0 ] && grep -q \"off.b: card is the role's default again / สิทธิ์ card ของ off.b กลับเป็นค่าตามบทบาทแล้ว\" '$dir/out'"
@@ -143,9 +150,10 @@ SHOW="$dir/csv" check "the agency admin reads both branches" \
 	bash -c "grep -q ',BR-01,' '$dir/csv' && grep -q ',BR-02,' '$dir/csv'"
 SHOW="$dir/csv" check "the trail: the grant and the role, what and to whom" \
 	bash -c "grep -q ',adm.b,admin.grant,audit,off.b,,OK,' '$dir/csv' && grep -q ',adm.b,admin.role,supervisor,sup.b,,OK,' '$dir/csv'"
-SHOW="$dir/csv" check "the trail: one reset of off.b's card, and the one refused for off.a" \
+SHOW="$dir/csv" check "the trail: one reset of off.b's card, the one refused for off.a, the role above adm.b's own" \
 	bash -c "[ \"\$(grep -c ',adm.b,admin.reset_right,card,off.b,,OK,' '$dir/csv')\" = 1 ] &&
-		grep -q ',adm.b,admin.reset_right,card,off.a,,OTHER-BRANCH,' '$dir/csv'"
+		grep -q ',adm.b,admin.reset_right,card,off.a,,OTHER-BRANCH,' '$dir/csv' &&
+		grep -q ',adm.b,admin.role,agency_admin,adm.b,,ROLE-ABOVE-OWN,' '$dir/csv'"
 at 2 "$(pw)" admin approve off.a --as sup.b --batch
 expect_error "a supervisor approving" RIGHT-REFUSED "คุณไม่มีสิทธิ์" "users"
 

@@ -9,8 +9,10 @@
 # (Enter): it opens; resets it to the role's default (D).  `tabien admin
 # rights` agrees with the screen after each step and the audit trail has a
 # row for each.  A role above the admin's own (O), a right the admin no
-# longer holds, the last agency admin's own role: refused in both
-# languages, nothing changed.  The real
+# longer holds, another branch's user: refused in the refusal box with who
+# can grant it or do it (never the admin themselves), in both languages,
+# nothing changed; the last agency admin's own role: refused in the status
+# line.  The real
 # `tabien` in a private tmux server; no card reader is needed.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
@@ -112,8 +114,12 @@ wait_text adm "Rights of มาลี มีสุข ($OTHER)" "officer · bran
 keys adm j j
 wait_re adm "^ › household "
 keys adm Space
-check "Space on $OTHER's household (BR-02): OTHER-BRANCH in the status line, the row unchanged" \
-	eval 'wait_text adm "OTHER-BRANCH" && said adm "This user belongs to another branch" &&
+check "Space on $OTHER's household (BR-02): OTHER-BRANCH in the refusal box, who can do it ($ADMIN: BR-02 has no admin)" \
+	wait_text adm "OTHER-BRANCH: This user belongs to another" "The refusal is recorded in the audit trail." \
+		"Who can do it: $ADMIN" "Any key: close"
+keys adm Escape
+check "Esc closes the box: the row unchanged, the refusal in the message log" \
+	eval 'wait_gone adm "Who can do it:" && said adm "OTHER-BRANCH" "This user belongs to another branch" &&
 		right_row adm household held "the role'"'"'s default"'
 check "nothing changed: tabien admin rights $OTHER, and the refusal is on record" \
 	eval 'cli_says "$OTHER" household yes role &&
@@ -124,8 +130,10 @@ keys adm j
 wait_re adm "^ › supervisor "
 keys adm Enter
 check "O, supervisor, Enter: refused, OTHER-BRANCH, back in the rights view; still an officer" \
-	eval 'wait_text adm "Rights of มาลี มีสุข" && wait_text adm "OTHER-BRANCH" &&
+	eval 'wait_text adm "Rights of มาลี มีสุข" "OTHER-BRANCH: This user" "Who can do it: $ADMIN" &&
 		[ "$(role_of "$OTHER")" = officer ]'
+keys adm Escape
+wait_gone adm "Who can do it:"
 keys adm Escape
 wait_text adm "Accounts — waiting for approval first"
 keys adm F5
@@ -193,25 +201,37 @@ wait_text adm "Role of มาลัย ใจงาม ($OFFICER)"
 keys adm G
 wait_re adm "^ › agency admin "
 keys adm Enter
-check "O, agency admin, Enter: NOT-ADMIN in the status line; still an officer" \
-	eval 'wait_text adm "NOT-ADMIN" && said adm "Only an active admin of the" &&
-		[ "$(role_of "$OFFICER")" = officer ] && [ "$(rows "action = '"'admin.role'"' AND result = '"'NOT-ADMIN'"'")" = 1 ]'
+check "O, agency admin, Enter: ROLE-ABOVE-OWN (branch-admin) in the box, who can do it ($ADMIN); still an officer" \
+	eval 'wait_text adm "ROLE-ABOVE-OWN (branch-admin): You can give roles only up to your own" \
+			"Who can do it: $ADMIN" &&
+		[ "$(role_of "$OFFICER")" = officer ] && [ "$(rows "action = '"'admin.role'"' AND result = '"'ROLE-ABOVE-OWN'"'")" = 1 ]'
+keys adm Escape
+check "Esc: the box gone, the refusal in the message log" \
+	eval 'wait_gone adm "Who can do it:" && said adm "ROLE-ABOVE-OWN (branch-admin): You can give roles only up to"'
 keys adm F8
 wait_text adm "ภาษา: ไทย"
 keys adm O
 wait_re adm "^ › เจ้าหน้าที่ "
 keys adm G Enter
-check "the same in Thai: 'เฉพาะผู้ดูแลระบบของหน่วยงาน…'; still an officer" \
-	eval 'wait_text adm "NOT-ADMIN" && said adm "เฉพาะผู้ดูแลระบบ" && [ "$(role_of "$OFFICER")" = officer ]'
+check "the same in Thai: 'คุณกำหนดบทบาทได้ไม่เกินบทบาทของตนเอง', 'ผู้ที่ทำรายการนี้ได้: $ADMIN'; still an officer" \
+	eval 'wait_text adm "ROLE-ABOVE-OWN (branch-admin): คุณกำหนดบทบาทได้ไม่เกินบทบาทของตนเอง" \
+			"ระบบบันทึกการปฏิเสธนี้ไว้" "ผู้ที่ทำรายการนี้ได้: $ADMIN" &&
+		[ "$(role_of "$OFFICER")" = officer ]'
+keys adm Escape
+wait_gone adm "ผู้ที่ทำรายการนี้ได้:"
 keys adm F8
 wait_text adm "Language: English"
 cli admin revoke "$BADMIN" copies --as "$ADMIN" --batch
 keys adm j j j
 wait_re adm "^ › copies "
 keys adm Space
-check "a right taken from the admin meanwhile: RIGHT-REFUSED (copies) for the officer's, nothing changed" \
-	eval 'wait_text adm "RIGHT-REFUSED" && said adm "RIGHT-REFUSED (copies)" && right_row adm copies held "the role'"'"'s default" &&
-		cli_says "$OFFICER" copies yes role'
+check "a right taken from the admin meanwhile: refused for the officer's, the box names who can grant it ($ADMIN, not $BADMIN)" \
+	wait_text adm "Refused: you have no right to digital copies (copies)." \
+		"The refusal is recorded in the audit trail." "Who can grant it: $ADMIN"
+keys adm Escape
+check "Esc: nothing changed; RIGHT-REFUSED (copies) in the message log" \
+	eval 'wait_gone adm "Who can grant it:" && said adm "RIGHT-REFUSED (copies)" &&
+		right_row adm copies held "the role'"'"'s default" && cli_says "$OFFICER" copies yes role'
 keys adm O
 wait_text adm "Role of มาลัย ใจงาม ($OFFICER)"
 keys adm j

@@ -294,6 +294,66 @@ static void grant_reset_to_role(void **state)
 	assert_int_equal(resets[1], 1);
 }
 
+static int count_above_own(const struct audit_row *r, void *arg)
+{
+	if (strcmp(r->action, AUDIT_ADMIN_ROLE) == 0 && strcmp(r->result, "ROLE-ABOVE-OWN") == 0)
+		(*(int *)arg)++;
+	return 0;
+}
+
+/* No one gives a role above their own nor touches a user above them:
+ * ROLE-ABOVE-OWN with their role named, on record, and who can do it
+ * instead; a refused right names who can grant it, never the one asking. */
+static void role_above_own_says_who_can(void **state)
+{
+	struct fixture *f = *state;
+	char names[RIGHTS_GRANTERS_MAX];
+	tb_err err = { 0 };
+	struct user u;
+	int above = 0;
+
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	init_branch(f);
+	add_active(f, "staff.a");
+	add_active(f, "staff.b");
+	add_active(f, "staff.c");
+	assert_int_equal(rights_set_role(f->d, ADMIN, "staff.a", USER_BRANCH_ADMIN, &err), 0);
+	assert_int_equal(rights_set_role(f->d, "staff.a", "staff.b", USER_AGENCY_ADMIN, &err), -1);
+	assert_int_equal(err.id, TB_E_ROLE_ABOVE_OWN);
+	assert_string_equal(err.field, "branch-admin");
+	assert_int_equal(rights_who_can(f->d, "staff.a", "staff.b", USER_AGENCY_ADMIN, &err, names,
+					&(tb_err){ 0 }), 0);
+	assert_string_equal(names, ADMIN);
+	/* The agency admin is above the branch admin. */
+	assert_int_equal(rights_set_role(f->d, "staff.a", ADMIN, USER_OFFICER, &err), -1);
+	assert_int_equal(err.id, TB_E_ROLE_ABOVE_OWN);
+	/* A supervisor given the users right: up to supervisor; the branch
+	 * admin gives branch admin. */
+	assert_int_equal(rights_set_role(f->d, "staff.a", "staff.b", USER_SUPERVISOR, &err), 0);
+	assert_int_equal(rights_grant(f->d, "staff.a", "staff.b", RIGHT_USERS, 1, &err), 0);
+	assert_int_equal(rights_set_role(f->d, "staff.b", "staff.c", USER_SUPERVISOR, &err), 0);
+	assert_int_equal(rights_set_role(f->d, "staff.b", "staff.c", USER_BRANCH_ADMIN, &err), -1);
+	assert_int_equal(err.id, TB_E_ROLE_ABOVE_OWN);
+	assert_string_equal(err.field, "supervisor");
+	assert_int_equal(rights_who_can(f->d, "staff.b", "staff.c", USER_BRANCH_ADMIN, &err, names,
+					&(tb_err){ 0 }), 0);
+	assert_string_equal(names, "staff.a");
+	assert_int_equal(users_get(f->d, "staff.c", &u, &err), 0);
+	assert_int_equal(u.role, USER_SUPERVISOR);
+	assert_int_equal(audit_query(f->d, NULL, count_above_own, &above, &err), 0);
+	assert_int_equal(above, 3);
+	/* The branch admin refused a right is told of the agency admin, not
+	 * of themselves. */
+	assert_int_equal(rights_grant(f->d, ADMIN, "staff.a", RIGHT_COPIES, 0, &err), 0);
+	assert_int_equal(rights_check(f->d, "staff.a", RIGHT_COPIES, NULL, NULL, names, &err), -1);
+	assert_int_equal(err.id, TB_E_RIGHT_REFUSED);
+	assert_string_equal(names, ADMIN);
+	/* Any other error: nobody to name. */
+	err_set(&err, TB_E_AUTH_LAST_ADMIN, 0, NULL);
+	assert_int_equal(rights_who_can(f->d, "staff.a", "staff.b", -1, &err, names, &(tb_err){ 0 }), 0);
+	assert_string_equal(names, "");
+}
+
 static void fields_are_validated(void **state)
 {
 	char cid[14], bad_cid[14];
@@ -482,6 +542,7 @@ int main(void)
 		T(last_admin_is_protected),
 		T(only_admins_act),
 		T(grant_reset_to_role),
+		T(role_above_own_says_who_can),
 		T(fields_are_validated),
 		T(injection_is_stored_verbatim),
 #undef T
