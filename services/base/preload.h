@@ -1,6 +1,7 @@
-/* Slow start-up work (loading libcurl and its TLS libraries, some 30-40 ms
- * on a busy terminal) run on a thread of its own while the main thread only
- * waits: the password check's child process hashes for 100 ms and more.
+/* Slow start-up work (loading libcurl and its TLS libraries: some 20 ms on
+ * an idle machine, 40 and more on a busy one) run on a thread of its own
+ * while the main thread only waits: the password check's child process
+ * hashes for 100 ms and more.
  * A thread and fork() must not meet (a child forked while the thread holds
  * the allocator's lock can hang for good), so the work is armed first and
  * started just after a fork (preload_kick), and every fork waits for it
