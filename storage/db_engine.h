@@ -64,6 +64,7 @@ struct db {
 	dev_t dev;
 	ino_t ino;
 	mode_t mode;
+	int64_t busy_since;    /* when the wait for the write lock began (ms) */
 	/* PostgreSQL */
 	struct pg_conn *pg;
 };

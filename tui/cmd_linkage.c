@@ -16,6 +16,8 @@
 
 #include "services/card/card_decode.h"
 #include "services/base/configfile.h"
+#include "services/base/preload.h"
+#include "services/gateway/http.h"
 #include "services/registry/lk2.h"
 #include "tui/cmd.h"
 #include "tui/cmd_linkage.h"
@@ -465,6 +467,9 @@ static int run(const struct lk_opts *o)
 	}
 	if (cmd_purpose_check(&o->q, &q.err))
 		goto fail;
+	/* libcurl loads while the officer's password is checked, not after
+	 * (nothing is sent before the right is checked). */
+	http_preload();
 	cmd_query_need(&q, o->household ? RIGHT_HOUSEHOLD : RIGHT_REGISTRY, o->cid);
 	if (cmd_linkage_open(&q, &lk))
 		goto out;
@@ -498,6 +503,7 @@ fail:
 out:
 	linkage_fetch_free(&f);
 	linkage_free(&lk);
+	preload_wait();
 	return cmd_query_end(&q);
 }
 

@@ -14,6 +14,7 @@
 #include "services/accounts/audit.h"
 #include "services/accounts/rights.h"
 #include "services/base/format.h"
+#include "services/base/preload.h"
 #include "storage/settings_db.h"
 
 struct pwhash_cost {
@@ -62,6 +63,9 @@ static int pw_isolated(int (*work)(void *arg, char *out), void *arg, char *out, 
 
 	if (pipe2(fds, O_CLOEXEC))
 		return work(arg, out);
+	/* No thread beside a fork: work started by an earlier check is
+	 * finished first. */
+	preload_wait();
 	pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
@@ -76,6 +80,9 @@ static int pw_isolated(int (*work)(void *arg, char *out), void *arg, char *out, 
 		_exit(0);
 	}
 	close(fds[1]);
+	/* The parent only waits for the child from here: armed start-up work
+	 * (libcurl's loading, http_preload) runs meanwhile. */
+	preload_kick();
 	{
 		char buf[crypto_pwhash_STRBYTES + 1];
 		while (got < (ssize_t)sizeof buf) {

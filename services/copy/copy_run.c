@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "services/base/preload.h"
 #include "services/base/util.h"
 #include "services/copy/copy_run.h"
 
@@ -110,6 +111,7 @@ int copy_run_start(const struct copy_doc *d, const char *program, int quiet, str
 	}
 	close(in[1]);
 	in[1] = -1;
+	preload_wait();
 	pid = fork();
 	if (pid < 0) {
 		err_set(err, TB_E_SYSTEM, errno, "fork");

@@ -3,6 +3,8 @@
 
 #include "services/gateway/http.h"
 
+#include "services/base/preload.h"
+
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -115,6 +117,16 @@ static void global_init_once(void)
 {
 	global_loaded = lib_load() == 0;
 	global_rc = global_loaded ? curl_global_init(CURL_GLOBAL_DEFAULT) : CURLE_FAILED_INIT;
+}
+
+static void global_init_run(void)
+{
+	pthread_once(&global_once, global_init_once);
+}
+
+void http_preload(void)
+{
+	preload_arm(global_init_run);
 }
 
 int http_global_init(tb_err *err)

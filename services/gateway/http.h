@@ -58,6 +58,10 @@ struct http_xfer;
 
 /* curl_global_init, once per process (thread-safe); http_new calls it. */
 int http_global_init(tb_err *err);
+/* For a command that knows it will ask a gateway: libcurl is loaded on a
+ * thread of its own while the officer's password is checked
+ * (services/base/preload), not after. */
+void http_preload(void);
 
 /* The options are copied. */
 struct http *http_new(const struct http_opts *o, tb_err *err);
