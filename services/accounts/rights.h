@@ -91,6 +91,13 @@ int rights_grant(struct db *d, const char *actor, const char *target, enum right
 int rights_set_role(struct db *d, const char *actor, const char *target, enum user_role role,
 		    tb_err *err);
 
+/* `actor`, an agency admin, moves `target` into the existing `branch`
+ * (TB_E_BRANCH_NO_SUCH otherwise): they log in at its terminals from then
+ * on, their role and grants kept.  Audited (admin.move, service
+ * "FROM>TO"), a refusal too. */
+int rights_move(struct db *d, const char *actor, const char *target, const char *branch,
+		tb_err *err);
+
 /* What `username` holds, each right with where it comes from: fn(right,
  * held, granted: 1 given, 0 taken, -1 the role's default). */
 int rights_list(struct db *d, const struct user *u,

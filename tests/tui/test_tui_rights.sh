@@ -6,7 +6,8 @@
 # the audit pane is refused with who can grant it (the refusal on record),
 # then opens after `tabien admin grant` without logging in again, showing
 # the officer's own branch only; a right revoked meanwhile closes its pane
-# the next time it is asked for.  The real `tabien` in a private tmux
+# the next time it is asked for; a login at the other branch's terminal
+# refused, never locking the account.  The real `tabien` in a private tmux
 # server; no card reader is needed.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
@@ -116,7 +117,36 @@ check "b after the revocation: refused, who can grant it" \
 keys t2 Escape
 check "the companies tab is gone" eval 'wait_gone t2 "Refused:" && ! line t2 1 | grep -q "Companies"'
 check "two refusals on record" [ "$(rows "action = 'right.refused'")" = 2 ]
-check "both programs still run" eval 'alive t1 && alive t2'
+# --- a login at another branch's terminal ---------------------------------------------------------
+# Terminal 3 is BR-01's and speaks Thai; off.b is BR-02's.  Refused once
+# the password is right, again and again, with no lock-out.
+terminal 3 BR-01
+printf 'language = th\n' >>"$dir/home3/.config/tabien/tabien.conf"
+other_rows() { rows "username = 'off.b' AND action = 'user.login_failed' AND result = 'AUTH-OTHER-BRANCH' AND terminal = 'tui-3' AND branch = 'BR-01' AND subject = 'BR-02'"; }
+SESSION=t3
+start 3
+wait_text t3 "สาขาหนึ่ง (BR-01)" "ชื่อผู้ใช้"
+keys t3 -l off.b && keys t3 Enter && keys t3 -l "$PW" && keys t3 Enter
+check "terminal 3 (BR-01): off.b refused in Thai, both branches named, what to do" \
+	wait_text t3 "AUTH-OTHER-BRANCH" "บัญชีของท่านอยู่คนละสาขากับเครื่องนี้" "สาขาของบัญชี: BR-02 · สาขาของเครื่องนี้: BR-01"
+for i in 2 3 4 5 6 7; do
+	wait_cmd eval '[ "$(other_rows)" -ge $((i - 1)) ]'
+	keys t3 -l "$PW" && keys t3 Enter
+done
+check "seven refusals on record, each naming off.b's branch; no lock-out" \
+	eval 'wait_cmd eval "[ \"\$(other_rows)\" = 7 ]" &&
+	      [ "$(sqlite3 -cmd ".timeout 5000" "$TABIEN_DB" "SELECT failures || \" \" || locked_until FROM users WHERE username = '"'off.b'"'")" = "0 0" ]'
+check "no session was made at terminal 3" \
+	[ "$(rows "username = 'off.b' AND action = 'user.login' AND terminal = 'tui-3'")" = 0 ]
+keys t3 Up
+wait_cmd shows_all t3 "ชื่อผู้ใช้"
+# The user name field still holds off.b: cleared with backspaces.
+for i in 1 2 3 4 5; do keys t3 BSpace; done
+keys t3 -l admin1 && keys t3 Enter && keys t3 -l "$PW" && keys t3 Enter
+check "the agency admin logs in at terminal 3" \
+	eval 'wait_text t3 "admin1" && [ "$(rows "username = '"'admin1'"' AND action = '"'user.login'"' AND terminal = '"'tui-3'"'")" = 1 ]'
+
+check "both programs still run" eval 'alive t1 && alive t2 && alive t3'
 
 echo "1..$n"
 [ "$failed" = 0 ]
