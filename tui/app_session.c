@@ -115,7 +115,7 @@ static void audit_simple(struct app *a, const char *action, const char *subject)
 const char *app_right_label(enum right r)
 {
 	static const char *const labels[RIGHT_COUNT] = {
-		[RIGHT_CARD] = N_("the card pane"),
+		[RIGHT_CARD] = N_("ID cards and the card pane"),
 		[RIGHT_REGISTRY] = N_("the person pane (the registry record)"),
 		[RIGHT_HOUSEHOLD] = N_("the household pane"),
 		[RIGHT_NAMES] = N_("the names pane"),
