@@ -216,7 +216,7 @@ static long long now_ms(void)
  * SCardCancel would have woken it: so for a while the wait is short and
  * the request is looked for after each one. */
 #define HELD_ANSWER_MS 3000
-#define HELD_POLL_MS 50
+#define HELD_POLL_MS 10
 
 /* One connection to pcscd, until it goes away or we are told to stop.
  * Returns 0 on stop, -1 when pcscd was lost (err says how). */
