@@ -7,7 +7,8 @@
 # then opens after `tabien admin grant` without logging in again, showing
 # the officer's own branch only; a right revoked meanwhile closes its pane
 # the next time it is asked for; a login at the other branch's terminal
-# refused, never locking the account; without the card right a card
+# refused, never locking the account, and a session ended by a move to
+# another branch; without the card right a card
 # inserted is not read at all (the virtual card sees no command), the
 # refusal shown and on record once per card, and read once granted.  The
 # real `tabien` in a private tmux server, a private pcscd and the virtual
@@ -205,6 +206,14 @@ check "the next card is read as soon as it is in" \
 keys t2 F2
 check "the card pane shows it; two refusals on record in all" \
 	eval 'wait_text t2 "$(fmt "$(value malee cid)")" && [ "$(card_rows)" = 2 ]'
+# Moved to BR-01 meanwhile: the next card finds BR-02's terminal no longer theirs.
+pull --wait
+cli 1 admin move off.b --branch BR-01 --as admin1 --batch
+insert malee
+check "moved to another branch while logged in: the next card logs off.b out, AUTH-OTHER-BRANCH" \
+	wait_text t2 "AUTH-OTHER-BRANCH" "User name"
+check "that card was not read for them" \
+	[ "$(rows "username = 'off.b' AND action = 'card.read'")" = 2 ]
 check "terminal 2 still runs" alive t2
 
 echo "1..$n"
