@@ -43,6 +43,7 @@ struct reader_state {
 	time_t read_at;                 /* when rec was read (the copy's source line) */
 	struct photo *photo;
 	tb_err err;                     /* why the last read failed */
+	bool refused;                   /* not read: no card right (app_card_ask) */
 	struct card_read_stats stats;   /* the last read's figures */
 	bool have_stats;
 };
@@ -203,7 +204,9 @@ struct gdx *app_gdx(struct app *a, tb_err *err);
 void app_gdx_drop(struct app *a);
 /* Starts the card monitor (for registration: the officer's own card, no
  * photo; after an unlock: leaving a card already there unread) or stops it,
- * wiping every record. */
+ * wiping every record.  While someone is logged in, a card inserted is read
+ * only once they are found to hold the card right (CARD_EV_HELD); else
+ * nothing of it is read and the refusal is on record, once per card. */
 void app_cards(struct app *a, bool on, bool photo, bool leave_present);
 /* The purpose lookups are made for, or "" when the branch has none. */
 const char *app_purpose(const struct app *a);

@@ -21,6 +21,24 @@ static void reader_wipe(struct reader_state *r)
 	card_record_free(&r->rec);
 	photo_free(&r->photo);
 	r->done = r->total = 0;
+	r->refused = false;
+}
+
+/* A card is read for someone holding the card right, asked afresh (a
+ * grant or revocation at another terminal counts at the next card).
+ * Without it nothing of the card is read: the refusal is shown, with who
+ * can grant it, and on record (right.refused) once for this card. */
+static void app_card_ask(struct app *a, struct reader_state *r)
+{
+	if (!a->mon || !a->logged_in || !app_account_active(a))
+		return;
+	if (!app_ask_right(a, RIGHT_CARD, NULL)) {
+		r->refused = true;
+		return;
+	}
+	r->reading = true;
+	card_monitor_reread(a->mon, r->name);
+	app_message(a, false, "%s", _("Reading the card…"));
 }
 
 static struct reader_state *reader_find(struct app *a, const char *name)
@@ -128,6 +146,18 @@ void app_card_event(struct app *a, struct card_event *ev)
 		str_copy(r->atr, sizeof r->atr, ev->atr_hex);
 		reader_follow(a, r);
 		break;
+	case CARD_EV_HELD:
+		if (!r)
+			break;
+		reader_wipe(r);
+		lookup_card_gone(a, r->name);
+		r->present = true;
+		r->reading = false;
+		r->err = (tb_err){ 0 };
+		str_copy(r->atr, sizeof r->atr, ev->atr_hex);
+		reader_follow(a, r);
+		app_card_ask(a, r);
+		break;
 	case CARD_EV_DATA:
 		if (!r)
 			break;
@@ -215,7 +245,10 @@ void app_card_reread(struct app *a)
 		app_message(a, true, "%s", _("No card to read: no reader"));
 	else if (!r->present)
 		app_message(a, true, "%s", _("No card in the reader"));
-	else {
+	else if (a->logged_in) {
+		app_card_ask(a, r);
+		a->dirty |= DIRTY_MAIN;
+	} else {
 		card_monitor_reread(a->mon, r->name);
 		a->dirty |= DIRTY_MAIN;
 	}
@@ -223,7 +256,8 @@ void app_card_reread(struct app *a)
 
 void app_cards(struct app *a, bool on, bool photo, bool leave_present)
 {
-	struct card_monitor_opts mo = { .read_photo = photo, .leave_present = leave_present };
+	struct card_monitor_opts mo = { .read_photo = photo, .leave_present = leave_present,
+					.hold = a->logged_in };
 	tb_err err = { 0 };
 
 	/* Stopping drops every record and photo with their readers. */

@@ -22,17 +22,28 @@
 #include "tui/pane.h"
 #include "tui/theme.h"
 /* The account as the database has it now: an admin may have suspended it
- * since the login.  Logs out (with the reason shown) when it is no longer
- * active. */
+ * since the login, or moved it to another branch.  Logs out (with the
+ * reason shown) when it is no longer active, or no longer of this
+ * terminal's branch. */
 bool app_account_active(struct app *a)
 {
 	struct user now = { .status = USER_PENDING };
+	char here[USER_BRANCH_MAX + 1];
 	tb_err err = { 0 };
+	enum tb_err_id why;
 
-	if (users_get(a->db, a->user.username, &now, &err) == 0 && now.status == USER_ACTIVE)
-		return true;
+	if (users_get(a->db, a->user.username, &now, &err) == 0 && now.status == USER_ACTIVE) {
+		/* A storage error here is no reason to end the session. */
+		if (now.role == USER_AGENCY_ADMIN || users_terminal_branch(a->db, here, &err) ||
+		    strcmp(here, now.branch) == 0)
+			return true;
+		why = TB_E_AUTH_OTHER_BRANCH;
+	} else {
+		why = now.status == USER_SUSPENDED ? TB_E_AUTH_SUSPENDED : TB_E_AUTH_STATE;
+	}
+	explicit_bzero(&now, sizeof now);
 	app_logout(a, SESSION_END_LOGOUT);
-	err_set(&err, now.status == USER_SUSPENDED ? TB_E_AUTH_SUSPENDED : TB_E_AUTH_STATE, 0, NULL);
+	err_set(&err, why, 0, NULL);
 	app_error(a, NULL, &err);
 	return false;
 }
@@ -115,7 +126,7 @@ static void audit_simple(struct app *a, const char *action, const char *subject)
 const char *app_right_label(enum right r)
 {
 	static const char *const labels[RIGHT_COUNT] = {
-		[RIGHT_CARD] = N_("the card pane"),
+		[RIGHT_CARD] = N_("ID cards and the card pane"),
 		[RIGHT_REGISTRY] = N_("the person pane (the registry record)"),
 		[RIGHT_HOUSEHOLD] = N_("the household pane"),
 		[RIGHT_NAMES] = N_("the names pane"),

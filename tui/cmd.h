@@ -67,7 +67,7 @@ int cmd_terminal_branch(struct db *d, tb_err *err);
  * right, their branch's admins else the agency's; _BRANCH: the agency
  * admins, who can do it), on f; never themselves (rights_who_can). */
 void cmd_refusal(FILE *f, struct db *d, const char *username, const tb_err *e);
-/* tabien admin branches|grant|revoke|reset-right|role|rights (cmd_rights.c); -1 when
+/* tabien admin branches|grant|revoke|reset-right|role|rights|move (cmd_rights.c); -1 when
  * argv[1] is none of them. */
 int cmd_admin_rights(int argc, char **argv);
 /* An ID as people write it ("1-2345-67890-12-1", "0105536012346") to its
@@ -88,5 +88,9 @@ int cmd_ask(int batch, const char *prompt, char *buf, size_t size, int secret,
 /* The officer behind a command-line lookup: `user`'s password asked as
  * above, then checked like a login. */
 int cmd_officer_login(struct db *d, int batch, const char *user, struct user *who, tb_err *err);
+/* A login refused at another branch's terminal (TB_E_AUTH_OTHER_BRANCH):
+ * the error and both branches said on standard error, err->id then TB_OK
+ * (said); any other error is left to the caller. */
+void cmd_other_branch(struct db *d, const char *user, tb_err *err);
 
 #endif

@@ -166,21 +166,11 @@ static int fail_closing(struct db **d, const char *actor, const tb_err *e)
 static int authenticate_admin(struct db *d, const struct admin_opts *o, struct user *who,
 			      tb_err *err)
 {
-	char pw[PASSWORD_BYTES], prompt[160];
-	int r;
-
 	if (!o->as)
 		return err_set(err, TB_E_USAGE, 0, "--as ADMIN");
-	snprintf(prompt, sizeof prompt, "Password of %s / รหัสผ่านของ %s", o->as, o->as);
-	r = ask(o, prompt, pw, sizeof pw, 1, "password", err);
-	if (r == 0)
-		r = users_login(d, o->as, pw, who, err);
-	sodium_memzero(pw, sizeof pw);
-	if (r == 0 && who->must_change)
-		r = err_set(err, TB_E_AUTH_MUST_CHANGE, 0, NULL);
 	/* Whether they are an admin is the action's to check: a refusal is
 	 * recorded there. */
-	return r;
+	return cmd_officer_login(d, o->batch, o->as, who, err);
 }
 
 /* Copies an answer into a fixed field; one that does not fit is invalid. */
@@ -485,6 +475,8 @@ static int admin_passwd(int argc, char **argv)
 	    ask_new_password(&o, "New password (10 characters or more) / รหัสผ่านใหม่ (อย่างน้อย 10 ตัวอักษร)",
 			     pw, &err) ||
 	    users_change_password(d, o.pos[0], old, pw, &err);
+	if (r)
+		cmd_other_branch(d, o.pos[0], &err);
 	sodium_memzero(old, sizeof old);
 	sodium_memzero(pw, sizeof pw);
 	db_close(&d);
@@ -718,7 +710,7 @@ int cmd_admin(int argc, char **argv)
 	if (argc >= 2 && (a = cmd_admin_rights(argc, argv)) >= 0)
 		return a;
 	fprintf(stderr, "usage: tabien admin init|register|users|approve|reject|suspend|reinstate|"
-		"make-admin|remove-admin|reset-password|passwd|settings|migrate|branches|grant|revoke|reset-right|role|rights "
+		"make-admin|remove-admin|reset-password|passwd|settings|migrate|branches|grant|revoke|reset-right|role|rights|move "
 		"... (tabien --help)\n");
 	return EXIT_USAGE;
 }

@@ -103,6 +103,23 @@ int cmd_ask(int batch, const char *prompt, char *buf, size_t size, int secret,
 	return 0;
 }
 
+void cmd_other_branch(struct db *d, const char *user, tb_err *err)
+{
+	char here[USER_BRANCH_MAX + 1] = "?";
+	struct user u = { .branch = "?" };
+	tb_err ignored;
+
+	if (err->id != TB_E_AUTH_OTHER_BRANCH)
+		return;
+	users_get(d, user, &u, &ignored);
+	users_terminal_branch(d, here, &ignored);
+	cmd_error(stderr, "tabien: ", err);
+	fprintf(stderr, "        your branch / สาขาของท่าน: %s; this terminal's / สาขาของเครื่องนี้: %s\n",
+		u.branch, here);
+	explicit_bzero(&u, sizeof u);
+	err->id = TB_OK;
+}
+
 int cmd_officer_login(struct db *d, int batch, const char *user, struct user *who, tb_err *err)
 {
 	char pw[USERS_PASSWORD_MAX + 2], prompt[160];
@@ -117,5 +134,6 @@ int cmd_officer_login(struct db *d, int batch, const char *user, struct user *wh
 	sodium_memzero(pw, sizeof pw);
 	if (r == 0 && who->must_change)
 		r = err_set(err, TB_E_AUTH_MUST_CHANGE, 0, NULL);
+	cmd_other_branch(d, user, err);
 	return r;
 }

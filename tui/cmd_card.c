@@ -419,6 +419,7 @@ static void watch_print(const struct card_event *ev, int json)
 		snprintf(line, sizeof line, "card inserted / เสียบบัตร: %s (ATR %s)", ev->reader, ev->atr_hex);
 		break;
 	case CARD_EV_PRESENT:
+	case CARD_EV_HELD:       /* card watch reads every card: not asked for */
 		snprintf(line, sizeof line, "card present, not read / มีบัตรอยู่ ยังไม่ได้อ่าน: %s", ev->reader);
 		break;
 	case CARD_EV_DATA: {

@@ -430,7 +430,10 @@ static int copy_card(int argc, char **argv)
 		goto fail;
 	db = cmd_db_open(o.db, 0, &err);
 	if (!db || settings_initialised(db, &err) <= 0 || cmd_officer_login(db, o.batch, o.as, &who, &err) ||
-	    rights_check(db, who.username, RIGHT_COPIES, NULL, NULL, granters, &err))
+	    rights_check(db, who.username, RIGHT_COPIES, NULL, NULL, granters, &err) ||
+	    /* Read on the officer's behalf: nothing of the card without the
+	     * card right. */
+	    rights_check(db, who.username, RIGHT_CARD, NULL, NULL, granters, &err))
 		goto fail;
 	if (!(c = card_ctx_new(&err)) || card_wait(c, o.reader, 0, reader, sizeof reader, &err) ||
 	    card_read(c, reader, (o.sections & CARD_SECTION_PHOTO) ? CARD_READ_PHOTO : 0, NULL, &r, &st,

@@ -1,4 +1,4 @@
-/* `tabien admin branches|grant|revoke|reset-right|role|rights`: the
+/* `tabien admin branches|grant|revoke|reset-right|role|rights|move`: the
  * agency's branches, each user's role and rights; the database as every
  * command opens it (cmd_db_open), with the terminal's own branch (`branch =
  * CODE` in the config file) checked against it; and, under a refusal, who
@@ -92,12 +92,16 @@ void cmd_refusal(FILE *f, struct db *d, const char *username, const tb_err *e)
 /* --- options ------------------------------------------------------------------------- */
 
 struct ropts {
-	const char *db, *as, *add, *name;
+	const char *db, *as, *add, *name, *branch;
 	int batch, json, npos;
 	char *pos[2];
 };
 
-static int ropts_parse(int argc, char **argv, struct ropts *o, int npos, int branches,
+/* extra: the options of one command (R_BRANCHES: --add and --name;
+ * R_MOVE: --branch). */
+enum { R_PLAIN, R_BRANCHES, R_MOVE };
+
+static int ropts_parse(int argc, char **argv, struct ropts *o, int npos, int extra,
 		       const char *usage)
 {
 	static const struct option opts[] = {
@@ -107,6 +111,7 @@ static int ropts_parse(int argc, char **argv, struct ropts *o, int npos, int bra
 		{ "json", no_argument, NULL, 'j' },
 		{ "add", required_argument, NULL, 'A' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "branch", required_argument, NULL, 'B' },
 		{ 0 },
 	};
 	int c;
@@ -123,8 +128,9 @@ static int ropts_parse(int argc, char **argv, struct ropts *o, int npos, int bra
 		case 'a': o->as = optarg; break;
 		case 'b': o->batch = 1; break;
 		case 'j': o->json = 1; break;
-		case 'A': if (!branches) goto usage; o->add = optarg; break;
-		case 'n': if (!branches) goto usage; o->name = optarg; break;
+		case 'A': if (extra != R_BRANCHES) goto usage; o->add = optarg; break;
+		case 'n': if (extra != R_BRANCHES) goto usage; o->name = optarg; break;
+		case 'B': if (extra != R_MOVE) goto usage; o->branch = optarg; break;
 		default: goto usage;
 		}
 	}
@@ -132,7 +138,8 @@ static int ropts_parse(int argc, char **argv, struct ropts *o, int npos, int bra
 		o->pos[o->npos++] = argv[optind++];
 	/* grant, revoke, reset-right and role act (--as); rights only reads. */
 	if (optind < argc || o->npos != npos || (o->add && (!o->name || !o->as)) ||
-	    (!o->add && o->name) || (npos == 2 && !o->as))
+	    (!o->add && o->name) || (npos == 2 && !o->as) ||
+	    (extra == R_MOVE && (!o->branch || !o->as)))
 		goto usage;
 	return 0;
 usage:
@@ -208,7 +215,7 @@ static int admin_branches(int argc, char **argv)
 	tb_err err = { 0 };
 	int r;
 
-	if (ropts_parse(argc, argv, &o, 0, 1, usage))
+	if (ropts_parse(argc, argv, &o, 0, R_BRANCHES, usage))
 		return EXIT_USAGE;
 	if (o.as && !o.add) {
 		fprintf(stderr, "usage: %s\n", usage);
@@ -254,7 +261,7 @@ static int admin_grant(int argc, char **argv, int allow)
 
 	snprintf(usage, sizeof usage, "tabien admin %s USERNAME RIGHT --as ADMIN [--batch] [--db PATH]",
 		 verb[allow + 1]);
-	if (ropts_parse(argc, argv, &o, 2, 0, usage))
+	if (ropts_parse(argc, argv, &o, 2, R_PLAIN, usage))
 		return EXIT_USAGE;
 	if ((r = rights_parse(o.pos[1])) < 0) {
 		fprintf(stderr, "tabien: rights / สิทธิ์:");
@@ -290,7 +297,7 @@ static int admin_role(int argc, char **argv)
 	tb_err err = { 0 };
 	int role;
 
-	if (ropts_parse(argc, argv, &o, 2, 0, usage))
+	if (ropts_parse(argc, argv, &o, 2, R_PLAIN, usage))
 		return EXIT_USAGE;
 	if ((role = rights_role_parse(o.pos[1])) < 0) {
 		fprintf(stderr, "usage: %s\n", usage);
@@ -302,6 +309,27 @@ static int admin_role(int argc, char **argv)
 		return rfail_on(&d, o.as, o.pos[0], role, &err);
 	db_close(&d);
 	printf("%s is now %s / %s มีบทบาท %s แล้ว\n", o.pos[0], o.pos[1], o.pos[0], o.pos[1]);
+	return EXIT_OK;
+}
+
+/* An agency admin moves a user into another branch: from then on they log
+ * in at its terminals. */
+static int admin_move(int argc, char **argv)
+{
+	static const char usage[] = "tabien admin move USERNAME --branch CODE --as ADMIN [--batch] [--db PATH]";
+	struct ropts o;
+	struct user who;
+	struct db *d;
+	tb_err err = { 0 };
+
+	if (ropts_parse(argc, argv, &o, 1, R_MOVE, usage))
+		return EXIT_USAGE;
+	if (!(d = ropen(&o, &who, &err)))
+		return EXIT_FAIL;
+	if (rights_move(d, o.as, o.pos[0], o.branch, &err))
+		return rfail(&d, o.as, &err);
+	db_close(&d);
+	printf("%s belongs to branch %s now / %s ย้ายไปสาขา %s แล้ว\n", o.pos[0], o.branch, o.pos[0], o.branch);
 	return EXIT_OK;
 }
 
@@ -338,7 +366,7 @@ static int admin_rights(int argc, char **argv)
 	tb_err err = { 0 };
 	int r;
 
-	if (ropts_parse(argc, argv, &o, 1, 0, usage) || o.as)
+	if (ropts_parse(argc, argv, &o, 1, R_PLAIN, usage) || o.as)
 		return EXIT_USAGE;
 	if (!(d = ropen(&o, &u, &err)))
 		return EXIT_FAIL;
@@ -370,5 +398,7 @@ int cmd_admin_rights(int argc, char **argv)
 		return admin_role(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rights") == 0)
 		return admin_rights(argc - 1, argv + 1);
+	if (strcmp(argv[1], "move") == 0)
+		return admin_move(argc - 1, argv + 1);
 	return -1;
 }

@@ -327,6 +327,13 @@ unsigned lookup_again(struct app *a)
 	struct lookup_person *p;
 
 	if (!l || l->depth == 0) {
+		const struct reader_state *r = app_reader(a);
+
+		/* A card left unread for want of the right: asked for again. */
+		if (r && r->present && r->refused) {
+			app_card_reread(a);
+			return DIRTY_MAIN | DIRTY_STATUS;
+		}
 		app_message(a, true, "%s", _("Nobody to ask the registry about: insert a card or type an ID"));
 		return DIRTY_STATUS;
 	}

@@ -158,6 +158,11 @@ int lookup_draw_presence(struct app *a, WINDOW *w, int y);
  * is awaited); returns the next line, or -1 when the pane draws its
  * sections. */
 int lookup_draw_failure(struct app *a, WINDOW *w, int y);
+/* The card in the shown reader left unread for want of the card right:
+ * why (nothing of it to show or look up), that the refusal is on record and
+ * who can grant the right, from line y; the next line, or -1 when no such
+ * card is there (the card pane too). */
+int lookup_draw_unread(struct app *a, WINDOW *w, int y);
 /* A section's title, and when it is not DONE its spinner or its error
  * (message in both languages, then the hint); returns the next line, and
  * whether the caller should draw the result in *done. */

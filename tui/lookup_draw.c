@@ -225,6 +225,25 @@ int lookup_draw_failure(struct app *a, WINDOW *w, int y)
 	return y;
 }
 
+int lookup_draw_unread(struct app *a, WINDOW *w, int y)
+{
+	const struct reader_state *r = app_reader(a);
+	int cols = getmaxx(w) - 4;
+	char line[RIGHTS_GRANTERS_MAX + 256], keys[32];
+
+	if (!r || !r->present || !r->refused)
+		return -1;
+	y += text_draw_wrapped(w, y, 2, cols, 2, _("The card in the reader was not read: you have no right to read ID cards (card)."),
+			       theme_attr(ROLE_WARNING) | A_BOLD, theme_pair(ROLE_WARNING));
+	snprintf(line, sizeof line, _("The refusal is recorded. Who can grant it: %s"),
+		 a->refused_by[0] ? a->refused_by : _("your branch's admin"));
+	y += text_draw_wrapped(w, y, 2, cols, 2, line, theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
+	actions_keys(ACT_READ_AGAIN, keys, sizeof keys);
+	snprintf(line, sizeof line, _("%s: ask again once it is granted"), keys);
+	text_draw(w, y++, 2, cols, line, theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+	return y;
+}
+
 int lookup_draw_section(struct app *a, WINDOW *w, int y, int service, const char *title,
 			const struct linkage_result **r, bool *done)
 {

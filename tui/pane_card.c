@@ -332,6 +332,8 @@ static void card_draw(struct app *a, WINDOW *w)
 		draw_center(w, mid, _("Reading the card…"), ROLE_VALUE);
 		return;
 	}
+	if (lookup_draw_unread(a, w, mid) >= 0)
+		return;
 	if (r->present) {
 		char keys[32], line[256];
 		actions_keys(ACT_READ_AGAIN, keys, sizeof keys);

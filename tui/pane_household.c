@@ -46,6 +46,8 @@ static void household_draw(struct app *a, WINDOW *w)
 		lookup_draw_header(a, w, y);
 		return;
 	}
+	if (!lookup_top(a) && lookup_draw_unread(a, w, max_y / 2 - 1) >= 0)
+		return;
 	if (!lookup_top(a)) {
 		text_draw(w, max_y / 2 - 1, 2, cols - 4,
 			  _("Insert the citizen's ID card: the household shows here"),

@@ -44,6 +44,7 @@ static struct form forms[] = {
 
 static enum login_mode mode;
 static tb_err failure;          /* the last attempt's error, shown in place */
+static char failure_more[256];  /* under it: the branches of a login refused */
 static char notice[512];        /* a good outcome, e.g. "registered" */
 
 static void wipe_all(void)
@@ -57,7 +58,7 @@ void pane_login_mode(struct app *a, enum login_mode m)
 	wipe_all();
 	mode = m;
 	failure = (tb_err){ 0 };
-	notice[0] = '\0';
+	failure_more[0] = notice[0] = '\0';
 	if (m == LOGIN_UNLOCK) {
 		/* The same user unlocks; another may log in, which ends the
 		 * locked session. */
@@ -72,6 +73,20 @@ void pane_login_mode(struct app *a, enum login_mode m)
 	a->dirty |= DIRTY_ALL;
 }
 
+/* A login refused at another branch's terminal: which two, under it. */
+static void other_branch(struct app *a, const char *username)
+{
+	char here[USER_BRANCH_MAX + 1] = "?";
+	struct user u = { .branch = "?" };
+	tb_err ignored;
+
+	users_get(a->db, username, &u, &ignored);
+	users_terminal_branch(a->db, here, &ignored);
+	snprintf(failure_more, sizeof failure_more, _("Your account's branch: %s · this terminal's branch: %s"),
+		 u.branch, here);
+	explicit_bzero(&u, sizeof u);
+}
+
 static void sign_in_submit(struct app *a)
 {
 	struct user u;
@@ -80,6 +95,8 @@ static void sign_in_submit(struct app *a)
 
 	if (users_login(a->db, sign_in[0].value, sign_in[1].value, &u, &err)) {
 		failure = err;
+		if (err.id == TB_E_AUTH_OTHER_BRANCH)
+			other_branch(a, sign_in[0].value);
 		explicit_bzero(sign_in[1].value, sizeof sign_in[1].value);
 		sign_in[1].cursor = 0;
 		return;
@@ -160,7 +177,7 @@ static unsigned login_input(struct app *a, bool is_fkey, wint_t ch)
 		return DIRTY_ALL;
 	case FORM_SUBMIT:
 		failure = (tb_err){ 0 };
-		notice[0] = '\0';
+		failure_more[0] = notice[0] = '\0';
 		if (mode == LOGIN_REGISTER)
 			register_submit(a);
 		else if (mode == LOGIN_CHANGE_PASSWORD)
@@ -228,6 +245,9 @@ static void login_draw(struct app *a, WINDOW *w)
 		char text[1024];
 		err_format(&failure, i18n_lang(), text, sizeof text);
 		y += text_draw_wrapped(w, y, x, 70, 4, text, theme_attr(ROLE_ERROR), theme_pair(ROLE_ERROR));
+		if (failure_more[0])
+			y += text_draw_wrapped(w, y, x, 70, 1, failure_more, theme_attr(ROLE_VALUE),
+					       theme_pair(ROLE_VALUE));
 	} else if (notice[0]) {
 		y += text_draw_wrapped(w, y, x, 70, 2, notice, theme_attr(ROLE_OK), theme_pair(ROLE_OK));
 	}

@@ -115,6 +115,8 @@ static void names_draw(struct app *a, WINDOW *w)
 		lookup_draw_header(a, w, 0);
 		return;
 	}
+	if (!p && lookup_draw_unread(a, w, getmaxy(w) / 2 - 1) >= 0)
+		return;
 	if (!p) {
 		text_draw(w, getmaxy(w) / 2 - 1, 2, getmaxx(w) - 4,
 			  _("Insert the citizen's ID card: name changes show here"),

@@ -373,6 +373,8 @@ static void person_draw_all(struct app *a, WINDOW *w, int *used)
 	}
 	if (!lookup_top(a)) {
 		int mid = max_y / 2 - 1;
+		if (lookup_draw_unread(a, w, mid) >= 0)
+			return;
 		text_draw(w, mid + 3, 2, cols - 4, _("Or type a citizen ID (13 digits) and Enter"),
 			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 		const char *s = _("Insert the citizen's ID card: the registry record shows here");

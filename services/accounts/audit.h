@@ -21,6 +21,7 @@
 #define AUDIT_ADMIN_RESET_RIGHT "admin.reset_right" /* service: the right; subject: the user */
 #define AUDIT_ADMIN_ROLE        "admin.role"    /* service: the new role */
 #define AUDIT_ADMIN_BRANCH      "admin.branch"  /* subject: the branch added */
+#define AUDIT_ADMIN_MOVE        "admin.move"    /* service: "FROM>TO" branches; subject: the user */
 #define AUDIT_CARD_READ         "card.read"
 #define AUDIT_LINKAGE_QUERY     "linkage.query"
 #define AUDIT_JURISTIC_QUERY    "juristic.query"

@@ -327,6 +327,38 @@ int rights_who_can(struct db *d, const char *actor, const char *target, int role
 	return granters(d, branch, least, a.username, out, err);
 }
 
+int rights_move(struct db *d, const char *actor, const char *target, const char *branch,
+		tb_err *err)
+{
+	char from[USER_BRANCH_MAX + 1] = "", what[2 * USER_BRANCH_MAX + 8];
+	struct user a, t;
+	int ok, found = 0;
+
+	snprintf(what, sizeof what, "%.*s", USER_BRANCH_MAX, branch);
+	if (db_tx_begin(d, err))
+		return -1;
+	ok = user_find(d, target, &t, err) == 0 &&
+	     rights_require(d, actor, RIGHT_USERS, NULL, &a, err) == 0;
+	if (ok && a.role != USER_AGENCY_ADMIN)
+		ok = err_set(err, TB_E_AUTH_NOT_ADMIN, 0, NULL) == 0;
+	ok = ok && (found = strlen(branch) <= USER_BRANCH_MAX ? branches_db_find(d, branch, NULL, err) : 0) >= 0;
+	if (ok && !found)
+		ok = err_set(err, TB_E_BRANCH_NO_SUCH, 0, NULL) == 0;
+	if (ok) {
+		/* The row says from where to where. */
+		snprintf(from, sizeof from, "%s", t.branch);
+		snprintf(what, sizeof what, "%s>%s", from, branch);
+		ok = users_db_set_branch(d, t.id, branch, err) == 0 &&
+		     audit_append(d, &(struct audit_entry){ .username = actor, .action = AUDIT_ADMIN_MOVE,
+				  .service = what, .subject = t.username, .result = "OK" }, err) == 0;
+	}
+	if (db_tx_end(d, ok, err)) {
+		refused(d, actor, AUDIT_ADMIN_MOVE, what, target, err);
+		return -1;
+	}
+	return 0;
+}
+
 int rights_list(struct db *d, const struct user *u,
 		int (*fn)(enum right r, bool held, int granted, void *arg), void *arg, tb_err *err)
 {

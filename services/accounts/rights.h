@@ -106,6 +106,12 @@ int rights_set_role(struct db *d, const char *actor, const char *target, enum us
  * admins up to branch admin, else the agency admins).  "" otherwise. */
 int rights_who_can(struct db *d, const char *actor, const char *target, int role,
 		   const tb_err *e, char out[RIGHTS_GRANTERS_MAX], tb_err *err);
+/* `actor`, an agency admin, moves `target` into the existing `branch`
+ * (TB_E_BRANCH_NO_SUCH otherwise): they log in at its terminals from then
+ * on, their role and grants kept.  Audited (admin.move, service
+ * "FROM>TO"), a refusal too. */
+int rights_move(struct db *d, const char *actor, const char *target, const char *branch,
+		tb_err *err);
 
 /* What `username` holds, each right with where it comes from: fn(right,
  * held, granted: 1 given, 0 taken, -1 the role's default). */

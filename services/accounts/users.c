@@ -282,7 +282,7 @@ static int audit_simple(struct db *d, const char *user, const char *action, cons
 
 /* The terminal's branch, else the database's default one (branch_code,
  * set at `admin init`): new accounts belong there. */
-static int initialised_branch(struct db *d, char code[USER_BRANCH_MAX + 1], tb_err *err)
+int users_terminal_branch(struct db *d, char code[USER_BRANCH_MAX + 1], tb_err *err)
 {
 	int r = settings_db_get(d, "branch_code", code, USER_BRANCH_MAX + 1, err);
 
@@ -332,7 +332,7 @@ int users_register(struct db *d, const struct user_new *n, tb_err *err)
 		sodium_memzero(hash, sizeof hash);
 		return -1;
 	}
-	ok = initialised_branch(d, u.branch, err) == 0 && users_db_insert(d, &u, hash, NULL, err) == 0 &&
+	ok = users_terminal_branch(d, u.branch, err) == 0 && users_db_insert(d, &u, hash, NULL, err) == 0 &&
 	     audit_simple(d, u.username, AUDIT_USER_REGISTER, u.username, "OK", err) == 0;
 	sodium_memzero(hash, sizeof hash);
 	return db_tx_end(d, ok, err);
@@ -403,11 +403,27 @@ static int login_failed(struct db *d, const char *username, int64_t now, tb_err 
 }
 
 /* Records a refused login whose error is already in *err and returns -1. */
-static int login_refused(struct db *d, const char *username, tb_err *err)
+static int login_refused(struct db *d, const char *username, const char *subject, tb_err *err)
 {
 	tb_err ignored;
-	audit_simple(d, username, AUDIT_USER_LOGIN_FAILED, NULL, err_code(err->id), &ignored);
+	audit_simple(d, username, AUDIT_USER_LOGIN_FAILED, subject, err_code(err->id), &ignored);
 	return -1;
+}
+
+/* Anyone but an agency admin logs in only at a terminal of their own
+ * branch.  Asked once the password is right, so that it tells nobody which
+ * accounts exist; it is not a wrong password either (no lock-out). */
+static int branch_allowed(struct db *d, const struct user *u, tb_err *err)
+{
+	char here[USER_BRANCH_MAX + 1];
+
+	if (u->role == USER_AGENCY_ADMIN)
+		return 0;
+	if (users_terminal_branch(d, here, err))
+		return -1;
+	if (strcmp(here, u->branch) != 0)
+		return err_set(err, TB_E_AUTH_OTHER_BRANCH, 0, NULL);
+	return 0;
 }
 
 /* The common part of a login and a password change: checks the password
@@ -451,7 +467,7 @@ static int authenticate(struct db *d, const char *username, const char *password
 	if (u.locked_until > now) {
 		sodium_memzero(hash, sizeof hash);
 		err_set(err, TB_E_AUTH_LOCKED, (long)(u.locked_until - now), NULL);
-		return login_refused(d, u.username, err);
+		return login_refused(d, u.username, NULL, err);
 	}
 	good = len <= USERS_PASSWORD_MAX && pw_verify(hash, password, len) == 0;
 	if (!good) {
@@ -473,7 +489,12 @@ static int authenticate(struct db *d, const char *username, const char *password
 	}
 	if (u.status != USER_ACTIVE) {
 		sodium_memzero(hash, sizeof hash);
-		return login_refused(d, u.username, err);
+		return login_refused(d, u.username, NULL, err);
+	}
+	if (branch_allowed(d, &u, err)) {
+		sodium_memzero(hash, sizeof hash);
+		/* The row's branch is the terminal's; its subject the user's. */
+		return err->id == TB_E_AUTH_OTHER_BRANCH ? login_refused(d, u.username, u.branch, err) : -1;
 	}
 	/* A hash made with other limits is redone now, while the password is
 	 * at hand; failing to do so is no reason to refuse the login. */

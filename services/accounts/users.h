@@ -52,12 +52,19 @@ int users_register(struct db *d, const struct user_new *n, tb_err *err);
 int users_create_first_admin(struct db *d, const struct user_new *n, const char *branch,
 			     tb_err *err);
 
+/* The branch this terminal belongs to: db_branch(), else the database's
+ * default one.  TB_E_STORE_NOT_INIT before `admin init`. */
+int users_terminal_branch(struct db *d, char code[USER_BRANCH_MAX + 1], tb_err *err);
+
 /* Checks the password and the account.  0 and *out for an active account
  * (out->must_change set: the front end makes the user choose a new
  * password before anything else).  Errors: TB_E_AUTH_WRONG for an unknown
  * user and a wrong password alike (same text, same time spent),
  * TB_E_AUTH_LOCKED (detail: seconds left), TB_E_AUTH_PENDING,
- * TB_E_AUTH_REJECTED, TB_E_AUTH_SUSPENDED. */
+ * TB_E_AUTH_REJECTED, TB_E_AUTH_SUSPENDED, and TB_E_AUTH_OTHER_BRANCH (an
+ * account of another branch than the terminal's, unless an agency admin:
+ * refused and recorded once the password is right, not counted as a
+ * failure). */
 int users_login(struct db *d, const char *username, const char *password, struct user *out,
 		tb_err *err);
 

@@ -269,11 +269,21 @@
 	  "ผู้ใช้นี้อยู่สาขาอื่น เฉพาะผู้ดูแลระบบของสาขานั้นหรือผู้ดูแลระบบระดับหน่วยงานเท่านั้นที่ทำรายการนี้ได้", \
 	  "Ask an admin of that branch or an agency admin ('tabien admin users' shows each user's branch)", \
 	  "ติดต่อผู้ดูแลระบบของสาขานั้นหรือผู้ดูแลระบบระดับหน่วยงาน (คำสั่ง 'tabien admin users' แสดงสาขาของผู้ใช้แต่ละคน)") \
+	X(TB_E_AUTH_OTHER_BRANCH, "auth", "AUTH-OTHER-BRANCH", \
+	  "Your account belongs to another branch than this terminal (both named below); the refusal is recorded", \
+	  "บัญชีของท่านอยู่คนละสาขากับเครื่องนี้ (ตามที่ระบุด้านล่าง) และระบบได้บันทึกการปฏิเสธไว้แล้ว", \
+	  "Use a terminal of your own branch, or ask an agency admin to move your account: tabien admin move USERNAME --branch CODE", \
+	  "ใช้เครื่องของสาขาของท่าน หรือขอให้ผู้ดูแลระบบระดับหน่วยงานย้ายบัญชีด้วยคำสั่ง tabien admin move ชื่อผู้ใช้ --branch รหัสสาขา") \
 	X(TB_E_BRANCH_UNKNOWN, "input", "BRANCH-UNKNOWN", \
 	  "The branch set for this terminal is not in the database", \
 	  "ไม่พบสาขาที่ตั้งไว้สำหรับเครื่องนี้ในฐานข้อมูล", \
 	  "Fix 'branch = CODE' in the configuration file to one that 'tabien admin branches' lists, or ask an agency admin to add it", \
 	  "แก้ไข 'branch = รหัส' ในไฟล์ตั้งค่าให้เป็นรหัสที่คำสั่ง 'tabien admin branches' แสดง หรือขอให้ผู้ดูแลระบบระดับหน่วยงานเพิ่มสาขา") \
+	X(TB_E_BRANCH_NO_SUCH, "input", "NO-SUCH-BRANCH", \
+	  "There is no branch with this code", \
+	  "ไม่พบสาขาที่ใช้รหัสนี้", \
+	  "Check the code ('tabien admin branches' lists them)", \
+	  "ตรวจสอบรหัสสาขา (คำสั่ง 'tabien admin branches' แสดงรายการสาขา)") \
 	X(TB_E_BRANCH_TAKEN, "input", "BRANCH-TAKEN", \
 	  "A branch with this code exists already", \
 	  "มีสาขาที่ใช้รหัสนี้อยู่แล้ว", \

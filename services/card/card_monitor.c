@@ -51,6 +51,7 @@ const char *card_event_name(enum card_event_type t)
 		[CARD_EV_READER_REMOVED] = "reader-removed", [CARD_EV_INSERTED] = "inserted",
 		[CARD_EV_DATA] = "data", [CARD_EV_PROGRESS] = "progress", [CARD_EV_DONE] = "done",
 		[CARD_EV_REMOVED] = "removed", [CARD_EV_ERROR] = "error",
+		[CARD_EV_PRESENT] = "present", [CARD_EV_HELD] = "held",
 	};
 	return (unsigned)t < sizeof names / sizeof names[0] && names[t] ? names[t] : "?";
 }
@@ -201,6 +202,21 @@ static void reread_pending(struct card_monitor *m, struct card_ctx *c, struct re
 			read_card(m, c, &slots[i]);
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* After a card is held, the front end's answer (a reread) comes at once,
+ * maybe before this thread is back in SCardGetStatusChange, where
+ * SCardCancel would have woken it: so for a while the wait is short and
+ * the request is looked for after each one. */
+#define HELD_ANSWER_MS 3000
+#define HELD_POLL_MS 10
+
 /* One connection to pcscd, until it goes away or we are told to stop.
  * Returns 0 on stop, -1 when pcscd was lost (err says how). */
 static int watch(struct card_monitor *m, struct card_ctx *c, struct reader_slot *slots,
@@ -209,6 +225,7 @@ static int watch(struct card_monitor *m, struct card_ctx *c, struct reader_slot 
 	SCARDCONTEXT hctx = card_ctx_handle(c);
 	DWORD pnp_state = SCARD_STATE_UNAWARE;
 	bool relist = true, first = true;
+	long long held_until = 0;
 
 	while (!atomic_load(&m->stop)) {
 		SCARD_READERSTATE st[MAX_READERS + 1];
@@ -226,7 +243,8 @@ static int watch(struct card_monitor *m, struct card_ctx *c, struct reader_slot 
 						     .dwCurrentState = slots[i].state };
 		st[n] = (SCARD_READERSTATE){ .szReader = PNP_READER, .dwCurrentState = pnp_state };
 
-		rv = SCardGetStatusChange(hctx, INFINITE, st, (DWORD)n + 1);
+		rv = SCardGetStatusChange(hctx, held_until > now_ms() ? HELD_POLL_MS : INFINITE, st,
+					  (DWORD)n + 1);
 		if (rv == SCARD_E_CANCELLED || rv == SCARD_E_TIMEOUT) {
 			reread_pending(m, c, slots, n);
 			continue;
@@ -258,11 +276,14 @@ static int watch(struct card_monitor *m, struct card_ctx *c, struct reader_slot 
 				slots[i].present = true;
 				hex_encode(st[i].rgbAtr, st[i].cbAtr < sizeof st[i].rgbAtr ? st[i].cbAtr : sizeof st[i].rgbAtr,
 					   slots[i].atr, sizeof slots[i].atr);
-				if (was_first && m->opts.leave_present) {
-					struct card_event pev = { .type = CARD_EV_PRESENT };
+				if ((was_first && m->opts.leave_present) || m->opts.hold) {
+					struct card_event pev = { .type = was_first && m->opts.leave_present
+								  ? CARD_EV_PRESENT : CARD_EV_HELD };
 					str_copy(pev.reader, sizeof pev.reader, slots[i].name);
 					str_copy(pev.atr_hex, sizeof pev.atr_hex, slots[i].atr);
 					post(m, &pev);
+					if (pev.type == CARD_EV_HELD)
+						held_until = now_ms() + HELD_ANSWER_MS;
 				} else {
 					read_card(m, c, &slots[i]);
 				}

@@ -16,6 +16,7 @@ enum card_event_type {
 	CARD_EV_READER_REMOVED,
 	CARD_EV_INSERTED,       /* atr_hex set; a read starts */
 	CARD_EV_PRESENT,        /* a card was already there and is left unread */
+	CARD_EV_HELD,           /* a card came in and waits unread (opts.hold) */
 	CARD_EV_DATA,           /* rec: the record so far (rec->have says what) */
 	CARD_EV_PROGRESS,       /* done / total photo bytes */
 	CARD_EV_DONE,           /* rec: the whole record; stats */
@@ -39,6 +40,11 @@ struct card_monitor_opts {
 	 * (CARD_EV_PRESENT) but not read: after an unlock, the card left in the
 	 * reader is read again only when asked (card_monitor_reread). */
 	bool leave_present;
+	/* A card inserted is reported (CARD_EV_HELD, its ATR from pcscd: not
+	 * one command sent to it) and read only when asked
+	 * (card_monitor_reread): the front end checks first that the one
+	 * logged in may read cards. */
+	bool hold;
 	int retry_ms;              /* pause before trying pcscd again; 0: 1000 */
 };
 

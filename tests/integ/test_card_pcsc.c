@@ -534,6 +534,50 @@ static void monitor_insert_read_remove(void **state)
 	assert_null(m);
 }
 
+/* hold: a card inserted is only reported until it is asked for; asked at
+ * once (before the thread is back waiting on pcscd), it is read. */
+static void monitor_holds_until_asked(void **state)
+{
+	struct card_monitor_opts o = { .read_photo = false, .retry_ms = 100, .hold = true };
+	struct card_monitor *m;
+	struct card_event ev;
+	tb_err err = { 0 };
+	char cid[32], reader[128];
+
+	harness_fixture_value("somchai", "cid", cid, sizeof cid);
+	m = card_monitor_start(&o, &err);
+	assert_non_null(m);
+	expect_event(m, CARD_EV_READER_ADDED, &ev);
+	insert("somchai", NULL);
+	expect_event(m, CARD_EV_HELD, &ev);
+	assert_non_null(strstr(ev.atr_hex, "3B"));
+	assert_null(ev.rec);
+	snprintf(reader, sizeof reader, "%s", ev.reader);
+	card_monitor_reread(m, reader);
+	expect_event(m, CARD_EV_INSERTED, &ev);
+	expect_event(m, CARD_EV_DONE, &ev);
+	assert_string_equal(ev.rec->cid, cid);
+	card_event_clear(&ev);
+	pull();
+	expect_event(m, CARD_EV_REMOVED, &ev);
+	assert_int_equal(harness_wait_card_gone(&H), 0);
+
+	/* Not asked: nothing but its coming and going. */
+	insert("somchai", NULL);
+	expect_event(m, CARD_EV_HELD, &ev);
+	pull();
+	for (;;) {
+		assert_int_equal(next_event(m, &ev, 8000), 1);
+		assert_int_not_equal(ev.type, CARD_EV_INSERTED);
+		assert_int_not_equal(ev.type, CARD_EV_DATA);
+		assert_int_not_equal(ev.type, CARD_EV_DONE);
+		if (ev.type == CARD_EV_REMOVED)
+			break;
+	}
+	assert_int_equal(harness_wait_card_gone(&H), 0);
+	card_monitor_stop(&m);
+}
+
 static void monitor_survives_pcscd_restart(void **state)
 {
 	struct card_monitor_opts o = { .read_photo = false, .retry_ms = 100 };
@@ -594,6 +638,7 @@ int main(void)
 		cmocka_unit_test(pulled_mid_read),
 		cmocka_unit_test(reset_by_another_program),
 		cmocka_unit_test(monitor_insert_read_remove),
+		cmocka_unit_test(monitor_holds_until_asked),
 		cmocka_unit_test(monitor_survives_pcscd_restart),
 	};
 	return cmocka_run_group_tests_name("card over pcscd", tests, group_setup, group_teardown);

@@ -32,7 +32,7 @@ PW='officer-password-1'
 PURPOSE='สมัครงานราชการ'
 CID=$(value somchai cid)
 
-echo "1..61"
+echo "1..63"
 
 # --- the agency's keys, made here ------------------------------------------------------------
 k="$dir/keys"
@@ -380,3 +380,15 @@ if [ "$(id -u)" = 0 ]; then
 else
 	skip "a read-only copies folder" "needs root to run as nobody"
 fi
+
+# --- without the card right nothing of the card is read (last: no one is left to grant it back) --
+printf '%s\n' "$PW" | "$TABIEN" admin revoke officer1 card --as officer1 --batch >/dev/null 2>>"$dir/err.revoke"
+made=$(sqlite3 "$TABIEN_DB" "select count(*) from audit where action in ('copy.make', 'card.read')")
+before=$(copies)
+key=$k/sign.key cert=$k/sign.pem chain= command= timeout= copydir= signcmd= signtimeout=
+cp_card --purpose "$PURPOSE"
+expect_error "copy card without the card right" RIGHT-REFUSED "คุณไม่มีสิทธิ์" "(card)"
+check "nothing written, nothing read on record, the refusal is (right.refused, card)" \
+	bash -c "[ $(copies) = $before ] &&
+		[ \"\$(sqlite3 '$TABIEN_DB' \"select count(*) from audit where action in ('copy.make', 'card.read')\")\" = $made ] &&
+		[ \"\$(sqlite3 '$TABIEN_DB' \"select count(*) from audit where action = 'right.refused' and service = 'card' and username = 'officer1'\")\" = 1 ]"

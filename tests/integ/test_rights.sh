@@ -104,6 +104,49 @@ SHOW="$dir/csv" check "the trail: the refusal, its right and its result" \
 SHOW="$dir/csv" check "the trail: the approval at counter-1 and the one refused at counter-2" \
 	bash -c "grep -q ',counter-1,BR-01,admin1,admin.approve,,adm.b,,OK,' '$dir/csv' && grep -q ',counter-2,BR-02,adm.b,admin.approve,,off.a,,OTHER-BRANCH,' '$dir/csv'"
 
+# --- logging in at another branch's terminal, and moving a user -------------------------------
+# More refusals than a lock-out takes: not one counts as a wrong password.
+tries=0
+while [ $tries -lt 7 ]; do
+	at 1 "$(pw)" audit export --as off.b --batch --csv "$dir/other.csv"
+	grep -qF AUTH-OTHER-BRANCH "$dir/err" || break
+	tries=$((tries + 1))
+done
+expect_error "off.b of BR-02 at BR-01's terminal, the password right" AUTH-OTHER-BRANCH "บัญชีของท่านอยู่คนละสาขากับเครื่องนี้"
+SHOW="$dir/err" check "the refusal names both branches and what to do, in both languages" \
+	bash -c "grep -qF 'your branch / สาขาของท่าน: BR-02; this terminal'\''s / สาขาของเครื่องนี้: BR-01' '$dir/err' &&
+		grep -qF 'tabien admin move USERNAME --branch CODE' '$dir/err' && grep -qF 'ใช้เครื่องของสาขาของท่าน' '$dir/err'"
+check "refused seven times in a row, nothing written" bash -c "[ $tries = 7 ] && [ ! -e '$dir/other.csv' ]"
+at 1 "wrong-password-1
+" audit export --as off.b --batch --csv "$dir/other.csv"
+expect_error "a wrong password there is a wrong password: the branch is asked after it" AUTH-WRONG "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+at 2 "$(pw)" audit export --as off.b --batch --csv "$dir/other.csv"
+SHOW="$dir/err" check "no lock-out: off.b logs in at BR-02's terminal at once (then refused the trail)" \
+	bash -c "grep -q 'RIGHT-REFUSED (audit)' '$dir/err' && ! grep -q AUTH-LOCKED '$dir/err'"
+csv 2 admin1
+SHOW="$dir/err" check "the agency admin logs in at BR-02's terminal too" [ "$rc" = 0 ]
+SHOW="$dir/csv" check "the trail: seven refusals at counter-1, each naming off.b's branch" \
+	[ "$(grep -c ',counter-1,BR-01,off.b,user.login_failed,,BR-02,,AUTH-OTHER-BRANCH,' "$dir/csv")" = 7 ]
+at 2 "$(pw)" admin move off.b --branch BR-01 --as adm.b --batch
+expect_error "a branch admin moving a user" NOT-ADMIN "ผู้ดูแลระบบ"
+at 1 "$(pw)" admin move off.b --branch BR-09 --as admin1 --batch
+expect_error "a move into a branch that does not exist" NO-SUCH-BRANCH "ไม่พบสาขาที่ใช้รหัสนี้"
+at 1 "$(pw)" admin move off.b --as admin1 --batch
+check "move without --branch: usage, exit 2" [ "$rc" = 2 ]
+at 1 "$(pw)" admin move off.b --branch BR-01 --as admin1 --batch
+SHOW="$dir/out $dir/err" check "the agency admin moves off.b into BR-01: said in both languages" \
+	bash -c "[ $rc = 0 ] && grep -qF 'off.b belongs to branch BR-01 now / off.b ย้ายไปสาขา BR-01 แล้ว' '$dir/out'"
+at 1 "$(pw)" audit export --as off.b --batch --csv "$dir/other.csv"
+SHOW="$dir/err" check "off.b now logs in at BR-01's terminal" grep -q 'RIGHT-REFUSED (audit)' "$dir/err"
+at 2 "$(pw)" audit export --as off.b --batch --csv "$dir/other.csv"
+expect_error "and no longer at BR-02's" AUTH-OTHER-BRANCH "บัญชีของท่านอยู่คนละสาขากับเครื่องนี้"
+at 1 "$(pw)" admin move off.b --branch BR-02 --as admin1 --batch
+csv 1 admin1
+SHOW="$dir/csv" check "the trail: both moves, from and to, and the refused one" \
+	bash -c "grep -q ',counter-1,BR-01,admin1,admin.move,BR-02>BR-01,off.b,,OK,' '$dir/csv' &&
+		grep -q ',counter-1,BR-01,admin1,admin.move,BR-01>BR-02,off.b,,OK,' '$dir/csv' &&
+		grep -q ',counter-2,BR-02,adm.b,admin.move,BR-01,off.b,,NOT-ADMIN,' '$dir/csv'"
+
 # --- grants and revocations -------------------------------------------------------------------
 at 2 "$(pw)" admin grant off.b users --as off.b --batch
 expect_error "an officer granting" RIGHT-REFUSED "คุณไม่มีสิทธิ์" "users"
@@ -144,7 +187,7 @@ at 2 "$(pw)" admin role sup.b supervisor --as adm.b --batch
 SHOW="$dir/err" check "BR-02's admin makes sup.b supervisor" [ "$rc" = 0 ]
 csv 2 sup.b
 SHOW="$dir/csv" check "the supervisor reads BR-02's trail, none of BR-01's" \
-	bash -c "[ $rc = 0 ] && grep -q ',BR-02,' '$dir/csv' && ! grep -q ',BR-01,' '$dir/csv'"
+	bash -c "[ $rc = 0 ] && grep -q ',BR-02,' '$dir/csv' && ! tail -n +2 '$dir/csv' | cut -d, -f4 | grep -qx BR-01"
 csv 1 admin1
 SHOW="$dir/csv" check "the agency admin reads both branches" \
 	bash -c "grep -q ',BR-01,' '$dir/csv' && grep -q ',BR-02,' '$dir/csv'"

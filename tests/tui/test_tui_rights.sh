@@ -6,8 +6,13 @@
 # the audit pane is refused with who can grant it (the refusal on record),
 # then opens after `tabien admin grant` without logging in again, showing
 # the officer's own branch only; a right revoked meanwhile closes its pane
-# the next time it is asked for.  The real `tabien` in a private tmux
-# server; no card reader is needed.  Speaks TAP.
+# the next time it is asked for; a login at the other branch's terminal
+# refused, never locking the account, and a session ended by a move to
+# another branch; without the card right a card
+# inserted is not read at all (the virtual card sees no command), the
+# refusal shown and on record once per card, and read once granted.  The
+# real `tabien` in a private tmux server, a private pcscd and the virtual
+# card.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
@@ -16,13 +21,17 @@ unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME XDG_CONFIG_HOME TABI
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 is not installed"; exit 0; }
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-rights-tui.XXXXXX")
+. "$S/tools/lib.sh"
 . "$S/tests/lib/tui.sh"
+port=$(free_port)
+sock="$dir/pcscd.comm"
 
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/shared/tabien.db"
-# No pcscd is needed: a private socket nobody serves keeps the machine's away.
-export PCSCLITE_CSOCK_NAME="$dir/no-pcscd.comm"
+# A private pcscd: every program here watches its one reader.
+export PCSCLITE_CSOCK_NAME="$sock"
 tui_init 50
 trap tui_cleanup EXIT
+start_pcscd || { echo "1..0 # SKIP the private pcscd did not start"; exit 0; }
 
 PW='a-password-12'
 # terminal N BRANCH: a HOME whose config file names the branch.
@@ -106,7 +115,7 @@ keys t2 F4
 check "F4 again, no new login: the audit pane opens, its tab shown" \
 	eval 'wait_text t2 "Audit trail — newest first" && line t2 1 | grep -q "Audit"'
 check "the pane shows BR-02's rows (the refusal) and none of BR-01's (admin1's)" \
-	eval 'wait_text t2 "right.refused" && ! grep -q "admin1" "$dir/screen.t2"'
+	eval 'wait_text t2 "right.refused" && ! sed "\$d" "$dir/screen.t2" | grep -q "admin1"'
 
 # --- a right revoked meanwhile --------------------------------------------------------------------
 cli 1 admin revoke off.b companies --as admin1 --batch
@@ -116,7 +125,96 @@ check "b after the revocation: refused, who can grant it" \
 keys t2 Escape
 check "the companies tab is gone" eval 'wait_gone t2 "Refused:" && ! line t2 1 | grep -q "Companies"'
 check "two refusals on record" [ "$(rows "action = 'right.refused'")" = 2 ]
-check "both programs still run" eval 'alive t1 && alive t2'
+# --- a login at another branch's terminal ---------------------------------------------------------
+# Terminal 3 is BR-01's and speaks Thai; off.b is BR-02's.  Refused once
+# the password is right, again and again, with no lock-out.
+terminal 3 BR-01
+printf 'language = th\n' >>"$dir/home3/.config/tabien/tabien.conf"
+other_rows() { rows "username = 'off.b' AND action = 'user.login_failed' AND result = 'AUTH-OTHER-BRANCH' AND terminal = 'tui-3' AND branch = 'BR-01' AND subject = 'BR-02'"; }
+SESSION=t3
+start 3
+wait_text t3 "สาขาหนึ่ง (BR-01)" "ชื่อผู้ใช้"
+keys t3 -l off.b && keys t3 Enter && keys t3 -l "$PW" && keys t3 Enter
+check "terminal 3 (BR-01): off.b refused in Thai, both branches named, what to do" \
+	wait_text t3 "AUTH-OTHER-BRANCH" "บัญชีของท่านอยู่คนละสาขากับเครื่องนี้" "สาขาของบัญชี: BR-02 · สาขาของเครื่องนี้: BR-01"
+for i in 2 3 4 5 6 7; do
+	wait_cmd eval '[ "$(other_rows)" -ge $((i - 1)) ]'
+	keys t3 -l "$PW" && keys t3 Enter
+done
+check "seven refusals on record, each naming off.b's branch; no lock-out" \
+	eval 'wait_cmd eval "[ \"\$(other_rows)\" = 7 ]" &&
+	      [ "$(sqlite3 -cmd ".timeout 5000" "$TABIEN_DB" "SELECT failures || \" \" || locked_until FROM users WHERE username = '"'off.b'"'")" = "0 0" ]'
+check "no session was made at terminal 3" \
+	[ "$(rows "username = 'off.b' AND action = 'user.login' AND terminal = 'tui-3'")" = 0 ]
+keys t3 Up
+wait_cmd shows_all t3 "ชื่อผู้ใช้"
+# The user name field still holds off.b: cleared with backspaces.
+for i in 1 2 3 4 5; do keys t3 BSpace; done
+keys t3 -l admin1 && keys t3 Enter && keys t3 -l "$PW" && keys t3 Enter
+check "the agency admin logs in at terminal 3" \
+	eval 'wait_text t3 "admin1" && [ "$(rows "username = '"'admin1'"' AND action = '"'user.login'"' AND terminal = '"'tui-3'"'")" = 1 ]'
+
+check "the three programs still run" eval 'alive t1 && alive t2 && alive t3'
+
+# --- the card right: nothing of a card read without it ----------------------------------------------
+# Only terminal 2 (off.b) watches the reader from here on.
+tm kill-session -t t1
+tm kill-session -t t3
+SESSION=t2
+keys t2 F2
+wait_text t2 "Insert the citizen's ID card"
+cli 1 admin revoke off.b card --as admin1 --batch
+SHOW="$dir/cli.log" check "tabien admin revoke off.b card at terminal 1" grep -q 'off.b may no longer use card' "$dir/out"
+card_rows() { rows "username = 'off.b' AND action = 'right.refused' AND service = 'card'"; }
+# Each card logs the commands it gets to vcard.log.N.
+VCARD_LOGS=1
+apdus() { grep -cE '^vcard: ([0-9A-F]{2} ){4}\[' "$dir/vcard.log.$1"; }
+read_binary() { grep -cE '^vcard: [0-9A-F]{2} B0 ' "$dir/vcard.log.$1"; }
+insert malee
+check "a card inserted: refused in a box, what and who can grant it" \
+	wait_text t2 "Refused: you have no right to ID cards and the card pane (card)." "Who can grant it: admin1"
+keys t2 Escape
+check "the card pane says the card was not read, that it is on record, who can grant it" \
+	wait_text t2 "The card in the reader was not read: you have no right to read ID cards" \
+		"The refusal is recorded. Who can grant it: admin1"
+keys t2 i
+check "the person pane: nothing to look up, and why" \
+	wait_text t2 "The card in the reader was not read" "F5: ask again once it is granted"
+keys t2 h
+wait_text t2 "The card in the reader was not read"
+keys t2 n
+wait_text t2 "The card in the reader was not read"
+check "one refusal on record for the card, whatever was drawn since; no card.read row" \
+	eval '[ "$(card_rows)" = 1 ] && [ "$(rows "action = '"'card.read'"'")" = 0 ]'
+SHOW="$dir/vcard.log.1" check "the card got no command at all: no SELECT, no READ BINARY" \
+	eval '[ "$(apdus 1)" = 0 ] && [ "$(read_binary 1)" = 0 ]'
+pull --wait
+insert malee
+check "a second card: refused again, a second row" \
+	eval 'wait_cmd eval "[ \"\$(card_rows)\" = 2 ]" && wait_text t2 "Refused: you have no right to ID cards"'
+keys t2 Escape
+SHOW="$dir/vcard.log.2" check "and it got no command either" [ "$(apdus 2)" = 0 ]
+cli 1 admin grant off.b card --as admin1 --batch
+keys t2 F5
+check "granted, F5 on the names pane reads the card: on record as card.read" \
+	eval 'wait_cmd eval "[ \"\$(rows \"username = '"'off.b'"' AND action = '"'card.read'"' AND result = '"'OK'"'\")\" = 1 ]"'
+SHOW="$dir/vcard.log.2" check "the card now got its READ BINARY commands" [ "$(read_binary 2)" -gt 0 ]
+pull --wait
+insert malee
+check "the next card is read as soon as it is in" \
+	eval 'wait_cmd eval "[ \"\$(rows \"username = '"'off.b'"' AND action = '"'card.read'"'\")\" = 2 ]"'
+keys t2 F2
+check "the card pane shows it; two refusals on record in all" \
+	eval 'wait_text t2 "$(fmt "$(value malee cid)")" && [ "$(card_rows)" = 2 ]'
+# Moved to BR-01 meanwhile: the next card finds BR-02's terminal no longer theirs.
+pull --wait
+cli 1 admin move off.b --branch BR-01 --as admin1 --batch
+insert malee
+check "moved to another branch while logged in: the next card logs off.b out, AUTH-OTHER-BRANCH" \
+	wait_text t2 "AUTH-OTHER-BRANCH" "User name"
+check "that card was not read for them" \
+	[ "$(rows "username = 'off.b' AND action = 'card.read'")" = 2 ]
+check "terminal 2 still runs" alive t2
 
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -354,6 +354,93 @@ static void role_above_own_says_who_can(void **state)
 	assert_string_equal(names, "");
 }
 
+static int count_other_branch(const struct audit_row *r, void *arg)
+{
+	if (strcmp(r->action, AUDIT_USER_LOGIN_FAILED) == 0 && strcmp(r->result, "AUTH-OTHER-BRANCH") == 0 &&
+	    strcmp(r->username, "staff.a") == 0 && strcmp(r->subject, "BR-01") == 0 &&
+	    strcmp(r->branch, "BR-02") == 0)
+		(*(int *)arg)++;
+	return 0;
+}
+
+/* A terminal of another branch refuses the account once the password is
+ * right, without counting it as a failure; an agency admin logs in
+ * anywhere. */
+static void other_branch_terminal_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct user u;
+	tb_err err = { 0 };
+	int refused = 0;
+
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	init_branch(f);
+	add_active(f, "staff.a");
+	assert_int_equal(settings_branch_add(f->d, ADMIN, "BR-02", "สาขาสอง", &err), 0);
+	db_set_branch(f->d, "BR-02");
+	for (int i = 0; i < USERS_LOCK_AFTER + 2; i++)
+		assert_int_equal(login_err(f, "staff.a", STAFF_PW, NULL), TB_E_AUTH_OTHER_BRANCH);
+	/* A wrong password is a wrong password: the branch tells nothing. */
+	assert_int_equal(login_err(f, "staff.a", "wrong-password", NULL), TB_E_AUTH_WRONG);
+	assert_int_equal(login_err(f, ADMIN, ADMIN_PW, NULL), TB_OK);
+	assert_int_equal(audit_query(f->d, NULL, count_other_branch, &refused, &err), 0);
+	assert_int_equal(refused, USERS_LOCK_AFTER + 2);
+	assert_int_equal(users_get(f->d, "staff.a", &u, &err), 0);
+	assert_int_equal(u.failures, 1);
+	assert_int_equal(u.locked_until, 0);
+	/* At their own branch's terminal, and at one naming no branch (the
+	 * default one, theirs), as before. */
+	db_set_branch(f->d, "BR-01");
+	assert_int_equal(login_err(f, "staff.a", STAFF_PW, NULL), TB_OK);
+	db_set_branch(f->d, "");
+	assert_int_equal(login_err(f, "staff.a", STAFF_PW, NULL), TB_OK);
+}
+
+static int count_moves(const struct audit_row *r, void *arg)
+{
+	int *n = arg;
+
+	if (strcmp(r->action, AUDIT_ADMIN_MOVE) == 0 && strcmp(r->subject, "staff.a") == 0)
+		n[strcmp(r->result, "OK") == 0 && strcmp(r->service, "BR-01>BR-02") == 0 ? 0 : 1]++;
+	return 0;
+}
+
+/* Only an agency admin moves a user, into a branch that exists. */
+static void agency_admin_moves_a_user(void **state)
+{
+	struct fixture *f = *state;
+	struct user u;
+	tb_err err = { 0 };
+	int moves[2] = { 0, 0 };
+
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	init_branch(f);
+	add_active(f, "staff.a");
+	add_active(f, "staff.c");
+	assert_int_equal(settings_branch_add(f->d, ADMIN, "BR-02", "สาขาสอง", &err), 0);
+	assert_int_equal(rights_move(f->d, "staff.a", "staff.a", "BR-02", &err), -1);
+	assert_int_equal(err.id, TB_E_RIGHT_REFUSED);
+	assert_int_equal(rights_set_role(f->d, ADMIN, "staff.c", USER_BRANCH_ADMIN, &err), 0);
+	assert_int_equal(rights_move(f->d, "staff.c", "staff.a", "BR-02", &err), -1);
+	assert_int_equal(err.id, TB_E_AUTH_NOT_ADMIN);
+	assert_int_equal(rights_move(f->d, ADMIN, "staff.a", "BR-99", &err), -1);
+	assert_int_equal(err.id, TB_E_BRANCH_NO_SUCH);
+	assert_int_equal(rights_move(f->d, ADMIN, "no.such.user", "BR-02", &err), -1);
+	assert_int_equal(err.id, TB_E_AUTH_NO_USER);
+	assert_int_equal(rights_move(f->d, ADMIN, "staff.a", "BR-02", &err), 0);
+	assert_int_equal(users_get(f->d, "staff.a", &u, &err), 0);
+	assert_string_equal(u.branch, "BR-02");
+	assert_int_equal(u.role, USER_OFFICER);
+	/* Now a user of BR-02's terminals, and no longer of BR-01's. */
+	db_set_branch(f->d, "BR-02");
+	assert_int_equal(login_err(f, "staff.a", STAFF_PW, NULL), TB_OK);
+	db_set_branch(f->d, "BR-01");
+	assert_int_equal(login_err(f, "staff.a", STAFF_PW, NULL), TB_E_AUTH_OTHER_BRANCH);
+	assert_int_equal(audit_query(f->d, NULL, count_moves, moves, &err), 0);
+	assert_int_equal(moves[0], 1);
+	assert_int_equal(moves[1], 2);   /* the two refused for want of a right */
+}
+
 static void fields_are_validated(void **state)
 {
 	char cid[14], bad_cid[14];
@@ -543,6 +630,8 @@ int main(void)
 		T(only_admins_act),
 		T(grant_reset_to_role),
 		T(role_above_own_says_who_can),
+		T(other_branch_terminal_is_refused),
+		T(agency_admin_moves_a_user),
 		T(fields_are_validated),
 		T(injection_is_stored_verbatim),
 #undef T
