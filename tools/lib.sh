@@ -74,13 +74,14 @@ free_port() {
 	return 1
 }
 
-# wait_reader TABIEN STATE: polls `tabien card readers` (up to 10 s) until the
-# first virtual reader shows STATE ("card" or "empty").  pcscd notices a card
-# leaving only at its next poll (400 ms); a card put in before that is served
-# with the old card's state.
+# wait_reader TABIEN STATE: polls `tabien card readers` until the first
+# virtual reader shows STATE ("card" or "empty"), for 30 s at most: a build
+# with sanitizers on a busy machine takes seconds to start pcscd and its
+# reader.  pcscd notices a card leaving only at its next poll (400 ms); a
+# card put in before that is served with the old card's state.
 wait_reader() {
-	local i
-	for i in $(seq 1 200); do
+	local end=$((SECONDS + 30))
+	while [ "$SECONDS" -lt "$end" ]; do
 		"$1" card readers 2>/dev/null | grep -q "Virtual PCD 00 00.*$2" && return 0
 		sleep 0.05
 	done
