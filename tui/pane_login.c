@@ -72,13 +72,19 @@ void pane_login_mode(struct app *a, enum login_mode m)
 	a->dirty |= DIRTY_ALL;
 }
 
+void pane_login_failure(const tb_err *e)
+{
+	failure = *e;
+}
+
 static void sign_in_submit(struct app *a)
 {
 	struct user u;
 	tb_err err = { 0 };
 	bool other = a->locked && strcmp(sign_in[0].value, a->user.username) != 0;
 
-	if (users_login(a->db, sign_in[0].value, sign_in[1].value, &u, &err)) {
+	/* A server down at start-up is asked again at each attempt. */
+	if (!app_db_ready(a, &err) || users_login(a->db, sign_in[0].value, sign_in[1].value, &u, &err)) {
 		failure = err;
 		explicit_bzero(sign_in[1].value, sizeof sign_in[1].value);
 		sign_in[1].cursor = 0;
@@ -107,6 +113,10 @@ static void register_submit(struct app *a)
 
 	if (strcmp(reg[4].value, reg[5].value) != 0) {
 		failure = (tb_err){ .id = TB_E_AUTH_PASSWORD_MISMATCH };
+		return;
+	}
+	if (!app_db_ready(a, &err)) {
+		failure = err;
 		return;
 	}
 	if (users_register(a->db, &n, &err)) {
@@ -212,8 +222,11 @@ static void login_draw(struct app *a, WINDOW *w)
 	int cols = getmaxx(w), x = cols > 70 ? (cols - 70) / 2 : 1, y = 2, label_cols = 0, cy, cx;
 	char line[2 * SETTINGS_NAME_BYTES + SETTINGS_CODE_MAX + 16];
 
+	/* Unknown while the server is down. */
 	snprintf(line, sizeof line, "%s — %s (%s)", a->branch.agency, a->branch.name, a->branch.code);
-	text_draw(w, y++, x, 70, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	if (a->branch.code[0])
+		text_draw(w, y, x, 70, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	y++;
 	y++;
 	text_draw(w, y++, x, 70, _(titles[mode]), theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
 	y++;
@@ -228,6 +241,14 @@ static void login_draw(struct app *a, WINDOW *w)
 		char text[1024];
 		err_format(&failure, i18n_lang(), text, sizeof text);
 		y += text_draw_wrapped(w, y, x, 70, 4, text, theme_attr(ROLE_ERROR), theme_pair(ROLE_ERROR));
+		/* No server: said in both languages, as whoever reads it may not
+		 * have chosen the terminal's. */
+		if (app_db_lost(&failure)) {
+			err_format(&failure, i18n_lang() == TB_LANG_TH ? TB_LANG_EN : TB_LANG_TH, text,
+				   sizeof text);
+			y += text_draw_wrapped(w, y, x, 70, 4, text, theme_attr(ROLE_ERROR),
+					       theme_pair(ROLE_ERROR));
+		}
 	} else if (notice[0]) {
 		y += text_draw_wrapped(w, y, x, 70, 2, notice, theme_attr(ROLE_OK), theme_pair(ROLE_OK));
 	}
