@@ -9,9 +9,11 @@
 # audit rows cannot be written, the users pane and an approval are refused
 # as PG-LOST in both languages with what to do next, nothing half-written,
 # the card stays on screen and is read again; back, the next action works
-# with no restart.  Last, the server down when the program starts: the
-# login screen says PG-DOWN and what still works, and logging in works once
-# it is up, in the same program.  Speaks TAP.
+# with no restart, also after a restart while both sat idle.  Last, the
+# server down when the program starts: the login screen says PG-DOWN and
+# what still works, and logging in works once it is up, in the same
+# program; its idle lock on a lost server locks, and unlocks once the
+# server is back.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
@@ -200,13 +202,14 @@ keys adm F3
 check "... the users pane lists the accounts" \
 	eval 'wait_re adm "^ (›| ) $LATE +$LATE_NAME +active" && ! shows_all adm "Any key: close"'
 
-# --- the server down when the program starts ------------------------------------------------------
+# --- the server down when the program starts; the idle lock on a lost server ---------------------
 keys off q
-wait_cmd eval '! alive off'
+check "q quits, exit status 0" eval 'wait_cmd eval "! alive off" && [ "$(exit_status off)" = 0 ]'
 tm kill-session -t off
 rm -f "$dir/status.off"
 pg_stop
-start off
+# This time with a short idle lock.
+tm new-session -d -s off -x 80 -y 24 -e TABIEN_IDLE_SECONDS=4 "$dir/run-tabien" off
 check "start-up with the server down: the login screen says PG-DOWN, in both languages, and what still works" \
 	wait_text off "User name" "PG-DOWN" "The database server cannot be reached" \
 		"ติดต่อเครื่องแม่ข่ายฐานข้อมูลไม่ได้" "tabien card read"
@@ -214,6 +217,23 @@ pg_ctl_start || { echo "Bail out! the server did not start again"; exit 1; }
 OFFICER=$NEW PASSWORD=$NEW_PW login off
 check "the server up: the officer logs in, the same program" eval 'alive off && rows_are "$LOGGED_IN" 2'
 check "... at the terminal's branch, read once the server answered" eval 'wait_text off "สาขา 1"'
+pg_stop immediate
+check "the idle lock with the server lost: the screen locks all the same" \
+	wait_text off "The screen is locked: log in again"
+# The lock's own row is refused in the box (unless the lock came first).
+if shows_all off "Any key: close"; then
+	keys off Escape
+	wait_gone off "Any key: close"
+fi
+keys off -l "$NEW_PW"; keys off Enter
+check "unlocking on a lost server: refused as PG-LOST in both languages, still locked" \
+	wait_text off "PG-LOST" "$LOST_TH" "The screen is locked: log in again"
+pg_ctl_start || { echo "Bail out! the server did not start again"; exit 1; }
+keys off -l "$NEW_PW"; keys off Enter
+check "the server back: the same password unlocks, no restart" \
+	eval 'wait_text off "Logged in" && wait_gone off "The screen is locked" && alive off'
+keys off F10
+check "F10 quits, exit status 0" eval 'wait_cmd eval "! alive off" && [ "$(exit_status off)" = 0 ]'
 SHOW="$dir/verify.out" check "audit verify intact at the end" intact
 
 echo "1..$n"
