@@ -76,6 +76,9 @@ start_pcscd || { echo "Bail out! pcscd did not start"; sed 's/^/# /' "$dir/pcscd
 # Two terminals: adm (the admin's) and off (the new officer's).
 config "$sim_port" adm
 config "$sim_port" off
+# tui-off seals its chain with a key of its own (in its HOME).
+HOME="$dir/home-off" TABIEN_TERMINAL=tui-off "$TABIEN" audit seal-init >"$dir/seal.out" 2>&1
+KEY=$(grep -o 'tbseal1-[0-9a-f]*' "$dir/seal.out" | head -n 1)
 
 # --- one registers, the other approves --------------------------------------------------------
 SESSION=off
@@ -235,6 +238,10 @@ check "the server back: the same password unlocks, no restart" \
 keys off F10
 check "F10 quits, exit status 0" eval 'wait_cmd eval "! alive off" && [ "$(exit_status off)" = 0 ]'
 SHOW="$dir/verify.out" check "audit verify intact at the end" intact
+HOME="$dir/home-off" "$TABIEN" audit verify --key "$KEY" >"$dir/verify.out" 2>&1
+rc=$?
+SHOW="$dir/verify.out" check "audit verify --key: tui-off's seals, made across the outages, check" \
+	eval '[ "$rc" = 0 ] && [ -n "$KEY" ] && grep -qE "^seals: [1-9][0-9]* checked with key" "$dir/verify.out"'
 
 echo "1..$n"
 [ "$failed" = 0 ]
