@@ -210,6 +210,8 @@ keys off q
 check "q quits, exit status 0" eval 'wait_cmd eval "! alive off" && [ "$(exit_status off)" = 0 ]'
 tm kill-session -t off
 rm -f "$dir/status.off"
+# No card left in: the login's screen is the one asking for a card.
+pull --wait
 pg_stop
 # This time with a short idle lock.
 tm new-session -d -s off -x 80 -y 24 -e TABIEN_IDLE_SECONDS=4 "$dir/run-tabien" off
