@@ -273,8 +273,15 @@ static int pg_exec(struct db *d, const char *sql, tb_err *err)
 {
 	int begin = strncmp(sql, "BEGIN", 5) == 0;
 
-	if (strcmp(sql, "ROLLBACK") == 0 && (!d->pg || PQstatus(d->pg) != CONNECTION_OK))
-		return 0;               /* the server rolled back when the link broke */
+	/* COMMIT and ROLLBACK end this connection's transaction: never sent
+	 * on a new one, where a COMMIT would end nothing and say it had. */
+	if (!begin) {
+		if (d->pg && PQstatus(d->pg) == CONNECTION_OK)
+			return exec_raw(d, sql, err);
+		if (strcmp(sql, "ROLLBACK") == 0)
+			return 0;       /* the server rolled back when the link broke */
+		return err_set(err, TB_E_PG_LOST, 0, "postgresql");
+	}
 	if (pg_ready(d, err))
 		return -1;
 	if (exec_raw(d, sql, err) == 0)
