@@ -396,6 +396,11 @@ static int pg_check(struct db *d, tb_err *err)
 	return v == d->version ? 0 : err_set(err, TB_E_STORE_CORRUPT, (long)v, "tabien_schema");
 }
 
+static int pg_ping(struct db *d, tb_err *err)
+{
+	return pg_ready(d, err) || exec_raw(d, "SELECT 1", err) ? -1 : 0;
+}
+
 static int pg_lock_chain(struct db *d, const char *chain, tb_err *err)
 {
 	struct db_stmt *st;
@@ -531,6 +536,7 @@ const struct db_engine db_pg_engine = {
 	.exec = pg_exec,
 	.migrate = pg_migrate,
 	.check = pg_check,
+	.ping = pg_ping,
 	.lock_chain = pg_lock_chain,
 	.begin = "BEGIN",
 	.snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",

@@ -6,14 +6,14 @@
 # private pcscd with the virtual card) and the person pane (the gateway
 # simulator); `tabien audit verify` and psql agree on the rows.  Then the
 # server is lost mid-session (`pg_ctl stop -m immediate`): a lookup whose
-# audit rows cannot be written, the users pane and an approval are refused
-# as PG-LOST in both languages with what to do next, nothing half-written,
-# the card stays on screen and is read again; back, the next action works
-# with no restart, also after a restart while both sat idle.  Last, the
-# server down when the program starts: the login screen says PG-DOWN and
-# what still works, and logging in works once it is up, in the same
-# program; its idle lock on a lost server locks, and unlocks once the
-# server is back.  Speaks TAP.
+# audit rows cannot be written (nothing sent), the users pane and an
+# approval are refused as PG-LOST in both languages with what to do next,
+# nothing half-written, the card stays on screen and is read again; back,
+# the next action works with no restart, also after a restart while both
+# sat idle.  Last, the server down when the program starts: the login
+# screen says PG-DOWN and what still works, and logging in works once it
+# is up, in the same program; its idle lock on a lost server locks, and
+# unlocks once the server is back.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
@@ -137,10 +137,12 @@ wait_re adm "^ › $LATE +$LATE_NAME +waiting for approval"
 before=$(rows true)
 pg_stop immediate
 SESSION=off
+asked=$(sim_count link)
 keys off F5
 check "a lookup on a lost server: refused as PG-LOST in both languages, with what to do next" \
 	wait_text off "PG-LOST" "The connection to the database server was lost" "$LOST_TH" "Try again once"
-check "... and no registry data shown without its row" eval '! grep -qF "Mr. Somchai Jaidee" "$dir/screen.off"'
+check "... no registry data on screen, and nothing asked of the registry without its rows ($asked requests)" \
+	eval '! grep -qF "Mr. Somchai Jaidee" "$dir/screen.off" && [ "$(sim_count link)" = "$asked" ]'
 keys off F2
 check "F2: the card pane opens, the session's check of the right refused in a box" lost_box off
 keys off Escape
