@@ -121,6 +121,11 @@ void db_close(struct db **dp)
 	*dp = NULL;
 }
 
+int db_ping(struct db *d, tb_err *err)
+{
+	return d->depth == 0 && d->eng->ping ? d->eng->ping(d, err) : 0;
+}
+
 int db_check(struct db *d, tb_err *err)
 {
 	return d->eng->check(d, err);

@@ -54,6 +54,12 @@ struct db *db_open_at(const char *path, unsigned flags, int version, tb_err *err
 
 void db_close(struct db **d);
 
+/* Whether the database answers now: on a server one round trip (a broken
+ * connection made again first, outside a transaction), PG-LOST when it
+ * does not; a file always does.  For what must not begin when its audit
+ * row could not be written (a registry lookup). */
+int db_ping(struct db *d, tb_err *err);
+
 /* SQLite's quick_check over the whole file: 0, or TB_E_STORE_CORRUPT when a
  * page is damaged (for the diagnostics and `tabien audit verify`). */
 int db_check(struct db *d, tb_err *err);

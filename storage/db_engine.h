@@ -28,6 +28,8 @@ struct db_engine {
 	/* Schema step v (from v - 1), in its own transaction. */
 	int (*migrate)(struct db *d, int v, tb_err *err);
 	int (*check)(struct db *d, tb_err *err);
+	/* One round trip to a server; NULL for a file, always there. */
+	int (*ping)(struct db *d, tb_err *err);
 	/* Serialises the writers of one audit chain until the transaction ends. */
 	int (*lock_chain)(struct db *d, const char *chain, tb_err *err);
 	const char *begin;

@@ -26,6 +26,7 @@
 	X(PQerrorMessage, char *, (const PGconn *)) \
 	X(PQfinish, void, (PGconn *)) \
 	X(PQreset, void, (PGconn *)) \
+	X(PQconsumeInput, int, (PGconn *)) \
 	X(PQexec, PGresult *, (PGconn *, const char *)) \
 	X(PQexecParams, PGresult *, (PGconn *, const char *, int, const Oid *, \
 				     const char *const *, const int *, const int *, int)) \
@@ -74,6 +75,7 @@ static int lib_load(void)
 #define PQerrorMessage lib.PQerrorMessage
 #define PQfinish lib.PQfinish
 #define PQreset lib.PQreset
+#define PQconsumeInput lib.PQconsumeInput
 #define PQexec lib.PQexec
 #define PQexecParams lib.PQexecParams
 #define PQresultStatus lib.PQresultStatus
@@ -217,20 +219,40 @@ static int pg_connect(struct db *d, tb_err *err)
 	return 0;
 }
 
+/* An idle connection whose server went away still says CONNECTION_OK
+ * until it is read.  Reading what is there never blocks (libpq's socket is
+ * non-blocking): the first read may take the server's last words
+ * ("terminating connection"), the second finds the end. */
+static int pg_alive(struct db *d)
+{
+	for (int i = 0; i < 2 && PQstatus(d->pg) == CONNECTION_OK; i++)
+		if (!PQconsumeInput(d->pg))
+			break;
+	return PQstatus(d->pg) == CONNECTION_OK;
+}
+
 /* Before a transaction or a statement outside one: a connection found
- * broken is made again (the server restarted, the network came back).
- * Inside a transaction it is not: what was in it is gone. */
+ * broken is made again (the server restarted, the network came back), so
+ * the first statement after a restart goes on a new connection instead of
+ * failing once.  Inside a transaction it is not: what was in it is gone.
+ * A connection that cannot be made again mid-session is PG-LOST: the
+ * action was not written, and the next one tries again. */
 static int pg_ready(struct db *d, tb_err *err)
 {
-	if (d->pg && PQstatus(d->pg) == CONNECTION_OK)
+	if (d->pg && PQstatus(d->pg) == CONNECTION_OK && (d->depth > 0 || pg_alive(d)))
 		return 0;
 	if (d->depth > 0)
 		return err_set(err, TB_E_PG_LOST, 0, "postgresql");
 	if (d->pg) {
 		PQreset(d->pg);
-		if (PQstatus(d->pg) == CONNECTION_OK)
+		if (PQstatus(d->pg) == CONNECTION_OK) {
+			PQsetNoticeProcessor(d->pg, notice_drop, NULL);
 			return 0;
-		return connect_fail(d->pg, err);
+		}
+		connect_fail(d->pg, err);
+		if (err && err->id == TB_E_PG_DOWN)
+			err->id = TB_E_PG_LOST;
+		return -1;
 	}
 	return pg_connect(d, err);
 }
@@ -251,8 +273,15 @@ static int pg_exec(struct db *d, const char *sql, tb_err *err)
 {
 	int begin = strncmp(sql, "BEGIN", 5) == 0;
 
-	if (strcmp(sql, "ROLLBACK") == 0 && (!d->pg || PQstatus(d->pg) != CONNECTION_OK))
-		return 0;               /* the server rolled back when the link broke */
+	/* COMMIT and ROLLBACK end this connection's transaction: never sent
+	 * on a new one, where a COMMIT would end nothing and say it had. */
+	if (!begin) {
+		if (d->pg && PQstatus(d->pg) == CONNECTION_OK)
+			return exec_raw(d, sql, err);
+		if (strcmp(sql, "ROLLBACK") == 0)
+			return 0;       /* the server rolled back when the link broke */
+		return err_set(err, TB_E_PG_LOST, 0, "postgresql");
+	}
 	if (pg_ready(d, err))
 		return -1;
 	if (exec_raw(d, sql, err) == 0)
@@ -365,6 +394,11 @@ static int pg_check(struct db *d, tb_err *err)
 	    pg_int(d, "SELECT version FROM tabien_schema WHERE id = 1", &v, err))
 		return -1;
 	return v == d->version ? 0 : err_set(err, TB_E_STORE_CORRUPT, (long)v, "tabien_schema");
+}
+
+static int pg_ping(struct db *d, tb_err *err)
+{
+	return pg_ready(d, err) || exec_raw(d, "SELECT 1", err) ? -1 : 0;
 }
 
 static int pg_lock_chain(struct db *d, const char *chain, tb_err *err)
@@ -502,6 +536,7 @@ const struct db_engine db_pg_engine = {
 	.exec = pg_exec,
 	.migrate = pg_migrate,
 	.check = pg_check,
+	.ping = pg_ping,
 	.lock_chain = pg_lock_chain,
 	.begin = "BEGIN",
 	.snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",

@@ -105,11 +105,20 @@ void app_error_keep(struct app *a, const char *reader, const tb_err *e)
 		a->nerrors++;
 }
 
+bool app_db_lost(const tb_err *e)
+{
+	return e && (e->id == TB_E_PG_LOST || e->id == TB_E_PG_DOWN);
+}
+
 void app_error(struct app *a, const char *reader, const tb_err *e)
 {
 	char text[512];
 
 	app_error_keep(a, reader, e);
+	/* A logged-in officer whose action met a lost server is told in a
+	 * box, in both languages, what happened and what to do. */
+	if (a->logged_in && app_db_lost(e))
+		a->lost = *e;
 	err_format(e, i18n_lang(), text, sizeof text);
 	app_message(a, true, "%s", text);
 	a->dirty |= DIRTY_MAIN;
@@ -385,8 +394,9 @@ static void on_keys(struct app *a)
 		if (app_paste_key(a, r, ch))
 			continue;
 		/* A refusal's box goes with the next key, which does nothing else. */
-		if (a->refusal) {
+		if (a->refusal || a->lost.id) {
 			a->refusal = false;
+			a->lost = (tb_err){ 0 };
 			a->dirty |= DIRTY_ALL;
 			continue;
 		}
@@ -479,39 +489,67 @@ static void app_free(struct app *a)
 	app_windows_free(a);
 }
 
-/* The database and the branch, before the screen is taken, so that a
- * terminal nobody has set up says what to do in plain text. */
-static int app_open_db(struct app *a)
+/* The database and the terminal's branch (its settings, its users' audit
+ * rows: one the database must know). */
+static int app_db_connect(struct app *a, tb_err *err)
 {
 	const char *path = config_get(&a->cfg, "database");
-	tb_err err = { 0 };
+	const char *branch = config_get(&a->cfg, "branch");
+	const char *idle = getenv("TABIEN_IDLE_SECONDS");
 	int init;
 
-	const char *branch = config_get(&a->cfg, "branch");
-
-	a->db = db_open(path && *path ? path : NULL, 0, &err);
-	init = a->db ? settings_initialised(a->db, &err) : -1;
-	/* The terminal's branch (its settings, its users' audit rows), which
-	 * must be one the database knows. */
-	if (init > 0 && branch && *branch && settings_terminal_branch(a->db, branch, &err)) {
-		cmd_error(stderr, "tabien: ", &err);
-		fprintf(stderr, "        branch = %s; file / ไฟล์: %s\n", branch, a->cfg.path);
+	a->db = db_open(path && *path ? path : NULL, 0, err);
+	init = a->db ? settings_initialised(a->db, err) : -1;
+	if (init > 0 && branch && *branch && settings_terminal_branch(a->db, branch, err)) {
+		a->db_branch_err = true;
 		db_close(&a->db);
 		return -1;
 	}
-	if (init <= 0 || settings_branch_get(a->db, &a->branch, &err) || users_init(&err)) {
-		cmd_error(stderr, "tabien: ", &err);
+	if (init <= 0 || settings_branch_get(a->db, &a->branch, err)) {
 		db_close(&a->db);
 		return -1;
 	}
 	/* A shorter lock for this terminal alone (a kiosk, the tests); the
 	 * branch's setting otherwise. */
-	{
-		const char *idle = getenv("TABIEN_IDLE_SECONDS");
-		if (idle && atoi(idle) > 0)
-			a->branch.idle_timeout_s = atoi(idle);
-	}
+	if (idle && atoi(idle) > 0)
+		a->branch.idle_timeout_s = atoi(idle);
 	return 0;
+}
+
+bool app_db_ready(struct app *a, tb_err *err)
+{
+	if (a->db)
+		return true;
+	if (app_db_connect(a, err) == 0) {
+		a->dirty |= DIRTY_ALL;
+		return true;
+	}
+	return false;
+}
+
+/* Before the screen is taken, so that a terminal nobody has set up says
+ * what to do in plain text.  A server that is down (or went away while
+ * it was read) is not the terminal's fault: the login screen says so and
+ * what still works, and a login asks the server again (app_db_ready). */
+static int app_open_db(struct app *a)
+{
+	const char *branch = config_get(&a->cfg, "branch");
+	tb_err err = { 0 };
+
+	if (users_init(&err)) {
+		cmd_error(stderr, "tabien: ", &err);
+		return -1;
+	}
+	if (app_db_connect(a, &err) == 0)
+		return 0;
+	if (app_db_lost(&err)) {
+		a->db_err = err;
+		return 0;
+	}
+	cmd_error(stderr, "tabien: ", &err);
+	if (a->db_branch_err)
+		fprintf(stderr, "        branch = %s; file / ไฟล์: %s\n", branch, a->cfg.path);
+	return -1;
 }
 
 /* The registry gateway's settings: known keys (not "unknown settings"), and
@@ -647,6 +685,10 @@ int app_run(void)
 	theme_apply(&a->theme);
 	app_config_check(a);
 	pane_login_mode(a, LOGIN_SIGN_IN);
+	if (!a->db) {
+		app_error(a, NULL, &a->db_err);
+		pane_login_failure(&a->db_err);
+	}
 	a->dirty = DIRTY_ALL | DIRTY_LAYOUT;
 
 	while (!a->quit && !sig_quit) {

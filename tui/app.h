@@ -83,7 +83,9 @@ struct app {
 
 	/* Who is using the terminal.  Nothing but the login pane works
 	 * without an approved account; the idle lock wipes the card data. */
-	struct db *db;
+	struct db *db;                  /* NULL: the server was down at start-up (db_err) */
+	tb_err db_err;
+	bool db_branch_err;             /* the config's branch is not the database's */
 	struct branch_settings branch;
 	struct user user;
 	bool rights[RIGHT_COUNT];       /* as read at login and at each ask (app_may) */
@@ -93,6 +95,9 @@ struct app {
 	enum right refused;
 	tb_err refused_err;
 	char refused_by[RIGHTS_GRANTERS_MAX];
+	/* An action refused because the database server is lost, in a box
+	 * over the pane in both languages until the next key (id 0: none). */
+	tb_err lost;
 	enum action last_act;           /* for the support report */
 	struct session sess;
 	bool logged_in;
@@ -176,6 +181,13 @@ void app_config_check(struct app *a);
  * its own: no screen, no pane, nobody logged in. */
 int app_report(struct app *a, const char *out, tb_err *err);
 
+/* The database's server is lost or down (PG-LOST, PG-DOWN): the action was
+ * refused and nothing of it written; the next one connects again. */
+bool app_db_lost(const tb_err *e);
+/* The database for the login pane: true when open; a server that was down
+ * at start-up is asked again here (the branch then read), else false with
+ * why in err. */
+bool app_db_ready(struct app *a, tb_err *err);
 /* After a successful login (or unlock by the same user). */
 void app_logged_in(struct app *a, const struct user *u);
 /* The logged-in user's rights: app_rights_load reads them all (at login),

@@ -447,6 +447,29 @@ static void draw_refusal(struct app *a)
 	delwin(w);
 }
 
+/* An action refused because the database server is lost: what happened
+ * and what to do, in the terminal's language and then the other. */
+static void draw_lost(struct app *a)
+{
+	int cols = COLS > 74 ? 74 : COLS - 2, x = (COLS - cols) / 2, rows = 12, y = (LINES - rows) / 2, at = 1;
+	enum tb_lang lang = i18n_lang();
+	WINDOW *w = newwin(rows, cols, y, x);
+	char text[1024];
+
+	if (!w)
+		return;
+	wattr_set(w, theme_attr(ROLE_BORDER), theme_pair(ROLE_BORDER), NULL);
+	box(w, 0, 0);
+	wattr_set(w, A_NORMAL, 0, NULL);
+	err_format(&a->lost, lang, text, sizeof text);
+	at += text_draw_wrapped(w, at, 2, cols - 4, 4, text, theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
+	err_format(&a->lost, lang == TB_LANG_TH ? TB_LANG_EN : TB_LANG_TH, text, sizeof text);
+	text_draw_wrapped(w, at + 1, 2, cols - 4, 4, text, theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
+	text_draw(w, rows - 2, 2, cols - 4, _("Any key: close"), theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+	wnoutrefresh(w);
+	delwin(w);
+}
+
 static void draw_too_small(void)
 {
 	char line[160];
@@ -506,7 +529,7 @@ void app_draw(struct app *a)
 	} else {
 		/* The help overlay covers the pane: draw the pane again under it
 		 * whenever either changes. */
-		if (a->help || a->confirm_quit || a->refusal || app_copy_shown(a))
+		if (a->help || a->confirm_quit || a->refusal || a->lost.id || app_copy_shown(a))
 			a->dirty |= DIRTY_MAIN;
 		if (a->dirty & DIRTY_TABS)
 			draw_tabs(a);
@@ -533,6 +556,8 @@ void app_draw(struct app *a)
 			draw_quit(a);
 		else if (a->refusal)
 			draw_refusal(a);
+		else if (a->lost.id)
+			draw_lost(a);
 		else
 			app_copy_draw(a);
 	}

@@ -38,6 +38,10 @@ bool app_account_active(struct app *a)
 		    strcmp(here, now.branch) == 0)
 			return true;
 		why = TB_E_AUTH_OTHER_BRANCH;
+	} else if (app_db_lost(&err)) {
+		/* A server that cannot be asked says nothing of the account: the
+		 * session stays, and what needs the server is refused on its own. */
+		return true;
 	} else {
 		why = now.status == USER_SUSPENDED ? TB_E_AUTH_SUSPENDED : TB_E_AUTH_STATE;
 	}
@@ -182,6 +186,12 @@ bool app_ask_right(struct app *a, enum right r, const char *subject)
 	if (!a->logged_in || a->locked)
 		return false;
 	held = rights_check(a->db, a->user.username, r, subject, NULL, granters, &err) == 0;
+	/* The server lost: refused as PG-LOST, but the card pane stays as
+	 * it was at the last answer (a card's own data needs no server). */
+	if (!held && app_db_lost(&err)) {
+		app_error(a, NULL, &err);
+		return r == RIGHT_CARD && a->rights[r];
+	}
 	if (held != a->rights[r])
 		a->dirty |= DIRTY_TABS | DIRTY_MAIN;
 	a->rights[r] = held;
@@ -319,7 +329,17 @@ void app_idle_tick(struct app *a)
 	} else if (now - a->last_touch >= 60) {
 		tb_err terr = { 0 };
 		a->last_touch = now;
-		if (app_account_active(a) && session_touch(a->db, a->sess.id, &terr))
-			app_error(a, NULL, &terr);
+		if (app_account_active(a) && session_touch(a->db, a->sess.id, &terr)) {
+			/* Nothing the officer asked for: a lost server goes in
+			 * the status bar and F9's list, not in a box. */
+			if (app_db_lost(&terr)) {
+				char text[512];
+				app_error_keep(a, NULL, &terr);
+				err_format(&terr, i18n_lang(), text, sizeof text);
+				app_message(a, true, "%s", text);
+			} else {
+				app_error(a, NULL, &terr);
+			}
+		}
 	}
 }

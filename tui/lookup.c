@@ -11,6 +11,7 @@
 #include "services/base/format.h"
 #include "services/registry/lk2.h"
 #include "services/base/util.h"
+#include "storage/db.h"
 #include "tui/app.h"
 #include "tui/i18n.h"
 #include "tui/lookup.h"
@@ -130,6 +131,10 @@ static void person_send(struct app *a, struct lookups *l, struct lookup_person *
 
 	/* When the services were asked: a copy's source line. */
 	p->asked_at = time(NULL);
+	/* Nothing goes to the registry while its audit rows cannot be
+	 * written (a lost server): refused now, not after the answers. */
+	if (db_ping(a->db, &p->err))
+		return;
 	if (client(a, l)) {
 		p->err = l->setup_err;
 		return;

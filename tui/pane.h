@@ -75,6 +75,8 @@ const struct juristic_result *pane_juristic_shown(const struct app *a);
 /* The login pane's modes. */
 enum login_mode { LOGIN_SIGN_IN, LOGIN_REGISTER, LOGIN_UNLOCK, LOGIN_CHANGE_PASSWORD };
 void pane_login_mode(struct app *a, enum login_mode m);
+/* An error the login pane shows in place until the next attempt. */
+void pane_login_failure(const tb_err *e);
 
 /* In the order of the tab line. */
 extern const struct pane_ops *const panes[];

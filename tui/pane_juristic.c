@@ -236,6 +236,13 @@ static void lookup_start(struct app *a, const char *id, bool refresh)
 		return;
 	}
 	S.id_refused = false;
+	/* Nothing goes to DBD while its audit row cannot be written. */
+	if (db_ping(a->db, &e)) {
+		S.err = e;
+		str_copy(S.err_id, sizeof S.err_id, id);
+		app_error(a, NULL, &e);
+		return;
+	}
 	if (jr_clients(a, &e)) {
 		S.setup_err = e;
 		app_error(a, NULL, &e);

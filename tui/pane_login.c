@@ -87,13 +87,20 @@ static void other_branch(struct app *a, const char *username)
 	explicit_bzero(&u, sizeof u);
 }
 
+void pane_login_failure(const tb_err *e)
+{
+	failure = *e;
+	failure_more[0] = '\0';
+}
+
 static void sign_in_submit(struct app *a)
 {
 	struct user u;
 	tb_err err = { 0 };
 	bool other = a->locked && strcmp(sign_in[0].value, a->user.username) != 0;
 
-	if (users_login(a->db, sign_in[0].value, sign_in[1].value, &u, &err)) {
+	/* A server down at start-up is asked again at each attempt. */
+	if (!app_db_ready(a, &err) || users_login(a->db, sign_in[0].value, sign_in[1].value, &u, &err)) {
 		failure = err;
 		if (err.id == TB_E_AUTH_OTHER_BRANCH)
 			other_branch(a, sign_in[0].value);
@@ -124,6 +131,10 @@ static void register_submit(struct app *a)
 
 	if (strcmp(reg[4].value, reg[5].value) != 0) {
 		failure = (tb_err){ .id = TB_E_AUTH_PASSWORD_MISMATCH };
+		return;
+	}
+	if (!app_db_ready(a, &err)) {
+		failure = err;
 		return;
 	}
 	if (users_register(a->db, &n, &err)) {
@@ -229,8 +240,11 @@ static void login_draw(struct app *a, WINDOW *w)
 	int cols = getmaxx(w), x = cols > 70 ? (cols - 70) / 2 : 1, y = 2, label_cols = 0, cy, cx;
 	char line[2 * SETTINGS_NAME_BYTES + SETTINGS_CODE_MAX + 16];
 
+	/* Unknown while the server is down. */
 	snprintf(line, sizeof line, "%s — %s (%s)", a->branch.agency, a->branch.name, a->branch.code);
-	text_draw(w, y++, x, 70, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	if (a->branch.code[0])
+		text_draw(w, y, x, 70, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	y++;
 	y++;
 	text_draw(w, y++, x, 70, _(titles[mode]), theme_attr(ROLE_TITLE), theme_pair(ROLE_TITLE));
 	y++;
@@ -248,6 +262,14 @@ static void login_draw(struct app *a, WINDOW *w)
 		if (failure_more[0])
 			y += text_draw_wrapped(w, y, x, 70, 1, failure_more, theme_attr(ROLE_VALUE),
 					       theme_pair(ROLE_VALUE));
+		/* No server: said in both languages, as whoever reads it may not
+		 * have chosen the terminal's. */
+		if (app_db_lost(&failure)) {
+			err_format(&failure, i18n_lang() == TB_LANG_TH ? TB_LANG_EN : TB_LANG_TH, text,
+				   sizeof text);
+			y += text_draw_wrapped(w, y, x, 70, 4, text, theme_attr(ROLE_ERROR),
+					       theme_pair(ROLE_ERROR));
+		}
 	} else if (notice[0]) {
 		y += text_draw_wrapped(w, y, x, 70, 2, notice, theme_attr(ROLE_OK), theme_pair(ROLE_OK));
 	}

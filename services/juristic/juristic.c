@@ -567,9 +567,11 @@ int juristic_finish(struct juristic_op **opp, struct db *d, struct juristic_resu
 				 .action = AUDIT_JURISTIC_QUERY, .service = service, .subject = op->id,
 				 .purpose = op->purpose, .result = result }, &audit_err)) {
 			/* What was not logged is not shown.  The database's
-			 * code stays as the detail, for support. */
+			 * code stays as the detail, for support; a lost
+			 * server is said as such. */
 			juristic_result_free(out);
-			audit_err.id = TB_E_AUDIT_UNWRITTEN;
+			if (audit_err.id != TB_E_PG_LOST)
+				audit_err.id = TB_E_AUDIT_UNWRITTEN;
 			if (err)
 				*err = audit_err;
 			rc = -1;

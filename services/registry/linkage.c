@@ -340,7 +340,9 @@ static void step_commit(struct linkage_fetch *f)
 	if (!f->tx)
 		return;
 	f->tx = false;
-	if (db_tx_end(f->d, 1, &e))
+	/* A lost server says so (PG-LOST: nothing was written, try again
+	 * once it is back); any other failure is the row's. */
+	if (db_tx_end(f->d, 1, &e) && e.id != TB_E_PG_LOST)
 		e.id = TB_E_AUDIT_UNWRITTEN;
 	for (int i = 0; i < f->n; i++) {
 		if (e.id && f->ended[i]) {
@@ -624,8 +626,10 @@ int registry_audit_query(struct db *d, const char *username, const char *office,
 			 .purpose = purpose, .consent = consent, .acting = acting, .result = result },
 			 &audit_err) == 0)
 		return 0;
-	/* The database's code stays as the detail, for support. */
-	audit_err.id = TB_E_AUDIT_UNWRITTEN;
+	/* The database's code stays as the detail, for support; a lost
+	 * server is said as such. */
+	if (audit_err.id != TB_E_PG_LOST)
+		audit_err.id = TB_E_AUDIT_UNWRITTEN;
 	if (err)
 		*err = audit_err;
 	return -1;

@@ -322,8 +322,8 @@ int linkage_permission(struct linkage *lk, const char *agent_cid, struct linkage
  * Center's errors ("LK-NO-DATA 90500").  purpose, consent
  * (AUDIT_CONSENT_*) and acting (both citizens when someone acts for
  * another) may be NULL.  A row not written: -1 and *err
- * TB_E_AUDIT_UNWRITTEN, the database's code as detail; what it was about
- * must then not be shown. */
+ * TB_E_AUDIT_UNWRITTEN, the database's code as detail (TB_E_PG_LOST when
+ * the server was lost); what it was about must then not be shown. */
 int registry_audit_query(struct db *d, const char *username, const char *office, int service,
 			 const char *cid, const char *purpose, const char *consent,
 			 const char *acting, const tb_err *e, tb_err *err);

@@ -100,10 +100,10 @@ column_of() {
 
 # tui_counter_branch: a branch made by `admin init` with its admin ($ADMIN,
 # $ADMIN_PASSWORD), two purposes ($PURPOSE, $PURPOSE2) and one approved
-# officer ($OFFICER, $PASSWORD, $OFFICER_CID), in $TABIEN_DB under $dir;
-# bails out when the set-up fails.
+# officer ($OFFICER, $PASSWORD, $OFFICER_CID), in $TABIEN_DB under $dir (or
+# the server $TUI_DB names); bails out when the set-up fails.
 tui_counter_branch() {
-	export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
+	export TABIEN_PWHASH=fast TABIEN_DB="${TUI_DB:-$dir/data/tabien.db}"
 	ADMIN=admin1 ADMIN_PASSWORD=admin-password-1
 	OFFICER=staff1 PASSWORD=counter-password-1 OFFICER_CID=$(cid_of 310050012345)
 	PURPOSE="ตรวจสอบสิทธิ" PURPOSE2="ขึ้นทะเบียนสวัสดิการ"
@@ -123,20 +123,28 @@ tui_counter_branch() {
 
 # tui_officer_terminal: what the registry panes' tests share, for an
 # officer ($OFFICER, $PASSWORD) at a terminal with the private pcscd ($sock),
-# the database ($TABIEN_DB) and the gateway simulator: config PORT writes the
-# terminal's configuration, $dir/run-tabien runs the program in a session,
-# start SESSION, login SESSION, audit_rows WHERE counts the registry's rows.
+# the database ($TABIEN_DB, a file or a server) and the gateway simulator:
+# config PORT [SESSION] writes the terminal's configuration (a SESSION's
+# own: that session is then a terminal of its own, with its own HOME),
+# $dir/run-tabien runs the program in a session, start SESSION, login
+# SESSION, tui_sql QUERY asks the database (sqlite3 or psql), audit_rows
+# WHERE counts the registry's rows.
 tui_officer_terminal() {
 	# The terminal's configuration: the simulator as the gateway.
 	config() {
+		local conf="$dir/config/tabien/tabien.conf"
+		if [ -n "${2:-}" ]; then
+			mkdir -p "$dir/home-$2/.config/tabien" "$dir/home-$2/.state"
+			conf="$dir/home-$2/.config/tabien/tabien.conf"
+		fi
 		{
 			echo "gdx.url = http://127.0.0.1:$1"
 			echo "gdx.consumer_key = sim-key"
 			echo "gdx.consumer_secret = sim-secret"
 			echo "http.timeout_ms = 6000"
 			echo "http.connect_timeout_ms = 2000"
-		} >"$dir/config/tabien/tabien.conf"
-		chmod 600 "$dir/config/tabien/tabien.conf"
+		} >"$conf"
+		chmod 600 "$conf"
 	}
 
 	cat >"$dir/run-tabien" <<-EOF
@@ -146,6 +154,11 @@ tui_officer_terminal() {
 	export TERM=xterm-256color XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
 	export LANG=C.UTF-8 LC_ALL=C.UTF-8
 	export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
+	# A session with a HOME of its own is another terminal.
+	if [ -d $(printf '%q' "$dir")/home-"\$session" ]; then
+		export HOME=$(printf '%q' "$dir")/home-"\$session"
+		export XDG_CONFIG_HOME="\$HOME/.config" XDG_STATE_HOME="\$HOME/.state"
+	fi
 	export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
 	export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
 	export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
@@ -160,5 +173,11 @@ tui_officer_terminal() {
 			wait_text "$1" "Insert the citizen's ID card"
 	}
 	audit_action=$(sed -n 's/^#define AUDIT_LINKAGE_QUERY *"\([^"]*\)".*/\1/p' "$S/services/accounts/audit.h")
-	audit_rows() { sqlite3 "$TABIEN_DB" "SELECT count(*) FROM audit WHERE action = '$audit_action' AND $1"; }
+	tui_sql() {
+		case $TABIEN_DB in
+		*=*) "$PG_BIN/psql" -X -q -At -d "$TABIEN_DB" -c "$1" ;;
+		*) sqlite3 -cmd '.timeout 5000' "$TABIEN_DB" "$1" ;;
+		esac
+	}
+	audit_rows() { tui_sql "SELECT count(*) FROM audit WHERE action = '$audit_action' AND $1"; }
 }

@@ -681,6 +681,36 @@ static void older_database_unsealed(void **state)
 	assert_int_equal(s.unsealed, 0);
 }
 
+/* On a server: a transaction whose connection is lost after its last
+ * statement is refused at COMMIT as PG-LOST and leaves nothing (the COMMIT
+ * is never sent on a new connection, where it would end nothing and
+ * succeed); the next append connects again. */
+static void commit_on_a_lost_connection_refused(void **state)
+{
+	struct fixture *f = *state;
+	tb_err err = { 0 };
+	long long before;
+
+	/* SQLite has no connection to lose. */
+	if (!on_server())
+		return;
+	f->d = open_ok(f, DB_OPEN_CREATE);
+	init_branch(f);
+	before = raw_int(f->path, "SELECT count(*) FROM audit");
+	assert_int_equal(db_tx_begin(f->d, &err), 0);
+	append(f, ADMIN, AUDIT_CARD_READ, "lost", "");
+	/* The terminal's backend ended, waited for (up to 10 s). */
+	assert_int_equal(raw_int(f->path, "WITH t AS MATERIALIZED (SELECT pid FROM pg_stat_activity "
+				 "WHERE datname = current_database() AND application_name = 'tabien') "
+				 "SELECT count(*) FROM t WHERE pg_terminate_backend(pid, 10000)"), 1);
+	assert_int_equal(db_tx_end(f->d, 1, &err), -1);
+	assert_int_equal(err.id, TB_E_PG_LOST);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit"), before);
+	append(f, ADMIN, AUDIT_CARD_READ, "after", "");
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE subject = 'after'"), 1);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE subject = 'lost'"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,6 +730,7 @@ int main(void)
 		T(seal_with_a_later_key_refused),
 		T(removed_seals_found),
 		T(older_database_unsealed),
+		T(commit_on_a_lost_connection_refused),
 #undef T
 	};
 
