@@ -371,8 +371,8 @@ static int parse_opts(int argc, char **argv, struct jr_opts *o)
  * there (dbd.source decides whether they must be); a problem is printed with
  * the file's name and its fix.  A secret in a readable file is refused
  * either way. */
-static int juristic_config(struct config *c, struct linkage_config *lc, struct juristic_config *jc,
-			   tb_err *err)
+static int jr_config_load(struct config *c, struct linkage_config *lc, struct juristic_config *jc,
+			  tb_err *err)
 {
 	char path[512];
 	int gdx_ok;
@@ -392,6 +392,20 @@ fail:
 	return -1;
 }
 
+/* What jr_config_load filled, its secrets wiped, freed; any may be NULL. */
+static void jr_config_free(struct config *c, struct linkage_config *lc, struct juristic_config *jc)
+{
+	if (lc) {
+		linkage_config_wipe(lc);
+		free(lc);
+	}
+	if (c) {
+		explicit_bzero(c, sizeof *c);
+		free(c);
+	}
+	free(jc);
+}
+
 int cmd_juristic_fetch(struct cmd_query *q, const struct juristic_request *rq,
 		       struct juristic_result **out)
 {
@@ -407,7 +421,7 @@ int cmd_juristic_fetch(struct cmd_query *q, const struct juristic_request *rq,
 		err_set(&q->err, TB_E_NOMEM, 0, NULL);
 		goto out;
 	}
-	if (juristic_config(c, lc, jc, &q->err)) {
+	if (jr_config_load(c, lc, jc, &q->err)) {
 		rc = -2;
 		goto out;
 	}
@@ -424,15 +438,7 @@ int cmd_juristic_fetch(struct cmd_query *q, const struct juristic_request *rq,
 out:
 	juristic_free(&j);
 	linkage_free(&lk);
-	if (lc) {
-		linkage_config_wipe(lc);
-		free(lc);
-	}
-	if (c) {
-		explicit_bzero(c, sizeof *c);
-		free(c);
-	}
-	free(jc);
+	jr_config_free(c, lc, jc);
 	return rc;
 }
 
@@ -510,7 +516,7 @@ static int purge(int argc, char **argv)
 		cmd_error(stderr, "tabien: ", &err);
 		goto out;
 	}
-	if (juristic_config(c, lc, jc, &err))
+	if (jr_config_load(c, lc, jc, &err))
 		goto out;
 	d = db_open(q.db, 0, &err);
 	if (!d || settings_initialised(d, &err) <= 0) {
@@ -536,15 +542,7 @@ usage:
 	rc = EXIT_USAGE;
 	fprintf(stderr, "usage: tabien juristic purge [--days N] [--db PATH]\n");
 out:
-	if (lc) {
-		linkage_config_wipe(lc);
-		free(lc);
-	}
-	if (c) {
-		explicit_bzero(c, sizeof *c);
-		free(c);
-	}
-	free(jc);
+	jr_config_free(c, lc, jc);
 	db_close(&d);
 	return rc;
 }
