@@ -152,6 +152,29 @@ tui_counter_branch() {
 		{ echo "Bail out! tabien admin init failed"; sed 's/^/# /' "$dir/setup.log"; exit 1; }
 }
 
+# tui_launcher: $dir/run-tabien SESSION [TERM] runs the program as a
+# counter's terminal would (TERM xterm-256color unless told): the build
+# tree's themes and catalogue, the private pcscd ($sock), $TABIEN_DB and a
+# home of its own under $dir, so nothing of the real user is read or
+# written.  It records the exit status (128+N for a signal) in
+# status.SESSION: tmux 3.3 does not always report a dead pane's status.
+tui_launcher() {
+	cat >"$dir/run-tabien" <<-EOF
+	#!/usr/bin/env bash
+	unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
+	session="\$1"
+	export TERM="\${2:-xterm-256color}" XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
+	export LANG=C.UTF-8 LC_ALL=C.UTF-8
+	export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
+	export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
+	export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
+	export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
+	$(printf '%q' "$TABIEN")
+	echo \$? >$(printf '%q' "$dir")/status.\$session
+	EOF
+	chmod +x "$dir/run-tabien"
+}
+
 # tui_officer_terminal: what the registry panes' tests share, for an
 # officer ($OFFICER, $PASSWORD) at a terminal with the private pcscd ($sock),
 # the database ($TABIEN_DB) and the gateway simulator: config PORT writes the
@@ -170,20 +193,7 @@ tui_officer_terminal() {
 		chmod 600 "$dir/config/tabien/tabien.conf"
 	}
 
-	cat >"$dir/run-tabien" <<-EOF
-	#!/usr/bin/env bash
-	unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
-	session="\$1"
-	export TERM=xterm-256color XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
-	export LANG=C.UTF-8 LC_ALL=C.UTF-8
-	export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
-	export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
-	export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
-	export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
-	$(printf '%q' "$TABIEN")
-	echo \$? >$(printf '%q' "$dir")/status.\$session
-	EOF
-	chmod +x "$dir/run-tabien"
+	tui_launcher
 	start() { tm new-session -d -s "$1" -x 80 -y 24 "$dir/run-tabien" "$1"; }
 	login() {
 		wait_text "$1" "User name" "Password" || return 1

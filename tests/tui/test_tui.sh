@@ -19,25 +19,9 @@ tui_counter_branch "ตรวจสอบ" "ยืนยันตัวตน"
 
 # --- the program in tmux -------------------------------------------------------
 
-# The program's environment: the build tree's themes and catalogue, the
-# private pcscd, and a home of its own so nothing of the real user is read
-# or written.  It records the exit status (128+N for a signal) in
-# status.SESSION: tmux 3.3 does not always report a dead pane's status.
-# run-tabien SESSION TERM
-cat >"$dir/run-tabien" <<EOF
-#!/usr/bin/env bash
-unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
-session="\$1"
-export TERM="\$2" XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
-export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
-export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
-export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
-export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
-$(printf '%q' "$TABIEN")
-echo \$? >$(printf '%q' "$dir")/status.\$session
-EOF
-chmod +x "$dir/run-tabien"
+# $dir/run-tabien SESSION TERM: the program in a home of its own, its exit
+# status in status.SESSION.
+tui_launcher
 
 # start SESSION COLS LINES [TERM]
 start() {
