@@ -53,6 +53,16 @@ int audit_db_next(struct db *d, const char *chain, int64_t *seq,
 	return rc == DB_ROW ? err_set(err, TB_E_STORE, 0, "audit seq") : -1;
 }
 
+/* How a scan ended, its statement finished: what fn returned to stop it,
+ * else 0 when every row was read, -1 when a step failed (in err). */
+static int scan_end(struct db_stmt **st, int rc, int stop)
+{
+	db_stmt_finish(st);
+	if (stop)
+		return stop;
+	return rc == DB_DONE ? 0 : -1;
+}
+
 int audit_db_heads(struct db *d,
 		   int (*fn)(const char *chain, int64_t seq, const char *hash, void *arg),
 		   void *arg, tb_err *err)
@@ -65,10 +75,7 @@ int audit_db_heads(struct db *d,
 	while ((rc = db_step(st, err)) == DB_ROW)
 		if ((stop = fn(db_col_text(st, 0), db_col_int64(st, 1), db_col_text(st, 2), arg)))
 			break;
-	db_stmt_finish(&st);
-	if (stop)
-		return stop;
-	return rc == DB_DONE ? 0 : -1;
+	return scan_end(&st, rc, stop);
 }
 
 int64_t audit_db_count_after(struct db *d, const char *chain, int64_t seq, tb_err *err)
@@ -192,14 +199,10 @@ int audit_db_scan(struct db *d, const struct audit_db_filter *f,
 			.acting = db_col_text(st, 12),
 			.chain = db_col_text(st, 13),
 		};
-		stop = fn(&r, arg);
-		if (stop)
+		if ((stop = fn(&r, arg)))
 			break;
 	}
-	db_stmt_finish(&st);
-	if (stop)
-		return stop;
-	return rc == DB_DONE ? 0 : -1;
+	return scan_end(&st, rc, stop);
 }
 
 int audit_db_row_hash(struct db *d, int64_t seq, char hash[AUDIT_HASH_HEX + 1], tb_err *err)
@@ -274,12 +277,8 @@ int audit_db_seal_scan(struct db *d, const char *key_id,
 			.next_key = db_col_text(st, 6),
 			.sig = db_col_text(st, 7),
 		};
-		stop = fn(&r, arg);
-		if (stop)
+		if ((stop = fn(&r, arg)))
 			break;
 	}
-	db_stmt_finish(&st);
-	if (stop)
-		return stop;
-	return rc == DB_DONE ? 0 : -1;
+	return scan_end(&st, rc, stop);
 }

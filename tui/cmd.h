@@ -24,14 +24,17 @@ int cmd_admin(int argc, char **argv);
 int cmd_linkage(int argc, char **argv);
 /* tabien juristic show (cmd_juristic.c) */
 int cmd_juristic(int argc, char **argv);
-struct config;
-struct linkage_config;
-struct juristic_config;
-/* The config file into DBD's settings, and the gateway's when they are there
- * (dbd.source decides whether they must be); a problem is printed with the
- * file's name and its fix.  Shared by tabien juristic and tabien copy. */
-int cmd_juristic_config(struct config *c, struct linkage_config *lc, struct juristic_config *jc,
-			tb_err *err);
+struct cmd_query;
+struct juristic_request;
+struct juristic_result;
+/* One company for a command over the cmd_query skeleton, the right already
+ * named with cmd_query_need: the settings (a problem printed with the file's
+ * name and its fix: -2), the officer signed in (cmd_query_begin), the lookup
+ * as rq asks with the officer filled in (-1 with q->err).  The settings and
+ * the clients are wiped and gone on return; *out is the caller's to free.
+ * Shared by tabien juristic and tabien copy. */
+int cmd_juristic_fetch(struct cmd_query *q, const struct juristic_request *rq,
+		       struct juristic_result **out);
 /* tabien copy card (cmd_copy.c) */
 int cmd_copy(int argc, char **argv);
 /* tabien doctor; tabien --version (cmd_doctor.c) */

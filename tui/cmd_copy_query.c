@@ -13,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "services/base/configfile.h"
 #include "services/base/format.h"
 #include "services/base/util.h"
 #include "services/juristic/juristic.h"
@@ -444,44 +443,14 @@ int cmd_copy_juristic_pages(struct copy_doc *d, const struct juristic_result *r,
 
 static int juristic_doc(struct cmd_query *q, const struct cq_opts *o, struct copy_doc *d)
 {
-	struct config *c = calloc(1, sizeof *c);
-	struct linkage_config *lc = calloc(1, sizeof *lc);
-	struct juristic_config *jc = calloc(1, sizeof *jc);
 	struct juristic_result *r = NULL;
-	struct linkage *lk = NULL;
-	struct juristic *j = NULL;
-	int rc = -1;
+	int rc;
 
-	if (!c || !lc || !jc) {
-		err_set(&q->err, TB_E_NOMEM, 0, NULL);
-		goto out;
-	}
-	if (cmd_juristic_config(c, lc, jc, &q->err)) {
-		rc = -2;
-		goto out;
-	}
 	cmd_query_need(q, RIGHT_COPIES, o->cid);
-	if (cmd_query_begin(q) || (jc->source == JURISTIC_GDX && !(lk = linkage_new(lc, &q->err))) ||
-	    !(j = juristic_new(jc, lk ? linkage_gdx(lk) : NULL, &q->err)) ||
-	    juristic_lookup(j, q->d, &(struct juristic_request){ .id = o->cid, .agent_cid = q->who.cid,
-			    .username = q->who.username, .purpose = o->purpose }, &r, &q->err))
-		goto out;
-	if (cmd_copy_juristic_pages(d, r, o->sections, &q->err))
-		goto out;
-	rc = 0;
-out:
+	rc = cmd_juristic_fetch(q, &(struct juristic_request){ .id = o->cid, .purpose = o->purpose }, &r);
+	if (!rc && cmd_copy_juristic_pages(d, r, o->sections, &q->err))
+		rc = -1;
 	juristic_result_free(&r);
-	juristic_free(&j);
-	linkage_free(&lk);
-	if (lc) {
-		linkage_config_wipe(lc);
-		free(lc);
-	}
-	if (c) {
-		explicit_bzero(c, sizeof *c);
-		free(c);
-	}
-	free(jc);
 	return rc;
 }
 

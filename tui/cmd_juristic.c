@@ -367,11 +367,12 @@ static int parse_opts(int argc, char **argv, struct jr_opts *o)
 	return 0;
 }
 
-/* The gateway's settings when they are there (dbd.source decides whether
- * they must be): *gdx_ok tells.  A secret in a readable file is refused
+/* The config file into DBD's settings, and the gateway's when they are
+ * there (dbd.source decides whether they must be); a problem is printed with
+ * the file's name and its fix.  A secret in a readable file is refused
  * either way. */
-int cmd_juristic_config(struct config *c, struct linkage_config *lc, struct juristic_config *jc,
-			tb_err *err)
+static int jr_config_load(struct config *c, struct linkage_config *lc, struct juristic_config *jc,
+			  tb_err *err)
 {
 	char path[512];
 	int gdx_ok;
@@ -391,21 +392,62 @@ fail:
 	return -1;
 }
 
-static int run(const struct jr_opts *o)
+/* What jr_config_load filled, its secrets wiped, freed; any may be NULL. */
+static void jr_config_free(struct config *c, struct linkage_config *lc, struct juristic_config *jc)
+{
+	if (lc) {
+		linkage_config_wipe(lc);
+		free(lc);
+	}
+	if (c) {
+		explicit_bzero(c, sizeof *c);
+		free(c);
+	}
+	free(jc);
+}
+
+int cmd_juristic_fetch(struct cmd_query *q, const struct juristic_request *rq,
+		       struct juristic_result **out)
 {
 	struct config *c = calloc(1, sizeof *c);
 	struct linkage_config *lc = calloc(1, sizeof *lc);
 	struct juristic_config *jc = calloc(1, sizeof *jc);
-	struct juristic_result *r = NULL;
+	struct juristic_request req = *rq;
 	struct linkage *lk = NULL;
 	struct juristic *j = NULL;
+	int rc = -1;
+
+	if (!c || !lc || !jc) {
+		err_set(&q->err, TB_E_NOMEM, 0, NULL);
+		goto out;
+	}
+	if (jr_config_load(c, lc, jc, &q->err)) {
+		rc = -2;
+		goto out;
+	}
+	if (cmd_query_begin(q))
+		goto out;
+	req.agent_cid = q->who.cid;
+	req.username = q->who.username;
+	/* A GDX client for the gdx source; open makes one of its own. */
+	if ((jc->source == JURISTIC_GDX && !(lk = linkage_new(lc, &q->err))) ||
+	    !(j = juristic_new(jc, lk ? linkage_gdx(lk) : NULL, &q->err)) ||
+	    juristic_lookup(j, q->d, &req, out, &q->err))
+		goto out;
+	rc = 0;
+out:
+	juristic_free(&j);
+	linkage_free(&lk);
+	jr_config_free(c, lc, jc);
+	return rc;
+}
+
+static int run(const struct jr_opts *o)
+{
+	struct juristic_result *r = NULL;
 	struct cmd_query q;
 
 	cmd_query_init(&q, &o->q);
-	if (!c || !lc || !jc) {
-		err_set(&q.err, TB_E_NOMEM, 0, NULL);
-		goto fail;
-	}
 	/* Before the password is asked or anything is sent. */
 	if (!juristic_id_valid(o->id)) {
 		err_set(&q.err, TB_E_DBD_ID_INVALID, 0, "juristic id");
@@ -413,20 +455,14 @@ static int run(const struct jr_opts *o)
 	}
 	if (cmd_purpose_check(&o->q, &q.err))
 		goto fail;
-	if (cmd_juristic_config(c, lc, jc, &q.err))
-		goto out;
 	cmd_query_need(&q, RIGHT_COMPANIES, o->id);
-	if (cmd_query_begin(&q))
+	switch (cmd_juristic_fetch(&q, &(struct juristic_request){ .id = o->id, .purpose = o->q.purpose,
+				   .refresh = o->refresh }, &r)) {
+	case -2:
+		goto out;
+	case -1:
 		goto fail;
-	if (jc->source == JURISTIC_GDX && !(lk = linkage_new(lc, &q.err)))
-		goto fail;
-	j = juristic_new(jc, lk ? linkage_gdx(lk) : NULL, &q.err);
-	if (!j)
-		goto fail;
-	if (juristic_lookup(j, q.d, &(struct juristic_request){ .id = o->id, .agent_cid = q.who.cid,
-			    .username = q.who.username, .purpose = o->q.purpose, .refresh = o->refresh },
-			    &r, &q.err))
-		goto fail;
+	}
 	if (o->q.json)
 		q.out = result_json(r, db_now(q.d));
 	else
@@ -442,17 +478,6 @@ fail:
 	cmd_query_fail(&q);
 out:
 	juristic_result_free(&r);
-	juristic_free(&j);
-	linkage_free(&lk);
-	if (lc) {
-		linkage_config_wipe(lc);
-		free(lc);
-	}
-	if (c) {
-		explicit_bzero(c, sizeof *c);
-		free(c);
-	}
-	free(jc);
 	return cmd_query_end(&q);
 }
 
@@ -491,7 +516,7 @@ static int purge(int argc, char **argv)
 		cmd_error(stderr, "tabien: ", &err);
 		goto out;
 	}
-	if (cmd_juristic_config(c, lc, jc, &err))
+	if (jr_config_load(c, lc, jc, &err))
 		goto out;
 	d = db_open(q.db, 0, &err);
 	if (!d || settings_initialised(d, &err) <= 0) {
@@ -517,15 +542,7 @@ usage:
 	rc = EXIT_USAGE;
 	fprintf(stderr, "usage: tabien juristic purge [--days N] [--db PATH]\n");
 out:
-	if (lc) {
-		linkage_config_wipe(lc);
-		free(lc);
-	}
-	if (c) {
-		explicit_bzero(c, sizeof *c);
-		free(c);
-	}
-	free(jc);
+	jr_config_free(c, lc, jc);
 	db_close(&d);
 	return rc;
 }

@@ -1,12 +1,35 @@
 # Shared by the terminal tests: the real `tabien` in a private tmux server
 # and screen polling with deadlines, over tests/lib/common.sh (TAP, the
 # private pcscd with the virtual card, the gateway simulator).  Source it
-# after setting B (the build tree), S (the sources) and dir (the test's
-# scratch folder); a failing check shows the screen of the session named
-# in SESSION.
+# after setting B (the build tree) and S (the sources), then call
+# tui_begin, which makes dir (the test's scratch folder); a failing check
+# shows the screen of the session named in SESSION.
 # shellcheck shell=bash
 
+. "$S/tools/lib.sh"
 . "$S/tests/lib/common.sh"
+
+# tui_begin NAME [HISTORY [COMMAND...]]: what every terminal test does
+# first.  The locale and an environment of the test's own (no outer tmux,
+# language, configuration, database or proxy); skipped when tmux or a
+# COMMAND is missing; the scratch folder $dir (tabien-NAME.XXXXXX, removed
+# at exit), a free vpcd port in $port and the private pcscd's socket in
+# $sock; tmux set up with HISTORY lines of scrollback (tui_init).
+tui_begin() {
+	local name=$1 history=${2:-0} c
+	shift $(($# < 2 ? $# : 2))
+	export LC_ALL=C.UTF-8 LANG=C.UTF-8
+	unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG TABIEN_DB XDG_DATA_HOME \
+		http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY
+	for c in tmux "$@"; do
+		command -v "$c" >/dev/null || { echo "1..0 # SKIP $c is not installed"; exit 0; }
+	done
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-$name.XXXXXX")
+	port=$(free_port)
+	sock="$dir/pcscd.comm"
+	trap tui_cleanup EXIT
+	tui_init "$history"
+}
 
 # --- tmux and the screen -------------------------------------------------------------------
 
@@ -98,20 +121,28 @@ column_of() {
 	printf '%s' "$p" | wc -L
 }
 
-# tui_counter_branch: a branch made by `admin init` with its admin ($ADMIN,
-# $ADMIN_PASSWORD), two purposes ($PURPOSE, $PURPOSE2) and one approved
-# officer ($OFFICER, $PASSWORD, $OFFICER_CID), in $TABIEN_DB under $dir (or
-# the server $TUI_DB names); bails out when the set-up fails.
+# tui_counter_branch [--auto] [PURPOSE...]: a branch made by `admin init`
+# with its admin ($ADMIN, $ADMIN_PASSWORD), its purposes (by default
+# ตรวจสอบสิทธิ and ขึ้นทะเบียนสวัสดิการ; the first two in $PURPOSE and
+# $PURPOSE2) and one approved officer ($OFFICER, $PASSWORD, $OFFICER_CID),
+# in $TABIEN_DB under $dir (or the server $TUI_DB names); with --auto the
+# first purpose is the branch's auto_purpose, so the counter is never asked.
+# Bails out when the set-up fails.
 tui_counter_branch() {
+	local auto=
+	[ "${1:-}" != --auto ] || { auto=1; shift; }
+	[ $# -gt 0 ] || set -- "ตรวจสอบสิทธิ" "ขึ้นทะเบียนสวัสดิการ"
 	export TABIEN_PWHASH=fast TABIEN_DB="${TUI_DB:-$dir/data/tabien.db}"
 	ADMIN=admin1 ADMIN_PASSWORD=admin-password-1
 	OFFICER=staff1 PASSWORD=counter-password-1 OFFICER_CID=$(cid_of 310050012345)
-	PURPOSE="ตรวจสอบสิทธิ" PURPOSE2="ขึ้นทะเบียนสวัสดิการ"
+	PURPOSE=$1 PURPOSE2=${2:-}
+	local settings=() p
+	for p in "$@"; do settings+=(--purpose "$p"); done
+	[ -z "$auto" ] || settings+=(--auto-purpose "$PURPOSE")
 	tui_counter_set_up() {
 		printf '%s\n' "กรมทดสอบ" "BR-01" "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" \
 			"หัวหน้างาน" "$ADMIN_PASSWORD" "$ADMIN_PASSWORD" | "$TABIEN" admin init --batch &&
-			printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin settings --as "$ADMIN" --batch \
-				--purpose "$PURPOSE" --purpose "$PURPOSE2" &&
+			printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin settings --as "$ADMIN" --batch "${settings[@]}" &&
 			printf '%s\n' "$OFFICER" "มาลัย ใจงาม" "$OFFICER_CID" "เจ้าหน้าที่" \
 				"$PASSWORD" "$PASSWORD" | "$TABIEN" admin register --batch &&
 			printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin approve "$OFFICER" --as "$ADMIN" --batch
@@ -119,6 +150,34 @@ tui_counter_branch() {
 	mkdir -p "$dir/home" "$dir/state" "$dir/config/tabien"
 	HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" tui_counter_set_up >"$dir/setup.log" 2>&1 ||
 		{ echo "Bail out! tabien admin init failed"; sed 's/^/# /' "$dir/setup.log"; exit 1; }
+}
+
+# tui_launcher: $dir/run-tabien SESSION [TERM] runs the program as a
+# counter's terminal would (TERM xterm-256color unless told): the build
+# tree's themes and catalogue, the private pcscd ($sock), $TABIEN_DB and a
+# home of its own under $dir, so nothing of the real user is read or
+# written.  It records the exit status (128+N for a signal) in
+# status.SESSION: tmux 3.3 does not always report a dead pane's status.
+tui_launcher() {
+	cat >"$dir/run-tabien" <<-EOF
+	#!/usr/bin/env bash
+	unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
+	session="\$1"
+	export TERM="\${2:-xterm-256color}" XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
+	export LANG=C.UTF-8 LC_ALL=C.UTF-8
+	export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
+	# A session with a HOME of its own is another terminal.
+	if [ -d $(printf '%q' "$dir")/home-"\$session" ]; then
+		export HOME=$(printf '%q' "$dir")/home-"\$session"
+		export XDG_CONFIG_HOME="\$HOME/.config" XDG_STATE_HOME="\$HOME/.state"
+	fi
+	export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
+	export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
+	export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
+	$(printf '%q' "$TABIEN")
+	echo \$? >$(printf '%q' "$dir")/status.\$session
+	EOF
+	chmod +x "$dir/run-tabien"
 }
 
 # tui_officer_terminal: what the registry panes' tests share, for an
@@ -147,25 +206,7 @@ tui_officer_terminal() {
 		chmod 600 "$conf"
 	}
 
-	cat >"$dir/run-tabien" <<-EOF
-	#!/usr/bin/env bash
-	unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
-	session="\$1"
-	export TERM=xterm-256color XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
-	export LANG=C.UTF-8 LC_ALL=C.UTF-8
-	export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
-	# A session with a HOME of its own is another terminal.
-	if [ -d $(printf '%q' "$dir")/home-"\$session" ]; then
-		export HOME=$(printf '%q' "$dir")/home-"\$session"
-		export XDG_CONFIG_HOME="\$HOME/.config" XDG_STATE_HOME="\$HOME/.state"
-	fi
-	export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
-	export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
-	export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
-	$(printf '%q' "$TABIEN")
-	echo \$? >$(printf '%q' "$dir")/status.\$session
-	EOF
-	chmod +x "$dir/run-tabien"
+	tui_launcher
 	start() { tm new-session -d -s "$1" -x 80 -y 24 "$dir/run-tabien" "$1"; }
 	login() {
 		wait_text "$1" "User name" "Password" || return 1

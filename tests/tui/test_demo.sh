@@ -8,14 +8,8 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-. "$S/tools/lib.sh"
-export LC_ALL=C.UTF-8
-unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG TABIEN_DB XDG_DATA_HOME
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-demo-test.XXXXXX")
 . "$S/tests/lib/tui.sh"
-trap tui_cleanup EXIT
-tui_init
+tui_begin demo-test
 # The demo's folders (its photos among them) land in the test's own.
 export TMPDIR="$dir" HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state"
 mkdir -p "$HOME"

@@ -6,16 +6,8 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-. "$S/tools/lib.sh"
-export LC_ALL=C.UTF-8
-unset TMUX
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-tui.XXXXXX")
 . "$S/tests/lib/tui.sh"
-port=$(free_port)
-sock="$dir/pcscd.comm"
-trap tui_cleanup EXIT
-tui_init
+tui_begin tui
 
 # --- the terminal's set-up: a database with one officer ---------------------------------
 
@@ -23,43 +15,13 @@ tui_init
 # admin approves the account.  Fast password hashing is for tests only (see
 # services/accounts/users.h).  Short branch and purpose names leave the status bar room
 # for the reader and the last message at 80 columns.
-export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
-ADMIN=admin1 ADMIN_PASSWORD=admin-password-1
-OFFICER=staff1 PASSWORD=counter-password-1
-set_up() {
-	printf '%s\n' "กรมทดสอบ" "BR-01" "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" \
-		"หัวหน้างาน" "$ADMIN_PASSWORD" "$ADMIN_PASSWORD" | "$TABIEN" admin init --batch &&
-		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin settings --as "$ADMIN" --batch \
-			--purpose "ตรวจสอบ" --purpose "ยืนยันตัวตน" &&
-		printf '%s\n' "$OFFICER" "มาลัย ใจงาม" "$(cid_of 310050012345)" "เจ้าหน้าที่" \
-			"$PASSWORD" "$PASSWORD" | "$TABIEN" admin register --batch &&
-		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin approve "$OFFICER" --as "$ADMIN" --batch
-}
-mkdir -p "$dir/home" "$dir/state" "$dir/config/tabien"
-HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" set_up >"$dir/setup.log" 2>&1 ||
-	{ echo "Bail out! tabien admin init failed"; sed 's/^/# /' "$dir/setup.log"; exit 1; }
+tui_counter_branch "ตรวจสอบ" "ยืนยันตัวตน"
 
 # --- the program in tmux -------------------------------------------------------
 
-# The program's environment: the build tree's themes and catalogue, the
-# private pcscd, and a home of its own so nothing of the real user is read
-# or written.  It records the exit status (128+N for a signal) in
-# status.SESSION: tmux 3.3 does not always report a dead pane's status.
-# run-tabien SESSION TERM
-cat >"$dir/run-tabien" <<EOF
-#!/usr/bin/env bash
-unset LANGUAGE LC_MESSAGES TABIEN_CONFIG
-session="\$1"
-export TERM="\$2" XDG_CONFIG_HOME=$(printf '%q' "$dir/config")
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
-export HOME=$(printf '%q' "$dir/home") XDG_STATE_HOME=$(printf '%q' "$dir/state")
-export TABIEN_THEMES=$(printf '%q' "$S/themes") TABIEN_LOCALEDIR=$(printf '%q' "$B/po")
-export PCSCLITE_CSOCK_NAME=$(printf '%q' "$sock")
-export TABIEN_DB=$(printf '%q' "$TABIEN_DB") TABIEN_PWHASH=fast TABIEN_TERMINAL="tui-\$session"
-$(printf '%q' "$TABIEN")
-echo \$? >$(printf '%q' "$dir")/status.\$session
-EOF
-chmod +x "$dir/run-tabien"
+# $dir/run-tabien SESSION TERM: the program in a home of its own, its exit
+# status in status.SESSION.
+tui_launcher
 
 # start SESSION COLS LINES [TERM]
 start() {

@@ -10,15 +10,10 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-. "$S/tools/lib.sh"
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-accounts.XXXXXX")
 . "$S/tests/lib/tui.sh"
-port=$(free_port)
-sock="$dir/pcscd.comm"
+# A little history: tmux 3.3 can scroll the first line a new pane prints
+# out of sight while it sets the pane up.
+tui_begin accounts 50 sqlite3
 
 # The commands run here (admin init, audit export ...) see the same database
 # and the same private home as the program in tmux.  Fast password hashing
@@ -32,11 +27,6 @@ export TZ=ICT-7
 mkdir -p "$HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME/tabien" "$dir/config-th"
 # A Thai-speaking terminal: the language from its configuration file.
 printf 'language = th\n' >"$dir/config-th/tabien.conf"
-
-# A little history: tmux 3.3 can scroll the first line a new pane prints
-# out of sight while it sets the pane up.
-tui_init 50
-trap tui_cleanup EXIT
 
 # --- the program in tmux ---------------------------------------------------------
 

@@ -16,33 +16,11 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-. "$S/tools/lib.sh"
-export LC_ALL=C.UTF-8
-unset TMUX TABIEN_CONFIG XDG_DATA_HOME
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-tui-copy.XXXXXX")
 . "$S/tests/lib/tui.sh"
-port=$(free_port)
-sock="$dir/pcscd.comm"
-trap tui_cleanup EXIT
-tui_init
+tui_begin tui-copy
 
-export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
-ADMIN=admin1 ADMIN_PASSWORD=admin-password-1
-OFFICER=staff1 PASSWORD=counter-password-1
-PURPOSE="ตรวจสอบ"
-mkdir -p "$dir/home" "$dir/state" "$dir/config/tabien"
-set_up() {
-	printf '%s\n' "กรมทดสอบ" "BR-01" "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" \
-		"หัวหน้างาน" "$ADMIN_PASSWORD" "$ADMIN_PASSWORD" | "$TABIEN" admin init --batch &&
-		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin settings --as "$ADMIN" --batch \
-			--purpose "$PURPOSE" --auto-purpose "$PURPOSE" &&
-		printf '%s\n' "$OFFICER" "มาลัย ใจงาม" "$(cid_of 310050012345)" "เจ้าหน้าที่" \
-			"$PASSWORD" "$PASSWORD" | "$TABIEN" admin register --batch &&
-		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin approve "$OFFICER" --as "$ADMIN" --batch
-}
-HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" set_up >"$dir/setup.log" 2>&1 ||
-	{ echo "Bail out! tabien admin init failed"; sed 's/^/# /' "$dir/setup.log"; exit 1; }
+# ADMIN, OFFICER and their passwords; PURPOSE, asked of no one (auto_purpose).
+tui_counter_branch --auto "ตรวจสอบ"
 
 # The agency's signing key and certificate, under a CA made here.
 k="$dir/keys"

@@ -8,16 +8,8 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-. "$S/tools/lib.sh"
-export LC_ALL=C.UTF-8
-unset TMUX
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-tui-ctr.XXXXXX")
 . "$S/tests/lib/tui.sh"
-port=$(free_port)
-sock="$dir/pcscd.comm"
-trap tui_cleanup EXIT
-tui_init
+tui_begin tui-ctr
 
 # --- a branch with one approved officer ------------------------------------------------
 

@@ -10,17 +10,8 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-. "$S/tools/lib.sh"
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME http_proxy https_proxy HTTP_PROXY \
-	HTTPS_PROXY ALL_PROXY
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-forms.XXXXXX")
 . "$S/tests/lib/tui.sh"
-port=$(free_port)
-sock="$dir/pcscd.comm"
-trap tui_cleanup EXIT
-tui_init
+tui_begin forms
 
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
 export HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state"

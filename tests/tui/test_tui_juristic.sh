@@ -15,13 +15,8 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME http_proxy https_proxy HTTP_PROXY \
-	HTTPS_PROXY ALL_PROXY
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-companies.XXXXXX")
 . "$S/tests/lib/tui.sh"
+tui_begin companies 50 sqlite3
 
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db" TABIEN_TERMINAL=counter-cli
 export HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state"
@@ -29,8 +24,6 @@ export HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state
 export PCSCLITE_CSOCK_NAME="$dir/no-pcscd.comm"
 mkdir -p "$HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 
-tui_init 50
-trap tui_cleanup EXIT
 # A failing case shows the simulator's counters too.
 SHOW="$dir/stats"
 # A restarted simulator keeps its port, so a program already running keeps

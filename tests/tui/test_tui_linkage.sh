@@ -8,35 +8,14 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-. "$S/tools/lib.sh"
-export LC_ALL=C.UTF-8
-unset TMUX
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-tui-lk.XXXXXX")
 . "$S/tests/lib/tui.sh"
-port=$(free_port)
-sock="$dir/pcscd.comm"
-trap tui_cleanup EXIT
-tui_init
+tui_begin tui-lk
 
 # --- a branch with one approved officer ------------------------------------------------
 
-export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
-ADMIN=admin1 ADMIN_PASSWORD=admin-password-1
-OFFICER=staff1 PASSWORD=counter-password-1 OFFICER_CID=$(cid_of 310050012345)
-PURPOSE="ตรวจสอบสิทธิ"
-set_up() {
-	printf '%s\n' "กรมทดสอบ" "BR-01" "สาขา 1" "$ADMIN" "สมชาย ใจดี" "$(cid_of 110170020345)" \
-		"หัวหน้างาน" "$ADMIN_PASSWORD" "$ADMIN_PASSWORD" | "$TABIEN" admin init --batch &&
-		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin settings --as "$ADMIN" --batch \
-			--purpose "$PURPOSE" --auto-purpose "$PURPOSE" &&
-		printf '%s\n' "$OFFICER" "มาลัย ใจงาม" "$OFFICER_CID" "เจ้าหน้าที่" \
-			"$PASSWORD" "$PASSWORD" | "$TABIEN" admin register --batch &&
-		printf '%s\n' "$ADMIN_PASSWORD" | "$TABIEN" admin approve "$OFFICER" --as "$ADMIN" --batch
-}
-mkdir -p "$dir/home" "$dir/state" "$dir/config/tabien"
-HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" set_up >"$dir/setup.log" 2>&1 ||
-	{ echo "Bail out! tabien admin init failed"; sed 's/^/# /' "$dir/setup.log"; exit 1; }
+# ADMIN, OFFICER, OFFICER_CID and their passwords; PURPOSE, asked of no one
+# (auto_purpose).
+tui_counter_branch --auto "ตรวจสอบสิทธิ"
 
 # config PORT, $dir/run-tabien, start, login, audit_rows.
 tui_officer_terminal

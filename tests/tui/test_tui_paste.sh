@@ -14,23 +14,14 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME http_proxy https_proxy HTTP_PROXY \
-	HTTPS_PROXY ALL_PROXY
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 is not installed"; exit 0; }
-command -v script >/dev/null || { echo "1..0 # SKIP script (bsdutils) is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-paste.XXXXXX")
 . "$S/tests/lib/tui.sh"
+tui_begin paste 50 sqlite3 script
 
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db" TABIEN_TERMINAL=counter-cli
 export HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state"
 # No pcscd is needed: a private socket nobody serves keeps the machine's away.
 export PCSCLITE_CSOCK_NAME="$dir/no-pcscd.comm"
 mkdir -p "$HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME/tabien"
-
-tui_init 50
-trap tui_cleanup EXIT
 
 # --- the program in tmux, under script(1) ----------------------------------------------------
 

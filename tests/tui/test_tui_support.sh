@@ -7,15 +7,8 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-. "$S/tools/lib.sh"
-export LC_ALL=C.UTF-8
-unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-support.XXXXXX")
 . "$S/tests/lib/tui.sh"
-sock="$dir/pcscd.comm"
-trap tui_cleanup EXIT
-tui_init
+tui_begin support
 
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/data/tabien.db"
 export HOME="$dir/home" XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state"

@@ -22,6 +22,47 @@ static void fill_trail(struct fixture *f, int n)
 	db_close(&f->d);
 }
 
+/* The trail as it stands kept beside it (PATH.orig in copy), so that each
+ * case can start from it again with trail_restore. */
+static void trail_keep(const struct fixture *f, char copy[300])
+{
+	char cmd[700];
+
+	snprintf(copy, 300, "%s.orig", f->path);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f->path, copy);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void trail_restore(const struct fixture *f, const char *copy)
+{
+	char cmd[700];
+
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", copy, f->path);
+	assert_int_equal(system(cmd), 0);
+}
+
+struct tampering {
+	const char *sql;
+	int64_t bad;   /* the first row verify must name */
+};
+
+/* Each case's SQL on the trail as it stands now (closed), one at a time. */
+static void tamper_each(struct fixture *f, const struct tampering *cases, size_t n)
+{
+	char copy[300];
+
+	trail_keep(f, copy);
+	for (size_t i = 0; i < n; i++) {
+		trail_restore(f, copy);
+		raw_sql(f->path, cases[i].sql);
+		f->d = open_ok(f, 0);
+		if (verify_bad(f) != cases[i].bad)
+			fail_msg("%s: first bad row %lld, expected %lld", cases[i].sql,
+				 (long long)verify_bad(f), (long long)cases[i].bad);
+		db_close(&f->d);
+	}
+}
+
 static void chain_detects_edit(void **state)
 {
 	struct fixture *f = *state;
@@ -107,10 +148,7 @@ static void chain_covers_acting(void **state)
 static void chain_detects_every_kind_of_tampering(void **state)
 {
 	struct fixture *f = *state;
-	static const struct {
-		const char *sql;
-		int64_t bad;
-	} cases[] = {
+	static const struct tampering cases[] = {
 		{ "DELETE FROM audit WHERE seq = 3", 3 },
 		{ "DELETE FROM audit WHERE seq = 1", 1 },
 		{ "DELETE FROM audit WHERE seq = 6", 6 },              /* the newest */
@@ -134,23 +172,10 @@ static void chain_detects_every_kind_of_tampering(void **state)
 		{ "UPDATE audit SET chain = '' WHERE seq = 4", 4 },
 		{ "UPDATE audit SET chain = 'counter-2' WHERE seq = 5", 5 },
 	};
-	char copy[300];
 
 	SKIP_ON_SERVER();
 	fill_trail(f, 6);
-	snprintf(copy, sizeof copy, "%s.orig", f->path);
-	assert_int_equal(rename(f->path, copy), 0);
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		char cmd[700];
-		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", copy, f->path);
-		assert_int_equal(system(cmd), 0);
-		raw_sql(f->path, cases[i].sql);
-		f->d = open_ok(f, 0);
-		if (verify_bad(f) != cases[i].bad)
-			fail_msg("%s: first bad row %lld, expected %lld", cases[i].sql,
-				 (long long)verify_bad(f), (long long)cases[i].bad);
-		db_close(&f->d);
-	}
+	tamper_each(f, cases, sizeof cases / sizeof *cases);
 }
 
 /* Two terminals' chains interleaved in one table: each verifies on its
@@ -158,10 +183,7 @@ static void chain_detects_every_kind_of_tampering(void **state)
 static void chains_interleaved(void **state)
 {
 	struct fixture *f = *state;
-	static const struct {
-		const char *sql;
-		int64_t bad;
-	} cases[] = {
+	static const struct tampering cases[] = {
 		{ "UPDATE audit SET subject = '3100500123458' WHERE seq = 4", 4 },
 		{ "UPDATE audit SET chain = 'test-terminal' WHERE seq = 4", 4 }, /* moved */
 		{ "UPDATE audit SET chain = 'counter-b', terminal = 'counter-b' WHERE seq = 5", 5 },
@@ -173,7 +195,6 @@ static void chains_interleaved(void **state)
 	};
 	struct audit_check chk;
 	tb_err err = { 0 };
-	char copy[300];
 
 	SKIP_ON_SERVER();
 	f->d = open_ok(f, DB_OPEN_CREATE);
@@ -188,19 +209,7 @@ static void chains_interleaved(void **state)
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit_heads"), 2);
 	assert_int_equal(raw_int(f->path, "SELECT seq FROM audit_heads WHERE chain = 'counter-b'"), 8);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE chain = terminal"), 8);
-	snprintf(copy, sizeof copy, "%s.orig", f->path);
-	assert_int_equal(rename(f->path, copy), 0);
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		char cmd[700];
-		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", copy, f->path);
-		assert_int_equal(system(cmd), 0);
-		raw_sql(f->path, cases[i].sql);
-		f->d = open_ok(f, 0);
-		if (verify_bad(f) != cases[i].bad)
-			fail_msg("%s: first bad row %lld, expected %lld", cases[i].sql,
-				 (long long)verify_bad(f), (long long)cases[i].bad);
-		db_close(&f->d);
-	}
+	tamper_each(f, cases, sizeof cases / sizeof *cases);
 }
 
 static void chain_continues_across_restarts(void **state)
@@ -547,13 +556,11 @@ static void seal_catches_the_forgers_rewrite(void **state)
 	char vkey[AUDIT_SEAL_KEY_TEXT];
 	struct audit_seal_check s;
 	tb_err err = { 0 };
-	char copy[300], cmd[700];
+	char copy[300];
 
 	SKIP_ON_SERVER();
 	sealed_trail(f, vkey);
-	snprintf(copy, sizeof copy, "%s.orig", f->path);
-	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f->path, copy);
-	assert_int_equal(system(cmd), 0);
+	trail_keep(f, copy);
 	static const struct {
 		const char *sql;
 		int64_t from, to, epoch;
@@ -566,8 +573,7 @@ static void seal_catches_the_forgers_rewrite(void **state)
 		  7, 70, 1 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", copy, f->path);
-		assert_int_equal(system(cmd), 0);
+		trail_restore(f, copy);
 		forge(f, cases[i].sql);
 		assert_int_equal(seal_check(f, vkey, &s, &err), -1);
 		assert_int_equal(err.id, TB_E_AUDIT_REWRITTEN);
@@ -576,8 +582,7 @@ static void seal_catches_the_forgers_rewrite(void **state)
 		assert_int_equal(s.bad_epoch, cases[i].epoch);
 	}
 	/* The seal edited to the forged head: its signature no longer holds. */
-	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", copy, f->path);
-	assert_int_equal(system(cmd), 0);
+	trail_restore(f, copy);
 	forge(f, "UPDATE audit SET subject = '3100500123458' WHERE seq = 75");
 	raw_sql(f->path, "UPDATE audit_seal SET head = (SELECT hash FROM audit WHERE seq = 81) "
 		"WHERE epoch = 2");
