@@ -68,5 +68,11 @@ fi
 drawing=$(grep -l 'ncurses\|curses.h' services/*/*.[ch] storage/*.[ch] 2>/dev/null)
 if [ -z "$drawing" ]; then ok "nothing below tui/ includes curses"; else not_ok "nothing below tui/ includes curses"; echo "# $drawing"; fi
 
+# Small files: none of ours over 800 lines (HACKING.md's rule), so that a
+# file stays one thing a reader can hold.
+long=$(find services storage tui sim tests tools -type f \( -name '*.[ch]' -o -name '*.sh' \) \
+	-exec wc -l {} + 2>/dev/null | awk '$2 != "total" && $1 > 800 { print $2 " (" $1 " lines)" }')
+if [ -z "$long" ]; then ok "no source file over 800 lines"; else not_ok "no source file over 800 lines"; echo "$long" | sed 's/^/# /'; fi
+
 echo "1..$n"
 [ $failed = 0 ]
