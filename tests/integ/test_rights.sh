@@ -162,6 +162,10 @@ at 2 "$(pw)" admin move off.b --branch BR-01 --as adm.b --batch
 expect_error "a branch admin moving a user" NOT-ADMIN "ผู้ดูแลระบบ"
 at 1 "$(pw)" admin move off.b --branch BR-09 --as admin1 --batch
 expect_error "a move into a branch that does not exist" NO-SUCH-BRANCH "ไม่พบสาขาที่ใช้รหัสนี้"
+at 1 "$(pw)" admin move off.b --branch "BR-$(printf '%040d' 1)" --as admin1 --batch
+SHOW="$dir/err" check "move to a code longer than any: usage, exit 2, not NO-SUCH-BRANCH" \
+	bash -c "[ $rc = 2 ] && grep -qF -- '--branch: at most 32 bytes / --branch ยาวได้ไม่เกิน 32 ไบต์' '$dir/err' &&
+		! grep -q NO-SUCH-BRANCH '$dir/err'"
 at 1 "$(pw)" admin move off.b --as admin1 --batch
 check "move without --branch: usage, exit 2" [ "$rc" = 2 ]
 at 1 "$(pw)" admin move off.b --branch BR-01 --as admin1 --batch
