@@ -44,6 +44,7 @@
 	X(ACT_RIGHTS, "rights", "v", N_("Users: the selected user's rights, each held or not and why"), 1) \
 	X(ACT_ROLE, "role", "O", N_("Users: choose the selected user's role"), 1) \
 	X(ACT_RIGHT_DEFAULT, "right-default", "D", N_("Rights: the selected right back to the role's default"), 1) \
+	X(ACT_MOVE_BRANCH, "move-branch", "B", N_("Users: move the selected user to another branch (agency admins)"), 1) \
 	X(ACT_FILTER, "filter", "/", N_("Audit: filter by user, subject and date"), 1) \
 	X(ACT_VERIFY, "verify", "V", N_("Audit: check that no row was changed or removed"), 1) \
 	X(ACT_EXPORT, "export", "E", N_("Audit: export the rows shown as CSV"), 1) \

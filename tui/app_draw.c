@@ -231,7 +231,8 @@ static int help_rows(const struct app *a, struct help_row *rows)
 	for (const char *const *x = a->pane->help_extra; x && x[0] && x[1]; x += 2)
 		help_text(rows, &n, x[0], x[1]);
 	for (const enum action *k = a->pane->keys; k && *k != ACT_NONE; k++)
-		help_add(a, rows, &n, *k, true);
+		if (!a->pane->key_shown || a->pane->key_shown(a, *k))
+			help_add(a, rows, &n, *k, true);
 	help_text(rows, &n, "", N_("Everywhere"));
 	if (in && a->user.role >= USER_BRANCH_ADMIN)
 		help_text(rows, &n, "*", N_("After your name in the status bar: you are an admin"));
@@ -343,7 +344,8 @@ static void draw_keybar(struct app *a)
 	werase(w);
 	fill_line(w, 0, ROLE_STATUS);
 	for (const enum action *k = a->pane->keys; k && *k != ACT_NONE; k++)
-		x = keybar_item(a, w, x, *k, true);
+		if (!a->pane->key_shown || a->pane->key_shown(a, *k))
+			x = keybar_item(a, w, x, *k, true);
 	for (size_t i = 0; i < sizeof everywhere / sizeof everywhere[0]; i++)
 		if (in || (everywhere[i] != ACT_READ_AGAIN && everywhere[i] != ACT_LOGOUT))
 			x = keybar_item(a, w, x, everywhere[i], false);

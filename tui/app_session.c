@@ -209,7 +209,8 @@ void app_refused(struct app *a, const char *target, int role, const tb_err *e)
 	tb_err ignored;
 
 	app_error(a, NULL, e);
-	if (e->id != TB_E_RIGHT_REFUSED && e->id != TB_E_RIGHT_BRANCH && e->id != TB_E_ROLE_ABOVE_OWN)
+	if (e->id != TB_E_RIGHT_REFUSED && e->id != TB_E_RIGHT_BRANCH && e->id != TB_E_ROLE_ABOVE_OWN &&
+	    e->id != TB_E_AUTH_NOT_ADMIN)
 		return;
 	if (rights_who_can(a->db, a->user.username, target, role, e, names, &ignored))
 		names[0] = '\0';

@@ -91,6 +91,9 @@ int cmd_ask(int batch, const char *prompt, char *buf, size_t size, int secret,
 /* The officer behind a command-line lookup: `user`'s password asked as
  * above, then checked like a login. */
 int cmd_officer_login(struct db *d, int batch, const char *user, struct user *who, tb_err *err);
+/* The same with nothing said: a refusal (AUTH-OTHER-BRANCH too) left in err
+ * for a command that says it in JSON as well (cmd_fail). */
+int cmd_officer_check(struct db *d, int batch, const char *user, struct user *who, tb_err *err);
 /* A login refused at another branch's terminal (TB_E_AUTH_OTHER_BRANCH):
  * the error and both branches said on standard error, err->id then TB_OK
  * (said); any other error is left to the caller. */

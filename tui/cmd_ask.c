@@ -120,7 +120,7 @@ void cmd_other_branch(struct db *d, const char *user, tb_err *err)
 	err->id = TB_OK;
 }
 
-int cmd_officer_login(struct db *d, int batch, const char *user, struct user *who, tb_err *err)
+int cmd_officer_check(struct db *d, int batch, const char *user, struct user *who, tb_err *err)
 {
 	char pw[USERS_PASSWORD_MAX + 2], prompt[160];
 	int r;
@@ -134,6 +134,13 @@ int cmd_officer_login(struct db *d, int batch, const char *user, struct user *wh
 	sodium_memzero(pw, sizeof pw);
 	if (r == 0 && who->must_change)
 		r = err_set(err, TB_E_AUTH_MUST_CHANGE, 0, NULL);
+	return r;
+}
+
+int cmd_officer_login(struct db *d, int batch, const char *user, struct user *who, tb_err *err)
+{
+	int r = cmd_officer_check(d, batch, user, who, err);
+
 	cmd_other_branch(d, user, err);
 	return r;
 }

@@ -36,6 +36,7 @@
 #include "services/accounts/rights.h"
 #include "tui/cmd.h"
 #include "tui/cmd_copy.h"
+#include "tui/cmd_query.h"
 
 #define PURPOSE_BYTES SETTINGS_PURPOSE_BYTES
 
@@ -429,7 +430,7 @@ static int copy_card(int argc, char **argv)
 	    cmd_copy_purpose(o.purpose, sizeof o.purpose, o.batch, &err))
 		goto fail;
 	db = cmd_db_open(o.db, 0, &err);
-	if (!db || settings_initialised(db, &err) <= 0 || cmd_officer_login(db, o.batch, o.as, &who, &err) ||
+	if (!db || settings_initialised(db, &err) <= 0 || cmd_officer_check(db, o.batch, o.as, &who, &err) ||
 	    rights_check(db, who.username, RIGHT_COPIES, NULL, NULL, granters, &err) ||
 	    /* Read on the officer's behalf: nothing of the card without the
 	     * card right. */
@@ -450,7 +451,7 @@ static int copy_card(int argc, char **argv)
 	rc = EXIT_OK;
 	goto out;
 fail:
-	cmd_error(stderr, "tabien: ", &err);
+	cmd_fail(o.json, db, o.as, &err);
 	if (granters[0])
 		fprintf(stderr, "        who can grant it / ผู้ที่ให้สิทธิ์ได้: %s\n", granters);
 	rc = err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;

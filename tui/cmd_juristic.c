@@ -470,11 +470,6 @@ static int run(const struct jr_opts *o)
 	q.rc = r->stale ? EXIT_WARN : EXIT_OK;
 	goto out;
 fail:
-	if (o->q.json && q.err.id != TB_E_USAGE && q.err.id != TB_OK) {
-		cJSON *x = cmd_error_json(NULL, &q.err);
-		cmd_json_print(x);
-		cJSON_Delete(x);
-	}
 	cmd_query_fail(&q);
 out:
 	juristic_result_free(&r);

@@ -73,7 +73,7 @@ int cmd_query_begin(struct cmd_query *q)
 {
 	q->d = cmd_db_open(q->o->db, 0, &q->err);
 	if (!q->d || settings_initialised(q->d, &q->err) <= 0 ||
-	    cmd_officer_login(q->d, q->o->batch, q->o->as, &q->who, &q->err))
+	    cmd_officer_check(q->d, q->o->batch, q->o->as, &q->who, &q->err))
 		return -1;
 	if (q->need && rights_check(q->d, q->who.username, (enum right)(q->need - 1), q->subject,
 				    NULL, q->granters, &q->err))
@@ -87,9 +87,24 @@ void cmd_query_need(struct cmd_query *q, enum right r, const char *subject)
 	q->subject = subject;
 }
 
+void cmd_fail(int json, struct db *d, const char *user, tb_err *err)
+{
+	/* "said already" (TB_OK) and a usage error are for people only. */
+	if (json && err->id != TB_OK && err->id != TB_E_USAGE) {
+		cJSON *x = cmd_error_json(NULL, err);
+
+		cmd_json_print(x);
+		cJSON_Delete(x);
+	}
+	if (d && user)
+		cmd_other_branch(d, user, err);
+	cmd_error(stderr, "tabien: ", err);
+}
+
 void cmd_query_fail(struct cmd_query *q)
 {
-	cmd_error(stderr, "tabien: ", &q->err);
+	/* Answers already in q->out carry their errors themselves. */
+	cmd_fail(q->o->json && !q->out, q->d, q->o->as, &q->err);
 	if (q->err.id == TB_E_RIGHT_REFUSED && q->granters[0])
 		fprintf(stderr, "        who can grant it / ผู้ที่ให้สิทธิ์ได้: %s\n", q->granters);
 	q->rc = q->err.id == TB_E_USAGE ? EXIT_USAGE : EXIT_FAIL;

@@ -88,6 +88,10 @@ int cmd_query_end(struct cmd_query *q);
 /* An error as JSON: its code, detail, messages and hints in both
  * languages, after "service" when one is named. */
 cJSON *cmd_error_json(const char *service, const tb_err *e);
+/* A command's failure said: with json its error object on standard output
+ * first (a refused login too), then on standard error in words, with both
+ * branches under AUTH-OTHER-BRANCH (d and user may be NULL). */
+void cmd_fail(int json, struct db *d, const char *user, tb_err *err);
 /* Prints a JSON tree; the printed copy holds personal data and is wiped. */
 void cmd_json_print(const cJSON *o);
 /* A Buddhist-era date (YYYYMMDD) in Thai, then English; "-" for none. */

@@ -130,7 +130,14 @@ static int ropts_parse(int argc, char **argv, struct ropts *o, int npos, int ext
 		case 'j': o->json = 1; break;
 		case 'A': if (extra != R_BRANCHES) goto usage; o->add = optarg; break;
 		case 'n': if (extra != R_BRANCHES) goto usage; o->name = optarg; break;
-		case 'B': if (extra != R_MOVE) goto usage; o->branch = optarg; break;
+		case 'B':
+			if (extra != R_MOVE)
+				goto usage;
+			/* Longer than any code can be: a slip of the command line, not a branch to look for. */
+			if (!cmd_arg_fits("branch", optarg, USER_BRANCH_MAX + 1))
+				return -1;
+			o->branch = optarg;
+			break;
 		default: goto usage;
 		}
 	}

@@ -53,6 +53,9 @@ struct pane_ops {
 	 * actions (ending in ACT_NONE), and keys that are not actions (a
 	 * form's) as English key, text pairs ending in NULL. */
 	const enum action *keys;
+	/* Whether one of keys is shown (F1, the key bar) to who is logged in:
+	 * a key only some may use is left out for the others; NULL: all. */
+	bool (*key_shown)(const struct app *a, enum action act);
 	const char *const *help_extra;
 	bool logged_out;           /* shown only when nobody is logged in */
 };

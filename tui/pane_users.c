@@ -24,6 +24,7 @@ static enum action pending = ACT_NONE;   /* the action waiting for "yes" */
 static unsigned pending_read;            /* the read that asked (app_key_deliberate) */
 static bool answer_refused;              /* an Enter came with the question */
 static char temp_password[32];           /* shown once after a reset */
+static enum user_role viewer_role;       /* the admin's own, as read last */
 
 /* arg: the viewer.  An agency admin sees every branch's accounts, anyone
  * else their own branch's (the only ones they may act on). */
@@ -57,6 +58,7 @@ static void users_reload(struct app *a)
 		app_error(a, NULL, &err);
 		return;
 	}
+	viewer_role = viewer.role;
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (users_list(a->db, order[i], collect, &viewer, &err)) {
 			app_error(a, NULL, &err);
@@ -148,6 +150,14 @@ static struct columns columns_measure(int width)
 	return c;
 }
 
+/* Moving a user to another branch is the agency admins': the role as the
+ * list last read it (lowered elsewhere, the key goes at the next reading). */
+static bool users_key_shown(const struct app *a, enum action act)
+{
+	(void)a;
+	return act != ACT_MOVE_BRANCH || viewer_role == USER_AGENCY_ADMIN;
+}
+
 static void users_draw(struct app *a, WINDOW *w)
 {
 	int rows = getmaxy(w) - 6, first = sel >= rows ? sel - rows + 1 : 0, y = 1;
@@ -202,9 +212,15 @@ static void users_draw(struct app *a, WINDOW *w)
 			 temp_password);
 		text_draw(w, getmaxy(w) - 3, 3, getmaxx(w) - 4, line, theme_attr(ROLE_OK), theme_pair(ROLE_OK));
 	} else {
-		text_draw(w, getmaxy(w) - 2, 3, getmaxx(w) - 4,
-			  _("a: approve · x: reject · u: suspend · e: reinstate · v: rights · O: role"),
-			  theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+		char bkey[32];
+
+		actions_keys(ACT_MOVE_BRANCH, bkey, sizeof bkey);
+		bkey[strcspn(bkey, " ")] = '\0';
+		snprintf(line, sizeof line, "%s",
+			 _("a: approve · x: reject · u: suspend · e: reinstate · v: rights · O: role"));
+		if (bkey[0] && users_key_shown(a, ACT_MOVE_BRANCH))
+			snprintf(line + strlen(line), sizeof line - strlen(line), " · %s: %s", bkey, _("branch"));
+		text_draw(w, getmaxy(w) - 2, 3, getmaxx(w) - 4, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
 	}
 }
 
@@ -272,14 +288,17 @@ static unsigned users_key(struct app *a, enum action act)
 		return DIRTY_MAIN | DIRTY_STATUS;
 	case ACT_RIGHTS:
 	case ACT_ROLE:
+	case ACT_MOVE_BRANCH:
 		if (nlist == 0)
 			return 0;
 		pending = ACT_NONE;
 		explicit_bzero(temp_password, sizeof temp_password);
 		if (act == ACT_RIGHTS)
 			users_rights_open(a, list[sel].username);
-		else
+		else if (act == ACT_ROLE)
 			users_role_open(a, list[sel].username);
+		else
+			users_branch_open(a, list[sel].username, viewer_role == USER_AGENCY_ADMIN);
 		return DIRTY_ALL;
 	case ACT_BACK:
 		if (pending == ACT_NONE && !temp_password[0])
@@ -300,7 +319,8 @@ static unsigned users_key(struct app *a, enum action act)
 }
 
 const struct pane_ops pane_users = {
-	.keys = (const enum action[]){ ACT_APPROVE, ACT_REJECT, ACT_SUSPEND, ACT_REINSTATE, ACT_MAKE_ADMIN, ACT_REMOVE_ADMIN, ACT_RESET_PASSWORD, ACT_RIGHTS, ACT_ROLE, ACT_RIGHT_DEFAULT, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_NONE },
+	.keys = (const enum action[]){ ACT_APPROVE, ACT_REJECT, ACT_SUSPEND, ACT_REINSTATE, ACT_MAKE_ADMIN, ACT_REMOVE_ADMIN, ACT_RESET_PASSWORD, ACT_RIGHTS, ACT_ROLE, ACT_MOVE_BRANCH, ACT_RIGHT_DEFAULT, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_NONE },
+	.key_shown = users_key_shown,
 	.help_extra = (const char *const[]){ "Space", N_("Rights: give or take the selected right (as Enter)"), NULL },
 	.id = "users",
 	.title = N_("Users"),

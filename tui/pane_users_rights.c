@@ -1,6 +1,6 @@
 /* The users pane's rights view: one user's nine rights, each held or not
  * and where from (the role's default, given, taken), given or taken in
- * place; and the choice of their role.  Every change goes through
+ * place; the choice of their role; and of their branch (agency admins).  Every change goes through
  * services/accounts/rights.c, which reads both users afresh, checks the
  * admin's scope and records it; a refusal changes nothing and is shown with
  * its catalogue message and who can do it (app_refused). */
@@ -10,13 +10,16 @@
 #include <string.h>
 
 #include "services/accounts/rights.h"
+#include "services/accounts/settings.h"
 #include "services/accounts/users.h"
 #include "tui/app.h"
 #include "tui/i18n.h"
 #include "tui/pane_users.h"
 #include "tui/text.h"
 
-enum view { VIEW_NONE, VIEW_RIGHTS, VIEW_ROLE };
+enum view { VIEW_NONE, VIEW_RIGHTS, VIEW_ROLE, VIEW_BRANCH };
+
+#define BRANCHES_MAX 64
 
 static struct {
 	enum view view;
@@ -24,10 +27,12 @@ static struct {
 	struct user u;               /* as read last */
 	bool held[RIGHT_COUNT];
 	int granted[RIGHT_COUNT];    /* 1 given, 0 taken, -1 the role's default */
-	int sel;                     /* the right, or the role in VIEW_ROLE */
+	int sel;                     /* the right, the role or the branch */
 	int back_sel;                /* the right to return to */
 	unsigned asked_read;         /* the read that opened the role's choice */
 	bool answer_refused;         /* an Enter came with it */
+	struct branch branches[BRANCHES_MAX];   /* the branch's choice, by code */
+	int nbranches;
 } v;
 
 const char *users_role_text(enum user_role role)
@@ -96,6 +101,48 @@ bool users_role_open(struct app *a, const char *username)
 	v.back_sel = v.sel;
 	v.view = VIEW_ROLE;
 	v.sel = (int)v.u.role;
+	v.asked_read = a->key_read;
+	v.answer_refused = false;
+	return true;
+}
+
+static int branch_row(const struct branch *b, void *arg)
+{
+	(void)arg;
+	if (v.nbranches < BRANCHES_MAX)
+		v.branches[v.nbranches++] = *b;
+	return 0;
+}
+
+bool users_branch_open(struct app *a, const char *username, bool agency)
+{
+	char target[sizeof v.u.username];
+	tb_err err = { 0 };
+
+	if (!reload(a, username))
+		return false;
+	snprintf(target, sizeof target, "%s", v.u.username);
+	/* Anyone but an agency admin is refused by rights_move itself (the key
+	 * is not shown to them): on record, with who can do it. */
+	if (!agency) {
+		char here[sizeof v.u.branch];
+
+		snprintf(here, sizeof here, "%s", v.u.branch);
+		users_rights_close();
+		if (rights_move(a->db, a->user.username, target, here, &err))
+			app_refused(a, target, -1, &err);
+		return false;
+	}
+	if (settings_branch_list(a->db, branch_row, NULL, &err)) {
+		app_error(a, NULL, &err);
+		users_rights_close();
+		return false;
+	}
+	v.view = VIEW_BRANCH;
+	v.sel = 0;
+	for (int i = 0; i < v.nbranches; i++)
+		if (strcmp(v.branches[i].code, v.u.branch) == 0)
+			v.sel = i;
 	v.asked_read = a->key_read;
 	v.answer_refused = false;
 	return true;
@@ -198,9 +245,40 @@ static void draw_role(struct app *a, WINDOW *w)
 		  theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
 }
 
+static void draw_branch(WINDOW *w)
+{
+	int y = 4, cols = getmaxx(w), code_w = 0, first;
+
+	draw_head(w, _("Branch of"));
+	for (int i = 0; i < v.nbranches; i++) {
+		int n = text_width(v.branches[i].code);
+		code_w = n > code_w ? n : code_w;
+	}
+	/* The chosen one stays in sight on a short screen. */
+	first = v.sel - (getmaxy(w) - 7) + 1;
+	first = first < 0 ? 0 : first;
+	for (int i = first; i < v.nbranches && y < getmaxy(w) - 3; i++, y++) {
+		bool now = strcmp(v.branches[i].code, v.u.branch) == 0;
+		enum theme_role role = now ? ROLE_VALUE : ROLE_NORMAL;
+		char line[sizeof v.branches[i].name + 16];
+
+		if (i == v.sel)
+			text_draw(w, y, 1, 1, "›", theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+		text_draw(w, y, 3, code_w, v.branches[i].code, theme_attr(role), theme_pair(role));
+		snprintf(line, sizeof line, "%s%s", v.branches[i].name, now ? _(" (now)") : "");
+		text_draw(w, y, 4 + code_w, cols - 5 - code_w, line, theme_attr(ROLE_MUTED), theme_pair(ROLE_MUTED));
+	}
+	text_draw(w, getmaxy(w) - 2, 3, cols - 4,
+		  v.answer_refused ? _("An Enter sent with the question is no answer: press Enter again · Esc: no")
+				   : _("Enter: move them to this branch · Esc: no"),
+		  theme_attr(ROLE_KEY), theme_pair(ROLE_KEY));
+}
+
 void users_rights_draw(struct app *a, WINDOW *w)
 {
-	if (v.view == VIEW_ROLE)
+	if (v.view == VIEW_BRANCH)
+		draw_branch(w);
+	else if (v.view == VIEW_ROLE)
 		draw_role(a, w);
 	else if (v.view == VIEW_RIGHTS)
 		draw_rights(a, w);
@@ -292,8 +370,54 @@ static unsigned role_key(struct app *a, enum action act)
 	return DIRTY_MAIN;
 }
 
+static void branch_change(struct app *a)
+{
+	char target[sizeof v.u.username], to[sizeof v.u.branch];
+	bool same;
+	tb_err err = { 0 };
+	int rc;
+
+	snprintf(target, sizeof target, "%s", v.u.username);
+	snprintf(to, sizeof to, "%s", v.branches[v.sel].code);
+	same = strcmp(to, v.u.branch) == 0;
+	users_rights_close();
+	rc = same ? 0 : rights_move(a->db, a->user.username, target, to, &err);
+	if (rc)
+		app_refused(a, target, -1, &err);
+	else
+		app_message(a, false, _("%s belongs to branch %s now"), target, to);
+}
+
+static unsigned branch_key(struct app *a, enum action act)
+{
+	switch (act) {
+	case ACT_UP: if (v.sel > 0) v.sel--; break;
+	case ACT_DOWN: if (v.sel + 1 < v.nbranches) v.sel++; break;
+	case ACT_TOP: v.sel = 0; break;
+	case ACT_BOTTOM: v.sel = v.nbranches > 0 ? v.nbranches - 1 : 0; break;
+	case ACT_SELECT:
+		/* An Enter sent with the key that asked is no answer. */
+		if (!app_key_deliberate(a, v.asked_read)) {
+			v.answer_refused = true;
+			app_message(a, true, "%s", _("Not done yet"));
+			return DIRTY_MAIN | DIRTY_STATUS;
+		}
+		if (v.nbranches > 0)
+			branch_change(a);
+		return DIRTY_ALL;
+	case ACT_BACK:
+		users_rights_close();
+		break;
+	default:
+		return 0;
+	}
+	return DIRTY_MAIN;
+}
+
 unsigned users_rights_key(struct app *a, enum action act)
 {
+	if (v.view == VIEW_BRANCH)
+		return branch_key(a, act);
 	if (v.view == VIEW_ROLE)
 		return role_key(a, act);
 	if (v.view != VIEW_RIGHTS)

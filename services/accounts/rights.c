@@ -308,13 +308,14 @@ int rights_who_can(struct db *d, const char *actor, const char *target, int role
 	const char *branch;
 
 	out[0] = '\0';
-	if (e->id != TB_E_RIGHT_REFUSED && e->id != TB_E_RIGHT_BRANCH && e->id != TB_E_ROLE_ABOVE_OWN)
+	if (e->id != TB_E_RIGHT_REFUSED && e->id != TB_E_RIGHT_BRANCH && e->id != TB_E_ROLE_ABOVE_OWN &&
+	    e->id != TB_E_AUTH_NOT_ADMIN)
 		return 0;
 	if (user_find(d, actor, &a, err))
 		return -1;
 	branch = a.branch;
 	/* Another branch's user, unnamed: the agency admins can. */
-	if (e->id == TB_E_RIGHT_BRANCH && !target)
+	if ((e->id == TB_E_RIGHT_BRANCH && !target) || e->id == TB_E_AUTH_NOT_ADMIN)
 		least = USER_AGENCY_ADMIN;
 	if (e->id != TB_E_RIGHT_REFUSED && target) {
 		if (user_find(d, target, &t, err))

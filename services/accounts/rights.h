@@ -103,7 +103,8 @@ int rights_set_role(struct db *d, const char *actor, const char *target, enum us
  * their branch); OTHER-BRANCH: the admins of the target's branch (the
  * agency admins when target is NULL);
  * ROLE-ABOVE-OWN: who may give that role to that user (the target's branch
- * admins up to branch admin, else the agency admins).  "" otherwise. */
+ * admins up to branch admin, else the agency admins); NOT-ADMIN (an agency
+ * admin's alone, as moving a user): the agency admins.  "" otherwise. */
 int rights_who_can(struct db *d, const char *actor, const char *target, int role,
 		   const tb_err *e, char out[RIGHTS_GRANTERS_MAX], tb_err *err);
 /* `actor`, an agency admin, moves `target` into the existing `branch`

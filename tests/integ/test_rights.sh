@@ -127,10 +127,45 @@ csv 2 admin1
 SHOW="$dir/err" check "the agency admin logs in at BR-02's terminal too" [ "$rc" = 0 ]
 SHOW="$dir/csv" check "the trail: seven refusals at counter-1, each naming off.b's branch" \
 	[ "$(grep -c ',counter-1,BR-01,off.b,user.login_failed,,BR-02,,AUTH-OTHER-BRANCH,' "$dir/csv")" = 7 ]
+# A login refused under --json is said as the JSON error object on standard
+# output too, not only in words on standard error (nothing is sent: the
+# gateway named is not there).
+{ printf 'gdx.url = http://127.0.0.1:1\ngdx.consumer_key = k\ngdx.consumer_secret = s\n'
+  printf 'dbd.open_url = http://127.0.0.1:1\n'; } >>"$dir/home1/.config/tabien/tabien.conf"
+chmod 600 "$dir/home1/.config/tabien/tabien.conf"
+at 1 "$(pw)" admin settings --as admin1 --batch --copy-unsigned yes
+json_refused() { # WHAT CODE: the last command's stdout is that error object, exit 1
+	SHOW="$dir/out $dir/err" check "$1 --json, refused at login: $2 as JSON on stdout, in words on stderr" \
+		bash -c "[ $rc = 1 ] && jq -e --arg c '$2' '.error == \$c and (.message | length > 0) and
+			(.message_th | length > 0) and (.hint_th | length > 0)' '$dir/out' >/dev/null &&
+			grep -qF '$2' '$dir/err'"
+}
+P="--purpose ตรวจสอบ"
+for cmd in "juristic show 0105536012346 $P" "linkage query --service 001 --cid $CID $P" \
+	"linkage household --cid $CID $P" "linkage permission" "copy person --cid $CID --out $dir/c.pdf $P" \
+	"copy juristic 0105536012346 --out $dir/c.pdf $P" "copy card --out $dir/c.pdf $P"; do
+	# shellcheck disable=SC2086
+	at 1 "$(pw)" $cmd --as off.b --batch --json
+	json_refused "${cmd%% -*}" AUTH-OTHER-BRANCH
+done
+at 1 "$(pw)" linkage permission --as off.b --batch --json
+SHOW="$dir/err" check "  and under the words, both branches" grep -qF 'your branch / สาขาของท่าน: BR-02' "$dir/err"
+at 1 "wrong-password-1
+" juristic show 0105536012346 --as admin1 --batch --purpose "ตรวจสอบ" --json
+json_refused "juristic show, a wrong password," AUTH-WRONG
+at 1 "$(pw)" juristic show 0105536012346 --as nobody.here --batch --purpose "ตรวจสอบ" --json
+SHOW="$dir/out $dir/err" check "juristic show --json, an unknown user: a JSON error too" \
+	bash -c "[ $rc = 1 ] && jq -e '.error | startswith(\"AUTH-\")' '$dir/out' >/dev/null"
+[ -e "$dir/c.pdf" ]; check "no copy was written" [ $? = 1 ]
+
 at 2 "$(pw)" admin move off.b --branch BR-01 --as adm.b --batch
 expect_error "a branch admin moving a user" NOT-ADMIN "ผู้ดูแลระบบ"
 at 1 "$(pw)" admin move off.b --branch BR-09 --as admin1 --batch
 expect_error "a move into a branch that does not exist" NO-SUCH-BRANCH "ไม่พบสาขาที่ใช้รหัสนี้"
+at 1 "$(pw)" admin move off.b --branch "BR-$(printf '%040d' 1)" --as admin1 --batch
+SHOW="$dir/err" check "move to a code longer than any: usage, exit 2, not NO-SUCH-BRANCH" \
+	bash -c "[ $rc = 2 ] && grep -qF -- '--branch: at most 32 bytes / --branch ยาวได้ไม่เกิน 32 ไบต์' '$dir/err' &&
+		! grep -q NO-SUCH-BRANCH '$dir/err'"
 at 1 "$(pw)" admin move off.b --as admin1 --batch
 check "move without --branch: usage, exit 2" [ "$rc" = 2 ]
 at 1 "$(pw)" admin move off.b --branch BR-01 --as admin1 --batch

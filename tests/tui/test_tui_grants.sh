@@ -12,7 +12,8 @@
 # longer holds, another branch's user: refused in the refusal box with who
 # can grant it or do it (never the admin themselves), in both languages,
 # nothing changed; the last agency admin's own role: refused in the status
-# line.  The real
+# line.  The agency admin moves a user to another branch (B); a branch admin
+# is not shown the key and is refused it, on record.  The real
 # `tabien` in a private tmux server; no card reader is needed.  Speaks TAP.
 set -u
 B=${TABIEN_BUILDDIR:?}
@@ -259,6 +260,43 @@ check "the last agency admin making themselves branch admin: LAST-ADMIN, still a
 	eval 'wait_text agc "LAST-ADMIN" && said agc "the last active admin" &&
 		wait_re agc "^ (›| ) $ADMIN +สมชาย ใจดี +active +agency admin +BR-01 *$" &&
 		[ "$(role_of "$ADMIN")" = agency_admin ]'
+# --- moving a user to another branch: the agency admin's alone -----------------------------------------
+SESSION=adm
+keys adm F1
+check "F1 for the branch admin: no key to move a user to another branch" \
+	eval 'wait_text adm "Users: choose the selected user" && shows_none adm "Users: move the selected user"'
+keys adm Escape
+wait_gone adm "Users: choose the selected user"
+check "nor on the list's line of keys" eval 'wait_text adm "v: rights · O: role" && shows_none adm "O: role · B: branch"'
+select_user adm "$OFFICER"
+keys adm B
+check "B all the same: NOT-ADMIN in the refusal box with who can do it ($ADMIN), on record; still at BR-01" \
+	eval 'wait_text adm "NOT-ADMIN: Only an active admin of the agency can do this" "Who can do it: $ADMIN" &&
+		[ "$(sqlite3 "$TABIEN_DB" "SELECT branch FROM users WHERE username = '"'$OFFICER'"'")" = BR-01 ] &&
+		[ "$(rows "username = '"'$BADMIN'"' AND action = '"'admin.move'"' AND subject = '"'$OFFICER'"' AND result = '"'NOT-ADMIN'"'")" = 1 ]'
+keys adm Escape
+wait_gone adm "Who can do it:"
+SESSION=agc
+keys agc F1
+check "F1 for the agency admin lists B" \
+	eval 'wait_text agc "Users: move the selected user to another branch" && shows_re agc "│ +B +Users: move the selected"'
+keys agc Escape
+wait_gone agc "Users: move the selected user"
+select_user agc "$OFFICER"
+keys agc B
+check "B: the branches to choose from, the officer's own marked, the marker on it" \
+	eval 'wait_text agc "Branch of มาลัย ใจงาม ($OFFICER)" "Enter: move them to this branch · Esc: no" &&
+		wait_re agc "^ › BR-01 +.* \(now\)" && shows_re agc "^   BR-02 +สาขาสอง"'
+keys agc j
+wait_re agc "^ › BR-02 "
+keys agc Enter
+check "BR-02, Enter: said, the list shows BR-02" \
+	eval 'said agc "$OFFICER belongs to branch BR-02 now" &&
+		wait_re agc "^ (›| ) $OFFICER +มาลัย ใจงาม +active +supervisor +BR-02 *$"'
+check "tabien admin users and the database file agree: BR-02; the move on record, from and to" \
+	eval '"$TABIEN" admin users 2>>"$dir/cli.log" | grep -qE "^$OFFICER .* BR-02 " &&
+		[ "$(sqlite3 "$TABIEN_DB" "SELECT branch FROM users WHERE username = '"'$OFFICER'"'")" = BR-02 ] &&
+		[ "$(rows "username = '"'$ADMIN'"' AND action = '"'admin.move'"' AND service = '"'BR-01>BR-02'"' AND subject = '"'$OFFICER'"' AND result = '"'OK'"'")" = 1 ]'
 check "the three programs still run" eval 'alive adm && alive off && alive agc'
 
 echo "1..$n"

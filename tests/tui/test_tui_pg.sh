@@ -10,7 +10,9 @@
 # approval are refused as PG-LOST in both languages with what to do next,
 # nothing half-written, the card stays on screen and is read again; back,
 # the next action works with no restart, also after a restart while both
-# sat idle.  Last, the server down when the program starts: the login
+# sat idle.  A company lookup typed in the companies pane, opened before
+# the server was lost, is refused as PG-LOST with nothing sent to DBD, and
+# works once the server is back.  Last, the server down when the program starts: the login
 # screen says PG-DOWN and what still works, and logging in works once it
 # is up, in the same program; its idle lock on a lost server locks, and
 # unlocks once the server is back.  Speaks TAP.
@@ -208,6 +210,31 @@ check "a restart while idle: the next pane switch asks the server with no error"
 keys adm F3
 check "... the users pane lists the accounts" \
 	eval 'wait_re adm "^ (›| ) $LATE +$LATE_NAME +active" && ! shows_all adm "Any key: close"'
+
+# --- a company lookup on a lost server ------------------------------------------------------------
+# Its audit row could not be written: nothing goes to DBD (db_ping first).
+SIAM=0105536012346
+SESSION=off
+keys off b
+wait_text off "Companies — juristic persons (DBD)" "Juristic ID"
+pg_stop immediate
+asked=$(sim_count dbd_gdx)
+keys off -l "$SIAM"
+wait_text off "0-1055-36012-34-6"
+keys off Enter
+check "the companies pane on a lost server: the lookup refused as PG-LOST in the box, in both languages, with what to do" \
+	lost_box off
+check "... nothing sent to DBD ($asked requests), no certificate on screen" \
+	eval '[ "$(sim_count dbd_gdx)" = "$asked" ] && ! shows_all off "SIAM SAMPLE TRADING"'
+keys off Escape
+check "... a key closes the box: the refusal stays in the pane, beside the ID" \
+	eval 'wait_gone off "Any key: close" && wait_text off "0-1055-36012-34-6: The connection to the database server was lost"'
+pg_ctl_start || { echo "Bail out! the server did not start again"; exit 1; }
+keys off F5
+check "the server back: F5 asks again, the certificate shown, one request to DBD, its row written" \
+	eval 'wait_text off "SIAM SAMPLE TRADING COMPANY LIMITED" "0-1055-36012-34-6" &&
+		[ "$(sim_count dbd_gdx)" = $((asked + 1)) ] &&
+		wait_cmd rows_at_least "subject = '"'$SIAM'"' AND terminal = '"'tui-off'"' AND result = '"'OK'"'" 1'
 
 # --- the server down when the program starts; the idle lock on a lost server ---------------------
 keys off q

@@ -412,6 +412,7 @@ static void agency_admin_moves_a_user(void **state)
 	struct user u;
 	tb_err err = { 0 };
 	int moves[2] = { 0, 0 };
+	char names[RIGHTS_GRANTERS_MAX];
 
 	f->d = open_ok(f, DB_OPEN_CREATE);
 	init_branch(f);
@@ -423,6 +424,9 @@ static void agency_admin_moves_a_user(void **state)
 	assert_int_equal(rights_set_role(f->d, ADMIN, "staff.c", USER_BRANCH_ADMIN, &err), 0);
 	assert_int_equal(rights_move(f->d, "staff.c", "staff.a", "BR-02", &err), -1);
 	assert_int_equal(err.id, TB_E_AUTH_NOT_ADMIN);
+	/* Who can: the agency's admins, never the branch admin refused. */
+	assert_int_equal(rights_who_can(f->d, "staff.c", "staff.a", -1, &err, names, &(tb_err){ 0 }), 0);
+	assert_string_equal(names, ADMIN);
 	assert_int_equal(rights_move(f->d, ADMIN, "staff.a", "BR-99", &err), -1);
 	assert_int_equal(err.id, TB_E_BRANCH_NO_SUCH);
 	assert_int_equal(rights_move(f->d, ADMIN, "no.such.user", "BR-02", &err), -1);
