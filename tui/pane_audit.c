@@ -20,6 +20,7 @@
 #include "tui/form.h"
 #include "tui/i18n.h"
 #include "tui/pane.h"
+#include "tui/scroll.h"
 #include "tui/text.h"
 
 #define MAX_ROWS 200
@@ -255,10 +256,9 @@ static unsigned audit_key(struct app *a, enum action act)
 		audit_reload(a);
 		app_message(a, false, "%s", _("The list was read again"));
 		return DIRTY_MAIN | DIRTY_STATUS;
-	case ACT_UP: if (sel > 0) sel--; break;
-	case ACT_DOWN: if (sel + 1 < nrows) sel++; break;
-	case ACT_TOP: sel = 0; break;
-	case ACT_BOTTOM: sel = nrows > 0 ? nrows - 1 : 0; break;
+	case ACT_UP: case ACT_DOWN: case ACT_TOP: case ACT_BOTTOM:
+		scroll_pick(&sel, nrows, act);
+		break;
 	case ACT_FILTER: filtering = true; break;
 	case ACT_VERIFY: audit_verify_now(a); break;
 	case ACT_EXPORT: audit_export_now(a); break;

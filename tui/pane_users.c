@@ -14,6 +14,7 @@
 #include "tui/i18n.h"
 #include "tui/pane.h"
 #include "tui/pane_users.h"
+#include "tui/scroll.h"
 #include "tui/text.h"
 
 #define MAX_USERS 256
@@ -269,10 +270,9 @@ static unsigned users_key(struct app *a, enum action act)
 		users_reload(a);
 		app_message(a, false, "%s", _("The list was read again"));
 		return DIRTY_MAIN | DIRTY_STATUS;
-	case ACT_UP: if (sel > 0) sel--; break;
-	case ACT_DOWN: if (sel + 1 < nlist) sel++; break;
-	case ACT_TOP: sel = 0; break;
-	case ACT_BOTTOM: sel = nlist > 0 ? nlist - 1 : 0; break;
+	case ACT_UP: case ACT_DOWN: case ACT_TOP: case ACT_BOTTOM:
+		scroll_pick(&sel, nlist, act);
+		break;
 	case ACT_SELECT:
 		if (pending == ACT_NONE)
 			return 0;

@@ -15,6 +15,7 @@
 #include "tui/app.h"
 #include "tui/i18n.h"
 #include "tui/pane_users.h"
+#include "tui/scroll.h"
 #include "tui/text.h"
 
 enum view { VIEW_NONE, VIEW_RIGHTS, VIEW_ROLE, VIEW_BRANCH };
@@ -343,10 +344,9 @@ static void role_change(struct app *a)
 static unsigned role_key(struct app *a, enum action act)
 {
 	switch (act) {
-	case ACT_UP: if (v.sel > 0) v.sel--; break;
-	case ACT_DOWN: if (v.sel + 1 < USER_ROLE_COUNT) v.sel++; break;
-	case ACT_TOP: v.sel = 0; break;
-	case ACT_BOTTOM: v.sel = USER_ROLE_COUNT - 1; break;
+	case ACT_UP: case ACT_DOWN: case ACT_TOP: case ACT_BOTTOM:
+		scroll_pick(&v.sel, USER_ROLE_COUNT, act);
+		break;
 	case ACT_SELECT:
 		/* An Enter sent with the key that asked is no answer. */
 		if (!app_key_deliberate(a, v.asked_read)) {
@@ -391,10 +391,9 @@ static void branch_change(struct app *a)
 static unsigned branch_key(struct app *a, enum action act)
 {
 	switch (act) {
-	case ACT_UP: if (v.sel > 0) v.sel--; break;
-	case ACT_DOWN: if (v.sel + 1 < v.nbranches) v.sel++; break;
-	case ACT_TOP: v.sel = 0; break;
-	case ACT_BOTTOM: v.sel = v.nbranches > 0 ? v.nbranches - 1 : 0; break;
+	case ACT_UP: case ACT_DOWN: case ACT_TOP: case ACT_BOTTOM:
+		scroll_pick(&v.sel, v.nbranches, act);
+		break;
 	case ACT_SELECT:
 		/* An Enter sent with the key that asked is no answer. */
 		if (!app_key_deliberate(a, v.asked_read)) {
@@ -423,10 +422,9 @@ unsigned users_rights_key(struct app *a, enum action act)
 	if (v.view != VIEW_RIGHTS)
 		return 0;
 	switch (act) {
-	case ACT_UP: if (v.sel > 0) v.sel--; break;
-	case ACT_DOWN: if (v.sel + 1 < RIGHT_COUNT) v.sel++; break;
-	case ACT_TOP: v.sel = 0; break;
-	case ACT_BOTTOM: v.sel = RIGHT_COUNT - 1; break;
+	case ACT_UP: case ACT_DOWN: case ACT_TOP: case ACT_BOTTOM:
+		scroll_pick(&v.sel, RIGHT_COUNT, act);
+		break;
 	case ACT_SELECT:
 		right_change(a, !v.held[v.sel]);
 		return DIRTY_ALL;

@@ -79,3 +79,18 @@ unsigned scroll_key(struct scroll *s, enum action act)
 	s->top = top;
 	return DIRTY_MAIN;
 }
+
+void scroll_pick(int *sel, int n, enum action act)
+{
+	switch (act) {
+	case ACT_UP: (*sel)--; break;
+	case ACT_DOWN: (*sel)++; break;
+	case ACT_TOP: *sel = 0; break;
+	case ACT_BOTTOM: *sel = n - 1; break;
+	default: break;
+	}
+	if (*sel >= n)
+		*sel = n - 1;
+	if (*sel < 0)
+		*sel = 0;
+}

@@ -28,5 +28,8 @@ void scroll_end(struct scroll *s, WINDOW *pad, WINDOW *w, int used, bool *cursor
 /* Up, Down, PgUp, PgDn, Home, End: the DIRTY_MAIN to redraw, or 0 when the
  * key is not one of them or moved nothing. */
 unsigned scroll_key(struct scroll *s, enum action act);
+/* A list's marker *sel among n entries, moved by Up, Down, Home or End
+ * (any other act leaves it); kept in [0, n), 0 when the list is empty. */
+void scroll_pick(int *sel, int n, enum action act);
 
 #endif
