@@ -23,6 +23,26 @@ static inline bool str_copy(char *dst, size_t size, const char *src)
 	return fits;
 }
 
+/* A command line from the configuration split at spaces and tabs, without
+ * a shell (no quotes, no expansion): the words copied into buf (capacity
+ * size), argv[0..n) pointing into it and argv[n] = NULL, so argv holds
+ * max + 1 entries.  -1 when the line does not fit buf, has more than max
+ * words, or none. */
+static inline int str_split_words(const char *s, char *buf, size_t size, char **argv, int max)
+{
+	int n = 0;
+
+	if (!str_copy(buf, size, s))
+		return -1;
+	for (char *save = NULL, *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (n == max)
+			return -1;
+		argv[n++] = t;
+	}
+	argv[n] = NULL;
+	return n ? 0 : -1;
+}
+
 /* "3B 79 96 ..." for ATRs and status bytes; stops at a whole byte when out
  * is full. */
 static inline void hex_encode(const uint8_t *b, size_t n, char *out, size_t size)

@@ -64,23 +64,6 @@ int copy_exec_check(const char *path, enum tb_err_id missing, const char *field,
 	return 0;
 }
 
-int copy_exec_argv(const char *cmd, char *buf, size_t size, char **argv, int max)
-{
-	int n = 0;
-	size_t len = strlen(cmd);
-
-	if (len >= size)
-		return -1;
-	memcpy(buf, cmd, len + 1);
-	for (char *save = NULL, *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		if (n == max)
-			return -1;
-		argv[n++] = t;
-	}
-	argv[n] = NULL;
-	return n ? 0 : -1;
-}
-
 static int64_t now_ms(void)
 {
 	struct timespec t;

@@ -36,9 +36,6 @@ void copy_exec_init(void);
 /* The program must be a full path to an executable file that only its
  * owner can change; else missing, with field. */
 int copy_exec_check(const char *path, enum tb_err_id missing, const char *field, tb_err *err);
-/* cmd split at spaces and tabs into argv (at most max words), without a
- * shell; buf holds the words. */
-int copy_exec_argv(const char *cmd, char *buf, size_t size, char **argv, int max);
 enum copy_exec_end {
 	COPY_EXEC_EXITED,      /* *status: its exit status, 128 + a signal, 141 for input it left */
 	COPY_EXEC_TIMEOUT,     /* killed at timeout_ms */

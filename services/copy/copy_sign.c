@@ -30,6 +30,7 @@
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
+#include "services/base/util.h"
 #include "services/copy/copy_private.h"
 
 #define PEM_MAX (256 * 1024)
@@ -136,7 +137,7 @@ int copy_signer_load(const struct copy_doc *d, struct copy_signer **out, tb_err 
 	if (*cmd) {
 		long t = atol(copy_doc_get(d, COPY_SIGN_TIMEOUT));
 
-		if (copy_exec_argv(cmd, words, sizeof words, argv, SIGN_ARGS)) {
+		if (str_split_words(cmd, words, sizeof words, argv, SIGN_ARGS)) {
 			err_set(err, TB_E_COPY_SIGNER_MISSING, 0, "copy.sign_command");
 			goto fail;
 		}
@@ -343,7 +344,7 @@ static int command_sign(struct copy_signer *s, const unsigned char *attrs, int a
 	EVP_MD_CTX *v;
 	int st = 0, ok;
 
-	if (copy_exec_argv(s->cmd, words, sizeof words, argv, SIGN_ARGS))
+	if (str_split_words(s->cmd, words, sizeof words, argv, SIGN_ARGS))
 		return err_set(err, TB_E_COPY_SIGNER_MISSING, 0, "copy.sign_command");
 	switch (copy_exec(argv, attrs, (size_t)alen, sig, SIG_MAX, s->timeout_s * 1000, &st, err)) {
 	case COPY_EXEC_EXITED:

@@ -19,22 +19,6 @@
 
 /* --- the signer ---------------------------------------------------------------------- */
 
-/* The command split at spaces, without a shell. */
-static int signer_argv(const char *cmd, char *buf, size_t size, char **argv)
-{
-	int n = 0;
-
-	if (!str_copy(buf, size, cmd))
-		return -1;
-	for (char *save = NULL, *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		if (n == SIGNER_ARGS)
-			return -1;
-		argv[n++] = t;
-	}
-	argv[n] = NULL;
-	return n ? 0 : -1;
-}
-
 /* The program must exist, run, and be changeable by its owner only: it
  * receives the PIN. */
 static int signer_check(const char *path, tb_err *err)
@@ -75,7 +59,7 @@ static int signer_start(struct lk2_op *op, tb_err *err)
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, n;
 	pid_t pid;
 
-	if (signer_argv(op->l->c.signer, cmd, sizeof cmd, argv))
+	if (str_split_words(op->l->c.signer, cmd, sizeof cmd, argv, SIGNER_ARGS))
 		return err_set(err, TB_E_LK2_NOT_SET_UP, 0, "lk2.signer");
 	if (signer_check(argv[0], err))
 		return -1;
@@ -358,7 +342,7 @@ struct lk2_op *lk2_login_start(struct lk2 *l, const char *officer_cid, const cha
 		return NULL;
 	}
 	/* Nothing is sent for a signer that cannot run. */
-	if (signer_argv(l->c.signer, cmd, sizeof cmd, argv)) {
+	if (str_split_words(l->c.signer, cmd, sizeof cmd, argv, SIGNER_ARGS)) {
 		err_set(err, TB_E_LK2_NOT_SET_UP, 0, "lk2.signer");
 		return NULL;
 	}
