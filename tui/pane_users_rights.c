@@ -341,6 +341,17 @@ static void role_change(struct app *a)
 		app_rights_load(a);
 }
 
+/* The role's or branch's choice: an Enter sent with the key that asked (or
+ * pasted) is no answer; the choice then says so until one of its own. */
+static bool answer_deliberate(struct app *a)
+{
+	if (app_key_deliberate(a, v.asked_read))
+		return true;
+	v.answer_refused = true;
+	app_message(a, true, "%s", _("Not done yet"));
+	return false;
+}
+
 static unsigned role_key(struct app *a, enum action act)
 {
 	switch (act) {
@@ -348,12 +359,8 @@ static unsigned role_key(struct app *a, enum action act)
 		scroll_pick(&v.sel, USER_ROLE_COUNT, act);
 		break;
 	case ACT_SELECT:
-		/* An Enter sent with the key that asked is no answer. */
-		if (!app_key_deliberate(a, v.asked_read)) {
-			v.answer_refused = true;
-			app_message(a, true, "%s", _("Not done yet"));
+		if (!answer_deliberate(a))
 			return DIRTY_MAIN | DIRTY_STATUS;
-		}
 		role_change(a);
 		return DIRTY_ALL;
 	case ACT_BACK:
@@ -395,12 +402,8 @@ static unsigned branch_key(struct app *a, enum action act)
 		scroll_pick(&v.sel, v.nbranches, act);
 		break;
 	case ACT_SELECT:
-		/* An Enter sent with the key that asked is no answer. */
-		if (!app_key_deliberate(a, v.asked_read)) {
-			v.answer_refused = true;
-			app_message(a, true, "%s", _("Not done yet"));
+		if (!answer_deliberate(a))
 			return DIRTY_MAIN | DIRTY_STATUS;
-		}
 		if (v.nbranches > 0)
 			branch_change(a);
 		return DIRTY_ALL;
