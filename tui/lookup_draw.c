@@ -184,11 +184,34 @@ int lookup_draw_presence(struct app *a, WINDOW *w, int y)
 	return y;
 }
 
-int lookup_draw_failure(struct app *a, WINDOW *w, int y)
+/* An error in both languages and what to do: "⚠ CODE detail: message" from
+ * column x in at most `lines` lines (attributes `extra` added), then the
+ * other language's message and the hint (at most hint_lines lines) two
+ * columns further in.  Returns the next line. */
+static int draw_error(WINDOW *w, int y, int x, const tb_err *e, int lines, int hint_lines, attr_t extra)
 {
 	enum tb_lang lang = i18n_lang(), other = lang == TB_LANG_TH ? TB_LANG_EN : TB_LANG_TH;
+	int cols = getmaxx(w) - 1 - x, max_y = getmaxy(w);
+	char line[1024], detail[32] = "";
+
+	if (e->detail)
+		snprintf(detail, sizeof detail, " %ld", e->detail);
+	snprintf(line, sizeof line, "⚠ %s%s: %s", err_code(e->id), detail, err_message(e->id, lang));
+	y += text_draw_wrapped(w, y, x, cols, lines, line, theme_attr(ROLE_WARNING) | extra,
+			       theme_pair(ROLE_WARNING));
+	if (y < max_y)
+		text_draw(w, y++, x + 2, cols - 2, err_message(e->id, other), theme_attr(ROLE_MUTED),
+			  theme_pair(ROLE_MUTED));
+	if (y < max_y && err_hint(e->id, lang)[0])
+		y += text_draw_wrapped(w, y, x + 2, cols - 2, max_y - y > hint_lines ? hint_lines : max_y - y,
+				       err_hint(e->id, lang), theme_attr(ROLE_NORMAL), theme_pair(ROLE_NORMAL));
+	return y;
+}
+
+int lookup_draw_failure(struct app *a, WINDOW *w, int y)
+{
 	int cols = getmaxx(w) - 2, max_y = getmaxy(w);
-	char line[1024], detail[32] = "", keys[32];
+	char line[1024], keys[32];
 	tb_err e = { 0 }, first = { 0 };
 	const struct lookup_person *p = lookup_top(a);
 
@@ -206,18 +229,7 @@ int lookup_draw_failure(struct app *a, WINDOW *w, int y)
 		else if (e.id != first.id || e.detail != first.detail)
 			return -1;
 	}
-	if (first.detail)
-		snprintf(detail, sizeof detail, " %ld", first.detail);
-	snprintf(line, sizeof line, "⚠ %s%s: %s", err_code(first.id), detail, err_message(first.id, lang));
-	y += text_draw_wrapped(w, y, 1, cols, 2, line, theme_attr(ROLE_WARNING) | A_BOLD,
-			       theme_pair(ROLE_WARNING));
-	if (y < max_y)
-		text_draw(w, y++, 3, cols - 2, err_message(first.id, other), theme_attr(ROLE_MUTED),
-			  theme_pair(ROLE_MUTED));
-	if (y < max_y && err_hint(first.id, lang)[0])
-		y += text_draw_wrapped(w, y, 3, cols - 2, max_y - y > 3 ? 3 : max_y - y,
-				       err_hint(first.id, lang), theme_attr(ROLE_NORMAL),
-				       theme_pair(ROLE_NORMAL));
+	y = draw_error(w, y, 1, &first, 2, 3, A_BOLD);
 	actions_keys(ACT_READ_AGAIN, keys, sizeof keys);
 	snprintf(line, sizeof line, _("%s: try again"), keys);
 	if (++y < max_y)
@@ -247,7 +259,6 @@ int lookup_draw_unread(struct app *a, WINDOW *w, int y)
 int lookup_draw_section(struct app *a, WINDOW *w, int y, int service, const char *title,
 			const struct linkage_result **r, bool *done)
 {
-	enum tb_lang lang = i18n_lang(), other = lang == TB_LANG_TH ? TB_LANG_EN : TB_LANG_TH;
 	int cols = getmaxx(w) - 2, max_y = getmaxy(w);
 	char line[1024];
 	tb_err e = { 0 };
@@ -272,20 +283,5 @@ int lookup_draw_section(struct app *a, WINDOW *w, int y, int service, const char
 	}
 	/* Refused or failed: this section says why, in both languages, and
 	 * what to do; the others still show. */
-	{
-		char detail[32] = "";
-		if (e.detail)
-			snprintf(detail, sizeof detail, " %ld", e.detail);
-		snprintf(line, sizeof line, "⚠ %s%s: %s", err_code(e.id), detail, err_message(e.id, lang));
-	}
-	y += text_draw_wrapped(w, y, 3, cols - 2, max_y - y > 2 ? 2 : max_y - y, line,
-			       theme_attr(ROLE_WARNING), theme_pair(ROLE_WARNING));
-	if (y < max_y)
-		text_draw(w, y++, 5, cols - 4, err_message(e.id, other), theme_attr(ROLE_MUTED),
-			  theme_pair(ROLE_MUTED));
-	if (y < max_y && err_hint(e.id, lang)[0])
-		y += text_draw_wrapped(w, y, 5, cols - 4, max_y - y > 2 ? 2 : max_y - y,
-				       err_hint(e.id, lang), theme_attr(ROLE_NORMAL),
-				       theme_pair(ROLE_NORMAL));
-	return y;
+	return draw_error(w, y, 3, &e, max_y - y > 2 ? 2 : max_y - y, 2, 0);
 }
