@@ -63,9 +63,6 @@ static int pw_isolated(int (*work)(void *arg, char *out), void *arg, char *out, 
 
 	if (pipe2(fds, O_CLOEXEC))
 		return work(arg, out);
-	/* No thread beside a fork: work started by an earlier check is
-	 * finished first. */
-	preload_wait();
 	pid = fork();
 	if (pid < 0) {
 		close(fds[0]);

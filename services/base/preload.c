@@ -30,7 +30,15 @@ void preload_kick(void)
 	static void (*fn)(void);
 	sigset_t all, old;
 
+	static bool at_fork;
+
 	if (running || !armed)
+		return;
+	/* Every fork of the process, ours or a library's, waits for the
+	 * thread first: one place, not one call beside each fork(). */
+	if (!at_fork)
+		at_fork = pthread_atfork(preload_wait, NULL, NULL) == 0;
+	if (!at_fork)
 		return;
 	fn = armed;
 	armed = NULL;

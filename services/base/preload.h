@@ -5,7 +5,8 @@
  * A thread and fork() must not meet (a child forked while the thread holds
  * the allocator's lock can hang for good), so the work is armed first and
  * started just after a fork (preload_kick), and every fork waits for it
- * (preload_wait).  Called from the main thread only. */
+ * (preload_wait, run by pthread_atfork before each fork once work has been
+ * started).  Called from the main thread only. */
 #ifndef TABIEN_PRELOAD_H
 #define TABIEN_PRELOAD_H
 
@@ -15,7 +16,8 @@ void preload_arm(void (*fn)(void));
 /* Starts the armed work on a thread (signals blocked there), if any. */
 void preload_kick(void);
 /* Waits for the work started, if any (work armed and not started stays
- * armed): before any fork, and before the command ends. */
+ * armed): before each fork (through pthread_atfork), and before the command
+ * ends. */
 void preload_wait(void);
 
 #endif

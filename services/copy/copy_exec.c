@@ -17,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "services/base/preload.h"
 #include "services/copy/copy_private.h"
 
 volatile sig_atomic_t copy_stop;
@@ -95,7 +94,6 @@ enum copy_exec_end copy_exec(char *const argv[], const void *in, size_t in_len, 
 		err_set(err, TB_E_SYSTEM, errno, "pipe");
 		goto fail;
 	}
-	preload_wait();
 	pid = fork();
 	if (pid < 0) {
 		err_set(err, TB_E_SYSTEM, errno, "fork");

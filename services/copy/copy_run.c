@@ -11,7 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "services/base/preload.h"
 #include "services/base/util.h"
 #include "services/copy/copy_run.h"
 
@@ -111,7 +110,6 @@ int copy_run_start(const struct copy_doc *d, const char *program, int quiet, str
 	}
 	close(in[1]);
 	in[1] = -1;
-	preload_wait();
 	pid = fork();
 	if (pid < 0) {
 		err_set(err, TB_E_SYSTEM, errno, "fork");

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "services/base/format.h"
-#include "services/base/preload.h"
 #include "services/base/util.h"
 
 /* --- the signer ---------------------------------------------------------------------- */
@@ -78,7 +77,6 @@ static int signer_start(struct lk2_op *op, tb_err *err)
 	close(in[1]);
 	in[1] = -1;
 	op->l->st.signer_runs++;
-	preload_wait();
 	pid = fork();
 	if (pid < 0) {
 		err_set(err, TB_E_SYSTEM, errno, "fork");
