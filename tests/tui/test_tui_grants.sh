@@ -18,15 +18,9 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME XDG_CONFIG_HOME TABIEN_IDLE_SECONDS
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-grants.XXXXXX")
 . "$S/tests/lib/tui.sh"
-
-tui_init
-trap tui_cleanup EXIT
+unset XDG_CONFIG_HOME TABIEN_IDLE_SECONDS
+tui_begin grants 0 sqlite3
 tui_counter_branch
 # No pcscd is needed: a private socket nobody serves keeps the machine's away.
 sock="$dir/no-pcscd.comm"

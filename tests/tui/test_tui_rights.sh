@@ -16,21 +16,13 @@
 set -u
 B=${TABIEN_BUILDDIR:?}
 S=${TABIEN_SRCDIR:?}
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-unset TMUX LANGUAGE LC_MESSAGES TABIEN_CONFIG XDG_DATA_HOME XDG_CONFIG_HOME TABIEN_IDLE_SECONDS
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 is not installed"; exit 0; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/tabien-rights-tui.XXXXXX")
-. "$S/tools/lib.sh"
 . "$S/tests/lib/tui.sh"
-port=$(free_port)
-sock="$dir/pcscd.comm"
+unset XDG_CONFIG_HOME TABIEN_IDLE_SECONDS
+tui_begin rights-tui 50 sqlite3
 
 export TABIEN_PWHASH=fast TABIEN_DB="$dir/shared/tabien.db"
 # A private pcscd: every program here watches its one reader.
 export PCSCLITE_CSOCK_NAME="$sock"
-tui_init 50
-trap tui_cleanup EXIT
 start_pcscd || { echo "1..0 # SKIP the private pcscd did not start"; exit 0; }
 
 PW='a-password-12'
